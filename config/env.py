@@ -1,0 +1,105 @@
+"""Small typed readers for settings that come from the environment.
+
+Every reader raises ``ImproperlyConfigured`` naming the variable when its value
+cannot be used, so a typo in a deployment fails at start-up, not at request time.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return default if value is None else value.strip()
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (true/false, 1/0, yes/no), got {value!r}.")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {value!r}.") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {number}.")
+    return number
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_choice(name: str, default: str, choices: set[str]) -> str:
+    value = (os.environ.get(name) or default).strip()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {sorted(choices)}, got {value!r}.")
+    return value
+
+
+def database_from_url(name: str, url: str, *, base_dir: Path) -> dict:
+    """Turn ``sqlite:///path`` or ``postgres://user:pass@host:port/db?opt=v`` into a
+    Django DATABASES entry. PostgreSQL goes through psycopg 3."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    options = dict(parse_qsl(parts.query))
+    if scheme == "sqlite":
+        path = unquote(parts.path)
+        if path in ("", "/"):
+            raise ImproperlyConfigured(f"{name} must name a SQLite file, e.g. sqlite:///db.sqlite3.")
+        # sqlite:///relative.db -> relative to the project; sqlite:////abs/path.db -> absolute.
+        path = path[1:]
+        if path == ":memory:":
+            return {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+        file = Path(path)
+        if not file.is_absolute():
+            file = base_dir / file
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(file),
+            "OPTIONS": {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
+        }
+    if scheme in ("postgres", "postgresql", "pgsql"):
+        database = unquote(parts.path.lstrip("/"))
+        if not database:
+            raise ImproperlyConfigured(f"{name} must name a database, e.g. postgres://user@host:5432/db.")
+        try:
+            port = parts.port
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} has an invalid port in {url!r}.") from None
+        config = {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": database,
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(port or ""),
+            "CONN_MAX_AGE": int(options.pop("conn_max_age", 60)),
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": {"connect_timeout": int(options.pop("connect_timeout", 5)), **options},
+        }
+        return config
+    raise ImproperlyConfigured(
+        f"{name} must start with sqlite:// or postgres://, got scheme {scheme or '(none)'!r}."
+    )

@@ -1,0 +1,269 @@
+"""Admin for the registry: the editors' workbench.
+
+Every model has list columns, search, filters and autocomplete on foreign keys;
+organisation, source and person pages carry the inlines editors expect. History
+(who changed what, with revert) comes from django-simple-history.
+"""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from registry import models as m
+
+
+class RegistryAdmin(SimpleHistoryAdmin):
+    list_per_page = 50
+    save_on_top = True
+
+
+# --------------------------------------------------------------------------- inlines
+
+
+class AccountInline(admin.TabularInline):
+    model = m.Account
+    extra = 0
+    fields = ("platform", "display_name", "handle", "url", "verified", "opened_on", "opened_precision",
+              "closed_on", "status")
+    autocomplete_fields = ("platform",)
+    show_change_link = True
+
+
+class MembershipInline(admin.TabularInline):
+    model = m.CohortMembership
+    extra = 0
+    fields = ("cohort", "rank", "revenue_rmb_m")
+    autocomplete_fields = ("cohort",)
+
+
+class CohortMemberInline(admin.TabularInline):
+    model = m.CohortMembership
+    extra = 0
+    fields = ("organisation", "rank", "revenue_rmb_m")
+    autocomplete_fields = ("organisation",)
+    show_change_link = True
+
+
+class StatementInline(admin.StackedInline):
+    model = m.Statement
+    extra = 0
+    fields = ("quote", "kind", ("speaker", "role", "organisation"), ("stated_on", "stated_precision"),
+              "platforms", "topics")
+    autocomplete_fields = ("speaker", "organisation", "platforms", "topics")
+    show_change_link = True
+
+
+class PositionInline(admin.TabularInline):
+    model = m.Position
+    extra = 0
+    fields = ("organisation", "title", "start_date", "end_date", "source")
+    autocomplete_fields = ("organisation", "source")
+
+
+class MetricInline(admin.TabularInline):
+    model = m.AccountMetric
+    extra = 0
+    fields = ("date", "followers", "posts", "reads", "likes", "shares", "comments")
+    ordering = ("-date",)
+    max_num = 1000
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("-date")
+
+
+# --------------------------------------------------------------------------- model admins
+
+
+@admin.register(m.Organisation)
+class OrganisationAdmin(RegistryAdmin):
+    list_display = ("name_en", "name_zh", "kind", "ownership", "sector", "province", "credit_code", "is_demo")
+    list_filter = ("kind", "ownership", "sector", "is_demo", "province")
+    search_fields = ("name_en", "name_zh", "short_name", "aliases", "credit_code")
+    autocomplete_fields = ("parent",)
+    inlines = (AccountInline, MembershipInline)
+    fieldsets = (
+        (None, {"fields": ("name_en", "name_zh", "short_name", "aliases")}),
+        ("Classification", {"fields": ("kind", "ownership", "sector", "parent")}),
+        ("Location and identity", {"fields": ("province", "city", "website", "credit_code")}),
+        ("Notes", {"fields": ("description", "is_demo")}),
+    )
+
+
+@admin.register(m.Cohort)
+class CohortAdmin(RegistryAdmin):
+    list_display = ("name", "year", "publisher", "member_count", "is_demo")
+    list_filter = ("year", "is_demo")
+    search_fields = ("name", "publisher")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("source",)
+    inlines = (CohortMemberInline,)
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(_members=Count("memberships"))
+
+    @admin.display(description="members", ordering="_members")
+    def member_count(self, obj):
+        return obj._members
+
+
+@admin.register(m.CohortMembership)
+class CohortMembershipAdmin(RegistryAdmin):
+    list_display = ("cohort", "rank", "organisation", "revenue_rmb_m")
+    list_filter = ("cohort",)
+    search_fields = ("organisation__name_en", "organisation__name_zh", "cohort__name")
+    autocomplete_fields = ("cohort", "organisation")
+    list_select_related = ("cohort", "organisation")
+
+
+@admin.register(m.Platform)
+class PlatformAdmin(RegistryAdmin):
+    list_display = ("name_en", "name_zh", "slug", "kind", "region", "operator", "display_order", "is_main")
+    list_filter = ("region", "kind", "is_main")
+    list_editable = ("display_order", "is_main")
+    search_fields = ("name_en", "name_zh", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+    autocomplete_fields = ("operator",)
+    list_select_related = ("operator",)
+
+
+@admin.register(m.Account)
+class AccountAdmin(RegistryAdmin):
+    list_display = ("display_name", "organisation", "platform", "handle", "verified", "opened_display",
+                    "closed_on", "status")
+    list_filter = ("platform", "status", "verified", "opened_precision", "is_demo")
+    search_fields = ("display_name", "handle", "account_id", "organisation__name_en", "organisation__name_zh")
+    autocomplete_fields = ("organisation", "platform", "source")
+    list_select_related = ("organisation", "platform")
+    date_hierarchy = "opened_on"
+    inlines = (MetricInline,)
+
+    @admin.display(description="opened", ordering="opened_on")
+    def opened_display(self, obj):
+        return obj.opened_display
+
+
+@admin.register(m.AccountMetric)
+class AccountMetricAdmin(RegistryAdmin):
+    list_display = ("account", "date", "followers", "posts", "reads", "likes", "shares", "comments")
+    list_filter = ("account__platform",)
+    search_fields = ("account__display_name", "account__organisation__name_en")
+    autocomplete_fields = ("account", "source")
+    list_select_related = ("account", "account__platform")
+    date_hierarchy = "date"
+
+
+@admin.register(m.Person)
+class PersonAdmin(RegistryAdmin):
+    list_display = ("name_en", "name_zh", "current_roles", "statement_count")
+    search_fields = ("name_en", "name_zh", "aliases")
+    list_filter = ("is_demo",)
+    inlines = (PositionInline,)
+
+    def get_queryset(self, request):
+        from django.db.models import Count, Prefetch
+
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_statements=Count("statements", distinct=True))
+            .prefetch_related(Prefetch("positions", queryset=m.Position.objects.select_related("organisation")))
+        )
+
+    @admin.display(description="positions")
+    def current_roles(self, obj):
+        return "; ".join(
+            f"{p.title}, {p.organisation.display_name}" if p.organisation_id else p.title for p in obj.positions.all()
+        )
+
+    @admin.display(description="statements", ordering="_statements")
+    def statement_count(self, obj):
+        return obj._statements
+
+
+@admin.register(m.Position)
+class PositionAdmin(RegistryAdmin):
+    list_display = ("person", "title", "organisation", "start_date", "end_date")
+    search_fields = ("person__name_en", "person__name_zh", "title", "organisation__name_en")
+    autocomplete_fields = ("person", "organisation", "source")
+    list_select_related = ("person", "organisation")
+
+
+@admin.register(m.Source)
+class SourceAdmin(RegistryAdmin):
+    list_display = ("title", "publisher", "published_display", "kind", "language", "url")
+    list_filter = ("kind", "language", "publisher")
+    search_fields = ("title", "publisher", "url", "full_text")
+    inlines = (StatementInline,)
+
+    @admin.display(description="published", ordering="published_on")
+    def published_display(self, obj):
+        return obj.published_display
+
+
+@admin.register(m.Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(m.Statement)
+class StatementAdmin(RegistryAdmin):
+    list_display = ("short_quote", "speaker", "role", "organisation", "kind", "stated_display", "source")
+    list_filter = ("kind", "platforms", "topics", "organisation")
+    search_fields = ("quote", "speaker__name_en", "speaker__name_zh", "speaker__aliases", "role",
+                     "organisation__name_en", "source__title")
+    autocomplete_fields = ("speaker", "organisation", "source", "platforms", "topics")
+    list_select_related = ("speaker", "organisation", "source")
+
+    @admin.display(description="quote")
+    def short_quote(self, obj):
+        return obj.quote if len(obj.quote) <= 100 else obj.quote[:97] + "..."
+
+    @admin.display(description="date", ordering="stated_on")
+    def stated_display(self, obj):
+        return obj.stated_display
+
+
+@admin.register(m.Activity)
+class ActivityAdmin(RegistryAdmin):
+    list_display = ("description", "kind", "person", "organisation", "count_display", "period_text", "source")
+    list_filter = ("kind",)
+    search_fields = ("description", "person__name_en", "organisation__name_en", "place")
+    autocomplete_fields = ("person", "organisation", "source", "platforms")
+    list_select_related = ("person", "organisation", "source")
+
+    @admin.display(description="count")
+    def count_display(self, obj):
+        return obj.count_display
+
+
+@admin.register(m.PublishedFigure)
+class PublishedFigureAdmin(RegistryAdmin):
+    list_display = ("claim", "cohort", "platform", "value_display", "as_of_display", "attributed_to", "source")
+    list_filter = ("platform", "cohort", "comparator")
+    search_fields = ("claim", "source__title")
+    autocomplete_fields = ("cohort", "platform", "source", "attributed_to")
+    list_select_related = ("cohort", "platform", "source", "attributed_to")
+
+    @admin.display(description="value")
+    def value_display(self, obj):
+        return obj.value_display
+
+    @admin.display(description="as of", ordering="as_of")
+    def as_of_display(self, obj):
+        return obj.as_of_display
+
+
+class BriefingItemInline(admin.TabularInline):
+    model = m.BriefingItem
+    extra = 0
+
+
+@admin.register(m.Briefing)
+class BriefingAdmin(admin.ModelAdmin):
+    list_display = ("title", "owner", "updated_at")
+    search_fields = ("title", "owner__username")
+    autocomplete_fields = ("statements",)
+    inlines = (BriefingItemInline,)

@@ -1,0 +1,44 @@
+"""Every write to the registry bumps a data version, so cached dashboard data
+and HTTP validators (ETag / Last-Modified) change on the very next request."""
+
+import time
+
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+DATA_VERSION_KEY = "registry:data-version"
+
+
+def data_version() -> str:
+    """The current data version; created on first use."""
+    version = cache.get(DATA_VERSION_KEY)
+    if version is None:
+        version = bump_data_version()
+    return version
+
+
+def bump_data_version() -> str:
+    version = f"{time.time_ns():x}"
+    cache.set(DATA_VERSION_KEY, version, timeout=None)
+    return version
+
+
+def _is_registry_model(sender) -> bool:
+    return getattr(sender._meta, "app_label", None) == "registry" and sender.__name__ not in {
+        "Briefing",
+        "BriefingItem",
+    }
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def _registry_changed(sender, **kwargs):
+    if _is_registry_model(sender):
+        bump_data_version()
+
+
+@receiver(m2m_changed)
+def _registry_relation_changed(sender, action, **kwargs):
+    if action.startswith("post_") and _is_registry_model(kwargs["model"]):
+        bump_data_version()
