@@ -229,3 +229,12 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "config.staticfiles.PlotlyFinder",
+]
+# Sessions are read from the cache and written through to the database, so a
+# page view costs no session query once the session is warm.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

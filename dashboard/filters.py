@@ -1,0 +1,187 @@
+"""The filter state every chart page shares, read from the URL.
+
+``ScopeFilter`` (django-filter) validates the query string; ``Scope`` is the
+clean result that queries, charts and exports take. The whole state lives in
+the URL, so a link reproduces the exact view.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from registry.geo import PROVINCES
+from registry.models import Cohort, CohortMembership, Organisation, Ownership, Platform, Sector
+
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a chart covers: a cohort's members (optionally narrowed), a set of
+    platforms and the date adoption is measured on."""
+
+    cohort: Cohort | None
+    as_of: datetime.date
+    platforms: tuple[Platform, ...]
+    ownership: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    provinces: tuple[str, ...] = ()
+    is_default_as_of: bool = True
+    platform_param: tuple[str, ...] = ()
+    cohorts: tuple[Cohort, ...] = field(default=(), compare=False, repr=False)
+
+    def members(self) -> QuerySet[Organisation]:
+        """Organisations in scope, as a lazy queryset (used as a subquery)."""
+        qs = Organisation.objects.all()
+        if self.cohort is not None:
+            qs = qs.filter(id__in=CohortMembership.objects.filter(cohort=self.cohort).values("organisation_id"))
+        else:
+            qs = qs.companies()
+        if self.ownership:
+            qs = qs.filter(ownership__in=self.ownership)
+        if self.sectors:
+            qs = qs.filter(sector__in=self.sectors)
+        if self.provinces:
+            qs = qs.filter(province__in=self.provinces)
+        return qs
+
+    @property
+    def cohort_label(self) -> str:
+        return str(self.cohort) if self.cohort else "all companies in the registry"
+
+    @property
+    def is_demo(self) -> bool:
+        return bool(self.cohort and self.cohort.is_demo)
+
+    def describe(self) -> str:
+        """The filters in words, for subtitles and exported files."""
+        parts = [self.cohort_label]
+        if self.ownership:
+            parts.append("ownership: " + ", ".join(str(Ownership(o).label) for o in self.ownership))
+        if self.sectors:
+            parts.append("sector: " + ", ".join(str(Sector(s).label) for s in self.sectors))
+        if self.provinces:
+            parts.append("province: " + ", ".join(self.provinces))
+        parts.append("platforms: " + ", ".join(p.name_en for p in self.platforms) if self.platforms else "no platforms")
+        parts.append(f"as of {self.as_of:%-d %B %Y}")
+        return "; ".join(parts)
+
+    def query_params(self) -> dict[str, list[str] | str]:
+        params: dict[str, list[str] | str] = {}
+        params["cohort"] = self.cohort.slug if self.cohort is not None else ""
+        if not self.is_default_as_of:
+            params["as_of"] = self.as_of.isoformat()
+        if self.ownership:
+            params["ownership"] = list(self.ownership)
+        if self.sectors:
+            params["sector"] = list(self.sectors)
+        if self.provinces:
+            params["province"] = list(self.provinces)
+        if self.platform_param:
+            params["platform"] = list(self.platform_param)
+        return params
+
+    def querystring(self, **extra) -> str:
+        params = {**self.query_params(), **extra}
+        return urlencode(params, doseq=True)
+
+    def file_stem(self) -> str:
+        """The part of export file names that says what the file covers."""
+        cohort = self.cohort.slug if self.cohort else "all-companies"
+        return f"{cohort}_{self.as_of.isoformat()}"
+
+
+class ScopeFilter(django_filters.FilterSet):
+    """Validates the dashboard's query string. Choices come from reference rows
+    loaded once per request (``cohorts`` and ``platforms``), not per field."""
+
+    cohort = django_filters.ChoiceFilter(label="Cohort", empty_label="All companies", method="_noop")
+    as_of = django_filters.DateFilter(
+        label="As of",
+        method="_noop",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    ownership = django_filters.MultipleChoiceFilter(
+        label="Ownership", choices=Ownership.choices, widget=forms.CheckboxSelectMultiple, method="_noop"
+    )
+    sector = django_filters.MultipleChoiceFilter(label="Sector", choices=Sector.choices, method="_noop")
+    province = django_filters.MultipleChoiceFilter(
+        label="Province", choices=[(p, p) for p in PROVINCES], method="_noop"
+    )
+    platform = django_filters.MultipleChoiceFilter(
+        label="Platforms", widget=forms.CheckboxSelectMultiple, method="_noop"
+    )
+
+    class Meta:
+        model = Organisation
+        fields: list[str] = []
+
+    def __init__(self, data=None, *, cohorts, platforms, **kwargs):
+        super().__init__(data, queryset=Organisation.objects.none(), **kwargs)
+        self.filters["cohort"].extra["choices"] = [(c.slug, str(c)) for c in cohorts]
+        self.filters["platform"].extra["choices"] = [(p.slug, p.name_en) for p in platforms]
+
+    def _noop(self, queryset, name, value):
+        return queryset
+
+    def clean_as_of(self, value):
+        return value
+
+
+def default_cohort(cohorts: tuple[Cohort, ...]) -> Cohort | None:
+    """The cohort a first visit shows: the newest real list, else the newest."""
+    real = [c for c in cohorts if not c.is_demo]
+    return (real or list(cohorts) or [None])[0]
+
+
+def reference_rows() -> tuple[tuple[Cohort, ...], tuple[Platform, ...]]:
+    """Cohorts and platforms for filter choices. Costs 2 queries."""
+    cohorts = tuple(Cohort.objects.order_by("-year", "name"))
+    platforms = tuple(Platform.objects.order_by("display_order", "name_en"))
+    return cohorts, platforms
+
+
+class ScopeError(ValueError):
+    """The query string cannot be turned into a scope; carries form errors."""
+
+    def __init__(self, errors):
+        super().__init__("invalid filters")
+        self.errors = errors
+
+
+def scope_from_request(params, *, cohorts, platforms, today: datetime.date | None = None) -> tuple[Scope, ScopeFilter]:
+    """Build the scope from a query string. Raises ``ScopeError`` on bad input."""
+    today = today or timezone.localdate()
+    filterset = ScopeFilter(params or None, cohorts=cohorts, platforms=platforms)
+    form = filterset.form
+    if params and not form.is_valid():
+        raise ScopeError(form.errors)
+    data = form.cleaned_data if params else {}
+    by_slug = {c.slug: c for c in cohorts}
+    cohort = by_slug.get(data.get("cohort") or "") if data.get("cohort") else (
+        default_cohort(cohorts) if "cohort" not in (params or {}) else None
+    )
+    as_of = data.get("as_of") or today
+    if as_of < EARLIEST_DATE or as_of > datetime.date(today.year + 1, 12, 31):
+        form.add_error("as_of", f"Choose a date between {EARLIEST_DATE:%Y} and {today.year + 1}.")
+        raise ScopeError(form.errors)
+    chosen = set(data.get("platform") or [])
+    main = [p for p in platforms if p.is_main]
+    selected = tuple(p for p in platforms if p.slug in chosen) if chosen else tuple(main or platforms)
+    scope = Scope(
+        cohort=cohort,
+        as_of=as_of,
+        platforms=selected,
+        ownership=tuple(data.get("ownership") or ()),
+        sectors=tuple(data.get("sector") or ()),
+        provinces=tuple(data.get("province") or ()),
+        is_default_as_of=not data.get("as_of"),
+        platform_param=tuple(p.slug for p in selected) if chosen else (),
+        cohorts=cohorts,
+    )
+    return scope, filterset
