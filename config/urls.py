@@ -4,10 +4,6 @@ from django.urls import include, path
 
 from config import views
 
-admin.site.site_header = "New-media registry"
-admin.site.site_title = "New-media registry"
-admin.site.index_title = "Registry"
-
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

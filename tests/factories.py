@@ -1,0 +1,87 @@
+"""Small builders for test data. Each takes only what a test cares about."""
+
+import datetime
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from registry import models as m
+from registry.roles import ADMINISTRATOR, EDITOR, VIEWER
+
+_counter = itertools.count(1)
+
+
+def make_platform(slug="wechat", name=None, **extra) -> m.Platform:
+    defaults = {"name_en": name or slug.title(), "display_order": extra.pop("display_order", 10), **extra}
+    platform, _ = m.Platform.objects.get_or_create(slug=slug, defaults=defaults)
+    return platform
+
+
+def make_org(name=None, **extra) -> m.Organisation:
+    return m.Organisation.objects.create(name_en=name or f"Company {next(_counter)}", **extra)
+
+
+def make_cohort(name="China Top 500 Enterprises 2020", year=2020, slug=None, **extra) -> m.Cohort:
+    return m.Cohort.objects.create(name=name, year=year, slug=slug or f"cohort-{next(_counter)}", **extra)
+
+
+def add_member(cohort, org, rank=None, **extra) -> m.CohortMembership:
+    return m.CohortMembership.objects.create(cohort=cohort, organisation=org, rank=rank, **extra)
+
+
+def make_account(org, platform, opened_on=datetime.date(2015, 1, 1), closed_on=None, **extra) -> m.Account:
+    n = next(_counter)
+    return m.Account.objects.create(
+        organisation=org,
+        platform=platform,
+        display_name=extra.pop("display_name", f"{org.name_en} on {platform.slug}"),
+        handle=extra.pop("handle", f"h{n}"),
+        opened_on=opened_on,
+        closed_on=closed_on,
+        status=m.AccountStatus.CLOSED if closed_on else m.AccountStatus.ACTIVE,
+        **extra,
+    )
+
+
+def make_source(title="An article", **extra) -> m.Source:
+    return m.Source.objects.create(title=title, **extra)
+
+
+def make_user(role=VIEWER, username=None, **extra):
+    user = get_user_model().objects.create_user(
+        username=username or f"{(role or 'norole').lower()}{next(_counter)}", password="a-long-test-password", **extra
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def viewer():
+    return make_user(VIEWER)
+
+
+def editor():
+    return make_user(EDITOR)
+
+
+def administrator():
+    return make_user(ADMINISTRATOR)
+
+
+def make_cohort_with_adoption(members=10, wechat=8, weibo=4, as_of_open=datetime.date(2015, 1, 1)):
+    """A cohort of ``members`` companies, ``wechat`` of them on WeChat and
+    ``weibo`` on Weibo. Returns (cohort, platforms dict)."""
+    cohort = make_cohort()
+    platforms = {
+        "wechat": make_platform("wechat", "WeChat", display_order=10),
+        "weibo": make_platform("weibo", "Weibo", display_order=20),
+    }
+    for i in range(members):
+        org = make_org()
+        add_member(cohort, org, rank=i + 1)
+        if i < wechat:
+            make_account(org, platforms["wechat"], opened_on=as_of_open)
+        if i < weibo:
+            make_account(org, platforms["weibo"], opened_on=as_of_open)
+    return cohort, platforms

@@ -1,0 +1,124 @@
+"""Every URL pattern in the project, checked for anonymous users and each role.
+
+The patterns are enumerated from the URL configuration, so a new URL without a
+row in ``EXPECTED`` fails ``test_every_url_has_a_rule``.
+
+Each row maps a URL name to the lowest role that may use it:
+  "public"  - anyone (login page, health check)
+  "viewer"  - any signed-in user with the Viewer role or above
+  "editor"  - Editor or Administrator
+  "admin"   - Administrator only
+Admin-site URLs (namespace "admin") are covered by the last tests.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import administrator, editor, make_user, viewer
+
+EXPECTED = {
+    "healthz": "public",
+    "login": "public",
+    "logout": "public",  # POST-only; harmless for anyone
+    "dashboard:overview": "viewer",
+}
+
+# Keyword arguments for URLs that need them: name -> kwargs (objects made by the `objects` fixture).
+URL_KWARGS = {}
+
+ROLE_ORDER = ["anonymous", "norole", "viewer", "editor", "admin"]
+
+
+def _walk(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace
+            yield from _walk(p.url_patterns, f"{prefix}{ns}:" if ns else prefix)
+        elif isinstance(p, URLPattern) and p.name:
+            yield f"{prefix}{p.name}"
+
+
+def project_url_names():
+    names = set(_walk(get_resolver().url_patterns))
+    return {n for n in names if not n.startswith("admin:") and not n.startswith("djdt:")}
+
+
+def test_every_url_has_a_rule():
+    missing = sorted(project_url_names() - set(EXPECTED))
+    assert not missing, f"URLs without an access rule in tests/test_access.py: {missing}"
+    stale = sorted(set(EXPECTED) - project_url_names())
+    assert not stale, f"Rules for URLs that no longer exist: {stale}"
+
+
+def _allowed(rule, role):
+    if rule == "public":
+        return True
+    if role in ("anonymous", "norole"):
+        return False
+    needed = {"viewer": 2, "editor": 3, "admin": 4}[rule]
+    return ROLE_ORDER.index(role) >= needed
+
+
+def _client_for(client, role, django_user_model):
+    if role == "anonymous":
+        return client
+    user = {
+        "norole": lambda: make_user(role=None),
+        "viewer": viewer,
+        "editor": editor,
+        "admin": administrator,
+    }[role]()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLE_ORDER)
+def test_access_matrix(client, django_user_model, role, access_objects):
+    client = _client_for(client, role, django_user_model)
+    failures = []
+    for name, rule in sorted(EXPECTED.items()):
+        kwargs = URL_KWARGS.get(name)
+        url = reverse(name, kwargs=kwargs(access_objects) if callable(kwargs) else kwargs)
+        response = client.get(url)
+        status = response.status_code
+        allowed = _allowed(rule, role)
+        if allowed and status in (401, 403) or allowed and status == 302 and "/accounts/login/" in response.get(
+            "Location", ""
+        ):
+            failures.append(f"{name}: {role} should be allowed, got {status}")
+        if not allowed:
+            denied = status == 403 or (status == 302 and "/accounts/login/" in response.get("Location", ""))
+            if role == "anonymous":
+                denied = status == 302 and "/accounts/login/" in response.get("Location", "")
+            if not denied:
+                failures.append(f"{name}: {role} should be denied, got {status}")
+        if status >= 500:
+            failures.append(f"{name}: {role} got a server error {status}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.fixture
+def access_objects(db):
+    """Objects that URLs with arguments point at."""
+    from tests.factories import make_cohort_with_adoption
+
+    cohort, platforms = make_cohort_with_adoption(members=2, wechat=1, weibo=1)
+    return {"cohort": cohort, "platforms": platforms}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "role, expected",
+    [("anonymous", 302), ("norole", 302), ("viewer", 302), ("editor", 200), ("admin", 200)],
+)
+def test_admin_site_access(client, django_user_model, role, expected):
+    client = _client_for(client, role, django_user_model)
+    assert client.get(reverse("admin:registry_organisation_changelist")).status_code == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role, expected", [("editor", 403), ("admin", 200)])
+def test_only_administrators_manage_users(client, django_user_model, role, expected):
+    client = _client_for(client, role, django_user_model)
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == expected
