@@ -5,6 +5,7 @@ row in ``EXPECTED`` fails ``test_every_url_has_a_rule``.
 
 Each row maps a URL name to the lowest role that may use it:
   "public"  - anyone (login page, health check)
+  "signed_in" - any signed-in user, even one without a role (log out)
   "viewer"  - any signed-in user with the Viewer role or above
   "editor"  - Editor or Administrator
   "admin"   - Administrator only
@@ -19,7 +20,7 @@ from tests.factories import administrator, editor, make_user, viewer
 EXPECTED = {
     "healthz": "public",
     "login": "public",
-    "logout": "public",  # POST-only; harmless for anyone
+    "logout": "signed_in",  # POST-only
     "dashboard:overview": "viewer",
 }
 
@@ -53,6 +54,8 @@ def test_every_url_has_a_rule():
 def _allowed(rule, role):
     if rule == "public":
         return True
+    if rule == "signed_in":
+        return role != "anonymous"
     if role in ("anonymous", "norole"):
         return False
     needed = {"viewer": 2, "editor": 3, "admin": 4}[rule]
