@@ -46,17 +46,27 @@ class ChartData:
 
 @dataclass(frozen=True)
 class ChartDef:
+    """``params`` names the extra query-string parameters the chart needs beyond
+    the scope (e.g. ``("company",)`` for a company's follower chart); they are
+    passed to ``build`` as keyword arguments (strings), and ``build`` validates
+    them, raising ``ChartParamError`` for a bad or missing value."""
+
     slug: str
     title: str
     build: Callable[..., ChartData]
+    params: tuple[str, ...] = ()
+
+
+class ChartParamError(ValueError):
+    """A chart's extra parameter is missing or names nothing that exists."""
 
 
 CATALOGUE: dict[str, ChartDef] = {}
 
 
-def chart(slug: str, title: str):
+def chart(slug: str, title: str, params: tuple[str, ...] = ()):
     def register(function):
-        CATALOGUE[slug] = ChartDef(slug, title, function)
+        CATALOGUE[slug] = ChartDef(slug, title, function, params)
         return function
 
     return register

@@ -204,6 +204,9 @@ class Cohort(TimeStamped):
     slug = models.SlugField(max_length=80, unique=True)
     publisher = models.CharField(max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1949)])
+    nominal_size = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many members the published list has (e.g. 500), "
+        "whether or not the registry holds them all.")
     description = models.TextField(blank=True)
     source = models.ForeignKey("Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="cohorts")
     is_demo = models.BooleanField(default=False)

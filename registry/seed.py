@@ -336,6 +336,7 @@ class _Writer:
 
     def __init__(self):
         self.counts: dict[str, Counter] = {}
+        self.created: set[tuple[type, int]] = set()
 
     def _count(self, model, outcome: str) -> None:
         self.counts.setdefault(model.__name__, Counter())[outcome] += 1
@@ -347,6 +348,7 @@ class _Writer:
             obj.full_clean(validate_unique=False, validate_constraints=False)  # the database checks those
             obj.save()
             self._count(model, "created")
+            self.created.add((model, obj.pk))
             return obj
         changed = [name for name, value in values.items() if _current(obj, name) != _comparable(value)]
         if changed:
@@ -364,7 +366,8 @@ class _Writer:
         wanted = {t.pk for t in targets}
         if set(manager.values_list("pk", flat=True)) != wanted:
             manager.set(targets)
-            self._count(type(obj), "relations updated")
+            if (type(obj), obj.pk) not in self.created:
+                self._count(type(obj), "relations updated")
 
     def summary(self) -> dict[str, dict[str, int]]:
         outcomes = ("created", "updated", "unchanged", "relations updated")
