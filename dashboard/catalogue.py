@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 import plotly.graph_objects as go
 
 from dashboard import charts, queries
+from dashboard.caching import cached_chart
 from dashboard.filters import Scope
+from registry.models import Organisation
 
 SOURCE_NOTE = "New-media registry; accounts open on the as-of date, counted once per organisation"
 
@@ -75,7 +77,10 @@ def chart(slug: str, title: str, params: tuple[str, ...] = ()):
 def build_chart(slug: str, scope: Scope, **context) -> ChartData:
     """Build one chart. Raises ``KeyError`` for an unknown slug."""
     definition = CATALOGUE[slug]
-    return definition.build(scope, title=definition.title, **context)
+    # Cached per filter state and data version (dashboard/caching.py); a cache hit costs no query.
+    return cached_chart(
+        slug, scope, context, lambda: definition.build(scope, title=definition.title, **context)
+    )
 
 
 def _meta(title: str, scope: Scope, source: str = SOURCE_NOTE) -> charts.ChartMeta:
@@ -131,4 +136,196 @@ def _adoption_over_time(scope: Scope, *, title: str, **_) -> ChartData:
             categories=tuple(m.strftime("%Y-%m") for m in months),
             series=tuple(s for s in grid if any(s.values)),
         ),
+    )
+
+
+# --------------------------------------------------------------------------- chart pages
+
+PRESENCE_LIMIT = 50
+TOP_ACCOUNTS_LIMIT = 15
+FOLLOWER_SOURCE = "New-media registry; each open account's latest follower count on or before the as-of date"
+
+
+def _platform_pairs(scope: Scope) -> list[tuple[str, str]]:
+    return [(p.slug, p.name_en) for p in scope.platforms]
+
+
+@chart("adoption-share", "Share of organisations with an official account, by platform")
+def _adoption_share(scope: Scope, *, title: str, adoption=None, **_) -> ChartData:
+    rows = adoption if adoption is not None else queries.adoption_by_platform(scope=scope)
+    meta = _meta(title, scope)
+    return ChartData(
+        slug="adoption-share",
+        meta=meta,
+        figure=charts.adoption_share_bar(rows, meta),
+        columns=("Platform", "Share (%)", "Organisations with an open account", "Organisations in scope"),
+        rows=[(r.name, round(r.share * 100, 1), r.adopters, r.cohort_size) for r in rows],
+        native=NativeChart(
+            kind="bar",
+            categories=tuple(r.name for r in rows),
+            series=(Series("Share (%)", tuple(round(r.share * 100, 1) for r in rows)),),
+            number_format="0.0",
+        ),
+    )
+
+
+def _group_chart(slug: str, field: str, label: str, scope: Scope, title: str) -> ChartData:
+    groups = queries.adoption_by_group(scope=scope, field=field)
+    platforms = _platform_pairs(scope)
+    meta = _meta(title, scope)
+    return ChartData(
+        slug=slug,
+        meta=meta,
+        figure=charts.group_heatmap(groups, platforms, meta),
+        columns=(label, "Organisations", *(f"{name} (adopters)" for _, name in platforms)),
+        rows=[(g.label, g.members, *(g.adopters.get(s, 0) for s, _ in platforms)) for g in groups],
+        native=NativeChart(
+            kind="bar",
+            categories=tuple(g.label for g in groups),
+            series=tuple(Series(name, tuple(g.adopters.get(s, 0) for g in groups)) for s, name in platforms),
+        ),
+    )
+
+
+@chart("adoption-by-ownership", "Adoption by ownership")
+def _adoption_by_ownership(scope: Scope, *, title: str, **_) -> ChartData:
+    return _group_chart("adoption-by-ownership", "ownership", "Ownership", scope, title)
+
+
+@chart("adoption-by-sector", "Adoption by sector")
+def _adoption_by_sector(scope: Scope, *, title: str, **_) -> ChartData:
+    return _group_chart("adoption-by-sector", "sector", "Sector", scope, title)
+
+
+@chart("presence-matrix", "Which companies are on which platform")
+def _presence_matrix(scope: Scope, *, title: str, size: int | None = None, **_) -> ChartData:
+    rows = queries.presence_matrix(scope=scope, limit=PRESENCE_LIMIT)
+    size = queries.cohort_size(scope=scope) if size is None else size
+    platforms = _platform_pairs(scope)
+    order = "by rank in the list" if scope.cohort else "by name"
+    shown = f"first {len(rows)} of {size:,} {order}" if size > len(rows) else f"all {size:,} {order}"
+    meta = charts.ChartMeta(
+        title=title, subtitle=f"{scope.describe()} ({shown}, at most {PRESENCE_LIMIT})",
+        source="New-media registry; ✓ an account open on the as-of date", demo=scope.is_demo,
+    )
+    return ChartData(
+        slug="presence-matrix",
+        meta=meta,
+        figure=charts.presence_heatmap(rows, platforms, meta),
+        columns=("Rank", "Organisation", *(name for _, name in platforms)),
+        rows=[(r.rank, r.name, *("yes" if r.present.get(s) else "no" for s, _ in platforms)) for r in rows],
+        native=None,
+        extra={"shown": len(rows), "size": size},
+    )
+
+
+@chart("follower-distribution", "Followers per account, by platform")
+def _follower_distribution(scope: Scope, *, title: str, **_) -> ChartData:
+    values = queries.follower_distribution(scope=scope)
+    platforms = _platform_pairs(scope)
+    names = dict(platforms)
+    meta = _meta(title, scope, FOLLOWER_SOURCE)
+    per_platform = {slug: sorted(v.followers for v in values if v.platform == slug) for slug, _ in platforms}
+
+    def median(xs):
+        if not xs:
+            return None
+        mid = len(xs) // 2
+        return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
+
+    summary = [(names[s], len(xs), min(xs, default=None), median(xs), max(xs, default=None))
+               for s, xs in per_platform.items()]
+    return ChartData(
+        slug="follower-distribution",
+        meta=meta,
+        figure=charts.follower_box(values, platforms, meta),
+        columns=("Platform", "Accounts with a follower count", "Fewest followers", "Median", "Most followers"),
+        rows=summary,
+        native=NativeChart(
+            kind="bar",
+            categories=tuple(row[0] for row in summary),
+            series=(Series("Median followers", tuple(row[3] for row in summary)),),
+        ),
+    )
+
+
+@chart("top-accounts", "Accounts with the most followers")
+def _top_accounts(scope: Scope, *, title: str, **_) -> ChartData:
+    rows = queries.top_accounts(scope=scope, limit=TOP_ACCOUNTS_LIMIT)
+    meta = _meta(title, scope, FOLLOWER_SOURCE)
+    return ChartData(
+        slug="top-accounts",
+        meta=meta,
+        figure=charts.top_accounts_bar(rows, meta),
+        columns=("Organisation", "Account", "Platform", "Followers", "Snapshot date"),
+        rows=[(r.organisation, r.account, r.platform_name, r.followers, r.date.isoformat()) for r in rows],
+        native=NativeChart(
+            kind="bar",
+            categories=tuple(f"{r.organisation} ({r.platform_name})" for r in rows),
+            series=(Series("Followers", tuple(r.followers for r in rows)),),
+        ),
+        extra={"accounts": rows},
+    )
+
+
+@chart("multi-platform", "How many platforms each organisation is on")
+def _multi_platform(scope: Scope, *, title: str, **_) -> ChartData:
+    rows = queries.multi_platform_presence(scope=scope)
+    meta = _meta(title, scope)
+    return ChartData(
+        slug="multi-platform",
+        meta=meta,
+        figure=charts.multi_platform_bar(rows, meta),
+        columns=("Platforms with an open account", "Organisations"),
+        rows=[(r.platforms, r.organisations) for r in rows],
+        native=NativeChart(
+            kind="bar",
+            categories=tuple(str(r.platforms) for r in rows),
+            series=(Series("Organisations", tuple(r.organisations for r in rows)),),
+        ),
+    )
+
+
+def _company_param(company) -> Organisation:
+    if isinstance(company, Organisation):
+        return company
+    try:
+        company_id = int(str(company or "").strip())
+    except ValueError:
+        raise ChartParamError("company must be an organisation id (a whole number).") from None
+    found = Organisation.objects.filter(pk=company_id).only("id", "name_en", "short_name", "is_demo").first()
+    if found is None:
+        raise ChartParamError(f"No organisation has the id {company_id}.")
+    return found
+
+
+@chart("company-followers", "Followers over time", params=("company",))
+def _company_followers(scope: Scope, *, title: str, company=None, points=None, **_) -> ChartData:
+    """``company`` is an organisation id (from the query string) or an
+    Organisation; ``points`` may pass rows the page already read."""
+    organisation = _company_param(company)
+    if points is None:
+        points = queries.follower_history(organisation_id=organisation.pk, until=scope.as_of)
+    meta = charts.ChartMeta(
+        title=f"{title}: {organisation.display_name}",
+        subtitle=f"Every follower snapshot in the registry up to {scope.as_of:%-d %B %Y}",
+        source="New-media registry; account metrics", demo=organisation.is_demo,
+    )
+    dates = sorted({p.date for p in points})
+    accounts: dict[int, str] = {}
+    for p in points:
+        accounts.setdefault(p.account_id, f"{p.platform_name}: {p.account}")
+    by_key = {(p.account_id, p.date): p.followers for p in points}
+    return ChartData(
+        slug="company-followers",
+        meta=meta,
+        figure=charts.follower_lines(points, meta),
+        columns=("Account", "Platform", "Date", "Followers"),
+        rows=[(p.account, p.platform_name, p.date.isoformat(), p.followers) for p in points],
+        native=NativeChart(
+            kind="line",
+            categories=tuple(d.isoformat() for d in dates),
+            series=tuple(Series(name, tuple(by_key.get((aid, d)) for d in dates)) for aid, name in accounts.items()),
+        ),
+        extra={"organisation": organisation},
     )

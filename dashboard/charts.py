@@ -134,6 +134,139 @@ def adoption_over_time(
     return finish(fig, meta)
 
 
+def adoption_share_bar(rows: Sequence[PlatformAdoption], meta: ChartMeta) -> go.Figure:
+    """Share of the organisations in scope with an open account, per platform (0-100%)."""
+    fig = go.Figure(
+        go.Bar(
+            x=[esc(r.name) for r in rows],
+            y=[round(r.share * 100, 1) for r in rows],
+            marker_color=[platform_colour(r.slug, i) for i, r in enumerate(rows)],
+            text=[f"{r.share:.0%}" for r in rows],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[[r.adopters, r.cohort_size] for r in rows],
+            hovertemplate="%{x}: %{y:.1f}% (%{customdata[0]:,} of %{customdata[1]:,})<extra></extra>",
+        )
+    )
+    fig.update_yaxes(title_text="Share of organisations in scope (%)", range=[0, 105], ticksuffix="%")
+    return finish(fig, meta, legend=False)
+
+
+def group_heatmap(groups: Sequence, platforms: Sequence[tuple[str, str]], meta: ChartMeta) -> go.Figure:
+    """Share of each group (rows: ownership types or sectors, as ``GroupAdoption``)
+    with an open account on each platform (columns), counts in the cells."""
+    labels = [esc(g.label) for g in groups]
+    z, text, custom = [], [], []
+    for g in groups:
+        z.append([round(g.adopters.get(slug, 0) / g.members * 100, 1) if g.members else None for slug, _ in platforms])
+        text.append([f"{g.adopters.get(slug, 0):,}/{g.members:,}" for slug, _ in platforms])
+        custom.append([[g.adopters.get(slug, 0), g.members] for slug, _ in platforms])
+    fig = go.Figure(
+        go.Heatmap(
+            z=z, x=[esc(name) for _, name in platforms], y=labels, text=text, texttemplate="%{text}",
+            customdata=custom, zmin=0, zmax=100, colorscale="Blues",
+            colorbar={"title": {"text": "%"}, "ticksuffix": "%"},
+            hovertemplate="%{y} on %{x}: %{customdata[0]:,} of %{customdata[1]:,} (%{z:.1f}%)<extra></extra>",
+            xgap=2, ygap=2,
+        )
+    )
+    fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)")
+    return finish(fig, meta, height=max(320, 140 + 34 * len(groups)), legend=False)
+
+
+def presence_heatmap(rows: Sequence, platforms: Sequence[tuple[str, str]], meta: ChartMeta) -> go.Figure:
+    """Company x platform: which organisations (``PresenceRow``) have an open account."""
+    labels = [esc(f"{r.rank}. {r.name}" if r.rank else r.name) for r in rows]
+    z = [[1 if r.present.get(slug) else 0 for slug, _ in platforms] for r in rows]
+    text = [["✓" if v else "✗" for v in line] for line in z]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z, x=[esc(name) for _, name in platforms], y=labels, text=text, texttemplate="%{text}",
+            zmin=0, zmax=1, colorscale=[[0, "#f0f4f8"], [1, "#0b5cab"]], showscale=False, xgap=2, ygap=2,
+            hovertemplate="%{y} on %{x}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)", tickfont={"size": 11})
+    fig.update_xaxes(side="top")
+    return finish(fig, meta, height=max(360, 170 + 20 * len(rows)), legend=False)
+
+
+def follower_box(values: Sequence, platforms: Sequence[tuple[str, str]], meta: ChartMeta) -> go.Figure:
+    """Followers per account (``FollowerCount`` rows), one box per platform, log scale."""
+    fig = go.Figure()
+    for index, (slug, name) in enumerate(platforms):
+        ys = [v.followers for v in values if v.platform == slug and v.followers > 0]
+        if not ys:
+            continue
+        fig.add_trace(
+            go.Box(
+                y=ys, name=esc(name), boxpoints="outliers", marker_color=platform_colour(slug, index),
+                hovertemplate=f"{esc(name)}: %{{y:,}} followers<extra></extra>",
+            )
+        )
+    fig.update_yaxes(type="log", title_text="Followers per account (log scale)")
+    return finish(fig, meta, legend=False)
+
+
+def top_accounts_bar(rows: Sequence, meta: ChartMeta) -> go.Figure:
+    """Accounts (``TopAccount``) with the most followers, largest at the top."""
+    rows = list(rows)
+    fig = go.Figure(
+        go.Bar(
+            x=[r.followers for r in rows],
+            y=[esc(f"{r.organisation} · {r.platform_name}") for r in rows],
+            orientation="h",
+            marker_color=[platform_colour(r.platform, i) for i, r in enumerate(rows)],
+            customdata=[[esc(r.account), r.date.isoformat()] for r in rows],
+            hovertemplate="%{y}<br>%{customdata[0]}: %{x:,} followers on %{customdata[1]}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)", automargin=True)
+    fig.update_xaxes(title_text="Followers", showgrid=True, gridcolor=GRID)
+    return finish(fig, meta, height=max(360, 160 + 28 * len(rows)), legend=False)
+
+
+def multi_platform_bar(rows: Sequence, meta: ChartMeta) -> go.Figure:
+    """Organisations by how many of the selected platforms they are on (``PlatformCountBucket``)."""
+    total = sum(r.organisations for r in rows)
+    fig = go.Figure(
+        go.Bar(
+            x=[str(r.platforms) for r in rows],
+            y=[r.organisations for r in rows],
+            marker_color="#0b5cab",
+            text=[f"{r.organisations:,}" for r in rows],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[(r.organisations / total * 100) if total else 0 for r in rows],
+            hovertemplate="On %{x} platform(s): %{y:,} organisations (%{customdata:.1f}%)<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title_text="Number of selected platforms with an open account", type="category")
+    fig.update_yaxes(title_text="Organisations", rangemode="tozero")
+    return finish(fig, meta, legend=False)
+
+
+def follower_lines(points: Sequence, meta: ChartMeta) -> go.Figure:
+    """Followers over time, one line per account (``FollowerPoint`` rows)."""
+    fig = go.Figure()
+    accounts: dict[int, list] = {}
+    for p in points:
+        accounts.setdefault(p.account_id, []).append(p)
+    for index, series in enumerate(accounts.values()):
+        first = series[0]
+        label = esc(f"{first.platform_name}: {first.account}")
+        fig.add_trace(
+            go.Scatter(
+                x=[p.date for p in series], y=[p.followers for p in series], name=label, mode="lines+markers",
+                line={"color": platform_colour(first.platform, index), "width": 2},
+                hovertemplate=f"{label}<br>%{{x|%d %b %Y}}: %{{y:,}} followers<extra></extra>",
+            )
+        )
+    fig.update_yaxes(title_text="Followers", rangemode="tozero")
+    fig.update_xaxes(type="date")
+    return finish(fig, meta)
+
+
 def headline(count: int) -> str:
     """Round down the way the article does: 412 -> '400+', 236 -> '200+',
     47 -> '40+'; an exact round number or a count under ten is shown as it is."""

@@ -9,10 +9,21 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import IsNull
 
 from dashboard.filters import Scope
-from registry.models import Account, Platform
+from registry.models import (
+    Account,
+    AccountMetric,
+    CohortMembership,
+    Organisation,
+    OrganisationKind,
+    Platform,
+    PublishedFigure,
+    Qualifier,
+)
 
 
 @dataclass(frozen=True)
@@ -117,4 +128,329 @@ def cumulative_adoption(*, scope: Scope) -> list[AdoptionPoint]:
     return [
         AdoptionPoint(slug[platform_id], datetime.date.fromisoformat(month), int(adopters))
         for platform_id, month, adopters in rows
+    ]
+
+
+# --------------------------------------------------------------------------- groups, presence, followers
+
+
+@dataclass(frozen=True)
+class GroupAdoption:
+    """Adopters per platform within one group (an ownership type or a sector)."""
+
+    group: str
+    label: str
+    members: int
+    adopters: dict[str, int]  # platform slug -> organisations with an open account
+
+
+def _platform_alias(platform: Platform) -> str:
+    return f"on_{platform.id}"
+
+
+def adoption_by_group(*, scope: Scope, field: str) -> list[GroupAdoption]:
+    """Organisations in scope grouped by ``field`` ("ownership" or "sector"):
+    how many there are and how many have an open account on each selected
+    platform. One GROUP BY with a distinct count per platform. 1 query."""
+    if field not in ("ownership", "sector"):
+        raise ValueError(f"cannot group by {field!r}")
+    choices = dict(Organisation._meta.get_field(field).choices)
+    active = _active_accounts_q(scope.as_of, "accounts__")
+    counts = {
+        _platform_alias(p): Count("accounts__organisation", filter=active & Q(accounts__platform=p), distinct=True)
+        for p in scope.platforms
+    }
+    rows = (
+        scope.members().order_by().values(field).annotate(members_count=Count("id", distinct=True), **counts)
+        .order_by(field)
+    )
+    result = [
+        GroupAdoption(
+            group=row[field],
+            label=str(choices.get(row[field], row[field])),
+            members=row["members_count"],
+            adopters={p.slug: row[_platform_alias(p)] for p in scope.platforms},
+        )
+        for row in rows
+    ]
+    return sorted(result, key=lambda g: (-g.members, g.label))
+
+
+@dataclass(frozen=True)
+class PresenceRow:
+    organisation_id: int
+    name: str
+    rank: int | None
+    present: dict[str, bool]  # platform slug -> has an open account
+
+
+def _open_account_exists(platform: Platform, as_of: datetime.date) -> Exists:
+    return Exists(
+        Account.objects.filter(organisation=OuterRef("pk"), platform=platform).filter(_active_accounts_q(as_of))
+    )
+
+
+def presence_matrix(*, scope: Scope, limit: int = 50) -> list[PresenceRow]:
+    """The first ``limit`` organisations in scope (by rank in the cohort, then
+    name) and whether each has an open account on each selected platform.
+    One EXISTS per platform in a single query. 1 query."""
+    qs = scope.members().annotate(**{_platform_alias(p): _open_account_exists(p, scope.as_of) for p in scope.platforms})
+    if scope.cohort is not None:
+        rank = CohortMembership.objects.filter(cohort=scope.cohort, organisation=OuterRef("pk")).values("rank")[:1]
+        qs = qs.annotate(cohort_rank=Subquery(rank)).order_by(F("cohort_rank").asc(nulls_last=True), "name_en")
+    else:
+        qs = qs.annotate(cohort_rank=Value(None, output_field=IntegerField())).order_by("name_en")
+    fields = ["id", "name_en", "short_name", "cohort_rank", *(_platform_alias(p) for p in scope.platforms)]
+    return [
+        PresenceRow(
+            organisation_id=row["id"],
+            name=row["short_name"] or row["name_en"],
+            rank=row["cohort_rank"],
+            present={p.slug: bool(row[_platform_alias(p)]) for p in scope.platforms},
+        )
+        for row in qs.values(*fields)[:limit]
+    ]
+
+
+def latest_snapshots(*, scope: Scope) -> QuerySet[AccountMetric]:
+    """Each open account's latest snapshot with a follower count on or before
+    ``scope.as_of``, for organisations and platforms in scope. The "latest"
+    selection is a correlated subquery in SQL, so this is one query however many
+    snapshots an account has. Lazy."""
+    latest = (
+        AccountMetric.objects.filter(account=OuterRef("account"), date__lte=scope.as_of, followers__isnull=False)
+        .order_by("-date")
+        .values("date")[:1]
+    )
+    return (
+        AccountMetric.objects.filter(
+            account__in=Account.objects.active_on(scope.as_of).filter(
+                platform__in=[p.id for p in scope.platforms], organisation__in=scope.members()
+            ),
+            followers__isnull=False,
+            date=Subquery(latest),
+        )
+        .order_by()
+    )
+
+
+@dataclass(frozen=True)
+class FollowerCount:
+    platform: str
+    followers: int
+
+
+def follower_distribution(*, scope: Scope) -> list[FollowerCount]:
+    """Followers of every open account in scope at its latest snapshot on or
+    before the as-of date, one row per account. 1 query."""
+    if not scope.platforms:
+        return []
+    rows = latest_snapshots(scope=scope).values_list("account__platform__slug", "followers")
+    return [FollowerCount(slug, followers) for slug, followers in rows]
+
+
+@dataclass(frozen=True)
+class TopAccount:
+    account_id: int
+    organisation_id: int
+    organisation: str
+    account: str
+    platform: str
+    platform_name: str
+    followers: int
+    date: datetime.date
+
+
+def top_accounts(*, scope: Scope, limit: int = 15) -> list[TopAccount]:
+    """The ``limit`` open accounts in scope with the most followers at their
+    latest snapshot on or before the as-of date. 1 query."""
+    if not scope.platforms:
+        return []
+    rows = (
+        latest_snapshots(scope=scope)
+        .order_by("-followers", "account_id")
+        .values_list(
+            "account_id", "account__organisation_id", "account__organisation__name_en",
+            "account__organisation__short_name", "account__display_name", "account__platform__slug",
+            "account__platform__name_en", "followers", "date",
+        )[:limit]
+    )
+    return [
+        TopAccount(account_id, org_id, short or name, display, slug, platform, followers, date)
+        for account_id, org_id, name, short, display, slug, platform, followers, date in rows
+    ]
+
+
+@dataclass(frozen=True)
+class PlatformCountBucket:
+    platforms: int
+    organisations: int
+
+
+def multi_platform_presence(*, scope: Scope) -> list[PlatformCountBucket]:
+    """How many organisations in scope have open accounts on 0, 1, 2, ... of the
+    selected platforms. The per-organisation count is a correlated subquery and
+    the buckets a GROUP BY over it, both in the database. 1 query."""
+    per_org = (
+        Account.objects.active_on(scope.as_of)
+        .filter(organisation=OuterRef("pk"), platform__in=[p.id for p in scope.platforms])
+        .order_by()
+        .values("organisation")
+        .annotate(n=Count("platform", distinct=True))
+        .values("n")
+    )
+    rows = (
+        scope.members()
+        .order_by()
+        .annotate(platform_count=Coalesce(Subquery(per_org, output_field=IntegerField()), 0))
+        .values("platform_count")
+        .annotate(organisations=Count("id"))
+        .order_by("platform_count")
+    )
+    counts = {row["platform_count"]: row["organisations"] for row in rows}
+    return [PlatformCountBucket(n, counts.get(n, 0)) for n in range(0, len(scope.platforms) + 1)]
+
+
+@dataclass(frozen=True)
+class FollowerPoint:
+    account_id: int
+    account: str
+    platform: str
+    platform_name: str
+    date: datetime.date
+    followers: int
+
+
+def follower_history(*, organisation_id: int, until: datetime.date | None = None) -> list[FollowerPoint]:
+    """Every follower snapshot of an organisation's accounts, oldest first. 1 query."""
+    qs = AccountMetric.objects.filter(account__organisation_id=organisation_id, followers__isnull=False)
+    if until is not None:
+        qs = qs.filter(date__lte=until)
+    rows = qs.order_by("account__platform__display_order", "account_id", "date").values_list(
+        "account_id", "account__display_name", "account__platform__slug", "account__platform__name_en",
+        "date", "followers",
+    )
+    return [FollowerPoint(*row) for row in rows]
+
+
+# --------------------------------------------------------------------------- published figures
+
+
+class Verdict:
+    CONSISTENT = "consistent"
+    CONTRADICTED = "contradicted"
+    INCOMPLETE = "too incomplete to judge"
+
+
+ABOUT_TOLERANCE = 0.10
+
+
+def _claim_holds(comparator: str, claimed: int | None, value: float) -> bool:
+    if comparator == Qualifier.SOME:
+        return value > 0
+    if comparator == Qualifier.MORE_THAN:
+        return value > claimed
+    if comparator == Qualifier.AT_LEAST:
+        return value >= claimed
+    if comparator == Qualifier.FEWER_THAN:
+        return value < claimed
+    if comparator == Qualifier.ABOUT:
+        return abs(value - claimed) <= ABOUT_TOLERANCE * claimed
+    return value == claimed
+
+
+def judge_claim(comparator: str, claimed: int | None, *, live: int, missing: int | None) -> str:
+    """Compare a published figure with the live count.
+
+    ``missing`` is how many list members the registry does not hold (``None``
+    when the list's size is unknown): any of them could be an adopter, so the
+    true count lies between ``live`` and ``live + missing``. The claim is
+    contradicted when it fails everywhere in that range, consistent when it
+    holds everywhere, and too incomplete to judge otherwise."""
+    low = live
+    high = float("inf") if missing is None else live + missing
+    if comparator in (Qualifier.SOME, Qualifier.MORE_THAN, Qualifier.AT_LEAST):
+        holds_low, holds_high = _claim_holds(comparator, claimed, low), _claim_holds(comparator, claimed, high)
+        if holds_low:
+            return Verdict.CONSISTENT
+        return Verdict.INCOMPLETE if holds_high else Verdict.CONTRADICTED
+    if comparator == Qualifier.FEWER_THAN:
+        if _claim_holds(comparator, claimed, high):
+            return Verdict.CONSISTENT
+        return Verdict.INCOMPLETE if _claim_holds(comparator, claimed, low) else Verdict.CONTRADICTED
+    # exactly / about: the claim allows a band [lowest, highest].
+    spread = ABOUT_TOLERANCE * claimed if comparator == Qualifier.ABOUT else 0
+    lowest, highest = claimed - spread, claimed + spread
+    if lowest <= low and high <= highest:
+        return Verdict.CONSISTENT
+    if high < lowest or low > highest:
+        return Verdict.CONTRADICTED
+    return Verdict.INCOMPLETE
+
+
+@dataclass(frozen=True)
+class FigureCheck:
+    figure: PublishedFigure
+    live: int
+    held: int | None  # members of the cohort the registry holds; None without a cohort
+    nominal: int | None
+
+    @property
+    def missing(self) -> int | None:
+        if self.figure.cohort_id is None or self.nominal is None:
+            return None
+        return max(self.nominal - (self.held or 0), 0)
+
+    @property
+    def coverage(self) -> float | None:
+        if self.nominal and self.held is not None:
+            return min(self.held / self.nominal, 1.0)
+        return None
+
+    @property
+    def verdict(self) -> str:
+        return judge_claim(self.figure.comparator, self.figure.value, live=self.live, missing=self.missing)
+
+
+def _count_distinct(column: str) -> Func:
+    """COUNT(DISTINCT column) as a plain function, so a correlated subquery
+    returns one row without a GROUP BY (it may have no column to group on)."""
+    return Func(F(column), function="COUNT", template="COUNT(DISTINCT %(expressions)s)",
+                output_field=IntegerField())
+
+
+def published_figure_checks(*, figures: QuerySet[PublishedFigure] | None = None) -> list[FigureCheck]:
+    """Every published figure beside the live count for its own cohort, platform
+    and as-of date, and how much of the cohort the registry holds.
+
+    The live count is a correlated subquery per row, so all figures cost one
+    query together. A figure without a cohort counts all companies; without a
+    platform, organisations with an open account on any platform. 1 query."""
+    figures = PublishedFigure.objects.all() if figures is None else figures
+    as_of = OuterRef("as_of")
+    active = Q(opened_on__lte=as_of) & (Q(closed_on__isnull=True) | Q(closed_on__gt=as_of))
+    on_platform = Q(platform=OuterRef("platform")) | Q(IsNull(OuterRef("platform"), True))
+    in_cohort = Q(organisation__memberships__cohort=OuterRef("cohort")) | (
+        Q(IsNull(OuterRef("cohort"), True)) & Q(organisation__kind=OrganisationKind.COMPANY)
+    )
+    adopters = (
+        Account.objects.filter(active & on_platform & in_cohort)
+        .order_by()
+        .annotate(n=_count_distinct("organisation_id"))
+        .values("n")
+    )
+    held = CohortMembership.objects.filter(cohort=OuterRef("cohort")).order_by().annotate(
+        n=_count_distinct("organisation_id")).values("n")
+    rows = figures.select_related("cohort", "platform", "source", "attributed_to").annotate(
+        live_count=Coalesce(Subquery(adopters, output_field=IntegerField()), 0),
+        held_count=Coalesce(Subquery(held, output_field=IntegerField()), 0),
+    )
+    return [
+        FigureCheck(
+            figure=f,
+            live=f.live_count,
+            held=f.held_count if f.cohort_id else None,
+            nominal=f.cohort.nominal_size if f.cohort_id else None,
+        )
+        for f in rows
     ]

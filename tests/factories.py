@@ -85,3 +85,36 @@ def make_cohort_with_adoption(members=10, wechat=8, weibo=4, as_of_open=datetime
         if i < weibo:
             make_account(org, platforms["weibo"], opened_on=as_of_open)
     return cohort, platforms
+
+
+# --- dashboard pages: metrics, people, statements, figures
+
+
+def make_metric(account, date, followers=None, **extra) -> m.AccountMetric:
+    return m.AccountMetric.objects.create(account=account, date=date, followers=followers, **extra)
+
+
+def make_person(name=None, **extra) -> m.Person:
+    return m.Person.objects.create(name_en=name or f"Person {next(_counter)}", **extra)
+
+
+def make_statement(quote=None, source=None, **extra) -> m.Statement:
+    platforms = extra.pop("platforms", ())
+    topics = extra.pop("topics", ())
+    statement = m.Statement.objects.create(
+        quote=quote or f"Statement number {next(_counter)}", source=source or make_source(f"Source {next(_counter)}"),
+        **extra,
+    )
+    if platforms:
+        statement.platforms.set(platforms)
+    if topics:
+        statement.topics.set(topics)
+    return statement
+
+
+def make_figure(claim="A claim", comparator=m.Qualifier.MORE_THAN, value=1, as_of=datetime.date(2020, 1, 1),
+                source=None, **extra) -> m.PublishedFigure:
+    return m.PublishedFigure.objects.create(
+        claim=claim, comparator=comparator, value=None if comparator == m.Qualifier.SOME else value, as_of=as_of,
+        source=source or make_source(f"Figure source {next(_counter)}"), **extra,
+    )
