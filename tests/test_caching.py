@@ -1,0 +1,257 @@
+"""Chart data cached per filter state, invalidated by every registry write;
+ETag / Last-Modified on dashboard pages with 304 before the view runs."""
+
+import datetime
+import json
+import pickle
+import socket
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from dashboard.catalogue import build_chart
+from dashboard.filters import reference_rows, scope_from_request
+from registry.models import Account, Organisation
+from registry.signals import bump_data_version, data_version
+from tests.factories import add_member, editor, make_account, make_cohort_with_adoption, make_org, viewer
+
+URL = reverse("dashboard:overview")
+
+
+def _scope(**params):
+    cohorts, platforms = reference_rows()
+    scope, _ = scope_from_request(params, cohorts=cohorts, platforms=platforms)
+    return scope
+
+
+def _timeline_total(chart) -> int:
+    """The last cumulative value of every platform in the adoption timeline."""
+    last = {}
+    for platform, _month, adopters in chart.rows:
+        last[platform] = adopters
+    return sum(last.values())
+
+
+@pytest.fixture
+def cohort(db):
+    cohort, _ = make_cohort_with_adoption(members=5, wechat=3, weibo=2)
+    return cohort
+
+
+# --------------------------------------------------------------------------- chart data
+
+
+def test_second_build_with_the_same_filters_costs_no_query(cohort, django_assert_num_queries):
+    scope = _scope(cohort=cohort.slug)
+    first = build_chart("adoption-over-time", scope)
+    with django_assert_num_queries(0):
+        second = build_chart("adoption-over-time", scope)
+    assert second.rows == first.rows
+    assert json.loads(second.figure.to_json()) == json.loads(first.figure.to_json())
+
+
+def test_other_filters_are_other_cache_entries(cohort, django_assert_num_queries):
+    build_chart("adoption-over-time", _scope(cohort=cohort.slug))
+    earlier = _scope(cohort=cohort.slug, as_of="2014-12-31")
+    one_platform = _scope(cohort=cohort.slug, platform=["weibo"])
+    # The timeline's single query runs again for a different as-of date and a different platform set.
+    with django_assert_num_queries(1):
+        early = build_chart("adoption-over-time", earlier)
+    with django_assert_num_queries(1):
+        build_chart("adoption-over-time", one_platform)
+    assert early.rows == []
+
+
+def test_orm_write_is_visible_on_the_next_build(cohort):
+    scope = _scope(cohort=cohort.slug)
+    assert _timeline_total(build_chart("adoption-over-time", scope)) == 5
+    org = make_org()
+    add_member(cohort, org, rank=99)
+    make_account(org, Account.objects.first().platform)
+    assert _timeline_total(build_chart("adoption-over-time", _scope(cohort=cohort.slug))) == 6
+
+
+def test_delete_and_m2m_changes_bump_the_data_version(cohort):
+    from tests.factories import make_platform, make_source
+
+    version = data_version()
+    Account.objects.first().delete()
+    assert data_version() != version
+
+    version = data_version()
+    from registry.models import Statement
+
+    statement = Statement.objects.create(quote="We will open more accounts.", source=make_source())
+    version = data_version()
+    statement.platforms.add(make_platform("douyin", "Douyin"))
+    assert data_version() != version
+
+
+def test_bulk_write_followed_by_bump_is_visible(cohort):
+    """Bulk paths send no model signals; they call ``bump_data_version()``."""
+    scope = _scope(cohort=cohort.slug)
+    assert _timeline_total(build_chart("adoption-over-time", scope)) == 5
+    Account.objects.filter(organisation__memberships__cohort=cohort).update(closed_on=datetime.date(2016, 1, 1))
+    bump_data_version()
+    assert _timeline_total(build_chart("adoption-over-time", scope)) == 0
+
+
+def test_chart_data_pickles(cohort):
+    chart = build_chart("adoption-by-platform", _scope(cohort=cohort.slug))
+    copy = pickle.loads(pickle.dumps(chart))  # noqa: S301 - our own bytes, as the cache does
+    assert copy.rows == chart.rows and copy.native == chart.native and copy.meta == chart.meta
+    assert json.loads(copy.figure.to_json()) == json.loads(chart.figure.to_json())
+
+
+def test_a_cached_figure_still_validates_later_edits(cohort):
+    scope = _scope(cohort=cohort.slug)
+    build_chart("adoption-by-platform", scope)
+    cached = build_chart("adoption-by-platform", scope)
+    with pytest.raises(ValueError):
+        cached.figure.update_layout(height="tall")
+    with pytest.raises(ValueError):
+        cached.figure.update_traces(marker_line_width="thick")
+
+
+def test_admin_edit_is_visible_on_the_next_request(client, cohort):
+    client.force_login(editor())
+    before = client.get(URL, {"cohort": cohort.slug})
+    timeline = next(p["chart"] for p in before.context["panels"] if p["chart"].slug == "adoption-over-time")
+    assert _timeline_total(timeline) == 5
+
+    account = Account.objects.filter(platform__slug="wechat").first()
+    change = reverse("admin:registry_account_change", args=[account.pk])
+    form = client.get(change).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update({
+        "closed_on": "2016-01-01", "status": "closed", "opened_on": "2015-01-01",
+        "metrics-TOTAL_FORMS": "0", "metrics-INITIAL_FORMS": "0", "metrics-MIN_NUM_FORMS": "0",
+        "metrics-MAX_NUM_FORMS": "1000",
+    })
+    assert client.post(change, data).status_code == 302
+
+    # The browser revalidates with its old ETag: the write makes it stale, so the page is rebuilt.
+    after = client.get(URL, {"cohort": cohort.slug}, headers={"if-none-match": before["ETag"]})
+    assert after.status_code == 200
+    timeline = next(p["chart"] for p in after.context["panels"] if p["chart"].slug == "adoption-over-time")
+    assert _timeline_total(timeline) == 4
+
+
+# --------------------------------------------------------------------------- HTTP validators
+
+
+@pytest.fixture
+def viewer_client(client, cohort):
+    client.force_login(viewer())
+    return client
+
+
+def test_dashboard_pages_carry_validators(viewer_client, cohort):
+    response = viewer_client.get(URL, {"cohort": cohort.slug})
+    assert response.status_code == 200
+    assert response["ETag"].startswith('"')
+    assert response["Last-Modified"].endswith("GMT")
+    assert "Cookie" in response["Vary"]
+    assert "private" in response["Cache-Control"] and "no-cache" in response["Cache-Control"]
+
+
+def test_reload_with_current_etag_is_304_without_running_the_view(viewer_client, cohort):
+    first = viewer_client.get(URL, {"cohort": cohort.slug})
+    with CaptureQueriesContext(connection) as queries:
+        again = viewer_client.get(URL, {"cohort": cohort.slug}, headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == first["ETag"]
+    # Session and data version come from the cache; left: user, user and group permissions.
+    assert len(queries) <= 3
+    assert not any("registry_" in q["sql"] for q in queries.captured_queries)
+
+
+def test_weak_etag_from_a_compressing_proxy_matches(viewer_client, cohort):
+    first = viewer_client.get(URL, {"cohort": cohort.slug})
+    again = viewer_client.get(URL, {"cohort": cohort.slug}, headers={"if-none-match": "W/" + first["ETag"]})
+    assert again.status_code == 304
+
+
+def test_if_modified_since_gives_304_until_the_next_write(viewer_client, cohort):
+    first = viewer_client.get(URL, {"cohort": cohort.slug})
+    since = {"if-modified-since": first["Last-Modified"]}
+    assert viewer_client.get(URL, {"cohort": cohort.slug}, headers=since).status_code == 304
+    Organisation.objects.filter(pk=Organisation.objects.first().pk).first().save()
+    bump_data_version()  # Last-Modified has one-second resolution; a bump in the same second still changes the ETag
+    response = viewer_client.get(URL, {"cohort": cohort.slug}, headers={"if-none-match": first["ETag"], **since})
+    assert response.status_code == 200
+
+
+def test_etag_differs_by_path_query_and_user(client, cohort):
+    client.force_login(viewer())
+    a = client.get(URL, {"cohort": cohort.slug})["ETag"]
+    b = client.get(URL, {"cohort": cohort.slug, "as_of": "2020-01-01"})["ETag"]
+    client.force_login(viewer())
+    c = client.get(URL, {"cohort": cohort.slug})["ETag"]
+    assert len({a, b, c}) == 3
+    # Another user's ETag is no good for this one.
+    assert client.get(URL, {"cohort": cohort.slug}, headers={"if-none-match": a}).status_code == 200
+
+
+def test_etag_changes_with_the_date(viewer_client, cohort):
+    import time_machine
+
+    with time_machine.travel(datetime.datetime(2026, 3, 1, 12, tzinfo=datetime.UTC)):
+        etag = viewer_client.get(URL, {"cohort": cohort.slug})["ETag"]
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 12, tzinfo=datetime.UTC)):
+        response = viewer_client.get(URL, {"cohort": cohort.slug}, headers={"if-none-match": etag})
+    assert response.status_code == 200
+
+
+def test_bad_filters_and_other_statuses_get_no_etag(viewer_client, cohort):
+    response = viewer_client.get(URL, {"as_of": "2021-13-45"})
+    assert response.status_code == 400
+    assert not response.has_header("ETag")
+
+
+def test_anonymous_and_role_less_users_are_not_answered_with_304(client, cohort, django_user_model):
+    response = client.get(URL, headers={"if-none-match": "*"})
+    assert response.status_code == 302
+    client.force_login(django_user_model.objects.create_user("nobody", password="a-long-test-password"))
+    assert client.get(URL, headers={"if-none-match": "*"}).status_code == 403
+
+
+# --------------------------------------------------------------------------- Redis
+
+
+def _redis_reachable() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_reachable(), reason="no Redis on 127.0.0.1:6379")
+def test_chart_cache_and_invalidation_through_redis(settings, cohort, django_assert_num_queries):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": "nmr-test",
+            "TIMEOUT": 60,
+        }
+    }
+    from django.core.cache import cache
+
+    assert "Redis" in type(cache._cache if hasattr(cache, "_cache") else cache).__name__ or "redis" in str(
+        type(cache)
+    ).lower()
+    cache.clear()
+    try:
+        scope = _scope(cohort=cohort.slug)
+        assert _timeline_total(build_chart("adoption-over-time", scope)) == 5
+        with django_assert_num_queries(0):
+            build_chart("adoption-over-time", scope)
+        Account.objects.filter(platform__slug="weibo").first().delete()
+        assert _timeline_total(build_chart("adoption-over-time", scope)) == 4
+    finally:
+        cache.clear()
