@@ -51,8 +51,10 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def env_choice(name: str, default: str, choices: set[str]) -> str:
+def env_choice(name: str, default: str, choices: set[str], *, upper: bool = False) -> str:
     value = (os.environ.get(name) or default).strip()
+    if upper:
+        value = value.upper()
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {sorted(choices)}, got {value!r}.")
     return value
@@ -61,9 +63,12 @@ def env_choice(name: str, default: str, choices: set[str]) -> str:
 def database_from_url(name: str, url: str, *, base_dir: Path) -> dict:
     """Turn ``sqlite:///path`` or ``postgres://user:pass@host:port/db?opt=v`` into a
     Django DATABASES entry. PostgreSQL goes through psycopg 3."""
-    parts = urlsplit(url)
+    parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
-    options = dict(parse_qsl(parts.query))
+    try:
+        options = dict(parse_qsl(parts.query, strict_parsing=bool(parts.query)))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} has an unreadable query string {parts.query!r}.") from None
     if scheme == "sqlite":
         path = unquote(parts.path)
         if path in ("", "/"):
@@ -95,11 +100,24 @@ def database_from_url(name: str, url: str, *, base_dir: Path) -> dict:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(port or ""),
-            "CONN_MAX_AGE": int(options.pop("conn_max_age", 60)),
+            "CONN_MAX_AGE": _url_int(name, options, "conn_max_age", 60),
             "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": {"connect_timeout": int(options.pop("connect_timeout", 5)), **options},
+            "OPTIONS": {"connect_timeout": _url_int(name, options, "connect_timeout", 5), **options},
         }
         return config
     raise ImproperlyConfigured(
         f"{name} must start with sqlite:// or postgres://, got scheme {scheme or '(none)'!r}."
     )
+
+
+def _url_int(name: str, options: dict, key: str, default: int) -> int:
+    value = options.pop(key, None)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} option {key} must be a whole number, got {value!r}.") from None
+    if number < 0:
+        raise ImproperlyConfigured(f"{name} option {key} must not be negative, got {number}.")
+    return number

@@ -6,8 +6,9 @@ import time
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.template.loader import render_to_string
 from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.functional import empty
 
 request_log = logging.getLogger("newmedia.request")
 error_log = logging.getLogger("newmedia.errors")
@@ -28,6 +29,31 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
+def client_ip(request) -> str | None:
+    """The client's address. Behind the one trusted reverse proxy (BEHIND_PROXY)
+    that is the last address in X-Forwarded-For, the one the proxy itself
+    appended; earlier entries come from the client and can be forged."""
+    if getattr(settings, "BEHIND_PROXY", False):
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if forwarded:
+            return forwarded[-1][:45]
+    return request.META.get("REMOTE_ADDR")
+
+
+def request_username(request) -> str | None:
+    """The signed-in user's name if the request already knows it. Never loads the
+    user just for a log line, so logging costs no query and cannot fail when the
+    database is down."""
+    user = getattr(request, "user", None)
+    if user is None or getattr(user, "_wrapped", None) is empty:
+        return None
+    try:
+        return user.get_username() if user.is_authenticated else None
+    except DatabaseError:
+        return None
+
+
 class RequestLogMiddleware:
     """One structured log line per request: method, path, status, duration, user."""
 
@@ -37,7 +63,6 @@ class RequestLogMiddleware:
     def __call__(self, request):
         started = time.perf_counter()
         response = self.get_response(request)
-        user = getattr(request, "user", None)
         request_log.info(
             "request",
             extra={
@@ -45,14 +70,17 @@ class RequestLogMiddleware:
                 "path": request.path,
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                "user": user.get_username() if user is not None and user.is_authenticated else None,
+                "user": request_username(request),
+                "ip": client_ip(request),
             },
         )
         return response
 
 
 class DatabaseUnavailableMiddleware:
-    """Turns a lost database connection into a 503 page instead of a traceback."""
+    """Turns a lost database connection in a view into a 503 page instead of a
+    traceback. Failures outside views (e.g. loading the session's user) reach
+    ``config.views.server_error``, which gives the same answer."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -61,16 +89,27 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, (OperationalError, InterfaceError)) or not _looks_like_outage(exception):
+        if not is_database_outage(exception):
             return None
         error_log.error(
             "database unavailable",
-            extra={"path": request.path, "method": request.method, "error": str(exception)[:500]},
+            extra={"path": request.path, "method": request.method, "user": request_username(request),
+                   "error": str(exception)[:500]},
         )
-        body = render_to_string("503.html", {"reason": "database"})
-        response = HttpResponse(body, status=503)
-        response["Retry-After"] = "30"
-        return response
+        return database_unavailable_response()
+
+
+def database_unavailable_response() -> HttpResponse:
+    # Rendered without the request: no context processor may touch the database.
+    response = HttpResponse(render_to_string("503.html", {"reason": "database"}), status=503)
+    response["Retry-After"] = "30"
+    return response
+
+
+def is_database_outage(exception: BaseException | None) -> bool:
+    if not isinstance(exception, (OperationalError, InterfaceError)):
+        return False
+    return _looks_like_outage(exception)
 
 
 def _looks_like_outage(exception: DatabaseError) -> bool:

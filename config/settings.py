@@ -5,19 +5,21 @@ environment (see ``.env.example``); ``config.env`` raises ``ImproperlyConfigured
 naming the variable when a value is unusable.
 """
 
+import datetime
 import sys
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import database_from_url, env_bool, env_int, env_list, env_str
+from config.env import database_from_url, env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
 TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
 
-_DEV_SECRET = "dev-only-insecure-key-never-use-in-production-0123456789abcdef"
+# Used only when DEBUG is on or under the test runner; production refuses it.
+_DEV_SECRET = "dev-only-insecure-key-never-use-in-production-0123456789abcdef"  # noqa: S105  # nosec B105
 SECRET_KEY = env_str("SECRET_KEY") or ""
 if not SECRET_KEY:
     if DEBUG or TESTING:
@@ -27,8 +29,16 @@ if not SECRET_KEY:
             "SECRET_KEY must be set when DEBUG is false. Generate one with "
             "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
         )
-elif len(SECRET_KEY) < 32 and not DEBUG:
-    raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters long in production.")
+elif not DEBUG and (
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")
+    or SECRET_KEY == _DEV_SECRET
+):
+    # The same bar as `check --deploy` (security.W009), enforced at start-up.
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be a random value of at least 50 characters in production "
+        "(not the development key). Generate one with "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG or TESTING else [])
 if not ALLOWED_HOSTS and not DEBUG:
@@ -139,9 +149,14 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling: lock a username+address pair after repeated failures.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = 0.25  # hours
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a reverse proxy REMOTE_ADDR is the proxy's, which would lock a user out
+# for everyone; the client's address is then the one the proxy appended.
+AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
+AXES_ALLOWED_CORS_ORIGINS = ""
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
@@ -152,7 +167,8 @@ CSRF_COOKIE_HTTPONLY = True
 
 # Production hardening; `manage.py check --deploy` is clean with DEBUG=False.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG and not TESTING)
-if env_bool("BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and not TESTING)
@@ -208,24 +224,35 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Importing creates rows, so it needs the model's add permission (the Editor
+# role has it; Viewers never reach the admin). Exporting needs view.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 SIMPLE_HISTORY_REVERT_DISABLED = False
 
 # Chart rendering (kaleido + the system's chromium) for PNG/SVG/PDF exports.
 CHART_RENDER_TIMEOUT = env_int("CHART_RENDER_TIMEOUT", 30, minimum=1)
 
+LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}, upper=True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "json": {"()": "config.logging.JsonFormatter"},
     },
+    "filters": {
+        "request_context": {"()": "config.logging.RequestContextFilter"},
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "json"},
     },
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "INFO"},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False,
+                           "filters": ["request_context"]},
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False,
+                            "filters": ["request_context"]},
         "kaleido": {"level": "WARNING"},
         "choreographer": {"level": "WARNING"},
         "axes": {"level": "WARNING"},

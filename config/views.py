@@ -1,15 +1,29 @@
-"""Project-level views: the health check and friendly error pages."""
+"""Project-level views: the health check and friendly error pages.
+
+The error handlers never show exception text (it can name settings, hosts or
+SQL) except for the few request errors whose message helps the user."""
 
 import logging
+import sys
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from config.middleware import database_unavailable_response, is_database_outage
+
 log = logging.getLogger("newmedia.errors")
+
+_BAD_REQUEST_DETAIL = {
+    RequestDataTooBig: "The data sent was too large. Split it into smaller pieces or upload it as a file.",
+    TooManyFieldsSent: "The form sent too many fields.",
+    TooManyFilesSent: "The form sent too many files.",
+}
 
 
 @login_not_required
@@ -29,7 +43,11 @@ def healthz(request):
 
 @login_not_required
 def bad_request(request, exception=None):
-    return render(request, "error.html", {"code": 400, "title": "Bad request", "detail": exception}, status=400)
+    detail = next(
+        (text for kind, text in _BAD_REQUEST_DETAIL.items() if isinstance(exception, kind)),
+        "The request could not be understood. Check the address or the form and try again.",
+    )
+    return render(request, "error.html", {"code": 400, "title": "Bad request", "detail": detail}, status=400)
 
 
 def permission_denied(request, exception=None):
@@ -44,4 +62,13 @@ def page_not_found(request, exception=None):
 
 @login_not_required
 def server_error(request):
-    return render(request, "500.html", status=500)
+    """500, or 503 when the cause is a lost database (raised outside a view, e.g.
+    while loading the session's user). Rendered without the request, so no
+    context processor can fail again here."""
+    exception = sys.exc_info()[1]
+    if is_database_outage(exception):
+        return database_unavailable_response()
+    try:
+        return HttpResponseServerError(loader.render_to_string("500.html"))
+    except Exception:  # noqa: BLE001 - the error page itself must never fail
+        return HttpResponseServerError("Server error. The error has been logged.", content_type="text/plain")
