@@ -11,11 +11,26 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from registry.geo import PROVINCES
-from registry.models import Cohort, CohortMembership, Organisation, Ownership, Platform, Sector
+from registry.models import (
+    Cohort,
+    CohortMembership,
+    Language,
+    Organisation,
+    Ownership,
+    Person,
+    Platform,
+    Sector,
+    Source,
+    SourceKind,
+    Statement,
+    StatementKind,
+    Topic,
+)
+from registry.search import search_sources, search_statements
 
 EARLIEST_DATE = datetime.date(2000, 1, 1)
 
@@ -123,6 +138,7 @@ class ScopeFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *, cohorts, platforms, **kwargs):
         super().__init__(data, queryset=Organisation.objects.none(), **kwargs)
+        self.cohort_rows, self.platform_rows = tuple(cohorts), tuple(platforms)
         self.filters["cohort"].extra["choices"] = [(c.slug, str(c)) for c in cohorts]
         self.filters["platform"].extra["choices"] = [(p.slug, p.name_en) for p in platforms]
 
@@ -185,3 +201,167 @@ def scope_from_request(params, *, cohorts, platforms, today: datetime.date | Non
         cohorts=cohorts,
     )
     return scope, filterset
+
+
+# --------------------------------------------------------------------------- list pages
+#
+# FilterSets for the list pages. Choices that come from the database are read
+# once per request in ``__init__`` (one query per list, noted on each), so
+# validating a value costs no further query and a bad value is a form error
+# the page answers with a 400.
+
+
+def _date_input(label: str, field_name: str, lookup: str) -> django_filters.DateFilter:
+    return django_filters.DateFilter(
+        label=label, field_name=field_name, lookup_expr=lookup, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class CompanyFilter(django_filters.FilterSet):
+    """Companies: search in every name, cohort, ownership, sector, province and
+    the date the platform columns are measured on. Cohorts: 1 query."""
+
+    q = django_filters.CharFilter(
+        label="Search names", method="search_names",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "English, 中文 or alias"}),
+    )
+    cohort = django_filters.ChoiceFilter(label="Cohort", empty_label="All companies", method="in_cohort")
+    ownership = django_filters.MultipleChoiceFilter(label="Ownership", choices=Ownership.choices,
+                                                    widget=forms.CheckboxSelectMultiple)
+    sector = django_filters.MultipleChoiceFilter(label="Sector", choices=Sector.choices)
+    province = django_filters.MultipleChoiceFilter(label="Province", choices=[(p, p) for p in PROVINCES])
+    as_of = django_filters.DateFilter(label="Accounts open on", method="_noop",
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = Organisation
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.cohorts = tuple(Cohort.objects.order_by("-year", "name"))
+        self.filters["cohort"].extra["choices"] = [(c.slug, str(c)) for c in self.cohorts]
+
+    def search_names(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(name_en__icontains=word) | Q(name_zh__icontains=word) | Q(short_name__icontains=word)
+                | Q(aliases__icontains=word)
+            )
+        return queryset
+
+    def in_cohort(self, queryset, name, value):
+        return queryset.filter(memberships__cohort__slug=value)
+
+    def _noop(self, queryset, name, value):
+        return queryset
+
+    @property
+    def chosen_cohort(self) -> Cohort | None:
+        slug = self.form.cleaned_data.get("cohort") if hasattr(self.form, "cleaned_data") else None
+        return next((c for c in self.cohorts if c.slug == slug), None) if slug else None
+
+    def as_of_date(self) -> datetime.date:
+        value = self.form.cleaned_data.get("as_of") if hasattr(self.form, "cleaned_data") else None
+        return value or timezone.localdate()
+
+    def clean_dates(self):
+        value = self.form.cleaned_data.get("as_of")
+        if value and value < EARLIEST_DATE:
+            self.form.add_error("as_of", f"Choose a date from {EARLIEST_DATE:%Y} on.")
+
+    def is_valid(self):
+        valid = super().is_valid()
+        if valid:
+            self.clean_dates()
+        return valid and not self.form.errors
+
+
+class PersonFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search names", method="search_names",
+                                  widget=forms.TextInput(attrs={"type": "search"}))
+
+    class Meta:
+        model = Person
+        fields: list[str] = []
+
+    def search_names(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(name_en__icontains=word) | Q(name_zh__icontains=word) | Q(aliases__icontains=word)
+            )
+        return queryset
+
+
+class StatementFilter(django_filters.FilterSet):
+    """Statements: text search, speaker, organisation, platform mentioned, topic,
+    kind and a date range. Speakers and organisations: 1 query together;
+    platforms: 1; topics: 1."""
+
+    q = django_filters.CharFilter(label="Search the text", method="search_text",
+                                  widget=forms.TextInput(attrs={"type": "search"}))
+    speaker = django_filters.ChoiceFilter(label="Speaker", empty_label="Anyone", method="by_speaker")
+    organisation = django_filters.ChoiceFilter(label="Organisation", empty_label="Any organisation",
+                                               method="by_organisation")
+    platform = django_filters.ChoiceFilter(label="Platform mentioned", empty_label="Any platform",
+                                           field_name="platforms__slug")
+    topic = django_filters.ChoiceFilter(label="Topic", empty_label="Any topic", field_name="topics__slug")
+    kind = django_filters.ChoiceFilter(label="Kind", empty_label="Quotes and paraphrases",
+                                       choices=StatementKind.choices)
+    stated_after = _date_input("Said on or after", "stated_on", "gte")
+    stated_before = _date_input("Said on or before", "stated_on", "lte")
+
+    class Meta:
+        model = Statement
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        speakers: dict[int, str] = {}
+        organisations: dict[int, str] = {}
+        pairs = (
+            Statement.objects.order_by()
+            .values_list("speaker_id", "speaker__name_en", "organisation_id", "organisation__name_en")
+            .distinct()
+        )
+        for speaker_id, speaker, org_id, org in pairs:
+            if speaker_id:
+                speakers[speaker_id] = speaker
+            if org_id:
+                organisations[org_id] = org
+        self.filters["speaker"].extra["choices"] = sorted(
+            ((str(k), v) for k, v in speakers.items()), key=lambda c: c[1].casefold())
+        self.filters["organisation"].extra["choices"] = sorted(
+            ((str(k), v) for k, v in organisations.items()), key=lambda c: c[1].casefold())
+        self.filters["platform"].extra["choices"] = list(
+            Platform.objects.order_by("display_order", "name_en").values_list("slug", "name_en"))
+        self.filters["topic"].extra["choices"] = list(Topic.objects.order_by("name").values_list("slug", "name"))
+
+    def search_text(self, queryset, name, value):
+        return search_statements(queryset, value)
+
+    def by_speaker(self, queryset, name, value):
+        return queryset.filter(speaker_id=int(value))
+
+    def by_organisation(self, queryset, name, value):
+        return queryset.filter(organisation_id=int(value))
+
+    @property
+    def has_text_search(self) -> bool:
+        return bool(getattr(self.form, "cleaned_data", {}).get("q"))
+
+
+class SourceFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search title and text", method="search_text",
+                                  widget=forms.TextInput(attrs={"type": "search"}))
+    kind = django_filters.ChoiceFilter(label="Kind", empty_label="Any kind", choices=SourceKind.choices)
+    language = django_filters.ChoiceFilter(label="Language", empty_label="Any language", choices=Language.choices)
+    published_after = _date_input("Published on or after", "published_on", "gte")
+    published_before = _date_input("Published on or before", "published_on", "lte")
+
+    class Meta:
+        model = Source
+        fields: list[str] = []
+
+    def search_text(self, queryset, name, value):
+        return search_sources(queryset, value)

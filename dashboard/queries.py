@@ -6,6 +6,7 @@ exports, so every export shows exactly what the page shows.
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection
@@ -17,12 +18,17 @@ from dashboard.filters import Scope
 from registry.models import (
     Account,
     AccountMetric,
+    Activity,
     CohortMembership,
     Organisation,
     OrganisationKind,
+    Person,
     Platform,
+    Position,
     PublishedFigure,
     Qualifier,
+    Source,
+    Statement,
 )
 
 
@@ -454,3 +460,112 @@ def published_figure_checks(*, figures: QuerySet[PublishedFigure] | None = None)
         )
         for f in rows
     ]
+
+
+# --------------------------------------------------------------------------- list and detail pages
+
+
+def presence_alias(platform: Platform) -> str:
+    """The annotation (and table column) name for "has an open account on platform"."""
+    return "on_" + platform.slug.replace("-", "_")
+
+
+def _count_subquery(queryset: QuerySet, column: str) -> Coalesce:
+    return Coalesce(Subquery(queryset.order_by().annotate(n=_count_distinct(column)).values("n")), 0)
+
+
+def company_rows(
+    queryset: QuerySet[Organisation], *, platforms: Sequence[Platform], as_of: datetime.date, cohort=None
+) -> QuerySet[Organisation]:
+    """Companies annotated for the company table: one EXISTS per platform (open
+    on ``as_of``), how many platforms they are on, and their rank in ``cohort``.
+    Everything is computed in the one query that reads the page. Lazy."""
+    open_accounts = Account.objects.active_on(as_of).filter(organisation=OuterRef("pk"))
+    annotations = {presence_alias(p): Exists(open_accounts.filter(platform=p)) for p in platforms}
+    annotations["platform_count"] = _count_subquery(open_accounts, "platform_id")
+    if cohort is not None:
+        rank = CohortMembership.objects.filter(cohort=cohort, organisation=OuterRef("pk")).values("rank")[:1]
+        annotations["cohort_rank"] = Subquery(rank)
+    else:
+        annotations["cohort_rank"] = Value(None, output_field=IntegerField())
+    return queryset.annotate(**annotations)
+
+
+def platform_adopters(*, scope: Scope, platform: Platform) -> QuerySet[Account]:
+    """Open accounts on ``platform`` of organisations in scope, with the
+    latest follower count on or before the as-of date and the rank in the
+    cohort, as subqueries of the one query that reads the page. Lazy."""
+    latest = (
+        AccountMetric.objects.filter(account=OuterRef("pk"), date__lte=scope.as_of, followers__isnull=False)
+        .order_by("-date").values("followers")[:1]
+    )
+    qs = (
+        Account.objects.active_on(scope.as_of)
+        .filter(platform=platform, organisation__in=scope.members())
+        .select_related("organisation")
+        .annotate(latest_followers=Subquery(latest))
+    )
+    if scope.cohort is not None:
+        rank = CohortMembership.objects.filter(cohort=scope.cohort, organisation=OuterRef("organisation")).values(
+            "rank")[:1]
+        return qs.annotate(cohort_rank=Subquery(rank))
+    return qs.annotate(cohort_rank=Value(None, output_field=IntegerField()))
+
+
+def person_rows(queryset: QuerySet[Person]) -> QuerySet[Person]:
+    """People with their latest position title and statement count. Lazy."""
+    latest = (
+        Position.objects.filter(person=OuterRef("pk"))
+        .order_by(F("end_date").desc(nulls_first=True), F("start_date").desc(nulls_last=True))
+        .values("title")[:1]
+    )
+    return queryset.annotate(
+        latest_title=Subquery(latest),
+        statement_count=_count_subquery(Statement.objects.filter(speaker=OuterRef("pk")), "id"),
+    )
+
+
+def source_rows(queryset: QuerySet[Source]) -> QuerySet[Source]:
+    """Sources with how many statements cite them. Lazy."""
+    return queryset.annotate(
+        statement_count=_count_subquery(Statement.objects.filter(source=OuterRef("pk")), "id"),
+    )
+
+
+def source_with_counts(source_id: int) -> Source | None:
+    """One source with the number of metric snapshots it backs. 1 query."""
+    return (
+        Source.objects.filter(pk=source_id)
+        .annotate(metric_count=_count_subquery(AccountMetric.objects.filter(source=OuterRef("pk")), "id"))
+        .first()
+    )
+
+
+def statements_for(**filters) -> QuerySet[Statement]:
+    """Statements with speaker, organisation and source joined. Lazy; 1 query."""
+    return Statement.objects.filter(**filters).select_related("speaker", "organisation", "source")
+
+
+def activities_for(**filters) -> QuerySet[Activity]:
+    """Activities with person, organisation and source joined. Lazy; 1 query."""
+    return Activity.objects.filter(**filters).select_related("person", "organisation", "source")
+
+
+@dataclass(frozen=True)
+class PlatformSummary:
+    platform: Platform
+    open_accounts: int
+    organisations: int
+
+
+def platform_summaries(*, as_of: datetime.date | None = None) -> list[PlatformSummary]:
+    """Every platform with its open accounts and distinct organisations on
+    ``as_of`` (today by default). 1 query."""
+    from django.utils import timezone
+
+    active = _active_accounts_q(as_of or timezone.localdate(), "accounts__")
+    rows = Platform.objects.order_by("display_order", "name_en").annotate(
+        open_accounts=Count("accounts", filter=active, distinct=True),
+        organisations=Count("accounts__organisation", filter=active, distinct=True),
+    )
+    return [PlatformSummary(p, p.open_accounts, p.organisations) for p in rows]

@@ -22,10 +22,37 @@ EXPECTED = {
     "login": "public",
     "logout": "signed_in",  # POST-only
     "dashboard:overview": "viewer",
+    # pages (dashboard/views/pages.py)
+    "dashboard:chart": "viewer",
+    "dashboard:platform_list": "viewer",
+    "dashboard:platform_detail": "viewer",
+    "dashboard:company_list": "viewer",
+    "dashboard:company_detail": "viewer",
+    "dashboard:person_list": "viewer",
+    "dashboard:person_detail": "viewer",
+    "dashboard:statement_list": "viewer",
+    "dashboard:source_list": "viewer",
+    "dashboard:source_detail": "viewer",
+    "dashboard:figure_list": "viewer",
+    # end pages
 }
 
 # Keyword arguments for URLs that need them: name -> kwargs (objects made by the `objects` fixture).
-URL_KWARGS = {}
+URL_KWARGS = {
+    # pages (dashboard/views/pages.py)
+    "dashboard:chart": {"slug": "presence-matrix"},
+    "dashboard:platform_detail": lambda o: {"slug": o["platforms"]["wechat"].slug},
+    "dashboard:company_detail": lambda o: {"pk": o["cohort"].memberships.first().organisation_id},
+    "dashboard:person_detail": lambda o: {"pk": _make("make_person").pk},
+    "dashboard:source_detail": lambda o: {"pk": _make("make_source").pk},
+    # end pages
+}
+
+
+def _make(builder: str):
+    from tests import factories
+
+    return getattr(factories, builder)()
 
 ROLE_ORDER = ["anonymous", "norole", "viewer", "editor", "admin"]
 

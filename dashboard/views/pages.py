@@ -1,20 +1,67 @@
 """Dashboard pages. Views stay thin: read the filters, call ``queries`` and the
 chart catalogue, render."""
 
+import dataclasses
 import json
 
-from django.shortcuts import render
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET
+from django_filters.views import FilterView
+from django_tables2 import RequestConfig, SingleTableMixin
+from django_tables2.export import ExportMixin
 
 from dashboard import charts, queries
 from dashboard.access import viewer_required
-from dashboard.catalogue import build_chart
-from dashboard.filters import ScopeError, reference_rows, scope_from_request
+from dashboard.catalogue import CATALOGUE, ChartParamError, build_chart
+from dashboard.filters import (
+    CompanyFilter,
+    PersonFilter,
+    Scope,
+    ScopeError,
+    SourceFilter,
+    StatementFilter,
+    reference_rows,
+    scope_from_request,
+)
+from dashboard.tables import (
+    EXPORT_FORMATS,
+    AdopterTable,
+    CompanyTable,
+    PersonTable,
+    SafeTableExport,
+    SourceTable,
+    StatementTable,
+    export_response,
+)
+from registry.history import organisation_history
+from registry.models import (
+    Account,
+    CohortMembership,
+    Organisation,
+    Person,
+    Platform,
+    Position,
+    PublishedFigure,
+    Source,
+)
 
 
 def _figure_json(chart_data) -> dict:
     # plotly's encoder handles dates and numbers; json_script then embeds it safely.
     return json.loads(chart_data.figure.to_json())
+
+
+def _panel(chart_data) -> dict:
+    """What templates/dashboard/_chart.html needs for one chart."""
+    return {"chart": chart_data, "figure": _figure_json(chart_data), "fig_id": f"fig-{chart_data.slug}"}
+
+
+def _bad_request(request, errors):
+    return render(request, "dashboard/bad_filters.html", {"errors": errors, "reset_url": request.path}, status=400)
 
 
 def _scope_or_400(request, template: str):
@@ -42,6 +89,7 @@ def overview(request):
     adoption = queries.adoption_by_platform(scope=scope, size=size)
     panels = [
         build_chart("adoption-by-platform", scope, adoption=adoption),
+        build_chart("adoption-share", scope, adoption=adoption),
         build_chart("adoption-over-time", scope),
     ]
     cards = [
@@ -55,6 +103,345 @@ def overview(request):
             "filter": filterset,
             "cohort_size": size,
             "cards": cards,
-            "panels": [{"chart": p, "figure": _figure_json(p)} for p in panels],
+            "panels": [_panel(p) for p in panels],
+            "chart_links": _chart_links(scope),
         },
     )
+
+
+# --------------------------------------------------------------------------- chart pages
+
+# Charts that get a page of their own from the overview, in this order.
+CHART_PAGES = (
+    "adoption-by-ownership",
+    "adoption-by-sector",
+    "presence-matrix",
+    "multi-platform",
+    "follower-distribution",
+    "top-accounts",
+    "adoption-share",
+    "adoption-by-platform",
+    "adoption-over-time",
+)
+
+
+def _chart_links(scope: Scope) -> list[dict]:
+    query = scope.querystring()
+    return [{"slug": slug, "title": CATALOGUE[slug].title, "query": query} for slug in CHART_PAGES if slug in CATALOGUE]
+
+
+@viewer_required
+@require_GET
+def chart_page(request, slug: str):
+    """One chart from the catalogue with the shared filters and its data table.
+    Queries: user, user permissions, group permissions, cohorts, platforms,
+    the chart's own (1-2, see catalogue), demo banner."""
+    definition = CATALOGUE.get(slug)
+    if definition is None:
+        raise Http404("No such chart.")
+    scope, filterset, error = _scope_or_400(request, "dashboard/chart_page.html")
+    if error:
+        return error
+    params = {name: request.GET.get(name, "") for name in definition.params}
+    try:
+        chart_data = build_chart(slug, scope, **params)
+    except ChartParamError as problem:
+        return _bad_request(request, {", ".join(definition.params) or "chart": [str(problem)]})
+    return render(
+        request,
+        "dashboard/chart_page.html",
+        {
+            "scope": scope,
+            "filter": filterset,
+            "panel": _panel(chart_data),
+            "chart": chart_data,
+            "extra_params": params,
+            "chart_links": _chart_links(scope),
+        },
+    )
+
+
+@viewer_required
+@require_GET
+def platform_detail(request, slug: str):
+    """One platform: adopters in scope (table), adoption over time, top accounts.
+    Queries: user, user permissions, group permissions, cohorts, platforms,
+    timeline, top accounts, table count, table page, demo banner (10)."""
+    scope, filterset, error = _scope_or_400(request, "dashboard/platform_detail.html")
+    if error:
+        return error
+    platform = next((p for p in filterset.platform_rows if p.slug == slug), None)
+    if platform is None:
+        raise Http404("No such platform.")
+    scope = dataclasses.replace(scope, platforms=(platform,), platform_param=())
+    timeline = build_chart("adoption-over-time", scope)
+    top = build_chart("top-accounts", scope)
+    table = AdopterTable(queries.platform_adopters(scope=scope, platform=platform))
+    export_format = request.GET.get("_export")
+    if SafeTableExport.is_valid_format(export_format) and export_format in EXPORT_FORMATS:
+        RequestConfig(request, paginate=False).configure(table)
+        return export_response(table, export_format, f"{platform.slug}-accounts_{scope.file_stem()}")
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    rows = timeline.rows
+    adopters = rows[-1][2] if rows else 0
+    return render(
+        request,
+        "dashboard/platform_detail.html",
+        {
+            "platform": platform,
+            "scope": scope,
+            "filter": filterset,
+            "hide_platforms": True,
+            "adopters": adopters,
+            "table": table,
+            "panels": [_panel(timeline), _panel(top)],
+            "export_formats": EXPORT_FORMATS,
+        },
+    )
+
+
+@viewer_required
+@require_GET
+def platform_list(request):
+    """Every platform with a link to its page. Queries: user, permissions (2),
+    platforms with their account counts, demo banner."""
+    platforms = queries.platform_summaries()
+    return render(request, "dashboard/platform_list.html", {"platforms": platforms})
+
+
+# --------------------------------------------------------------------------- list pages
+
+
+class ListPage(ExportMixin, SingleTableMixin, FilterView):
+    """A filtered, sortable, paginated table with CSV/XLSX export of exactly the
+    filtered rows. A filter value that does not validate gets a 400 page."""
+
+    export_class = SafeTableExport
+    export_formats = EXPORT_FORMATS
+    export_name = "table"
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return _bad_request(request, self.filterset.form.errors)
+        self.object_list = self.filterset.qs
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        return self.render_to_response(context)
+
+    def get_export_filename(self, export_format):
+        return f"{self.export_name}_{timezone.localdate().isoformat()}.{export_format}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["export_formats"] = self.export_formats
+        context["filtered"] = bool(self.filterset.is_bound and any(
+            v for k, v in self.request.GET.items() if k in self.filterset.filters))
+        return context
+
+
+@method_decorator([viewer_required, require_GET], name="dispatch")
+class CompanyList(ListPage):
+    """Companies with a ✓/✗ column per main platform.
+    Queries: user, user permissions, group permissions, cohorts (filter
+    choices), main platforms, count, page of rows with every column annotated,
+    demo banner (8)."""
+
+    filterset_class = CompanyFilter
+    table_class = CompanyTable
+    template_name = "dashboard/company_list.html"
+    export_name = "companies"
+
+    def get_queryset(self):
+        return Organisation.objects.companies()
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        self.main_platforms = list(Platform.objects.filter(is_main=True).order_by("display_order", "name_en"))
+        return filterset
+
+    def get_table_data(self):
+        filterset = self.filterset
+        return queries.company_rows(
+            self.object_list, platforms=self.main_platforms, as_of=filterset.as_of_date(),
+            cohort=filterset.chosen_cohort,
+        )
+
+    def get_table_kwargs(self):
+        return {"extra_columns": CompanyTable.platform_columns(self.main_platforms)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["as_of"] = self.filterset.as_of_date()
+        context["cohort"] = self.filterset.chosen_cohort
+        return context
+
+
+@method_decorator([viewer_required, require_GET], name="dispatch")
+class PersonList(ListPage):
+    """People with their latest position and statement count.
+    Queries: user, user permissions, group permissions, count, page, demo banner (6)."""
+
+    filterset_class = PersonFilter
+    table_class = PersonTable
+    template_name = "dashboard/person_list.html"
+    export_name = "people"
+
+    def get_queryset(self):
+        return queries.person_rows(Person.objects.all())
+
+
+@method_decorator([viewer_required, require_GET], name="dispatch")
+class StatementList(ListPage):
+    """Statements, searchable and filterable.
+    Queries: user, user permissions, group permissions, speakers and
+    organisations (one query), platforms, topics, count, page, demo banner (9)."""
+
+    filterset_class = StatementFilter
+    table_class = StatementTable
+    template_name = "dashboard/statement_list.html"
+    export_name = "statements"
+
+    def get_queryset(self):
+        return queries.statements_for()
+
+    def get_table_kwargs(self):
+        # With a text search, keep the search's own best-first order unless the user sorts.
+        if self.filterset.has_text_search and "sort" not in self.request.GET:
+            return {"order_by": ()}
+        return {}
+
+
+@method_decorator([viewer_required, require_GET], name="dispatch")
+class SourceList(ListPage):
+    """Sources with how many statements cite them.
+    Queries: user, user permissions, group permissions, count, page, demo banner (6)."""
+
+    filterset_class = SourceFilter
+    table_class = SourceTable
+    template_name = "dashboard/source_list.html"
+    export_name = "sources"
+
+    def get_queryset(self):
+        return queries.source_rows(Source.objects.all())
+
+
+company_list = CompanyList.as_view()
+person_list = PersonList.as_view()
+statement_list = StatementList.as_view()
+source_list = SourceList.as_view()
+
+
+# --------------------------------------------------------------------------- detail pages
+
+
+def _cited_sources(*groups) -> list[Source]:
+    """Distinct sources of already-read records (each read with its source
+    joined), in the order first met: no further query."""
+    seen: dict[int, Source] = {}
+    for records in groups:
+        for record in records:
+            source = getattr(record, "source", None)
+            if source is not None and source.pk not in seen:
+                seen[source.pk] = source
+    return list(seen.values())
+
+
+@viewer_required
+@require_GET
+def company_detail(request, pk: int):
+    """One organisation: facts, accounts, follower chart, statements, activities,
+    cohort ranks, sources and change history.
+    Queries: user, user permissions, group permissions, organisation, accounts,
+    follower snapshots, statements, activities, memberships, demo banner (10),
+    plus whatever ``organisation_history`` reads."""
+    organisation = get_object_or_404(Organisation.objects.select_related("parent"), pk=pk)
+    accounts = list(
+        Account.objects.filter(organisation=organisation).select_related("platform", "source")
+        .order_by("platform__display_order", "opened_on")
+    )
+    today = timezone.localdate()
+    points = queries.follower_history(organisation_id=organisation.pk, until=today)
+    statements = list(queries.statements_for(organisation=organisation))
+    activities = list(queries.activities_for(organisation=organisation))
+    memberships = list(
+        CohortMembership.objects.filter(organisation=organisation).select_related("cohort").order_by("-cohort__year")
+    )
+    panel = None
+    if points:
+        scope = Scope(cohort=None, as_of=today, platforms=())
+        panel = _panel(build_chart("company-followers", scope, company=organisation, points=points))
+    return render(
+        request,
+        "dashboard/company_detail.html",
+        {
+            "organisation": organisation,
+            "accounts": accounts,
+            "panel": panel,
+            "statements": statements,
+            "activities": activities,
+            "memberships": memberships,
+            "sources": _cited_sources(accounts, statements, activities),
+            "history": organisation_history(organisation),
+        },
+    )
+
+
+@viewer_required
+@require_GET
+def person_detail(request, pk: int):
+    """One person: positions, statements, activities.
+    Queries: user, user permissions, group permissions, person, positions,
+    statements, activities, demo banner (8)."""
+    person = get_object_or_404(Person, pk=pk)
+    positions = list(
+        Position.objects.filter(person=person).select_related("organisation", "source")
+        .order_by(F("start_date").desc(nulls_last=True))
+    )
+    statements = list(queries.statements_for(speaker=person))
+    activities = list(queries.activities_for(person=person))
+    return render(
+        request,
+        "dashboard/person_detail.html",
+        {
+            "person": person,
+            "positions": positions,
+            "statements": statements,
+            "activities": activities,
+            "sources": _cited_sources(positions, statements, activities),
+        },
+    )
+
+
+@viewer_required
+@require_GET
+def source_detail(request, pk: int):
+    """One source and everything that cites it.
+    Queries: user, user permissions, group permissions, source (with its metric
+    count), statements, activities, figures, positions, accounts, demo banner (10)."""
+    source = queries.source_with_counts(pk)
+    if source is None:
+        raise Http404("No such source.")
+    return render(
+        request,
+        "dashboard/source_detail.html",
+        {
+            "source": source,
+            "statements": list(queries.statements_for(source=source)),
+            "activities": list(queries.activities_for(source=source)),
+            "figures": list(PublishedFigure.objects.filter(source=source).select_related("cohort", "platform")),
+            "positions": list(Position.objects.filter(source=source).select_related("person", "organisation")),
+            "accounts": list(Account.objects.filter(source=source).select_related("organisation", "platform")),
+        },
+    )
+
+
+@viewer_required
+@require_GET
+def figure_list(request):
+    """Published figures beside the live value for the same cohort, platform and
+    date, with coverage and a verdict.
+    Queries: user, user permissions, group permissions, figures with their live
+    counts (one query for all), demo banner (5)."""
+    checks = queries.published_figure_checks()
+    return render(request, "dashboard/figure_list.html", {"checks": checks})

@@ -1,0 +1,173 @@
+"""Tables for the list pages (django-tables2) and their CSV/XLSX export.
+
+Every export goes through ``SafeTableExport``, which neutralises cells that a
+spreadsheet would run as a formula (CSV/formula injection): a text cell that
+begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+leading single quote, so it is shown as text."""
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django_tables2.export import TableExport
+
+from registry.models import Account, Organisation, Person, Platform, Source, Statement
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+EXPORT_FORMATS = (TableExport.CSV, TableExport.XLSX)
+
+
+def neutralise(value):
+    """A cell value that spreadsheets will not evaluate."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+class SafeTableExport(TableExport):
+    def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
+        dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
+        dataset.headers = [neutralise(h) for h in dataset.headers or []]
+        rows = [tuple(neutralise(v) for v in row) for row in dataset]
+        del dataset[:]  # tablib: remove every row, keep headers
+        for row in rows:
+            dataset.append(row)
+        return dataset
+
+
+def export_response(table, export_format: str, name: str):
+    """The table's rows (all of them, not one page) as a file download."""
+    return SafeTableExport(export_format, table).response(filename=f"{name}.{export_format}")
+
+
+def _presence_class(bound_column, record) -> str:
+    return "yes" if bound_column.accessor.resolve(record, quiet=True) else "no"
+
+
+class PresenceColumn(tables.Column):
+    """✓/✗ for an annotated boolean; exported as yes/no."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": _presence_class}})
+        kwargs.setdefault("default", False)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return format_html('<span aria-hidden="true">{}</span><span class="visually-hidden">{}</span>',
+                           "✓" if value else "✗", "yes" if value else "no")
+
+    def value(self, value):
+        return "yes" if value else "no"
+
+
+class CompanyTable(tables.Table):
+    name_en = tables.Column("Name", linkify=True, attrs={"td": {"class": "name"}})
+    name_zh = tables.Column("Chinese name")
+    rank = tables.Column("Rank", accessor="cohort_rank", default="", attrs={"td": {"class": "num"}})
+    ownership = tables.Column("Ownership")
+    sector = tables.Column("Sector")
+    province = tables.Column("Province")
+    platform_count = tables.Column("Platforms", attrs={"td": {"class": "num"}})
+
+    class Meta:
+        model = Organisation
+        fields = ("name_en", "name_zh", "rank", "ownership", "sector", "province", "platform_count")
+        order_by = ("name_en",)
+        per_page = 50
+        empty_text = "No companies match these filters."
+        attrs = {"class": "table"}
+
+    @staticmethod
+    def platform_columns(platforms: list[Platform]) -> list[tuple[str, tables.Column]]:
+        """One ✓/✗ column per main platform, reading the ``on_<slug>`` annotation."""
+        return [(f"on_{p.slug.replace('-', '_')}", PresenceColumn(p.name_en, orderable=True)) for p in platforms]
+
+
+class AdopterTable(tables.Table):
+    """Open accounts on one platform, for the platform page."""
+
+    organisation = tables.Column("Organisation", accessor="organisation__name_en", linkify=lambda record: (
+        reverse("dashboard:company_detail", args=[record.organisation_id])))
+    rank = tables.Column("Rank", accessor="cohort_rank", default="", attrs={"td": {"class": "num"}})
+    display_name = tables.Column("Account")
+    handle = tables.Column("Handle")
+    opened = tables.Column("Opened", accessor="opened_display", order_by=("opened_on",))
+    followers = tables.Column("Latest followers", accessor="latest_followers", default="",
+                              attrs={"td": {"class": "num"}})
+    url = tables.Column("Link", orderable=False, default="")
+
+    class Meta:
+        model = Account
+        fields = ("organisation", "rank", "display_name", "handle", "opened", "followers", "url")
+        order_by = ("rank",)
+        per_page = 50
+        empty_text = "No organisation in this view has an open account on this platform."
+        attrs = {"class": "table"}
+
+    def render_url(self, value):
+        return format_html('<a href="{}" rel="noopener noreferrer">open</a>', value) if value else ""
+
+    def value_url(self, value):
+        return value
+
+    def render_followers(self, value):
+        return f"{value:,}"
+
+
+class PersonTable(tables.Table):
+    name_en = tables.Column("Name", linkify=True)
+    name_zh = tables.Column("Chinese name")
+    current = tables.Column("Latest position", accessor="latest_title", default="", orderable=False)
+    statement_count = tables.Column("Statements", attrs={"td": {"class": "num"}})
+
+    class Meta:
+        model = Person
+        fields = ("name_en", "name_zh", "current", "statement_count")
+        order_by = ("name_en",)
+        per_page = 50
+        empty_text = "No people match these filters."
+        attrs = {"class": "table"}
+
+
+class StatementTable(tables.Table):
+    stated = tables.Column("Date", accessor="stated_display", order_by=("stated_on",))
+    speaker = tables.Column("Speaker", linkify=lambda record: (
+        reverse("dashboard:person_detail", args=[record.speaker_id]) if record.speaker_id else None),
+        order_by=("speaker__name_en",))
+    organisation = tables.Column("Organisation", accessor="organisation__name_en", linkify=lambda record: (
+        reverse("dashboard:company_detail", args=[record.organisation_id]) if record.organisation_id else None))
+    quote = tables.Column("Statement", orderable=False, attrs={"td": {"class": "quote"}})
+    kind = tables.Column("Kind")
+    source = tables.Column("Source", accessor="source__title", linkify=lambda record: (
+        reverse("dashboard:source_detail", args=[record.source_id])))
+
+    class Meta:
+        model = Statement
+        fields = ("stated", "speaker", "organisation", "quote", "kind", "source")
+        order_by = ("-stated",)
+        per_page = 25
+        empty_text = "No statements match these filters."
+        attrs = {"class": "table"}
+
+
+class SourceTable(tables.Table):
+    title = tables.Column("Title", linkify=True)
+    publisher = tables.Column("Publisher")
+    published = tables.Column("Published", accessor="published_display", order_by=("published_on",))
+    kind = tables.Column("Kind")
+    language = tables.Column("Language")
+    statement_count = tables.Column("Statements", attrs={"td": {"class": "num"}})
+    url = tables.Column("Link", orderable=False, default="")
+
+    class Meta:
+        model = Source
+        fields = ("title", "publisher", "published", "kind", "language", "statement_count", "url")
+        order_by = ("-published",)
+        per_page = 50
+        empty_text = "No sources match these filters."
+        attrs = {"class": "table"}
+
+    def render_url(self, value):
+        return format_html('<a href="{}" rel="noopener noreferrer">open</a>', value) if value else ""
+
+    def value_url(self, value):
+        return value
