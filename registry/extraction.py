@@ -30,32 +30,40 @@ Pipeline
 5. Attribution, in this order: the clause right after the quote (“...,” said NAME, TITLE
    of ORG / “...,” NAME, TITLE at ORG, said / “...,” Li said / “...,” the ministry said);
    the clause right before it (NAME, TITLE, said: “...” / ORG's TITLE NAME said “...” /
-   According to NAME, “...” / a paragraph ending in "NAME said:" introduces the quote
-   opening the next paragraph); otherwise a quote inherits the speaker of the previous
-   quote in the same paragraph (“A,” said X. “B.”). Anything else stays unattributed:
-   a speaker is never guessed from proximity alone.
+   According to NAME, “...” / ..., adding: “...” / a paragraph ending in "NAME said:"
+   introduces the quote opening the next paragraph); otherwise a quote inherits the
+   speaker of the previous quote in the same paragraph (“A,” said X. “B.”). Anything else
+   stays unattributed: a speaker is never guessed from proximity alone, so a quote
+   standing in a paragraph of its own without attribution has ``speaker=None``.
 6. Speakers are resolved against the discourse so far (``_Discourse``):
 
    * a surname (``Li`` for ``Li Zhengmao``: family name first for common Chinese
-     surnames, last name otherwise; hyphenated names are one token) or a repeated full
-     name resolves to the most recent matching person and inherits their role and org;
+     surnames, last name otherwise; hyphenated names are one token; "Mr", "Ms" ... are
+     dropped) or a repeated full name resolves to the most recent matching person and
+     inherits their role and org;
    * he/she resolve to the most recent person who was attributed speech or introduced
-     with a title ("Jin Xuehua, communication director of X, ..."): gender is not
-     knowable from the text, recency is;
-   * they/it resolve to the most recently attributed speaker only when that speaker is an
-     organisation;
+     by full name as a phrase of its own ("Jin Xuehua, communication director of X,
+     was ..."): gender is not knowable from the text, recency is;
+   * "they" resolves to the most recently attributed speaker only when that speaker is an
+     organisation; "it" to the most recent organisation speaker;
    * "the company", "the ministry", "the bank" ... resolve to the most recently named
-     organisation of that kind; an organisation speaking as itself ("Nike said in a
-     statement") gives ``speaker == org`` and ``speaker_is_org``;
-   * roles are kept as written, minus a leading article; the organisation is the last
-     organisation named in the title ("counselor of the Information Department at the
-     Ministry of Foreign Affairs"), and a sub-unit stays in the role ("professor at the
-     School of Journalism and Communication" of "Beijing Normal University").
+     organisation of that kind in the narrative (quoted text is not searched; platforms
+     named as channels, "on Douyin", are skipped); "the spokesperson" to the most recent
+     speaker with that role;
+   * an organisation speaking as itself ("Nike said in a statement") gives
+     ``speaker == org`` and ``speaker_is_org``; a nameless speaker ("a Sinopec
+     spokesperson", "one user") keeps role and org with ``speaker=None``;
+   * roles are kept as written, minus a leading article, a relative clause and a trailing
+     location; the organisation is the last organisation named in the title ("counselor
+     of the Information Department at the Ministry of Foreign Affairs"), and a sub-unit
+     stays in the role ("professor at the School of Journalism and Communication" of
+     "Beijing Normal University").
 
 7. Paraphrases are sentences "SUBJECT [, TITLE,] said [that] CLAUSE" (also says, added,
-   noted, stressed ... and "told X that") whose subject resolves to a speaker. The
-   paraphrase text is the reported clause without the final full stop. They are returned
-   with ``kind="paraphrase"`` and are never merged with quotes.
+   noted, stressed ... and "told X that") or "CLAUSE, SUBJECT said." whose subject is a
+   person, an organisation or a titled role; a group ("Analysts said") is not. The
+   paraphrase text is the reported clause without the final full stop. Paraphrases are
+   returned with ``kind="paraphrase"`` and are never merged with quotes.
 
 A direct quote's text is exactly what stands between its marks (trailing comma included),
 whitespace-normalised.
@@ -130,6 +138,8 @@ def detect_platforms(text: str) -> tuple[str, ...]:
 
 # --------------------------------------------------------------------------- cleaning
 
+_TERMINAL = (".", "!", "?", "…")
+
 _SOCIAL_WORDS = frozenset(
     "share facebook twitter x linkedin weibo wechat whatsapp email e-mail mail print copy link reddit "
     "telegram line more qzone qq douban pinterest tumblr messenger sms flipboard".split()
@@ -152,18 +162,28 @@ _CLUTTER_LINES = tuple(
         r"print|e-?mail|comments?|follow\s+us\b.*|subscribe\b.*|sign\s+up\b.*|log\s?in|back\s+to\s+top",
         r"next|previous|next\s+page|listen|font\s+size\b.*|tags?\s*:.*|keywords?\s*:.*",
         r"home\s*[>›»].*",
+        r"https?://\S+",
+        r"skip\s+to\s+(?:main\s+)?content",
+        r".{0,60}\|\s*(?:updated|published)\s*:.*",
         r"\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?",
         r"[\W\d_]*",
     )
 )
 
 # "By Zhang Yi | China Daily | Updated: 2024-05-10" -- a lone byline, never a sentence.
-_BYLINE = re.compile(r"by\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:\s*(?:[|,]|\bin\b).*)?")
+_BYLINE = re.compile(r"[Bb]y\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:\s*(?:[|,]|\bin\b).*)?")
 
 
 def _is_social_row(line: str) -> bool:
     words = [w for w in re.split(r"[\s|•·/,:;]+", line.lower()) if w]
     return bool(words) and all(w in _SOCIAL_WORDS for w in words)
+
+
+# Headings whose following lines are a list of links, not prose.
+_LINK_LIST_HEADING = re.compile(
+    r"(?:related|recommended|more|top|latest|trending|popular)(?:\s+\w+)?\s*:?|(?:you\s+(?:may|might)\s+(?:also\s+)?like|most\s+\w+)\s*:?",
+    re.I,
+)
 
 
 def _is_clutter(line: str) -> bool:
@@ -189,19 +209,22 @@ def clean_text(raw: str) -> str:
     """
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
     paragraphs: list[str] = []
-    continues = False
+    continues = in_link_list = False
     for raw_line in text.split("\n"):
         line = _normalise_line(raw_line)
         if not line:
-            continues = False
+            continues = in_link_list = False
             continue
-        if _is_clutter(line):
+        # Under "Related stories", headline-like lines (no final punctuation) are links.
+        in_link_list = in_link_list and not line.endswith((*_TERMINAL, ":", "”", '"'))
+        if in_link_list or _is_clutter(line):
+            in_link_list = in_link_list or bool(_LINK_LIST_HEADING.fullmatch(line))
             continue
         if continues and paragraphs and line[0].islower():
             paragraphs[-1] = f"{paragraphs[-1]} {line}"
         else:
             paragraphs.append(line)
-        continues = not paragraphs[-1].endswith((".", "!", "?", ":", "”", '"', "…"))
+        continues = not paragraphs[-1].endswith((*_TERMINAL, ":", "”", '"'))
     return "\n\n".join(paragraphs)
 
 
@@ -221,6 +244,8 @@ _INTRO_TAIL = re.compile(
     r"\s*(?:(?:in|on|at|during|via|through|to|when|while|after|before|last|this|earlier|late)\b[^:“”\"]{0,80}?)?"
     r"\s*(?:that)?\s*[:,]?\s*",
 )
+# "..., adding: “...”" -- the speaker is the subject of the clause before the participle.
+_PARTICIPLE_INTRO = re.compile(r",?\s+(?:adding|noting|saying|explaining|stressing)\b(?:\s+that)?\s*[:,]?\s*$")
 _TOLD_TAIL = re.compile(r"\s+[^:,“”\"]{1,40}?\s*(?:that)?\s*[:,]?\s*")
 _INTRO_VERBS = frozenset({"told", "tells", "asked"})
 
@@ -229,9 +254,21 @@ _PARAPHRASE_VERB = re.compile(
     r"\b(said|says|added|noted|stressed|explained|argued|warned|insisted|emphasised|emphasized|acknowledged"
     r"|told|announced|confirmed|wrote)\b"
 )
+_INVERTED = re.compile(
+    r"(?P<clause>.+?),\s+(?P<subject>[^,\x00]{1,60}?)\s+(?:said|says|added)(?P<tail>.*?)[.!]?\s*", re.S
+)
+_PARTICIPLE_TAIL = re.compile(r",\s+(?:adding|noting|saying|explaining|stressing)\b.*$", re.S)
 _PARAPHRASE_NEEDS_THAT = frozenset({"announced", "confirmed", "wrote"})
+# "said at a forum in Shenzhen on Wednesday that ..." -- anything short before "that".
 _PARAPHRASE_MODIFIER = re.compile(
     r"\s+(?:(?:in|on|at|during|via|through|last|this|earlier|late)\b[^,.“”\"]{0,80}?)\s+that\s+"
+)
+# "said on Thursday it ...", "said in a statement the ..." -- when and where, not what.
+_SPEECH_CIRCUMSTANCE = re.compile(
+    r"\s+(?:(?:(?:on|last|this|earlier|late)\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month)"
+    r"|yesterday|today|in\s+(?:a|an|the|its|his|her|their)\s+(?:statement|interview|post|notice|letter|speech|video)"
+    r"(?:\s+on\s+\w+day)?)(?=[\s,.]|$)",
+    re.I,
 )
 
 _PRONOUNS = frozenset({"he", "she", "they", "it"})
@@ -249,13 +286,14 @@ _ROLE_NOUNS = frozenset(
     "influencer user owner consultant adviser advisor fellow expert lawyer teacher student designer developer "
     "producer supervisor coordinator strategist commentator livestreamer streamer marketer planner insider "
     "source operator merchant vendor farmer seller buyer customer consumer viewer follower administrator "
-    "commissioner inspector officer-in-charge principal".split()
+    "commissioner inspector principal scholar lineman linemen captain pilot teller host technician "
+    "veterinarian chemist".split()
 )
 # Common nouns that mark the name after them as an organisation ("video-sharing app Kuaishou").
 _ORG_CUE_NOUNS = frozenset(
     "app company firm giant platform maker group operator provider brand retailer bank startup start-up "
     "service network site website carrier producer manufacturer developer broadcaster agency conglomerate "
-    "enterprise automaker carmaker insurer lender chain marketplace unicorn".split()
+    "enterprise automaker carmaker insurer lender chain marketplace unicorn brokerage consultancy".split()
 )
 _ORG_KEYWORDS = frozenset(
     "Co Co. Corp Corp. Corporation Ltd Ltd. Limited Inc Inc. Group Holdings Company Ministry Commission "
@@ -268,6 +306,7 @@ _ORG_KEYWORDS = frozenset(
     "Chemicals Construction Engineering Industries Industry Investment Development Organization Organisation "
     "Union Alliance Consortium Xinhua Power Shipping Logistics Airport".split()
 )
+_COMPANY_KEYWORDS = frozenset("Co Co. Corp Corp. Corporation Ltd Ltd. Limited Inc Inc. Group Holdings Company".split())
 _NON_COMPANY_KEYWORDS = frozenset(
     "Ministry Commission Administration Bureau Department Council Committee Government University College "
     "School Academy Court Procuratorate Office Agency Association Federation Society Foundation Daily News "
@@ -278,10 +317,10 @@ _KNOWN_ORGS = frozenset(
     "Meituan Pinduoduo NetEase Lenovo Haier Midea Geely BYD NIO Xpeng DJI ZTE SenseTime iFlytek Ctrip "
     "Trip.com Didi JD JD.com Taobao Tmall Alipay Douyin Weibo Bilibili Xiaohongshu Zhihu Toutiao WeChat "
     "TikTok Nike Adidas Anta Apple Starbucks Tesla Unilever Nestle Walmart Uniqlo Luckin Mixue ICBC CCB "
-    "SASAC Volkswagen Microsoft Google Amazon Samsung Meta Xinhua Sina Sohu iQiyi Youku Kingsoft".split()
+    "SASAC RED Volkswagen Microsoft Google Amazon Samsung Meta Xinhua Sina Sohu iQiyi Youku Kingsoft".split()
 )
 _PLATFORM_ORGS = frozenset(
-    "Kuaishou Douyin Weibo Bilibili Xiaohongshu Zhihu Toutiao WeChat TikTok Taobao Tmall Alipay iQiyi Youku "
+    "RED Kuaishou Douyin Weibo Bilibili Xiaohongshu Zhihu Toutiao WeChat TikTok Taobao Tmall Alipay iQiyi Youku "
     "Pinduoduo Meituan JD.com".split()
 )
 _NOT_ACRONYM_ORGS = frozenset(
@@ -301,9 +340,10 @@ _NOT_NAMES = frozenset(
     "Thursday Friday Saturday Sunday January February March April May June July August September October "
     "November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
 )
+# Places that appear inside organisation names ("Nike China", "Shanghai consultancy X").
 _PLACES = frozenset(
-    "China Beijing Shanghai Guangzhou Shenzhen Hangzhou Wuhan Chengdu Sichuan Tibet Xinjiang Hong Kong Macao "
-    "Taiwan Asia Europe Africa America US UK".split()
+    "China|Greater China|Beijing|Shanghai|Guangzhou|Shenzhen|Hangzhou|Wuhan|Chengdu|Sichuan|Tibet|Xinjiang|"
+    "Hong Kong|Macao|Taiwan|Asia|Asia-Pacific|Europe|Africa|America|US|UK".split("|")
 )
 _CHINESE_SURNAMES = frozenset(
     "Li Wang Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Lin Luo Gao Zheng Liang Xie Song "
@@ -367,18 +407,31 @@ _STATEMENT_FROM = re.compile(
     r"(?:from|by|issued by|released by|published by)\s+(?P<org>.+)$"
 )
 _ARTICLE = re.compile(r"^(?:a|an|the|one|another)\s+", re.I)
-_POSSESSIVE_TAIL = re.compile(r"^['’]s\b")
-_SUBUNITS = frozenset("School College Faculty Department Division Institute Center Centre Office Laboratory Lab".split())
+_PREPOSITION = re.compile(r"of|at|for|with|in|from|on|by", re.I)
+_RELATIVE_CLAUSE = re.compile(r"\s+(?:who|which|whose|that)\s.*$")
+_TRAILING_LOCATION = re.compile(
+    r"\s+(?:based\s+)?in\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*(?:\s+(?:province|city|county|region))?$"
+)
+_BASED_IN = re.compile(r"(?:[A-Z][\w'’]*\s+)*[A-Z][\w'’]*-based\b")
+_POSSESSIVE_UNIT = re.compile(r"['’]s?\s+[a-z][\w\s-]*")
+_POSSESSIVE_TAIL = re.compile(r"^['’]s?(?=\s)")
+_SUBUNITS = frozenset(
+    "School College Faculty Department Division Institute Center Centre Office Laboratory Lab".split()
+)
 
 _OPEN_MARKS = "“„«"
 _CLOSE_MARKS = "”»"
 _STRAIGHT = '"'
 _ALL_MARKS = _OPEN_MARKS + _CLOSE_MARKS + _STRAIGHT
-_TERMINAL = (".", "!", "?", "…")
+# Abbreviations whose full stop never ends a sentence ("Mr. Li", "Jan. 5", "U.S. shoppers").
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof co corp ltd inc jr sr st no vs etc jan feb mar apr jun jul aug sep sept oct nov dec "
+    "mr mrs ms dr prof jr sr st no vs etc jan feb mar apr jun jul aug sep sept oct nov dec "
     "gov gen lt col rep sen dept est approx fig e.g i.e u.s u.k".split()
 )
+# A company suffix ends a sentence unless another suffix follows ("Co. Ltd").
+_COMPANY_SUFFIXES = frozenset("co corp inc ltd limited".split())
+_SENTENCE_END = re.compile(r"[.!?…]+[”\"’)]*(?=\s+[“\"‘(]?[A-Z0-9\x00]|\s*$)")
+_NEXT_WORD = re.compile(r"\s*(\w+)")
 
 
 # --------------------------------------------------------------------------- text helpers
@@ -410,11 +463,17 @@ def _paragraphs(cleaned: str) -> list[_Paragraph]:
 def _sentence_ends(text: str) -> list[int]:
     """Offsets just after each sentence terminator that really ends a sentence."""
     ends = []
-    for match in re.finditer(r"[.!?…]+[”\"’)]*(?=\s+[“\"‘(]?[A-Z0-9\x00]|\s*$)", text):
-        before = text[: match.start()]
-        word = re.search(r"([\w.]+)$", before)
-        token = word.group(1).lower() if word else ""
-        if match.group().startswith(".") and (token in _ABBREVIATIONS or re.fullmatch(r"[a-z]", token)):
+    for match in _SENTENCE_END.finditer(text):
+        start = match.start()
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "."):
+            start -= 1
+        token = text[start : match.start()].lower()
+        following = _NEXT_WORD.match(text, match.end())
+        if match.group().startswith(".") and (
+            token in _ABBREVIATIONS
+            or re.fullmatch(r"[a-z]", token)  # an initial: "John F. Kennedy"
+            or (token in _COMPANY_SUFFIXES and following and following.group(1).lower() in _COMPANY_SUFFIXES)
+        ):
             continue
         ends.append(match.end())
     return ends
@@ -433,7 +492,8 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _last_sentence(text: str) -> str:
-    ends = [e for e in _sentence_ends(text) if text[e:].strip()]
+    """The (possibly empty) unfinished sentence at the end of ``text``."""
+    ends = _sentence_ends(text)
     return text[ends[-1] :] if ends else text
 
 
@@ -443,7 +503,7 @@ def _first_sentence(text: str) -> str:
 
 
 def _split_chunks(text: str) -> list[str]:
-    return [chunk.strip() for chunk in re.split(r",\s+|\s+[—–]\s+", text) if chunk.strip()]
+    return [chunk.strip() for chunk in re.split(r",\s+|\s+(?:[—–]|--)\s+", text) if chunk.strip()]
 
 
 # --------------------------------------------------------------------------- names
@@ -458,7 +518,7 @@ class _Span:
 
 
 _WORD_RE = re.compile(r"[^\W_](?:[\w&]|['’.\-](?=[^\W_]))*(?:['’]s\b)?")
-_CONNECTORS = frozenset({"of", "and", "for", "&", "de", "van", "von", "der", "du", "la", "le", "bin"})
+_CONNECTORS = frozenset({"of", "the", "and", "for", "&", "de", "van", "von", "der", "du", "la", "le", "bin"})
 
 
 def _is_capitalised(word: str) -> bool:
@@ -475,8 +535,9 @@ def _spans(text: str) -> list[_Span]:
     """Runs of capitalised words: candidate names of people and organisations.
 
     Lower-case connectors (of, and, for, the after of, &) join capitalised words; a
-    possessive ends the run. Sentence openers and demonyms are trimmed from the front, and
-    an "and" that does not belong to an organisation name splits the run in two.
+    possessive ends the run. Sentence openers are trimmed from the front, a lone demonym or
+    month is dropped, and an "and" that does not belong to an organisation name splits the
+    run in two.
     """
     words = list(_WORD_RE.finditer(text))
     spans: list[_Span] = []
@@ -485,49 +546,46 @@ def _spans(text: str) -> list[_Span]:
         if not _is_capitalised(words[i].group()):
             i += 1
             continue
-        j, possessive = i, False
-        while True:
-            _, possessive = _strip_possessive(words[j].group())
-            if possessive:
-                break
-            k = j + 1
-            while k < len(words) and words[k].group() in _CONNECTORS | {"the"} and k - j <= 2:
-                if words[k].group() == "the" and words[k - 1].group() != "of":
-                    break
-                k += 1
-            if k < len(words) and _is_capitalised(words[k].group()) and _only_spaces(text, words[j].end(), words[k].start(), words[j + 1 : k]):
-                j = k
-                continue
-            break
-        spans.extend(_trim_span(text, words[i : j + 1], possessive))
+        j = i
+        while not _strip_possessive(words[j].group())[1] and (k := _next_name_word(text, words, j)) is not None:
+            j = k
+        spans.extend(_trim_span(text, words[i : j + 1]))
         i = j + 1
     return spans
 
 
-def _only_spaces(text: str, start: int, end: int, between: list[re.Match[str]]) -> bool:
-    """True when only single spaces and connector words separate two capitalised words."""
-    gap = text[start:end]
-    for word in between:
-        gap = gap.replace(word.group(), "", 1)
-    return set(gap) <= {" "} and len(gap) == len(between) + 1
+def _next_name_word(text: str, words: list[re.Match[str]], j: int) -> int | None:
+    """Index of the capitalised word continuing the name that ends at ``words[j]``, if any."""
+    k = j + 1
+    while k < len(words) and k - j <= 2 and words[k].group() in _CONNECTORS:
+        if words[k].group() == "the" and words[k - 1].group() != "of":
+            break
+        k += 1
+    if k == len(words) or not _is_capitalised(words[k].group()):
+        return None
+    # Only single spaces may separate the words: a comma or a full stop ends the name.
+    gap = text[words[j].end() : words[k].start()]
+    return k if gap == " ".join(["", *(w.group() for w in words[j + 1 : k]), ""]) else None
 
 
-def _trim_span(text: str, words: list[re.Match[str]], possessive: bool) -> list[_Span]:
-    while words and (words[0].group() in _SPAN_OPENERS or words[0].group() in _CONNECTORS | {"the"}):
+def _trim_span(text: str, words: list[re.Match[str]]) -> list[_Span]:
+    while words and (words[0].group() in _SPAN_OPENERS or words[0].group() in _CONNECTORS):
+        if words[0].group() == "He" and len(words) in (2, 3):
+            break  # the surname He ("He Wei"), not the pronoun
         words = words[1:]
     if not words or (len(words) == 1 and _strip_possessive(words[0].group())[0] in _NOT_NAMES):
         return []
-    start, end = words[0].start(), words[-1].end()
+    possessive = _strip_possessive(words[-1].group())[1]
+    start, end = words[0].start(), words[-1].end() - (2 if possessive else 0)
     name = text[start:end]
-    if possessive:
-        name, end = name[:-2], end - 2
-    if " and " in name and not _has_org_keyword(name):
-        parts, spans, offset = name.split(" and "), [], start
-        for part in parts:
-            spans.append(_Span(offset, offset + len(part), part, possessive and part is parts[-1]))
-            offset += len(part) + 5
-        return spans
-    return [_Span(start, end, name, possessive)]
+    if " and " not in name or _has_org_keyword(name):
+        return [_Span(start, end, name, possessive)]
+    spans, offset = [], start  # "Zhang Wei and Li Ming": two people
+    parts = name.split(" and ")
+    for index, part in enumerate(parts):
+        spans.append(_Span(offset, offset + len(part), part, possessive and index == len(parts) - 1))
+        offset += len(part) + len(" and ")
+    return spans
 
 
 def _has_org_keyword(name: str) -> bool:
@@ -538,16 +596,20 @@ def _looks_like_org(name: str, known: frozenset[str] = frozenset()) -> bool:
     """Organisation by keyword (Co, Ministry, University ...), gazetteer, acronym or cue."""
     if not name:
         return False
-    if name in known or name in _KNOWN_ORGS or _has_org_keyword(name):
+    tokens = name.split()
+    if name in known or _has_org_keyword(name) or any(token in _KNOWN_ORGS for token in tokens):
         return True
+    if len(tokens) > 1 and any(name.endswith(f" {place}") for place in _PLACES):
+        return True  # "Nike China": people are not named after places
     return bool(re.fullmatch(r"[A-Z][A-Z0-9&]{1,7}", name)) and name not in _NOT_ACRONYM_ORGS
 
 
 def _is_company(name: str, known: frozenset[str]) -> bool:
+    """A business rather than a ministry, university or newspaper (a "Group" always is)."""
     tokens = set(name.split())
-    return _looks_like_org(name, known) and not tokens & _NON_COMPANY_KEYWORDS or bool(
-        tokens & {"Co", "Corp", "Corporation", "Ltd", "Limited", "Inc", "Group", "Holdings", "Company"}
-    )
+    if tokens & _COMPANY_KEYWORDS:
+        return True
+    return _looks_like_org(name, known) and not tokens & _NON_COMPANY_KEYWORDS
 
 
 def _surname(name: str) -> str:
@@ -580,6 +642,7 @@ class _Mention:
     pronoun: str | None = None
     org_ref: str | None = None  # "company" in "general manager of the company"
     name_org_ref: bool = False  # the speaker itself is "the ministry"
+    definite: bool = False  # "the spokesperson": someone already introduced
 
 
 def _has_role_noun(text: str) -> bool:
@@ -591,7 +654,11 @@ def _org_ref(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _parse_org_phrase(text: str, known: frozenset[str]) -> tuple[str | None, str | None]:
+def _is_descriptor_word(word: str) -> bool:
+    return word in _NOT_NAMES or word in _PLACES or word.endswith("-based")
+
+
+def _parse_org_phrase(text: str) -> tuple[str | None, str | None]:
     """(org, org_ref) for text that should name an organisation, e.g. "the Ministry of X"."""
     text = text.strip()
     ref = _org_ref(text)
@@ -599,36 +666,51 @@ def _parse_org_phrase(text: str, known: frozenset[str]) -> tuple[str | None, str
         return None, ref
     bare = re.sub(r"^the\s+", "", text, flags=re.I)
     spans = _spans(bare)
+    if spans and spans[0].start == 0 and spans[0].possessive and _POSSESSIVE_UNIT.fullmatch(bare[spans[0].end :]):
+        return spans[0].text, None  # "Huawei's software ecosystem department"
     if not spans or spans[-1].end != len(bare) or spans[-1].possessive:
         return None, None
-    descriptor = bare[: spans[-1].start].strip()
-    if descriptor and not all(w[0].islower() or w in _NOT_NAMES or w.endswith("-based") for w in descriptor.split()):
+    # "consultancy Brandwise", "Hong Kong-based brokerage CLSA": descriptors, no prepositions.
+    descriptor = _BASED_IN.sub("", bare[: spans[-1].start]).split()
+    if any(_PREPOSITION.fullmatch(w) or not (w[0].islower() or _is_descriptor_word(w)) for w in descriptor):
         return None, None
     return spans[-1].text, None
 
 
-def _parse_appositive(text: str, known: frozenset[str], *, need_role: bool) -> tuple[str | None, str | None, str | None]:
+def _parse_appositive(text: str, known: frozenset[str], *, need_role: bool) -> tuple[str | None, ...]:
     """(role, org, org_ref) from a title such as "counselor of the Information Department at
     the Ministry of Foreign Affairs", "a Sinopec spokesperson" or "general manager of the company".
+
+    A relative clause ("who supplies Yili") and a trailing location ("in Hong Kong") are not
+    part of the title.
     """
     text = _ARTICLE.sub("", text.strip().rstrip(".,;:"))
+    if re.match(r"(?:who|which|whose|that)\b", text):
+        return None, None, None
+    text = _RELATIVE_CLAUSE.sub("", text)
+    text = _TRAILING_LOCATION.sub("", text)
     if not text or re.fullmatch(r"[\d\s-]+(?:years? old)?", text):
         return None, None, None
+    own = re.fullmatch(rf"({'|'.join(_ORG_REFS)})(?:['’]s)?\s+(.+)", text)  # "ministry spokesperson"
+    if own and _has_role_noun(own.group(2)):
+        return own.group(2), None, own.group(1)
     for prep in re.finditer(r"\s+(?:of|at|for|with)\s+", text):
-        org, ref = _parse_org_phrase(text[prep.end() :], known)
+        org, ref = _parse_org_phrase(text[prep.end() :])
         role = text[: prep.start()].strip()
         if not role or not (org or ref):
             continue
         if org and not (_looks_like_org(org, known) or _has_role_noun(role)):
             continue
+        if org and not text.endswith(org):
+            return text, org, None  # possessive unit: "president of Huawei's software department"
         if org:
             role, org = _split_subunit(text, prep.start(), org, known)
         return role, org, ref
     # "Sinopec spokesperson", "Kuaishou's vice-president"
     spans = _spans(text)
-    if spans and spans[0].start == 0 and spans[0].text not in _PLACES:
+    if spans and spans[0].start == 0 and not _is_descriptor_word(spans[0].text):
         rest = _POSSESSIVE_TAIL.sub("", text[spans[0].end :]).strip()
-        if rest and rest[0].islower() and not _spans(rest) and not spans[0].text.endswith("-based"):
+        if rest and rest[0].islower() and not _spans(rest):
             return rest, spans[0].text, None
     if need_role and not _has_role_noun(text):
         return None, None, None
@@ -637,11 +719,11 @@ def _parse_appositive(text: str, known: frozenset[str], *, need_role: bool) -> t
 
 def _split_subunit(text: str, prep_start: int, org: str, known: frozenset[str]) -> tuple[str, str]:
     """Keep a sub-unit in the role: "professor at the School of X" of "Beijing Normal University"."""
-    if org.split()[0] in _SUBUNITS:
-        parent = list(re.finditer(r"\s+of\s+(?:the\s+)?", text))[-1]
-        name = text[parent.end() :]
-        if parent.start() > prep_start and _looks_like_org(name, known):
-            return text[: parent.start()], name
+    parents = list(re.finditer(r"\s+of\s+(?:the\s+)?", text))
+    if org.split()[0] in _SUBUNITS and parents and parents[-1].start() > prep_start:
+        name = text[parents[-1].end() :]
+        if _looks_like_org(name, known):
+            return text[: parents[-1].start()], name
     return text[:prep_start], org
 
 
@@ -649,7 +731,7 @@ def _parse_role_phrase(text: str, known: frozenset[str]) -> _Mention | None:
     """A speaker without a name: "a Sinopec spokesperson", "a spokeswoman for the ministry"."""
     match = _STATEMENT_FROM.match(text)
     if match:
-        org, ref = _parse_org_phrase(match.group("org"), known)
+        org, ref = _parse_org_phrase(match.group("org"))
         if org or ref:
             return _Mention(name=org, is_org=True, org_ref=ref, name_org_ref=bool(ref))
         return None
@@ -658,14 +740,12 @@ def _parse_role_phrase(text: str, known: frozenset[str]) -> _Mention | None:
     role, org, ref = _parse_appositive(text, known, need_role=True)
     if not role:
         return None
-    if not org and not ref:
-        possessive = re.match(r"^(?:the\s+)?([a-z]+)['’]s\s+(.+)$", _ARTICLE.sub("", text))
-        if possessive and possessive.group(1) in _ORG_REFS:
-            role, ref = possessive.group(2), possessive.group(1)
+    if text.lower().startswith("the ") and not (org or ref):
+        return _Mention(role=role, definite=True)
     return _Mention(role=role, org=org, org_ref=ref)
 
 
-def _parse_premodifier(prefix: str, known: frozenset[str]) -> tuple[str | None, str | None, bool]:
+def _parse_premodifier(prefix: str) -> tuple[str | None, str | None, bool]:
     """(role, org, names_an_org) for words before a name: "Huawei founder", "video-sharing app"."""
     prefix = _ARTICLE.sub("", prefix.strip())
     if not prefix:
@@ -674,7 +754,7 @@ def _parse_premodifier(prefix: str, known: frozenset[str]) -> tuple[str | None, 
     if words[-1].lower() in _ORG_CUE_NOUNS:
         return None, None, True
     spans = _spans(prefix)
-    if spans and spans[0].start == 0 and spans[0].text not in _PLACES:
+    if spans and spans[0].start == 0 and not _is_descriptor_word(spans[0].text):
         rest = _POSSESSIVE_TAIL.sub("", prefix[spans[0].end :]).strip()
         return rest or None, spans[0].text, False
     return (prefix if _has_role_noun(prefix) else None), None, False
@@ -698,15 +778,18 @@ def _parse_head(head: str, known: frozenset[str]) -> _Mention | None:
     prefix = f"{head[: last.start]} {title}".strip()
     if not name:
         return _parse_role_phrase(head, known)
-    role, org, cue = _parse_premodifier(prefix, known)
+    role, org, cue = _parse_premodifier(prefix)
     if cue or (not role and _looks_like_org(name, known)):
         return _Mention(name=name, is_org=True)
+    if " " not in name and _has_role_noun(name.lower().removesuffix("s")):
+        return None  # "Analysts said ...": a group, not a named speaker
     if any(word[0].isupper() and word not in _HONORIFICS for word in head[: last.start].split()) and not (role or org):
         return None  # unexplained capitalised words before the name: not a clean subject
     return _Mention(name=name, role=role, org=org)
 
 
-def _with_appositives(mention: _Mention, chunks: list[str], known: frozenset[str], *, need_role: bool) -> _Mention:
+def _with_appositives(mention: _Mention, chunks: list[str], known: frozenset[str]) -> _Mention:
+    """Add the title from the appositive after a name ("Li Zhengmao, general manager of X")."""
     if mention.is_org or mention.pronoun or mention.role or mention.org:
         return mention
     for chunk in chunks:
@@ -714,7 +797,7 @@ def _with_appositives(mention: _Mention, chunks: list[str], known: frozenset[str
             break
         if re.fullmatch(r"\d+", chunk):
             continue
-        role, org, ref = _parse_appositive(chunk, known, need_role=need_role)
+        role, org, ref = _parse_appositive(chunk, known, need_role=False)
         if role or org or ref:
             return replace(mention, role=role, org=org, org_ref=ref)
         break
@@ -748,7 +831,7 @@ def _parse_subject(text: str, known: frozenset[str], *, verb_first: bool) -> _Me
     mention = _parse_head(head, known)
     if mention is None:
         return None
-    return _with_appositives(mention, rest, known, need_role=False)
+    return _with_appositives(mention, rest, known)
 
 
 # --------------------------------------------------------------------------- quotes
@@ -829,8 +912,10 @@ def _scan_quotes(paragraphs: list[_Paragraph]) -> list[_RawQuote]:
 def _is_title_like(text: str) -> bool:
     words = re.findall(r"[^\W\d_][\w'’-]*", text)
     small = {"and", "of", "the", "in", "for", "on", "to", "a", "an", "with", "&", "at", "by"}
-    return bool(words) and not text.rstrip().endswith((*_TERMINAL, ",", ";", ":")) and all(
-        w[0].isupper() or w in small for w in words
+    return (
+        bool(words)
+        and not text.rstrip().endswith((*_TERMINAL, ",", ";", ":"))
+        and all(w[0].isupper() or w in small for w in words)
     )
 
 
@@ -838,7 +923,7 @@ def _ends_with_speech_intro(left: str) -> bool:
     tail = left.rstrip()
     if not tail:
         return True
-    if tail[-1] in ".!?:”\"…—–-([,;":
+    if tail[-1] in '.!?:”"…—–-([,;':
         return True
     return bool(re.search(rf"(?:{_VERB}|\bthat|\bas follows)$", tail))
 
@@ -890,6 +975,9 @@ def _pre_attribution(before: str, offset: int, known: frozenset[str]) -> _Attrib
     if according:
         mention = _parse_subject(according.group("subject"), known, verb_first=True)
         return _Attribution(mention, start + according.start("subject")) if mention else None
+    participle = _PARTICIPLE_INTRO.search(sentence)
+    if participle:
+        return _post_attribution(sentence[: participle.start()] + ".", start, known)
     for verb in reversed(list(_VERB_RE.finditer(sentence))):
         tail = sentence[verb.end() :]
         tail_re = _TOLD_TAIL if verb.group() in _INTRO_VERBS else _INTRO_TAIL
@@ -945,14 +1033,29 @@ class _Speaker:
 
 
 class _Discourse:
-    """What the article has said so far about people and organisations, in text order."""
+    """What the article has said so far about people and organisations, in text order.
+
+    Organisations are collected from the narrative only (quoted statements masked out).
+    """
 
     def __init__(self, cleaned: str, known: frozenset[str]):
         self.known = known
-        self.orgs = [(s.start, s.text) for s in _spans(cleaned) if _looks_like_org(s.text, known)]
+        self.orgs = [
+            (span.start, span.text)
+            for span in _spans(cleaned)
+            if _looks_like_org(span.text, known) and not _is_channel_mention(cleaned, span)
+        ]
+        # "Hengxing" is the short form of "Hengxing Auto Co" when it speaks on its own.
+        self.short_names = {
+            name.split()[0]
+            for _, name in self.orgs
+            if " " in name and set(name.split()) & _COMPANY_KEYWORDS and _can_be_short_name(name.split()[0])
+        }
         self.people: list[_Speaker] = []
+        self.speakers: list[_Speaker] = []
         self.last_person: _Speaker | None = None
         self.last_speaker: _Speaker | None = None
+        self.last_org_speaker: _Speaker | None = None
 
     def org_for(self, ref: str, position: int) -> str | None:
         """Most recent organisation of the kind named by ``ref`` ("company", "ministry" ...)."""
@@ -961,15 +1064,23 @@ class _Discourse:
             if start >= position:
                 continue
             tokens = set(name.split())
-            if kind == "company" and _is_company(name, self.known):
+            if kind == "company" and _is_company(name, self.known) and not self._is_bystander_platform(name):
                 return name
             if kind == "platform" and (name in _PLATFORM_ORGS or name in self.known and name not in _KNOWN_ORGS):
                 return name
             if kind == "regulator" and tokens & {"Ministry", "Commission", "Administration", "Bureau"}:
                 return name
-            if kind in tokens or kind == "Bank" and name in {"ICBC", "CCB"}:
+            if kind in tokens or (kind == "Bank" and name in {"ICBC", "CCB"}):
                 return name
         return None
+
+    def _is_org_name(self, name: str) -> bool:
+        return _looks_like_org(name, self.known) or name in self.short_names
+
+    def _is_bystander_platform(self, name: str) -> bool:
+        """A platform the article talks about, rather than one that has spoken or is the subject."""
+        spoke = self.last_org_speaker is not None and self.last_org_speaker.name == name
+        return name in _PLATFORM_ORGS and name not in self.known and not spoke
 
     def _person(self, name: str) -> _Speaker | None:
         for person in reversed(self.people):
@@ -988,8 +1099,13 @@ class _Discourse:
     def resolve(self, mention: _Mention, position: int) -> _Speaker | None:
         if mention.pronoun in {"he", "she"}:
             return self.last_person
-        if mention.pronoun:
+        if mention.pronoun == "it":
+            return self.last_org_speaker
+        if mention.pronoun == "they":
             return self.last_speaker if self.last_speaker and self.last_speaker.is_org else None
+        if mention.definite:
+            same_role = (s for s in reversed(self.speakers) if s.role and s.role.lower() == mention.role.lower())
+            return next(same_role, None)
         if mention.name_org_ref:
             org = self.org_for(mention.org_ref, position)
             return _Speaker(org, None, org, True) if org else None
@@ -999,7 +1115,7 @@ class _Discourse:
         if mention.is_org:
             return _Speaker(mention.name, None, mention.name, True)
         known_person = self._person(mention.name)
-        if known_person is None and " " not in mention.name and _looks_like_org(mention.name, self.known):
+        if known_person is None and " " not in mention.name and self._is_org_name(mention.name):
             return _Speaker(mention.name, None, mention.name, True)
         if known_person is not None:
             return _Speaker(known_person.name, mention.role or known_person.role, org or known_person.org, False)
@@ -1009,10 +1125,29 @@ class _Discourse:
         if speaker is None:
             return
         if spoke:
+            self.speakers.append(speaker)
             self.last_speaker = speaker
+            if speaker.is_org:
+                self.last_org_speaker = speaker
         if speaker.name and not speaker.is_org:
             self.people = [p for p in self.people if p.name != speaker.name] + [speaker]
             self.last_person = speaker
+
+
+def _can_be_short_name(word: str) -> bool:
+    """ "Hengxing" may stand for "Hengxing Auto Co"; "China", "Li" or "Group" may not."""
+    vocabulary = _PLACES | _NOT_NAMES | _SPAN_OPENERS | _ORG_KEYWORDS | _CHINESE_SURNAMES
+    return word not in vocabulary
+
+
+def _is_channel_mention(cleaned: str, span: _Span) -> bool:
+    """A platform named as a channel ("posted on Douyin and Kuaishou"), not as an actor."""
+    if span.text not in _PLATFORM_ORGS:
+        return False
+    before = cleaned[max(0, span.start - 60) : span.start]
+    return bool(
+        re.search(r"\b(?:on|via|through|across|like|to|from|onto)\s+(?:[A-Z][\w-]*(?:,\s+|\s+(?:and|or)\s+))*$", before)
+    )
 
 
 def _document_orgs(cleaned: str) -> frozenset[str]:
@@ -1056,7 +1191,7 @@ def _quote_events(cleaned: str, paragraphs: list[_Paragraph], known: frozenset[s
         attribution = _attribution_for(quote, text, before, after, left_start, paragraphs, cleaned, known)
         same_paragraph = prev is not None and prev.last_para == quote.first_para
         inherit = attribution is None and same_paragraph and not _last_sentence(before).strip(" ,;")
-        if attribution is None and not inherit and not _stands_alone(quote, text, before, after):
+        if attribution is None and not inherit and not _stands_alone(text, before, after):
             continue
         start, end = quote.segments[0][0], quote.segments[-1][1]
         start += len(cleaned[start:end]) - len(cleaned[start:end].lstrip())
@@ -1087,13 +1222,11 @@ def _attribution_for(
     found = _pre_attribution(before, left_start, known)
     if found or before.strip() or quote.first_para == 0:
         return found
-    previous = paragraphs[quote.first_para - 1]
-    if previous.text.rstrip().endswith(":") and "\x00" not in previous.text:
-        return _pre_attribution(previous.text, previous.start, known)
-    return None
+    previous = paragraphs[quote.first_para - 1]  # "Asked about costs, Hu said:" + new paragraph
+    return _pre_attribution(previous.text, previous.start, known) if previous.text.endswith(":") else None
 
 
-def _stands_alone(quote: _RawQuote, text: str, before: str, after: str) -> bool:
+def _stands_alone(text: str, before: str, after: str) -> bool:
     """An unattributed quote is a statement only as a sentence of its own."""
     if _last_sentence(before).strip(" ,;:—–-"):
         return False
@@ -1101,10 +1234,14 @@ def _stands_alone(quote: _RawQuote, text: str, before: str, after: str) -> bool:
 
 
 def _mask_quotes(cleaned: str, events: list[_Event]) -> str:
-    """Blank out quoted statements so paraphrase detection only reads the narrative."""
+    """Blank out quoted statements so paraphrase detection only reads the narrative.
+
+    A final full stop (or ? !) stays visible: it still ends the sentence around the quote.
+    """
     chars = list(cleaned)
     for event in events:
-        for i in range(event.start, event.end):
+        end = event.end - 1 if cleaned[event.end - 1] in ".?!" else event.end
+        for i in range(event.start, end):
             if chars[i] != "\n":
                 chars[i] = "\x00"
     return "".join(chars)
@@ -1122,48 +1259,97 @@ def _paraphrase_events(masked: str, paragraphs: list[_Paragraph], known: frozens
 
 
 def _paraphrase_in(sentence: str, offset: int, known: frozenset[str]) -> _Event | None:
-    """"SUBJECT [, TITLE,] said [that] CLAUSE." -> a paraphrase event."""
+    return _reported_paraphrase(sentence, offset, known) or _inverted_paraphrase(sentence, offset, known)
+
+
+def _paraphrase_event(clause: str, start: int, mention: _Mention, position: int) -> _Event | None:
+    # Quoted fragments may sit inside the clause; a quoted statement (masked) may not.
+    if len(clause.split()) < 3 or "\x00" in clause or clause[0] in _ALL_MARKS + ":":
+        return None
+    return _Event(position, "paraphrase", start, start + len(clause), _squash(clause), _Attribution(mention, position))
+
+
+def _inverted_paraphrase(sentence: str, offset: int, known: frozenset[str]) -> _Event | None:
+    """A paraphrase of the form "CLAUSE, SUBJECT said [on Monday]."."""
+    match = _INVERTED.fullmatch(sentence)
+    if match is None or _SPEECH_CIRCUMSTANCE.sub("", match["tail"]).strip():
+        return None
+    mention = _parse_subject(match["subject"], known, verb_first=False)
+    if mention is None:
+        return None
+    leading = len(match["clause"]) - len(match["clause"].lstrip())
+    clause = match["clause"].strip()
+    return _paraphrase_event(clause, offset + leading, mention, offset)
+
+
+def _reported_paraphrase(sentence: str, offset: int, known: frozenset[str]) -> _Event | None:
+    """A paraphrase of the form "SUBJECT [, TITLE,] said [that] CLAUSE."."""
     verb = _PARAPHRASE_VERB.search(sentence)
     if verb is None:
         return None
     subject = sentence[: verb.start()]
-    tail = sentence[verb.end() :]
-    if verb.group() == "told":
-        skip = re.match(r"\s+[^,.“”\"\x00]{1,40}?\s+that\s+", tail)
-    else:
-        skip = _PARAPHRASE_MODIFIER.match(tail) or re.match(r"\s+that\s+", tail)
-        if skip is None and verb.group() in _PARAPHRASE_NEEDS_THAT:
-            return None
-    if skip is None and (verb.group() == "told" or not tail.startswith(" ")):
+    clause_start = _reported_clause_start(verb.group(), sentence[verb.end() :])
+    if clause_start is None:
         return None
-    clause_start = skip.end() if skip else len(tail) - len(tail.lstrip())
-    clause = tail[clause_start:].rstrip()
-    clause = clause[:-1] if clause.endswith(".") else clause
-    if len(clause.split()) < 3 or any(c in clause for c in _ALL_MARKS[:2] + "\x00") or clause[0] in _ALL_MARKS:
-        return None
-    mention = _parse_subject(subject, known, verb_first=False)
+    clause = sentence[verb.end() + clause_start :].rstrip()
+    clause = _PARTICIPLE_TAIL.sub("", clause[:-1] if clause.endswith(".") else clause)
+    mention = _parse_subject(subject, known, verb_first=False) if clause else None
     if mention is None:
         return None
-    start = offset + verb.end() + clause_start
-    return _Event(offset, "paraphrase", start, start + len(clause), _squash(clause), _Attribution(mention, offset))
+    return _paraphrase_event(clause, offset + verb.end() + clause_start, mention, offset)
+
+
+def _reported_clause_start(verb: str, tail: str) -> int | None:
+    """Offset in ``tail`` (the text after the verb) where the reported clause begins."""
+    if verb == "told":
+        skip = re.match(r"\s+[^,.“”\"\x00]{1,40}?\s+that\s+", tail)
+        return skip.end() if skip else None
+    skip = _PARAPHRASE_MODIFIER.match(tail)
+    if skip:
+        return skip.end()
+    position = 0
+    while circumstance := _SPEECH_CIRCUMSTANCE.match(tail, position):
+        position = circumstance.end()
+    that = re.match(r"\s+that\s+", tail[position:])
+    if that:
+        return position + that.end()
+    if verb in _PARAPHRASE_NEEDS_THAT or not tail[position:].startswith(" "):
+        return None
+    return position + 1
 
 
 def _intro_events(masked: str, paragraphs: list[_Paragraph], known: frozenset[str]) -> list[_Event]:
-    """People introduced with a title ("Jin Xuehua, communication director of X, was ...")."""
+    """People the narrative introduces by full name as a phrase of its own, with the title that
+    may follow: "Jin Xuehua, communication director of X, was ...", "Zhu's husband, Gu Peng, ..."
+    """
     events = []
     for para in paragraphs:
         text = masked[para.start : para.end]
         for start, end in _sentences(text):
             chunks = _split_chunks(text[start:end])
-            for name, title in zip(chunks, chunks[1:], strict=False):
-                spans = _spans(name)
-                if len(spans) != 1 or spans[0].text != name or " " not in name or _looks_like_org(name, known):
+            for index, chunk in enumerate(chunks):
+                name = _introduced_name(chunk, known)
+                if name is None:
                     continue
-                role, org, ref = _parse_appositive(title, known, need_role=True)
-                if role:
-                    mention = _Mention(name=name, role=role, org=org, org_ref=ref)
-                    events.append(_Event(para.start + start, "intro", attribution=_Attribution(mention, para.start + start)))
+                title = chunks[index + 1] if index + 1 < len(chunks) else ""
+                role, org, ref = _parse_appositive(title, known, need_role=True) if title else (None, None, None)
+                mention = _Mention(name=name, role=role, org=org, org_ref=ref)
+                position = para.start + start
+                events.append(_Event(position, "intro", attribution=_Attribution(mention, position)))
     return events
+
+
+def _introduced_name(chunk: str, known: frozenset[str]) -> str | None:
+    """The full personal name that makes up ``chunk`` (after an opener such as "For"), if any."""
+    words = chunk.split()
+    if len(words) > 2 and words[0].lower() in _INTRO_OPENERS:
+        chunk = " ".join(words[1:])
+    spans = _spans(chunk)
+    if len(spans) != 1 or spans[0].text != chunk or spans[0].possessive:
+        return None
+    if not 2 <= len(chunk.split()) <= 4 or chunk in _PLACES or _looks_like_org(chunk, known):
+        return None
+    return chunk
 
 
 # --------------------------------------------------------------------------- public API
@@ -1183,7 +1369,7 @@ def extract(raw: str) -> list[Candidate]:
     order = {"intro": 0, "paraphrase": 1, "quote": 2}
     events.sort(key=lambda e: (e.position, order[e.kind]))
 
-    discourse = _Discourse(cleaned, known)
+    discourse = _Discourse(masked, known)
     candidates: list[Candidate] = []
     previous_quote: _Speaker | None = None
     for event in events:

@@ -1,0 +1,723 @@
+"""Statement extraction: unit tests per rule, the management command, corpus accuracy.
+
+None of these tests carries the django_db mark: pytest-django refuses database access,
+so they also show that neither the extractor nor the command touches the database.
+"""
+
+import io
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from registry.extraction import Candidate, clean_text, detect_platforms, extract
+
+CORPUS = Path(__file__).parent / "extraction_corpus"
+SEED = CORPUS / "seed_article.txt"
+GOLD_KEYS = {"quote", "speaker", "role", "org", "kind"}
+
+
+def quotes(text: str) -> list[Candidate]:
+    return [c for c in extract(text) if c.kind == "quote"]
+
+
+def paraphrases(text: str) -> list[Candidate]:
+    return [c for c in extract(text) if c.kind == "paraphrase"]
+
+
+def only_quote(text: str) -> Candidate:
+    found = quotes(text)
+    assert len(found) == 1, [c.quote for c in found]
+    return found[0]
+
+
+def who(candidate: Candidate) -> tuple[str | None, str | None, str | None]:
+    return candidate.speaker, candidate.role, candidate.org
+
+
+# --------------------------------------------------------------------------- the seed article
+
+
+def test_seed_article_has_exactly_its_six_quotes_with_speaker_role_and_org():
+    found = quotes(SEED.read_text(encoding="utf-8"))
+
+    assert [(c.quote.split(",")[0], *who(c)) for c in found] == [
+        (
+            "The integrated development of traditional media and new media helps build a more efficient "
+            "communication system",
+            "Lyu Dapeng",
+            "spokesperson",
+            "Sinopec",
+        ),
+        ("Early last year", "Li Zhengmao", "general manager", "China Telecom"),
+        ("By then", "Li Zhengmao", "general manager", "China Telecom"),
+        (
+            "Chinese enterprises should more actively tell their own stories",
+            "Liu Yutong",
+            "counselor of the Information Department",
+            "Ministry of Foreign Affairs",
+        ),
+        (
+            "With the internet",
+            "Du Dong",
+            "general manager",
+            "Litang Culture Tourism and Sport Investment Development Co",
+        ),
+        (
+            "Kuaishou will continue to make innovations in content and scenes",
+            "Xu Jingyun",
+            "vice-president",
+            "Kuaishou",
+        ),
+    ]
+    assert found[0].quote.endswith("publicity effect in the new era,")
+    assert not any(c.speaker_is_org for c in found)
+
+
+def test_seed_article_paraphrases_are_reported_separately():
+    found = paraphrases(SEED.read_text(encoding="utf-8"))
+
+    assert [(c.speaker, c.speaker_is_org) for c in found] == [
+        ("Sinopec", True),
+        ("China Telecom Corp Ltd", True),
+        ("Yu Guoming", False),
+        ("Du Dong", False),
+        ("Kuaishou", True),
+    ]
+    yu = found[2]
+    assert (yu.role, yu.org) == ("professor at the School of Journalism and Communication", "Beijing Normal University")
+    assert yu.quote.startswith("social media platforms of different Chinese companies")
+    assert found[3].quote == "the company has realized the huge publicity power of the internet"
+
+
+def test_offsets_point_at_the_quote_in_the_cleaned_text():
+    raw = SEED.read_text(encoding="utf-8")
+    cleaned = clean_text(raw)
+
+    for candidate in extract(raw):
+        assert " ".join(cleaned[candidate.start : candidate.end].split()) == candidate.quote
+
+
+def test_candidates_come_in_document_order():
+    found = extract(SEED.read_text(encoding="utf-8"))
+
+    assert [c.start for c in found] == sorted(c.start for c in found)
+
+
+# --------------------------------------------------------------------------- attribution forms
+
+
+def test_said_name_title_of_org_after_the_quote():
+    quote = only_quote("“We will open 200 new stores next year,” said Zhang Wei, chief executive of Anta Sports.")
+
+    assert who(quote) == ("Zhang Wei", "chief executive", "Anta Sports")
+    assert quote.quote == "We will open 200 new stores next year,"
+
+
+def test_name_title_at_org_said_after_the_quote():
+    quote = only_quote(
+        "“Audiences reward authenticity,” Shen Yiwen, an associate professor at the School of Journalism and "
+        "Communication at Tsinghua University, said at the launch."
+    )
+
+    assert who(quote) == (
+        "Shen Yiwen",
+        "associate professor at the School of Journalism and Communication",
+        "Tsinghua University",
+    )
+
+
+def test_name_title_said_colon_before_the_quote():
+    quote = only_quote("Gao Feng, spokesperson of the Ministry of Commerce, said: “We support exporters going online.”")
+
+    assert who(quote) == ("Gao Feng", "spokesperson", "Ministry of Commerce")
+    assert quote.quote == "We support exporters going online."
+
+
+def test_org_possessive_title_name_said_before_the_quote():
+    quote = only_quote(
+        "China Mobile's chief marketing officer Zhou Jianping said “the countryside is our next market.”"
+    )
+
+    assert who(quote) == ("Zhou Jianping", "chief marketing officer", "China Mobile")
+
+
+def test_org_title_name_premodifier():
+    quote = only_quote("“Developers trust other developers,” Tencent vice-president Lin Haoran told reporters.")
+
+    assert who(quote) == ("Lin Haoran", "vice-president", "Tencent")
+
+
+def test_according_to_name_before_the_quote():
+    text = (
+        "Shen Yiwen, a researcher at Tsinghua University, led the study.\n\n"
+        "According to Shen, “the best accounts let engineers speak for themselves.”"
+    )
+
+    assert who(only_quote(text)) == ("Shen Yiwen", "researcher", "Tsinghua University")
+
+
+def test_split_quote_around_said_name_is_one_quote():
+    quote = only_quote(
+        "“We do not want our hosts to read from a script,” said Wang Haiyan, a manager at China Mobile, "
+        "“because viewers can tell at once.”"
+    )
+
+    assert quote.quote == "We do not want our hosts to read from a script, because viewers can tell at once."
+    assert who(quote) == ("Wang Haiyan", "manager", "China Mobile")
+
+
+def test_two_sentences_around_an_attribution_are_two_quotes_by_the_same_speaker():
+    found = quotes(
+        "“Anta learned this lesson years ago,” said Mark Lee, an analyst at Brandwise. “Nike is catching up.”"
+    )
+
+    assert [c.quote for c in found] == ["Anta learned this lesson years ago,", "Nike is catching up."]
+    assert {who(c) for c in found} == {("Mark Lee", "analyst", "Brandwise")}
+
+
+def test_participle_adding_introduces_a_quote_by_the_same_speaker():
+    found = quotes(
+        "“Sales doubled this year,” said Li Ming, CEO of Acme Co, adding: “Villages are our future markets.”"
+    )
+
+    assert [c.speaker for c in found] == ["Li Ming", "Li Ming"]
+
+
+def test_paragraph_ending_with_said_colon_introduces_the_next_paragraph():
+    text = (
+        "Hu Lanfang, director of brand communication at Yili, runs the pasture livestreams.\n\n"
+        "Asked about costs, Hu said:\n\n"
+        "“Each pasture needs only two cameras.”"
+    )
+
+    assert who(only_quote(text)) == ("Hu Lanfang", "director of brand communication", "Yili")
+
+
+# --------------------------------------------------------------------------- follow-up speakers
+
+
+def test_chinese_surname_follow_up_resolves_to_the_full_name_with_title():
+    text = (
+        "“We built hospitals in ten days,” said Li Zhenghao, general manager of China Telecom.\n\n"
+        "“Millions of people watched the livestream,” Li said."
+    )
+
+    assert [who(c) for c in quotes(text)] == [("Li Zhenghao", "general manager", "China Telecom")] * 2
+
+
+def test_surname_follow_up_after_a_paraphrase_introduction():
+    text = (
+        "Du Ming, general manager of Litang Tourism Co, said the company had learned a lot.\n\n"
+        "“With the internet, boundaries are gone,” Du said."
+    )
+
+    assert who(only_quote(text)) == ("Du Ming", "general manager", "Litang Tourism Co")
+
+
+@pytest.mark.parametrize(
+    ("name", "follow_up"),
+    [("Angela Hart-Morrison", "Hart-Morrison"), ("Mark O'Donnell", "O'Donnell"), ("Ouyang Xiao-ming", "Ouyang")],
+)
+def test_western_hyphenated_and_apostrophe_names_resolve_by_family_name(name, follow_up):
+    text = (
+        f"“Our members want to talk to real athletes,” said {name}, a director at Nike.\n\n"
+        f"“Price matters less,” {follow_up} said."
+    )
+
+    assert [c.speaker for c in quotes(text)] == [name, name]
+
+
+def test_honorific_before_a_surname_is_ignored():
+    text = (
+        "Xu Mingyuan, who manages social media for a provincial subsidiary, was more cautious.\n\n"
+        "“The notice gives us a deadline, but not more people,” Mr Xu said."
+    )
+
+    assert only_quote(text).speaker == "Xu Mingyuan"
+
+
+def test_he_and_she_resolve_to_the_most_recent_person_speaking():
+    text = (
+        "“We tested the format in Wuhan,” said Angela Hart, vice-president of Nike.\n\n"
+        "“We will not chase discounts on livestreams,” she said."
+    )
+
+    assert [c.speaker for c in quotes(text)] == ["Angela Hart", "Angela Hart"]
+
+
+def test_he_resolves_to_a_person_introduced_with_a_title_who_had_not_spoken_yet():
+    text = (
+        "“Sales grew this year,” said Du Ming, general manager of Litang Tourism Co.\n\n"
+        "Jin Xuelin, communication director of China Iron and Steel Research Institute Group, was assigned to "
+        "Shanyang county.\n\n"
+        "“I became an anchor myself,” he said."
+    )
+
+    assert who(quotes(text)[1]) == (
+        "Jin Xuelin",
+        "communication director",
+        "China Iron and Steel Research Institute Group",
+    )
+
+
+def test_they_and_it_resolve_to_an_organisation_speaker_only():
+    text = (
+        "Anta Sports Products Ltd said its Douyin sales grew 40 percent.\n\n"
+        "“We welcome competition in the livestream room,” they said.\n\n"
+        "It said the first session drew 2.3 million viewers."
+    )
+    found = extract(text)
+
+    assert [(c.kind, c.speaker) for c in found] == [
+        ("paraphrase", "Anta Sports Products Ltd"),
+        ("quote", "Anta Sports Products Ltd"),
+        ("paraphrase", "Anta Sports Products Ltd"),
+    ]
+
+
+def test_they_after_a_person_speaking_stays_unattributed():
+    text = (
+        "“Scams are getting smarter,” said Chen Siyu, head of retail at Bank of Communications.\n\n"
+        "Tellers at a Hangzhou branch film the videos.\n\n"
+        "“It is the first time our parents have seen what we do at work,” they said."
+    )
+
+    assert quotes(text)[1].speaker is None
+
+
+def test_the_spokesperson_refers_back_to_the_earlier_spokesperson():
+    text = (
+        "A TikTok Shop spokesperson said the number of sellers had tripled.\n\n"
+        "“Livestreaming turns a product page into a conversation,” the spokesperson said."
+    )
+
+    assert who(only_quote(text)) == (None, "spokesperson", "TikTok Shop")
+
+
+# --------------------------------------------------------------------------- unattributed quotes
+
+
+def test_a_quote_standing_alone_is_never_attributed_by_proximity():
+    text = (
+        "“We give them training on safety,” said Tao Jing, deputy director at State Grid.\n\n"
+        "“Every brand is now a broadcaster.” The line is repeated at marketing seminars."
+    )
+
+    assert quotes(text)[1].speaker is None
+
+
+def test_an_anonymous_speaker_keeps_the_role_but_no_name():
+    quote = only_quote("“This is the most honest advertising a power company can get,” one user wrote on Bilibili.")
+
+    assert who(quote) == (None, "user", None)
+
+
+def test_a_quoted_comment_that_reads_is_unattributed():
+    quote = only_quote("“Nobody told us to be funny,” reads a comment pinned under one of the videos.")
+
+    assert who(quote) == (None, None, None)
+
+
+def test_a_new_sentence_after_a_full_stop_is_not_an_attribution():
+    text = "“We grew fast this year.” He Wei, an analyst at CLSA, said the company would keep growing."
+    found = extract(text)
+
+    assert found[0].kind == "quote" and found[0].speaker is None
+    assert found[1].kind == "paraphrase" and found[1].speaker == "He Wei"
+
+
+# --------------------------------------------------------------------------- organisations
+
+
+def test_an_organisation_speaking_as_itself():
+    quote = only_quote("“China remains one of our most important markets,” Nike said in a statement.")
+
+    assert who(quote) == ("Nike", None, "Nike")
+    assert quote.speaker_is_org
+
+
+def test_the_ministry_resolves_to_the_ministry_named_earlier():
+    text = (
+        "The Ministry of Commerce encouraged exporters to open accounts overseas.\n\n"
+        "“Short videos are the shop windows of global trade,” the ministry said in a statement."
+    )
+    quote = only_quote(text)
+
+    assert who(quote) == ("Ministry of Commerce", None, "Ministry of Commerce")
+    assert quote.speaker_is_org
+
+
+def test_the_short_form_of_a_company_name_speaks_as_the_company():
+    text = "Hengxing Auto Co launched its first car on Thursday.\n\nHengxing said it received 50,000 orders in a day."
+
+    assert who(paraphrases(text)[0]) == ("Hengxing", None, "Hengxing")
+
+
+def test_the_company_resolves_to_the_most_recently_named_company():
+    text = (
+        "Now, Tamdrin has been hired by Litang Culture Tourism and Sport Investment Development Co. "
+        "Du Dong, general manager of the company, said it had realized the power of the internet."
+    )
+
+    assert paraphrases(text)[0].org == "Litang Culture Tourism and Sport Investment Development Co"
+
+
+@pytest.mark.parametrize(
+    ("attribution", "role", "org"),
+    [
+        ("a Sinopec spokesperson said", "spokesperson", "Sinopec"),
+        ("a spokeswoman for the ministry said", "spokeswoman", "Ministry of Commerce"),
+        ("a ministry spokesperson said", "spokesperson", "Ministry of Commerce"),
+    ],
+)
+def test_a_nameless_spokesperson_keeps_the_organisation(attribution, role, org):
+    text = f"The Ministry of Commerce held a briefing.\n\n“Registration is free and open to all,” {attribution}."
+
+    assert who(only_quote(text)) == (None, role, org)
+
+
+# --------------------------------------------------------------------------- quote marks
+
+
+def test_straight_and_curly_quotes():
+    assert only_quote('"We love short videos," said Li Ming.').quote == "We love short videos,"
+    assert only_quote("“We love short videos,” said Li Ming.").quote == "We love short videos,"
+
+
+def test_a_straight_mark_closing_a_curly_quote():
+    quote = only_quote('“Parents want to see the cows with their own eyes," said Hu Lanfang, director at Yili.')
+
+    assert quote.quote == "Parents want to see the cows with their own eyes,"
+    assert quote.speaker == "Hu Lanfang"
+
+
+def test_an_opening_mark_written_where_the_closing_mark_belongs():
+    quote = only_quote("Hu said: “The expensive part is training people to talk on camera.“")
+
+    assert quote.quote == "The expensive part is training people to talk on camera."
+
+
+def test_a_missing_closing_mark_ends_the_quote_at_the_paragraph_end():
+    text = (
+        "Zhao Dexin, a dairy farmer in Hohhot, told China Daily: “Visitors now come every evening on their phones.\n\n"
+        "Asked about costs, the company declined to comment."
+    )
+    quote = only_quote(text)
+
+    assert quote.quote == "Visitors now come every evening on their phones."
+    assert who(quote) == ("Zhao Dexin", "dairy farmer", None)
+
+
+def test_a_quote_running_over_several_paragraphs_is_one_quote():
+    text = (
+        "Gao Feng, a spokesperson for the Ministry of Commerce, said: “We have seen many companies open stores.\n\n"
+        "“Our embassies will share market information.\n\n"
+        "“This is about building trust.”"
+    )
+    quote = only_quote(text)
+
+    assert quote.quote == (
+        "We have seen many companies open stores. Our embassies will share market information. "
+        "This is about building trust."
+    )
+    assert who(quote) == ("Gao Feng", "spokesperson", "Ministry of Commerce")
+
+
+def test_apostrophes_inch_marks_and_single_quotes_are_not_quote_marks():
+    text = (
+        "The firm's 6.5\" phone, nicknamed 'the brick', sold well. "
+        "“It's the biggest launch in our history,” Lei Ming said."
+    )
+
+    assert only_quote(text).quote == "It's the biggest launch in our history,"
+
+
+# --------------------------------------------------------------------------- fragments
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The company joined the “Belt and Road” initiative in 2017.",
+        "The ministry publishes guides on the app “Xuexi Qiangguo” every week.",
+        "Some exporters describe the push as a “second Canton Fair” that never closes.",
+        "The report calls this the “frontline effect”.",
+        "The study found that “polished” corporate videos performed worst.",
+        "Posters in the canteen read “Safety first, service first, every day.”",
+        "Its “Made in Jingdezhen” label helps, the couple said.",
+    ],
+)
+def test_names_of_things_fragments_and_scare_quotes_are_not_statements(sentence):
+    assert quotes(sentence) == []
+
+
+# --------------------------------------------------------------------------- page clutter
+
+
+def test_clean_text_drops_page_clutter_and_keeps_paragraphs():
+    raw = (
+        "https://www.example.com/business/article.html\r\n"
+        "Home > Business > Companies\r\n"
+        "By Zhang Yi | China Daily | Updated: 2024-05-10 09:12\r\n"
+        "Share\r\n"
+        "Facebook Twitter LinkedIn WeChat Weibo\r\n"
+        "\r\n"
+        "China Mobile has turned to livestreaming.\r\n"
+        "Advertisement\r\n"
+        "A technician installs a 5G base station. [Photo/Xinhua]\r\n"
+        "Photo: A livestream host in Hohhot.\r\n"
+        "By 2025 the company plans to train 500 hosts.\r\n"
+        "Related stories\r\n"
+        "China Mobile posts record 5G revenue\r\n"
+        "Operators race to cover rural towns\r\n"
+        "\r\n"
+        'Read more: "Livestreams are the new village square," says operator\r\n'
+        "Copyright 1995-2024. All rights reserved.\r\n"
+    )
+
+    assert clean_text(raw) == (
+        "China Mobile has turned to livestreaming.\n\nBy 2025 the company plans to train 500 hosts."
+    )
+    assert extract(raw) == []
+
+
+def test_clean_text_joins_hard_wrapped_lines():
+    assert clean_text("Li said the company would\nexpand into rural areas.\nIt has 300 staff.") == (
+        "Li said the company would expand into rural areas.\n\nIt has 300 staff."
+    )
+
+
+# --------------------------------------------------------------------------- platforms
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("posts on its WeChat official account", ("wechat",)),
+        ("Weixin and 微信", ("wechat",)),
+        ("short clips on WeChat Channels (视频号)", ("wechat-channels",)),
+        ("Weibo, 微博 and other microblogging services", ("weibo",)),
+        ("Douyin, known abroad as TikTok", ("douyin", "tiktok")),
+        ("快手 and Kuaishou", ("kuaishou",)),
+        ("Bilibili and Toutiao", ("bilibili", "toutiao")),
+        ("Xiaohongshu, also known as RED", ("xiaohongshu",)),
+        ("小红书", ("xiaohongshu",)),
+        ("a red envelope for the predicted winner", ()),
+        ("a live-streaming session, a livestream and a live broadcast", ("livestreaming",)),
+        ("short videos and a short-video app", ("short-video",)),
+        (
+            "Facebook, Twitter, YouTube, LinkedIn and Instagram",
+            ("facebook", "twitter", "youtube", "linkedin", "instagram"),
+        ),
+        ("posted on X (formerly Twitter)", ("twitter",)),
+        ("Xiaomi's X-ray machine and the Weiboism of WeChatters", ()),
+    ],
+)
+def test_detect_platforms(text, expected):
+    assert detect_platforms(text) == expected
+
+
+def test_candidates_carry_the_platforms_named_in_their_text():
+    quote = only_quote("“We post short videos on Douyin every day,” said Li Ming, manager at Haier.")
+
+    assert quote.platforms == ("short-video", "douyin")
+
+
+# --------------------------------------------------------------------------- paraphrases
+
+
+def test_paraphrase_clause_after_said_that_and_circumstances():
+    found = paraphrases(
+        "Industrial and Commercial Bank of China said in a statement on Tuesday that it would move lessons online. "
+        "Nike said on Thursday it is moving budget to Douyin."
+    )
+
+    assert [(c.quote, c.speaker) for c in found] == [
+        ("it would move lessons online", "Industrial and Commercial Bank of China"),
+        ("it is moving budget to Douyin", "Nike"),
+    ]
+
+
+def test_inverted_paraphrase():
+    found = paraphrases("The classes will be hosted by engineers, Huawei Technologies Co said on Monday.")
+
+    assert [(c.quote, c.speaker) for c in found] == [
+        ("The classes will be hosted by engineers", "Huawei Technologies Co")
+    ]
+
+
+def test_a_paraphrase_and_a_quote_in_one_paragraph_stay_separate():
+    text = "Li Ming, CEO of Acme Co, said the firm would grow, adding: “Villages are our future markets.”"
+
+    assert [(c.kind, c.quote) for c in extract(text)] == [
+        ("paraphrase", "the firm would grow"),
+        ("quote", "Villages are our future markets."),
+    ]
+
+
+def test_a_group_is_not_a_paraphrase_speaker():
+    assert paraphrases("Analysts said the event showed how far founders have gone online.") == []
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def run_command(*args, **options) -> str:
+    out = io.StringIO()
+    call_command("extract_statements", *args, stdout=out, **options)
+    return out.getvalue()
+
+
+def test_command_prints_json_with_exactly_the_agreed_keys():
+    rows = json.loads(run_command(str(SEED), format="json"))
+
+    assert all(set(row) == GOLD_KEYS for row in rows)
+    assert [row["speaker"] for row in rows if row["kind"] == "quote"] == [
+        "Lyu Dapeng",
+        "Li Zhengmao",
+        "Li Zhengmao",
+        "Liu Yutong",
+        "Du Dong",
+        "Xu Jingyun",
+    ]
+    assert rows[0]["quote"].startswith("since the outbreak of COVID-19 last year")
+    assert (rows[0]["speaker"], rows[0]["role"], rows[0]["org"], rows[0]["kind"]) == (
+        "Sinopec",
+        None,
+        "Sinopec",
+        "paraphrase",
+    )
+
+
+def test_command_json_keeps_non_ascii_text(tmp_path):
+    article = tmp_path / "article.txt"
+    article.write_text(
+        "“我们在抖音上直播 every day for our customers,” said Li Ming, manager at Haier.", encoding="utf-8"
+    )
+
+    output = run_command(str(article), format="json")
+
+    assert "我们在抖音上直播" in output
+    assert json.loads(output)[0]["speaker"] == "Li Ming"
+
+
+def test_command_skips_a_source_url_on_the_first_line(tmp_path):
+    article = tmp_path / "article.txt"
+    article.write_text("\nhttps://example.com/news/1.html\n“We love short videos,” said Li Ming.\n", encoding="utf-8")
+
+    rows = json.loads(run_command(str(article), format="json"))
+    text = run_command(str(article))
+
+    assert rows == [
+        {"quote": "We love short videos,", "speaker": "Li Ming", "role": None, "org": None, "kind": "quote"}
+    ]
+    assert text.startswith("Source: https://example.com/news/1.html")
+    assert "Li Ming" in text and "We love short videos," in text
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "No such file"),
+        (b"\xff\xfe\x00broken", "not UTF-8"),
+        (b"  \n\n", "empty"),
+        (b"https://example.com/only-a-link\n", "no article text"),
+    ],
+)
+def test_command_rejects_unusable_files(tmp_path, content, message):
+    article = tmp_path / "article.txt"
+    if content is not None:
+        article.write_bytes(content)
+
+    with pytest.raises(CommandError, match=message):
+        run_command(str(article))
+
+
+# --------------------------------------------------------------------------- corpus accuracy
+
+
+def _spaces(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _name(value: str | None) -> str | None:
+    """Speakers and organisations compare case-insensitively; None only equals None."""
+    return _spaces(value).lower() if value else None
+
+
+def _text(item: dict, kind: str) -> str:
+    """Quotes must match exactly (whitespace aside); a paraphrase span may differ in case or
+    a final full stop, since where reported speech starts and ends is a judgement call."""
+    text = _spaces(item["quote"])
+    return text if kind == "quote" else text.lower().rstrip(".")
+
+
+def _prf(gold: Counter, predicted: Counter) -> tuple[float, float, float]:
+    hits = sum((gold & predicted).values())
+    precision = hits / sum(predicted.values()) if predicted else 0.0
+    recall = hits / sum(gold.values()) if gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def _corpus() -> list[tuple[str, list[dict], list[Candidate]]]:
+    articles = []
+    for gold_file in sorted(CORPUS.glob("*.json")):
+        gold = json.loads(gold_file.read_text(encoding="utf-8"))
+        articles.append((gold_file.stem, gold, extract(gold_file.with_suffix(".txt").read_text(encoding="utf-8"))))
+    return articles
+
+
+def _keys(items: list, kind: str, *, attribution: bool) -> Counter:
+    """What must match for a hit: the text, and with ``attribution`` also speaker and org."""
+    keys = Counter()
+    for item in items:
+        item = item if isinstance(item, dict) else {key: getattr(item, key) for key in GOLD_KEYS}
+        if item["kind"] == kind:
+            text = _text(item, kind)
+            keys[(text, _name(item["speaker"]), _name(item["org"])) if attribution else text] += 1
+    return keys
+
+
+def test_corpus_gold_files_are_well_formed():
+    articles = sorted(p.stem for p in CORPUS.glob("*.txt"))
+
+    assert articles == sorted(p.stem for p in CORPUS.glob("*.json"))
+    assert len(articles) >= 9 and "seed_article" in articles
+    for name, gold, _ in _corpus():
+        assert gold, name
+        for item in gold:
+            assert set(item) == GOLD_KEYS and item["kind"] in {"quote", "paraphrase"}, (name, item)
+
+
+def test_corpus_accuracy():
+    corpus = _corpus()
+    rows = []
+    for label, kind, attribution in (
+        ("quotes", "quote", False),
+        ("quote attribution", "quote", True),
+        ("paraphrases", "paraphrase", False),
+        ("paraphrase attribution", "paraphrase", True),
+    ):
+        gold = sum((_keys(g, kind, attribution=attribution) for _, g, _ in corpus), Counter())
+        predicted = sum((_keys(p, kind, attribution=attribution) for _, _, p in corpus), Counter())
+        rows.append((label, sum(gold.values()), sum(predicted.values()), *_prf(gold, predicted)))
+
+    print(f"\nStatement extraction on {len(corpus)} articles")
+    print(f"{'':24}{'gold':>6}{'found':>7}{'P':>8}{'R':>8}{'F1':>8}")
+    for label, gold_count, found_count, precision, recall, f1 in rows:
+        print(f"{label:24}{gold_count:>6}{found_count:>7}{precision:>8.3f}{recall:>8.3f}{f1:>8.3f}")
+
+    figures = {label: f1 for label, *_, f1 in rows}
+    assert figures["quotes"] >= 0.95
+    assert figures["quote attribution"] >= 0.90
+
+
+def test_corpus_paraphrases_never_come_back_as_quotes():
+    for name, gold, predicted in _corpus():
+        paraphrased = {_spaces(g["quote"]).lower() for g in gold if g["kind"] == "paraphrase"}
+        quoted = {_spaces(c.quote).lower() for c in predicted if c.kind == "quote"}
+        assert not paraphrased & quoted, name
