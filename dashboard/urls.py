@@ -2,9 +2,9 @@
 
 Every pattern here must also have a row in ``tests/test_access.py``'s matrix."""
 
-from django.urls import path
+from django.urls import path, re_path
 
-from dashboard.views import pages
+from dashboard.views import briefings, exports, pages
 
 app_name = "dashboard"
 
@@ -24,6 +24,17 @@ urlpatterns = [
     path("figures/", pages.figure_list, name="figure_list"),
     # --- end pages
     # --- exports and briefings (dashboard/views/exports.py, dashboard/views/briefings.py)
+    re_path(r"^charts/(?P<slug>[-\w]+)\.(?P<fmt>png|svg|pdf|csv|xlsx)$", exports.chart_export, name="chart_export"),
+    path("briefings/", briefings.briefing_list, name="briefing_list"),
+    path("briefings/new/", briefings.briefing_new, name="briefing_new"),
+    path("briefings/add/", briefings.briefing_add, name="briefing_add"),
+    path("briefings/<uuid:uuid>/", briefings.briefing_detail, name="briefing_detail"),
+    path("briefings/<uuid:uuid>/title/", briefings.briefing_title, name="briefing_title"),
+    path("briefings/<uuid:uuid>/items/<int:pk>/", briefings.briefing_item, name="briefing_item"),
+    path("briefings/<uuid:uuid>/statements/", briefings.briefing_statements, name="briefing_statements"),
+    path("briefings/<uuid:uuid>/delete/", briefings.briefing_delete, name="briefing_delete"),
+    re_path(r"^briefings/(?P<uuid>[0-9a-f-]{36})\.(?P<fmt>pptx|pdf|xlsx)$", briefings.briefing_download,
+            name="briefing_download"),
     # --- end exports
     # --- statements: extraction review (dashboard/views/review.py)
     # --- end statements

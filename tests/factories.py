@@ -118,3 +118,24 @@ def make_figure(claim="A claim", comparator=m.Qualifier.MORE_THAN, value=1, as_o
         claim=claim, comparator=comparator, value=None if comparator == m.Qualifier.SOME else value, as_of=as_of,
         source=source or make_source(f"Figure source {next(_counter)}"), **extra,
     )
+
+
+def make_briefing(owner=None, charts=(), **extra) -> m.Briefing:
+    """A briefing owned by ``owner`` (a new viewer if not given) holding
+    ``charts``, a sequence of (chart slug, query string) pairs, in that order."""
+    briefing = m.Briefing.objects.create(owner=owner or viewer(), **extra)
+    for position, (slug, query) in enumerate(charts):
+        m.BriefingItem.objects.create(briefing=briefing, chart=slug, query=query, position=position)
+    return briefing
+
+
+def make_briefing_statement(quote=None, *, speaker="Li Wei", role="Spokesperson", organisation=None,
+                            source=None, **extra) -> m.Statement:
+    """A statement with its attribution, for briefing tests."""
+    person = m.Person.objects.create(name_en=speaker) if speaker else None
+    return m.Statement.objects.create(
+        quote=quote or f"We opened our official account to talk with the public directly ({next(_counter)}).",
+        speaker=person, role=role, organisation=organisation,
+        source=source or make_source(title=f"Interview {next(_counter)}", published_on=datetime.date(2021, 3, 5)),
+        stated_on=extra.pop("stated_on", datetime.date(2021, 3, 1)), **extra,
+    )

@@ -35,6 +35,18 @@ EXPECTED = {
     "dashboard:source_detail": "viewer",
     "dashboard:figure_list": "viewer",
     # end pages
+    # exports and briefings (dashboard/views/exports.py, dashboard/views/briefings.py); changes are POST-only
+    "dashboard:chart_export": "viewer",
+    "dashboard:briefing_list": "viewer",
+    "dashboard:briefing_new": "viewer",
+    "dashboard:briefing_add": "viewer",
+    "dashboard:briefing_detail": "viewer",
+    "dashboard:briefing_title": "viewer",
+    "dashboard:briefing_item": "viewer",
+    "dashboard:briefing_statements": "viewer",
+    "dashboard:briefing_delete": "viewer",
+    "dashboard:briefing_download": "viewer",
+    # end exports
 }
 
 # Keyword arguments for URLs that need them: name -> kwargs (objects made by the `objects` fixture).
@@ -46,7 +58,24 @@ URL_KWARGS = {
     "dashboard:person_detail": lambda o: {"pk": _make("make_person").pk},
     "dashboard:source_detail": lambda o: {"pk": _make("make_source").pk},
     # end pages
+    # exports and briefings: a colleague's briefing, which any viewer may open (owners alone change it)
+    "dashboard:chart_export": {"slug": "adoption-by-platform", "fmt": "csv"},
+    "dashboard:briefing_detail": lambda o: {"uuid": _briefing(o).uuid},
+    "dashboard:briefing_title": lambda o: {"uuid": _briefing(o).uuid},
+    "dashboard:briefing_item": lambda o: {"uuid": _briefing(o).uuid, "pk": _briefing(o).items.first().pk},
+    "dashboard:briefing_statements": lambda o: {"uuid": _briefing(o).uuid},
+    "dashboard:briefing_delete": lambda o: {"uuid": _briefing(o).uuid},
+    "dashboard:briefing_download": lambda o: {"uuid": _briefing(o).uuid, "fmt": "xlsx"},
+    # end exports
 }
+
+
+def _briefing(objects):
+    if "briefing" not in objects:
+        from tests.factories import make_briefing
+
+        objects["briefing"] = make_briefing(charts=[("adoption-by-platform", f"cohort={objects['cohort'].slug}")])
+    return objects["briefing"]
 
 
 def _make(builder: str):
