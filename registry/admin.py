@@ -3,17 +3,51 @@
 Every model has list columns, search, filters and autocomplete on foreign keys;
 organisation, source and person pages carry the inlines editors expect. History
 (who changed what, with revert) comes from django-simple-history.
+
+Every model list has Import and Export (django-import-export). Import always
+shows a preview first (create / update / unchanged / error per row, nothing
+written) and writes only on confirmation, in one transaction. Models with a
+resource in ``registry.resources`` read messy CSV/TSV/XLSX files by header
+aliases and natural keys; export is CSV or XLSX of the filtered list, with
+spreadsheet formulae escaped (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT).
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry import models as m
+from registry import resources
+from registry.importing import ImportFileError
 
 
-class RegistryAdmin(SimpleHistoryAdmin):
+class RegistryAdmin(ImportExportMixin, SimpleHistoryAdmin):
     list_per_page = 50
     save_on_top = True
+    # Models without a registry resource import the plain column-per-field
+    # format that their export writes.
+    import_formats = [CSV, XLSX]
+    export_formats = [resources.SafeCSV, resources.SafeXLSX]
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportFileError):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        result = (getattr(response, "context_data", None) or {}).get("result")
+        for warning in getattr(result, "import_warnings", ()):
+            messages.warning(request, warning)
+        return response
+
+
+class SpreadsheetImportAdmin(RegistryAdmin):
+    """Import through a registry resource: any encoding, header aliases, natural keys."""
+
+    import_formats = [resources.SpreadsheetFormat]
 
 
 # --------------------------------------------------------------------------- inlines
@@ -74,7 +108,8 @@ class MetricInline(admin.TabularInline):
 
 
 @admin.register(m.Organisation)
-class OrganisationAdmin(RegistryAdmin):
+class OrganisationAdmin(SpreadsheetImportAdmin):
+    resource_classes = [resources.OrganisationResource]
     list_display = ("name_en", "name_zh", "kind", "ownership", "sector", "province", "credit_code", "is_demo")
     list_filter = ("kind", "ownership", "sector", "is_demo", "province")
     search_fields = ("name_en", "name_zh", "short_name", "aliases", "credit_code")
@@ -108,7 +143,8 @@ class CohortAdmin(RegistryAdmin):
 
 
 @admin.register(m.CohortMembership)
-class CohortMembershipAdmin(RegistryAdmin):
+class CohortMembershipAdmin(SpreadsheetImportAdmin):
+    resource_classes = [resources.MembershipResource]
     list_display = ("cohort", "rank", "organisation", "revenue_rmb_m")
     list_filter = ("cohort",)
     search_fields = ("organisation__name_en", "organisation__name_zh", "cohort__name")
@@ -128,7 +164,8 @@ class PlatformAdmin(RegistryAdmin):
 
 
 @admin.register(m.Account)
-class AccountAdmin(RegistryAdmin):
+class AccountAdmin(SpreadsheetImportAdmin):
+    resource_classes = [resources.AccountResource]
     list_display = ("display_name", "organisation", "platform", "handle", "verified", "opened_display",
                     "closed_on", "status")
     list_filter = ("platform", "status", "verified", "opened_precision", "is_demo")
@@ -144,7 +181,8 @@ class AccountAdmin(RegistryAdmin):
 
 
 @admin.register(m.AccountMetric)
-class AccountMetricAdmin(RegistryAdmin):
+class AccountMetricAdmin(SpreadsheetImportAdmin):
+    resource_classes = [resources.AccountMetricResource]
     list_display = ("account", "date", "followers", "posts", "reads", "likes", "shares", "comments")
     list_filter = ("account__platform",)
     search_fields = ("account__display_name", "account__organisation__name_en")
@@ -154,7 +192,8 @@ class AccountMetricAdmin(RegistryAdmin):
 
 
 @admin.register(m.Person)
-class PersonAdmin(RegistryAdmin):
+class PersonAdmin(SpreadsheetImportAdmin):
+    resource_classes = [resources.PersonResource]
     list_display = ("name_en", "name_zh", "current_roles", "statement_count")
     search_fields = ("name_en", "name_zh", "aliases")
     list_filter = ("is_demo",)
@@ -182,7 +221,8 @@ class PersonAdmin(RegistryAdmin):
 
 
 @admin.register(m.Position)
-class PositionAdmin(RegistryAdmin):
+class PositionAdmin(SpreadsheetImportAdmin):
+    resource_classes = [resources.PositionResource]
     list_display = ("person", "title", "organisation", "start_date", "end_date")
     search_fields = ("person__name_en", "person__name_zh", "title", "organisation__name_en")
     autocomplete_fields = ("person", "organisation", "source")
@@ -202,14 +242,18 @@ class SourceAdmin(RegistryAdmin):
 
 
 @admin.register(m.Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ImportExportMixin, admin.ModelAdmin):
+    import_formats = [CSV, XLSX]
+    export_formats = [resources.SafeCSV, resources.SafeXLSX]
+
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(m.Statement)
-class StatementAdmin(RegistryAdmin):
+class StatementAdmin(SpreadsheetImportAdmin):
+    resource_classes = [resources.StatementResource]
     list_display = ("short_quote", "speaker", "role", "organisation", "kind", "stated_display", "source")
     list_filter = ("kind", "platforms", "topics", "organisation")
     search_fields = ("quote", "speaker__name_en", "speaker__name_zh", "speaker__aliases", "role",
@@ -262,7 +306,10 @@ class BriefingItemInline(admin.TabularInline):
 
 
 @admin.register(m.Briefing)
-class BriefingAdmin(admin.ModelAdmin):
+class BriefingAdmin(ImportExportMixin, admin.ModelAdmin):
+    import_formats = [CSV, XLSX]
+    export_formats = [resources.SafeCSV, resources.SafeXLSX]
+
     list_display = ("title", "owner", "updated_at")
     search_fields = ("title", "owner__username")
     autocomplete_fields = ("statements",)

@@ -54,6 +54,11 @@ class SpreadsheetFormat(base_formats.Format):
     bytes, so a PDF renamed .csv is refused with a clear message. The dataset
     carries raw rows with their line numbers; the resource maps the header."""
 
+    def __init__(self, encoding=None):
+        # The admin passes its default text encoding; ignored, as the encoding is
+        # detected from the bytes.
+        self.encoding = None
+
     def get_title(self):
         return "Spreadsheet (CSV, TSV or XLSX; any encoding)"
 
@@ -89,6 +94,38 @@ def raw_dataset(source, *, encoding=None) -> tablib.Dataset:
         dataset.append([line, *cells, *([None] * (width - len(cells)))])
     dataset.encoding = raw.encoding
     return dataset
+
+
+# --------------------------------------------------------------------------- export formats
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = __import__("re").compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+def escape_formula(cell):
+    """Text a spreadsheet would run as a formula gets a leading apostrophe
+    (OWASP's advice for CSV injection); numbers, dates and plain text are kept.
+    import-export's own escaping only drops one leading '=', which leaves
+    '==1+1', '+…', '-…' and '@…' live."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_START) and not _NUMBER.match(cell):
+        return "'" + cell
+    return cell
+
+
+class _EscapingExport:
+    def _escape_formulae(self, dataset):
+        rows = [[escape_formula(cell) for cell in row] for row in dataset]
+        del dataset[:]
+        for row in rows:
+            dataset.append(row)
+
+
+class SafeCSV(_EscapingExport, base_formats.CSV):
+    pass
+
+
+class SafeXLSX(_EscapingExport, base_formats.XLSX):
+    pass
 
 
 # --------------------------------------------------------------------------- widgets
