@@ -31,13 +31,20 @@ def permissions_for(role: str, all_permissions):
     raise ValueError(f"unknown role {role!r}")
 
 
-def sync_roles(group_model, permission_model):
-    """Create or update the three groups. Works with historical models too."""
-    pairs = list(permission_model.objects.values_list("content_type__app_label", "codename"))
+def sync_roles(group_model, permission_model) -> dict[str, tuple[int, int]]:
+    """Create or update the three groups so each holds exactly its role's
+    permissions. Works with historical models too (the data migration uses it).
+
+    Returns ``{role: (added, removed)}``. Costs a handful of queries per role."""
+    by_pair = {
+        (perm.content_type.app_label, perm.codename): perm
+        for perm in permission_model.objects.select_related("content_type")
+    }
+    changes = {}
     for role in ROLES:
         group, _ = group_model.objects.get_or_create(name=role)
-        wanted = permissions_for(role, pairs)
-        perms = [
-            permission_model.objects.get(content_type__app_label=app, codename=code) for app, code in wanted
-        ]
-        group.permissions.set(perms)
+        wanted = {by_pair[pair].pk: by_pair[pair] for pair in permissions_for(role, list(by_pair))}
+        current = set(group.permissions.values_list("pk", flat=True))
+        group.permissions.set(list(wanted.values()))
+        changes[role] = (len(wanted.keys() - current), len(current - wanted.keys()))
+    return changes
