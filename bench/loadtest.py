@@ -1,0 +1,152 @@
+"""Load test against the production server on 127.0.0.1: ``make loadtest``.
+
+Starts gunicorn as ``make serve`` does (on --port, 127.0.0.1 only), logs a
+Viewer in (a real session in the session store), warms each page once, then
+runs wrk (bench/loadtest.lua) with --connections concurrent users for
+--duration seconds, each thread stopping after --max-requests; rotates through
+the overview and a few pages; reports requests per second, p50/p90/p99 and
+errors; stops the server it started.
+
+By default it serves the national-scale benchmark database ``bench`` (build it
+with ``make bench``); ``--db`` picks another PostgreSQL database on BENCH_PG.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import RESULTS  # noqa: E402
+from bench.serve import gunicorn_command, prepare, serving_env  # noqa: E402
+
+DEFAULT_PATHS = "/,/companies/,/platforms/,/statements/,/charts/adoption-over-time/,/?as_of=2022-01-01"
+LINE = re.compile(r"LOADTEST (.*)")
+
+SESSION_SNIPPET = """
+import django, json
+django.setup()
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import Client
+from registry.roles import VIEWER
+user, created = get_user_model().objects.get_or_create(username="loadtest-viewer")
+if created:
+    user.set_unusable_password(); user.save(); user.groups.add(Group.objects.get(name=VIEWER))
+client = Client()
+client.force_login(user)
+print(json.dumps({"cookie": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"}))
+"""
+
+
+def viewer_cookie(env) -> str:
+    done = subprocess.run([sys.executable, "-c", SESSION_SNIPPET], env={**env, "DJANGO_SETTINGS_MODULE":
+                          "config.settings"}, capture_output=True, text=True, cwd=ROOT, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])["cookie"]
+
+
+def wait_until_up(base: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:  # noqa: S310 - our own server
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    raise SystemExit(f"the server at {base} did not come up within {timeout:.0f} s")
+
+
+def warm(base: str, paths: list[str], cookie: str) -> list[str]:
+    usable = []
+    for path in paths:
+        request = urllib.request.Request(base + path, headers={"Cookie": cookie})  # noqa: S310 - http to 127.0.0.1
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - our own server
+                ok = response.status == 200 and response.url.endswith(path)
+        except urllib.error.HTTPError as error:
+            ok = False
+            print(f"  {path}: HTTP {error.code}, left out of the run")
+        if ok:
+            usable.append(path)
+        elif path not in usable:
+            print(f"  {path}: not a 200 page for a Viewer, left out of the run")
+    return usable
+
+
+def run_wrk(base, paths, cookie, *, connections, threads, duration, max_requests) -> dict:
+    env = {**os.environ, "LOADTEST_COOKIE": cookie, "LOADTEST_PATHS": ",".join(paths),
+           "LOADTEST_MAX_REQUESTS": str(max_requests)}
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
+               "-s", str(ROOT / "bench" / "loadtest.lua"), base + "/"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    match = LINE.search(done.stdout)
+    if not match:
+        raise SystemExit("wrk printed no summary:\n" + done.stdout + done.stderr)
+    figures = dict(part.split("=") for part in match.group(1).split())
+    return {key: float(value) for key, value in figures.items()}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", default="bench")
+    parser.add_argument("--port", type=int, default=8010)
+    parser.add_argument("--duration", type=int, default=60)
+    parser.add_argument("--connections", type=int, default=16, help="concurrent users")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--max-requests", type=int, default=50_000, help="per wrk thread")
+    parser.add_argument("--paths", default=DEFAULT_PATHS)
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install -y wrk (make loadtest does this)")
+
+    env = serving_env(args.db)
+    prepare(env)
+    base = f"http://127.0.0.1:{args.port}"
+    server = subprocess.Popen(gunicorn_command(f"127.0.0.1:{args.port}"), env=env, cwd=ROOT)
+    try:
+        wait_until_up(base)
+        cookie = viewer_cookie(env)
+        paths = warm(base, args.paths.split(","), cookie)
+        if not paths:
+            raise SystemExit("no page answered 200; nothing to load")
+        print(f"wrk: {args.connections} users, {args.threads} threads, {args.duration} s, "
+              f"at most {args.max_requests:,} requests per thread, over {', '.join(paths)}")
+        result = run_wrk(base, paths, cookie, connections=args.connections, threads=args.threads,
+                         duration=args.duration, max_requests=args.max_requests)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    workers = env.get("WEB_CONCURRENCY") or str(os.cpu_count())
+    summary = (
+        f"| {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} | {args.db} | {workers} × "
+        f"{env.get('GUNICORN_THREADS', '4')} threads | {args.connections} | {result['duration_s']:.0f} s | "
+        f"{result['requests']:,.0f} | {result['rps']:.1f} | {result['p50_ms']:.0f} | {result['p90_ms']:.0f} | "
+        f"{result['p99_ms']:.0f} | {result['non200'] + result['socket_errors']:.0f} |"
+    )
+    print("\n| when | database | workers | users | duration | requests | req/s | p50 ms | p90 ms | p99 ms | errors |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print(summary)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    with open(RESULTS / "loadtest.md", "a") as log:
+        log.write(summary + "\n")
+    return 1 if result["non200"] or result["socket_errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

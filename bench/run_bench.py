@@ -1,0 +1,367 @@
+"""Measure every dashboard page and export against the benchmark databases.
+
+    .venv/bin/python bench/run_bench.py                       # bench_1pct, bench_10pct, bench
+    .venv/bin/python bench/run_bench.py --databases bench --repeat 25
+
+For each database (one child process each, so settings are read afresh) and
+each URL: the server time of requests through Django's test client (a Viewer
+logged in, DEBUG off, production middleware), median and p95, with a cold
+chart cache (the data version is bumped before every request, exactly as a
+registry write does) and with a warm one; the number of SQL queries; the SQL
+floor (the same captured queries re-executed directly on a psycopg cursor,
+results fetched, summed); the ratio server/floor; and the 304 answer to a
+reload. Budgets:
+
+    queries <= 10 on every dashboard page, whatever the size
+    cold server time <= 1.5 x floor + 15 ms
+    overview cold median < 150 ms on the full dataset
+    growth 10% -> 100% well under tenfold
+
+URLs: every dashboard URL pattern without arguments, one detail page of each
+kind (a real id), every chart page and its CSV/XLSX export. Image exports
+(PNG/SVG/PDF) are rendered by chromium and are measured only with --images.
+
+Writes var/bench/<db>.json and var/bench/report.md (tables and the
+EXPLAIN (ANALYZE, BUFFERS) plans of the heaviest queries on the largest database).
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import RESULTS, collectstatic, production_env  # noqa: E402
+
+DEFAULT_DATABASES = "bench_1pct:1%,bench_10pct:10%,bench:100%"
+QUERY_BUDGET = 10
+OVERVIEW_BUDGET_MS = 150.0
+IMAGE_FORMATS = {"png", "svg", "pdf"}
+
+
+# --------------------------------------------------------------------------- child: measure one database
+
+
+def _setup_django(db: str, redis: str | None) -> None:
+    env = production_env(db, LOG_LEVEL="WARNING")
+    env.pop("REDIS_URL", None)
+    if redis:
+        env["REDIS_URL"] = redis
+    os.environ.clear()
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    import django
+
+    django.setup()
+
+
+def _viewer():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from registry.roles import VIEWER
+
+    user, created = get_user_model().objects.get_or_create(username="bench-viewer")
+    if created:
+        user.set_unusable_password()
+        user.save()
+        user.groups.add(Group.objects.get(name=VIEWER))
+    return user
+
+
+def _patterns(resolver=None, namespace=None):
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from _patterns(entry, entry.namespace or namespace)
+        elif isinstance(entry, URLPattern) and namespace == "dashboard" and entry.name:
+            yield entry
+
+
+def targets(images: bool) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """(kind, label, url) to measure, and the names of patterns not measured."""
+    from django.urls import reverse
+
+    from dashboard.catalogue import CATALOGUE
+    from registry import models as m
+
+    company = m.CohortMembership.objects.order_by("-cohort__year", "rank").values_list(
+        "organisation_id", flat=True).first()
+    samples = {
+        "pk": {
+            "company": company,
+            "person": m.Person.objects.order_by("pk").values_list("pk", flat=True).first(),
+            "source": m.Source.objects.order_by("pk").values_list("pk", flat=True).first(),
+        },
+        "platform": m.Platform.objects.order_by("display_order").values_list("slug", flat=True).first(),
+    }
+    found, skipped = [], []
+    for pattern in _patterns():
+        name = pattern.name
+        groups = set(pattern.pattern.regex.groupindex)
+        if not groups:
+            found.append(("page", name, reverse(f"dashboard:{name}")))
+            continue
+        if groups == {"pk"} and name.endswith("_detail") and samples["pk"].get(name.removesuffix("_detail")):
+            found.append(("detail", name, reverse(f"dashboard:{name}", kwargs={"pk": samples["pk"][
+                name.removesuffix("_detail")]})))
+        elif groups == {"slug"} and name.startswith("platform") and samples["platform"]:
+            found.append(("detail", name, reverse(f"dashboard:{name}", kwargs={"slug": samples["platform"]})))
+        elif groups == {"slug"} and name == "chart":
+            for slug, definition in CATALOGUE.items():
+                query = f"?company={company}" if "company" in definition.params else ""
+                found.append(("chart", f"chart {slug}", reverse("dashboard:chart", kwargs={"slug": slug}) + query))
+        elif groups == {"slug", "fmt"} and name == "chart_export":
+            formats = ["csv", "xlsx"] + (sorted(IMAGE_FORMATS) if images else [])
+            for slug, definition in CATALOGUE.items():
+                query = f"?company={company}" if "company" in definition.params else ""
+                for fmt in formats:
+                    url = reverse("dashboard:chart_export", kwargs={"slug": slug, "fmt": fmt}) + query
+                    found.append(("export", f"{slug}.{fmt}", url))
+        else:
+            skipped.append(name)
+    return found, skipped
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def _floor(raw, sqls: list[str], repeat: int) -> float:
+    """Milliseconds to run ``sqls`` back to back on a raw psycopg cursor (median)."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        with raw.cursor() as cursor:
+            for text in sqls:
+                cursor.execute(text)
+                if cursor.description is not None:
+                    cursor.fetchall()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def measure(db: str, repeat: int, images: bool, redis: str | None, explain: int) -> dict:
+    _setup_django(db, redis)
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from registry.signals import bump_data_version
+
+    client = Client()
+    client.force_login(_viewer())
+    urls, skipped = targets(images)
+
+    def get(url, **headers):
+        started = time.perf_counter()
+        response = client.get(url, secure=True, headers=headers)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        return (time.perf_counter() - started) * 1000, response, len(body)
+
+    rows, heavy = [], {}
+    connection.ensure_connection()
+    raw = connection.connection
+    for kind, label, url in urls:
+        try:
+            get(url)  # compile templates, warm the session and the connection
+        except Exception as error:  # noqa: BLE001 - report the page, measure the rest
+            rows.append({"kind": kind, "label": label, "url": url, "status": f"error: {type(error).__name__}"})
+            print(f"  {label}: {type(error).__name__}: {error}", file=sys.stderr)
+            continue
+        bump_data_version()
+        with CaptureQueriesContext(connection) as cold_ctx:
+            _, response, size = get(url)
+        status = response.status_code
+        if status != 200:
+            rows.append({"kind": kind, "label": label, "url": url, "status": status})
+            print(f"  {label}: HTTP {status}, not measured", file=sys.stderr)
+            continue
+        cold_sql = [q["sql"] for q in cold_ctx.captured_queries]
+        cold = []
+        for _ in range(repeat):
+            bump_data_version()
+            cold.append(get(url)[0])
+        with CaptureQueriesContext(connection) as warm_ctx:
+            _, response, _ = get(url)
+        warm_sql = [q["sql"] for q in warm_ctx.captured_queries]
+        warm = [get(url)[0] for _ in range(repeat)]
+        etag = response.get("ETag")
+        not_modified = []
+        if etag:
+            for _ in range(repeat):
+                ms, conditional, _ = get(url, if_none_match=etag)
+                if conditional.status_code == 304:
+                    not_modified.append(ms)
+        floor_cold = _floor(raw, cold_sql, repeat)
+        floor_warm = _floor(raw, warm_sql, repeat) if warm_sql else 0.0
+        for text in cold_sql:
+            if text in heavy or not text.lstrip().upper().startswith(("SELECT", "WITH")):
+                continue
+            heavy[text] = (_floor(raw, [text], 3), label)
+        cold_median = statistics.median(cold)
+        row = {
+            "kind": kind, "label": label, "url": url, "status": status, "bytes": size,
+            "queries_cold": len(cold_sql), "queries_warm": len(warm_sql),
+            "cold_median": cold_median, "cold_p95": _percentile(cold, 0.95),
+            "warm_median": statistics.median(warm), "warm_p95": _percentile(warm, 0.95),
+            "not_modified_median": statistics.median(not_modified) if not_modified else None,
+            "floor_cold": floor_cold, "floor_warm": floor_warm,
+            "ratio": cold_median / floor_cold if floor_cold else None,
+            "within_time_budget": cold_median <= 1.5 * floor_cold + 15,
+            "within_query_budget": len(cold_sql) <= QUERY_BUDGET,
+        }
+        rows.append(row)
+        print(f"  {label}: {row['queries_cold']} q, cold {cold_median:.1f} ms, warm {row['warm_median']:.1f} ms, "
+              f"floor {floor_cold:.1f} ms", file=sys.stderr)
+
+    plans = []
+    for text, (elapsed, label) in sorted(heavy.items(), key=lambda kv: -kv[1][0])[:explain]:
+        with raw.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + text)
+            plan = "\n".join(r[0] for r in cursor.fetchall())
+        plans.append({"label": label, "ms": elapsed, "sql": text, "plan": plan})
+    with raw.cursor() as cursor:
+        cursor.execute("SELECT relname, n_live_tup FROM pg_stat_user_tables WHERE relname IN "
+                       "('registry_organisation', 'registry_account', 'registry_accountmetric') ORDER BY relname")
+        tables = dict(cursor.fetchall())
+        cursor.execute("SELECT version()")
+        version = cursor.fetchone()[0]
+    from django.conf import settings
+
+    return {"db": db, "rows": rows, "skipped": skipped, "plans": plans, "tables": tables, "postgres": version,
+            "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1], "repeat": repeat}
+
+
+# --------------------------------------------------------------------------- parent: run and report
+
+
+def _fmt(value, digits=1):
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def table(result: dict, label: str) -> str:
+    sizes = ", ".join(f"{name.removeprefix('registry_')} {count:,}" for name, count in result["tables"].items())
+    lines = [
+        f"### {label}: `{result['db']}` ({sizes} rows)",
+        "",
+        "| page | queries cold / warm | cold median | cold p95 | warm median | 304 | SQL floor | server/floor "
+        "| budget |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in result["rows"]:
+        if row["status"] != 200:
+            lines.append(f"| {row['label']} | HTTP {row['status']} | | | | | | | not measured |")
+            continue
+        ok = []
+        if row["kind"] in ("page", "detail", "chart") and not row["within_query_budget"]:
+            ok.append(f"> {QUERY_BUDGET} queries")
+        if not row["within_time_budget"]:
+            ok.append("time > 1.5×floor+15")
+        lines.append(
+            f"| {row['label']} | {row['queries_cold']} / {row['queries_warm']} | {_fmt(row['cold_median'])} | "
+            f"{_fmt(row['cold_p95'])} | {_fmt(row['warm_median'])} | {_fmt(row['not_modified_median'])} | "
+            f"{_fmt(row['floor_cold'])} | {_fmt(row['ratio'], 2)} | {'; '.join(ok) or 'met'} |"
+        )
+    if result["skipped"]:
+        lines.append("")
+        lines.append("Not measured (need arguments no sample provides): " + ", ".join(result["skipped"]))
+    lines.append("")
+    return "\n".join(lines)
+
+
+def growth(results: list[tuple[str, dict]]) -> str:
+    if len(results) < 2:
+        return ""
+    (small_label, small), (large_label, large) = results[-2], results[-1]
+    by_label = {r["label"]: r for r in small["rows"] if r["status"] == 200}
+    lines = [f"### Growth {small_label} → {large_label} (cold median)", "",
+             f"| page | {small_label} ms | {large_label} ms | × |", "|---|---|---|---|"]
+    for row in large["rows"]:
+        before = by_label.get(row["label"])
+        if row["status"] != 200 or before is None:
+            continue
+        factor = row["cold_median"] / before["cold_median"] if before["cold_median"] else None
+        lines.append(f"| {row['label']} | {_fmt(before['cold_median'])} | {_fmt(row['cold_median'])} | "
+                     f"{_fmt(factor, 2)} |")
+    return "\n".join(lines) + "\n"
+
+
+def report(results: list[tuple[str, dict]]) -> str:
+    parts = [f"# Benchmark run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", "",
+             f"Machine: {os.cpu_count()} cores; {results[0][1]['postgres'].split(' on ')[0]}; "
+             f"cache backend {results[0][1]['cache']}; {results[0][1]['repeat']} requests per figure. "
+             "Times in milliseconds.", ""]
+    for label, result in results:
+        parts.append(table(result, label))
+    parts.append(growth(results))
+    overview = next((r for r in results[-1][1]["rows"] if r["label"] == "overview" and r["status"] == 200), None)
+    if overview:
+        verdict = "met" if overview["cold_median"] < OVERVIEW_BUDGET_MS else "MISSED"
+        parts.append(f"Overview cold median on {results[-1][0]}: {overview['cold_median']:.1f} ms "
+                     f"(budget {OVERVIEW_BUDGET_MS:.0f} ms): {verdict}.\n")
+    plans = results[-1][1]["plans"]
+    if plans:
+        parts.append(f"## Heaviest queries on {results[-1][0]}\n")
+        for plan in plans:
+            parts.append(f"### {plan['label']} ({plan['ms']:.1f} ms)\n\n```sql\n{plan['sql']}\n```\n\n"
+                         f"```\n{plan['plan']}\n```\n")
+    return "\n".join(parts)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--databases", default=DEFAULT_DATABASES,
+                        help="comma-separated db[:label], smallest first (default: %(default)s)")
+    parser.add_argument("--repeat", type=int, default=15, help="requests per figure")
+    parser.add_argument("--images", action="store_true", help="also measure PNG/SVG/PDF exports (chromium)")
+    parser.add_argument("--redis", help="measure with this REDIS_URL as the cache (e.g. redis://127.0.0.1:6379/14)")
+    parser.add_argument("--explain", type=int, default=5, help="EXPLAIN ANALYZE this many heaviest queries")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.measure:
+        result = measure(args.measure, args.repeat, args.images, args.redis, args.explain)
+        print(json.dumps(result))
+        return 0
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    collectstatic(production_env())
+    results = []
+    for item in args.databases.split(","):
+        db, _, label = item.partition(":")
+        label = label or db
+        print(f"measuring {db} ({label})", file=sys.stderr)
+        command = [sys.executable, __file__, "--measure", db, "--repeat", str(args.repeat),
+                   "--explain", str(args.explain)]
+        if args.images:
+            command.append("--images")
+        if args.redis:
+            command += ["--redis", args.redis]
+        done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+        if done.returncode != 0:
+            print(done.stderr, file=sys.stderr)
+            return done.returncode
+        sys.stderr.write(done.stderr)
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        (RESULTS / f"{db}.json").write_text(json.dumps(result, indent=1))
+        results.append((label, result))
+    text = report(results)
+    (RESULTS / "report.md").write_text(text)
+    print(text)
+    print(f"\nwritten: {RESULTS / 'report.md'}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
