@@ -37,3 +37,26 @@ format: $(STAMP)
 check: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
+
+# --- performance (bench/README.md): national-scale benchmark, production serving, load test, page weight
+BENCH_SCALE ?= 1
+BENCH_BUILD_FLAGS ?= --reuse
+BENCH_REPEAT ?= 15
+# Keep a complete benchmark database built with the same sizes; BENCH_BUILD_FLAGS= rebuilds.
+.PHONY: loadtest page-weight
+
+bench: $(STAMP)
+	$(PY) bench/build_dataset.py --db bench_1pct --scale 0.01 $(BENCH_BUILD_FLAGS)
+	$(PY) bench/build_dataset.py --db bench_10pct --scale 0.1 $(BENCH_BUILD_FLAGS)
+	$(PY) bench/build_dataset.py --db bench --scale $(BENCH_SCALE) $(BENCH_BUILD_FLAGS)
+	$(PY) bench/run_bench.py --repeat $(BENCH_REPEAT)
+
+serve: $(STAMP)
+	$(PY) bench/serve.py --bind $(HOST):$(PORT)
+
+loadtest: $(STAMP)
+	command -v wrk >/dev/null || apt-get install -y wrk
+	$(PY) bench/loadtest.py
+
+page-weight: $(STAMP)
+	$(PY) bench/page_weight.py
