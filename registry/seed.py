@@ -61,6 +61,7 @@ COHORTS = [
         "slug": TOP_500_SLUG,
         "name": "China Top 500 Enterprises 2020",
         "year": 2020,
+        "nominal_size": 500,
         "publisher": "China Enterprise Confederation and China Enterprise Directors Association",
         "description": (
             "The article speaks of \"China's top 500 companies\" without naming an edition of the list. "
@@ -420,7 +421,8 @@ def load_seed() -> dict[str, dict[str, int]]:
 
     cohorts = {
         row["slug"]: writer.upsert(Cohort, lookup={"slug": row["slug"]}, values={
-            "name": row["name"], "year": row["year"], "publisher": row["publisher"],
+            "name": row["name"], "year": row["year"], "nominal_size": row["nominal_size"],
+            "publisher": row["publisher"],
             "description": row["description"], "is_demo": False,
         })
         for row in COHORTS
