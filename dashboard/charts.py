@@ -277,3 +277,39 @@ def headline(count: int) -> str:
         step = 10 ** (len(str(count)) - 1)
     floor = count // step * step
     return str(floor) if floor == count else f"{floor:,}+"
+
+
+# --- influence indices
+
+
+def index_ranking_bar(rows: Sequence, meta: ChartMeta, *, index_name: str) -> go.Figure:
+    """Accounts by index, highest at the top (``registry.indices.AccountIndex`` rows)."""
+    ordered = list(rows)[::-1]
+    labels = [esc(f"{r.rank}. {r.account}") for r in ordered]
+    fig = go.Figure(
+        go.Bar(
+            x=[round(r.index, 2) for r in ordered], y=labels, orientation="h", marker_color=INK,
+            customdata=[[esc(r.organisation)] for r in ordered],
+            hovertemplate=f"%{{y}}<br>%{{customdata[0]}}<br>{esc(index_name)} %{{x:,.2f}}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title_text=esc(index_name), rangemode="tozero")
+    fig.update_yaxes(automargin=True)
+    return finish(fig, meta, height=max(320, 28 * len(ordered) + 160), legend=False)
+
+
+def index_over_time_line(points: Sequence, meta: ChartMeta, *, index_name: str, bucket: str = "month") -> go.Figure:
+    """An account's index per month or week (``registry.indices.IndexPoint`` rows)."""
+    tick = "%b %Y" if bucket == "month" else "week of %d %b %Y"
+    fig = go.Figure(
+        go.Scatter(
+            x=[p.period for p in points], y=[round(p.index, 2) for p in points], mode="lines+markers",
+            line={"color": INK, "width": 2.5}, name=esc(index_name),
+            customdata=[[p.days, p.totals.posts] for p in points],
+            hovertemplate=(f"%{{x|{tick}}}<br>{esc(index_name)} %{{y:,.2f}}"
+                           "<br>%{customdata[0]} days, %{customdata[1]:,} posts<extra></extra>"),
+        )
+    )
+    fig.update_yaxes(title_text=esc(index_name), rangemode="tozero")
+    fig.update_xaxes(type="date")
+    return finish(fig, meta, legend=False)

@@ -4,7 +4,7 @@ Every pattern here must also have a row in ``tests/test_access.py``'s matrix."""
 
 from django.urls import path, re_path
 
-from dashboard.views import briefings, exports, pages
+from dashboard.views import briefings, exports, indices, pages
 
 app_name = "dashboard"
 
@@ -39,5 +39,7 @@ urlpatterns = [
     # --- statements: extraction review (dashboard/views/review.py)
     # --- end statements
     # --- influence indices (dashboard/views/indices.py)
+    path("indices/", indices.ranking, name="indices"),
+    path("indices/<int:account_id>/", indices.account_index, name="index_account"),
     # --- end indices
 ]

@@ -47,6 +47,10 @@ EXPECTED = {
     "dashboard:briefing_delete": "viewer",
     "dashboard:briefing_download": "viewer",
     # end exports
+    # influence indices (dashboard/views/indices.py)
+    "dashboard:indices": "viewer",
+    "dashboard:index_account": "viewer",
+    # end indices
 }
 
 # Keyword arguments for URLs that need them: name -> kwargs (objects made by the `objects` fixture).
@@ -67,6 +71,10 @@ URL_KWARGS = {
     "dashboard:briefing_delete": lambda o: {"uuid": _briefing(o).uuid},
     "dashboard:briefing_download": lambda o: {"uuid": _briefing(o).uuid, "fmt": "xlsx"},
     # end exports
+    # influence indices: the first member's WeChat account
+    "dashboard:index_account": lambda o: {
+        "account_id": o["cohort"].memberships.order_by("rank").first().organisation.accounts.first().pk},
+    # end indices
 }
 
 

@@ -1,0 +1,170 @@
+"""Influence indices: a cohort's WeChat (WCI) or Weibo (BCI) accounts ranked
+for a period, and one account's index over time. Formulas: registry.indices
+and docs/INDICES.md."""
+
+import datetime
+import json
+
+import django_tables2 as tables
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_GET
+from django_tables2 import RequestConfig
+
+from dashboard import charts
+from dashboard.access import viewer_required
+from dashboard.filters import EARLIEST_DATE, default_cohort
+from dashboard.tables import EXPORT_FORMATS, export_response
+from registry import indices
+from registry.models import Account, Cohort, CohortMembership, Organisation
+
+PLATFORMS = (("wechat", "WeChat (WCI)"), ("weibo", "Weibo (BCI)"))
+DEFAULT_DAYS = 30
+MAX_DAYS = 3 * 366
+SOURCE = "New-media registry metric snapshots; formula after Qingbo {name} (see docs/INDICES.md)"
+
+
+class IndexForm(forms.Form):
+    platform = forms.ChoiceField(choices=PLATFORMS, required=False)
+    cohort = forms.ChoiceField(required=False)
+    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, data, *, cohorts):
+        super().__init__(data)
+        self.fields["cohort"].choices = [("", "All companies"), *((c.slug, str(c)) for c in cohorts)]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        for name in ("start", "end"):
+            value = data.get(name)
+            if value and not EARLIEST_DATE <= value <= datetime.date(2100, 12, 31):
+                self.add_error(name, f"Choose a date after {EARLIEST_DATE:%Y}.")
+        if start and end:
+            if start > end:
+                self.add_error("end", "The end comes before the start.")
+            elif (end - start).days + 1 > MAX_DAYS:
+                self.add_error("end", f"Choose a period of at most {MAX_DAYS} days.")
+        return data
+
+
+class RankingTable(tables.Table):
+    rank = tables.Column()
+    account = tables.Column(linkify=lambda record: reverse("dashboard:index_account", args=[record["account_id"]]))
+    organisation = tables.Column(
+        linkify=lambda record: reverse("dashboard:company_detail", args=[record["organisation_id"]]))
+    index = tables.Column(verbose_name="Index", attrs={"td": {"class": "num"}})
+
+    class Meta:
+        orderable = True
+        attrs = {"class": "table ranking"}
+
+    def render_index(self, value):
+        return format_html("<strong>{}</strong>", f"{value:,.2f}")
+
+    def value_index(self, value):
+        return round(value, 2)
+
+
+def _input_columns(platform: str) -> list[tuple[str, tables.Column]]:
+    names = (["days", "posts", "reads", "wows", "likes", "shares", "headline_reads", "max_reads"]
+             if platform == "wechat" else ["days", "posts", "shares", "comments", "likes"])
+    labels = {"shares": "reposts" if platform == "weibo" else "shares", "wows": "wows (在看)",
+              "headline_reads": "headline reads", "max_reads": "peak reads"}
+    return [(n, tables.Column(verbose_name=labels.get(n, n), attrs={"td": {"class": "num"}})) for n in names]
+
+
+def _rows(ranked, platform):
+    rows = []
+    for item in ranked:
+        row = {"rank": item.rank, "account": item.account, "account_id": item.account_id,
+               "organisation": item.organisation, "organisation_id": item.organisation_id, "index": item.index}
+        for name, _ in _input_columns(platform):
+            row[name] = getattr(item.totals, name)
+        rows.append(row)
+    return rows
+
+
+def _bad_request(request, errors):
+    return render(request, "dashboard/bad_filters.html", {"errors": errors, "reset_url": request.path}, status=400)
+
+
+@viewer_required
+@require_GET
+def ranking(request):
+    """Accounts ranked by index for a period. Queries: user, permissions (2),
+    cohorts, latest snapshot date (only when the period is defaulted), the
+    grouped ranking (+ demo banner)."""
+    cohorts = tuple(Cohort.objects.order_by("-year", "name"))
+    form = IndexForm(request.GET, cohorts=cohorts)
+    if not form.is_valid():
+        return _bad_request(request, form.errors)
+    data = form.cleaned_data
+    platform = data["platform"] or "wechat"
+    by_slug = {c.slug: c for c in cohorts}
+    cohort = by_slug[data["cohort"]] if data["cohort"] else (
+        default_cohort(cohorts) if "cohort" not in request.GET else None)
+    members = (Organisation.objects.filter(Exists(CohortMembership.objects.filter(
+        cohort=cohort, organisation=OuterRef("pk")))) if cohort else Organisation.objects.companies())
+    start, end = data["start"], data["end"]
+    if end is None:
+        end = (indices.latest_metric_date(platform_slug=platform, organisations=members) if start is None
+               else start + datetime.timedelta(days=DEFAULT_DAYS - 1))
+    if end is not None and start is None:
+        start = end - datetime.timedelta(days=DEFAULT_DAYS - 1)
+    ranked = indices.ranked_accounts(platform_slug=platform, start=start, end=end,
+                                     organisations=members) if end else []
+    name = indices.PLATFORM_INDEX[platform]
+    table = RankingTable(_rows(ranked, platform), extra_columns=_input_columns(platform))
+    cohort_label = str(cohort) if cohort else "all companies"
+    file_stem = f"{name.lower()}_{cohort.slug if cohort else 'all-companies'}_{start}_{end}"
+    export_format = request.GET.get("_export")
+    if export_format in EXPORT_FORMATS and ranked:
+        RequestConfig(request, paginate=False).configure(table)
+        return export_response(table, export_format, file_stem)
+    RequestConfig(request, paginate={"per_page": 100}).configure(table)
+    figure = None
+    if ranked:
+        meta = charts.ChartMeta(
+            title=f"{name}: top accounts, {start:%-d %b %Y} – {end:%-d %b %Y}",
+            subtitle=f"{dict(PLATFORMS)[platform]} accounts of {cohort_label}",
+            source=SOURCE.format(name=name), demo=bool(cohort and cohort.is_demo))
+        figure = json.loads(charts.index_ranking_bar(ranked[:20], meta, index_name=name).to_json())
+    return render(request, "dashboard/indices.html", {
+        "form": form, "platform": platform, "index_name": name, "cohort": cohort, "cohort_label": cohort_label,
+        "start": start, "end": end, "table": table, "figure": figure, "count": len(ranked),
+        "export_formats": EXPORT_FORMATS, "table_label": f"{name} ranking",
+    })
+
+
+BUCKETS = ("month", "week")
+
+
+@viewer_required
+@require_GET
+def account_index(request, account_id: int):
+    """One account's index per month (or ?bucket=week) over all its snapshots.
+    Queries: user, permissions (2), the account with organisation and platform,
+    the first/last snapshot dates, the grouped series (+ demo banner)."""
+    account = get_object_or_404(Account.objects.select_related("organisation", "platform"), pk=account_id)
+    bucket = request.GET.get("bucket", "month")
+    if bucket not in BUCKETS:
+        return _bad_request(request, {"bucket": [f"Choose one of: {', '.join(BUCKETS)}."]})
+    platform = account.platform.slug
+    name = indices.PLATFORM_INDEX.get(platform)
+    points = indices.index_over_time(account=account, platform_slug=platform, bucket=bucket) if name else []
+    figure = None
+    if points:
+        meta = charts.ChartMeta(
+            title=f"{name} of {account.display_name}, by {bucket}",
+            subtitle=f"{account.organisation.name_en} on {account.platform.name_en}",
+            source=SOURCE.format(name=name), demo=account.is_demo)
+        figure = json.loads(charts.index_over_time_line(points, meta, index_name=name, bucket=bucket).to_json())
+    return render(request, "dashboard/indices_account.html", {
+        "account": account, "index_name": name, "points": points, "figure": figure, "bucket": bucket,
+        "buckets": BUCKETS,
+    })
