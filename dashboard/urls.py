@@ -4,7 +4,7 @@ Every pattern here must also have a row in ``tests/test_access.py``'s matrix."""
 
 from django.urls import path, re_path
 
-from dashboard.views import briefings, exports, indices, pages
+from dashboard.views import briefings, exports, indices, pages, review
 
 app_name = "dashboard"
 
@@ -37,6 +37,7 @@ urlpatterns = [
             name="briefing_download"),
     # --- end exports
     # --- statements: extraction review (dashboard/views/review.py)
+    path("statements/extract/", review.extract_statements, name="statement_extract"),
     # --- end statements
     # --- influence indices (dashboard/views/indices.py)
     path("indices/", indices.ranking, name="indices"),

@@ -47,6 +47,9 @@ EXPECTED = {
     "dashboard:briefing_delete": "viewer",
     "dashboard:briefing_download": "viewer",
     # end exports
+    # statements: extraction review (dashboard/views/review.py)
+    "dashboard:statement_extract": "editor",
+    # end statements
     # influence indices (dashboard/views/indices.py)
     "dashboard:indices": "viewer",
     "dashboard:index_account": "viewer",
