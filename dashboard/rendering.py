@@ -222,10 +222,23 @@ def _shutdown(session: _Session, grace: float = 3.0) -> None:
         except Exception:  # noqa: BLE001, S110 - nothing more can be done
             pass
     if loop.is_running():
+        cancelled = asyncio.run_coroutine_threadsafe(_cancel_pending(), loop)
+        try:
+            cancelled.result(timeout=grace)
+        except Exception:  # noqa: BLE001, S110 - the loop is stopped below anyway
+            pass
         loop.call_soon_threadsafe(loop.stop)
     session.thread.join(timeout=grace)
     if not session.thread.is_alive() and not loop.is_closed():
         loop.close()
+
+
+async def _cancel_pending() -> None:
+    """Cancel what is left on the loop (choreographer's watchdog, a stuck render)."""
+    tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 renderer = Renderer()
