@@ -102,6 +102,8 @@ def targets(images: bool) -> tuple[list[tuple[str, str, str]], list[str]]:
             "source": m.Source.objects.order_by("pk").values_list("pk", flat=True).first(),
         },
         "platform": m.Platform.objects.order_by("display_order").values_list("slug", flat=True).first(),
+        "account": m.Account.objects.filter(organisation_id=company).order_by("pk").values_list(
+            "pk", flat=True).first(),
     }
     found, skipped = [], []
     for pattern in _patterns():
@@ -115,6 +117,8 @@ def targets(images: bool) -> tuple[list[tuple[str, str, str]], list[str]]:
                 name.removesuffix("_detail")]})))
         elif groups == {"slug"} and name.startswith("platform") and samples["platform"]:
             found.append(("detail", name, reverse(f"dashboard:{name}", kwargs={"slug": samples["platform"]})))
+        elif groups == {"account_id"} and samples["account"]:
+            found.append(("detail", name, reverse(f"dashboard:{name}", kwargs={"account_id": samples["account"]})))
         elif groups == {"slug"} and name == "chart":
             for slug, definition in CATALOGUE.items():
                 query = f"?company={company}" if "company" in definition.params else ""

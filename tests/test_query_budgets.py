@@ -152,13 +152,15 @@ def _sample_urls() -> dict[str, str]:
 
 def _argument_urls() -> dict[str, str]:
     """Sample URLs for every argument page the bench data can reach: detail pages
-    through ``get_absolute_url()``, pages keyed by a platform's slug."""
+    through ``get_absolute_url()``, pages keyed by a platform's slug or an account id."""
     urls = _sample_urls()
     platform = m.Platform.objects.order_by("display_order").first()
     for name, pattern in _patterns():
         groups = set(pattern.pattern.regex.groupindex)
         if name not in urls and groups == {"slug"} and "platform" in name and platform is not None:
             urls[name] = reverse(name, kwargs={"slug": platform.slug})
+        if name not in urls and groups == {"account_id"}:
+            urls[name] = reverse(name, kwargs={"account_id": m.Account.objects.order_by("pk").first().pk})
     return urls
 
 
