@@ -925,6 +925,21 @@ def _platform_index():
     return index
 
 
+def _update_metrics(metrics) -> None:
+    """One parametrised UPDATE by primary key, run for every changed snapshot
+    (executemany). Django's bulk_update builds a CASE expression per field whose
+    cost grows with the batch; this stays linear."""
+    from django.db import connection
+
+    from registry.models import AccountMetric
+
+    table = connection.ops.quote_name(AccountMetric._meta.db_table)
+    columns = ", ".join(f"{connection.ops.quote_name(name)} = %s" for name in METRIC_VALUES)
+    sql = f"UPDATE {table} SET {columns} WHERE id = %s"  # noqa: S608 - names from the model, values bound
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [[getattr(m, name) for name in METRIC_VALUES] + [m.pk] for m in metrics])
+
+
 def import_metrics(source, *, encoding=None, dry_run=False, user=None, change_reason="", batch_size=2000,
                    progress=None, preview_limit=50, error_limit=1000) -> MetricsReport:
     """Upsert account metric snapshots from a CSV/TSV/XLSX feed, all or nothing.
@@ -932,7 +947,7 @@ def import_metrics(source, *, encoding=None, dry_run=False, user=None, change_re
     Raises ImportFileError if the file cannot be read at all; row problems are
     collected in the report (and then nothing is written)."""
     from django.db import transaction
-    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+    from simple_history.utils import bulk_create_with_history
 
     from registry.models import Account, AccountMetric
     from registry.signals import bump_data_version
@@ -1026,8 +1041,9 @@ def import_metrics(source, *, encoding=None, dry_run=False, user=None, change_re
             bulk_create_with_history(creates, AccountMetric, batch_size=batch_size, default_user=user,
                                      default_change_reason=change_reason)
         if updates:
-            bulk_update_with_history(updates, AccountMetric, list(METRIC_VALUES), batch_size=batch_size,
-                                     default_user=user, default_change_reason=change_reason)
+            _update_metrics(updates)
+            AccountMetric.history.bulk_history_create(updates, batch_size=batch_size, update=True,
+                                                      default_user=user, default_change_reason=change_reason)
 
     with transaction.atomic():
         chunk: list[Record] = []
