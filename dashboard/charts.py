@@ -51,8 +51,14 @@ def platform_colour(slug: str, index: int = 0) -> str:
     return PLATFORM_COLOURS.get(slug, FALLBACK_COLOURS[index % len(FALLBACK_COLOURS)])
 
 
-def finish(fig: go.Figure, meta: ChartMeta, *, height: int = 420, legend: bool = True) -> go.Figure:
-    """Apply the house style, title, subtitle, source note and demo label."""
+def finish(
+    fig: go.Figure, meta: ChartMeta, *, height: int = 420, legend: bool = True, bottom: int = 92
+) -> go.Figure:
+    """Apply the house style, title, subtitle, source note and demo label.
+
+    The source note and demo label are placed in pixels from the plot's edges,
+    not in fractions of it, so they stay clear of the axis labels and the legend
+    (which sits to the right) whatever the figure's height."""
     fig.update_layout(
         title={
             "text": f"<b>{esc(meta.title)}</b>",
@@ -67,21 +73,21 @@ def finish(fig: go.Figure, meta: ChartMeta, *, height: int = 420, legend: bool =
         paper_bgcolor="white",
         plot_bgcolor="white",
         height=height,
-        margin={"l": 64, "r": 24, "t": 96, "b": 92},
+        margin={"l": 64, "r": 170 if legend else 24, "t": 96, "b": bottom},
         showlegend=legend,
-        legend={"orientation": "h", "y": -0.16, "x": 0, "font": {"size": 12}},
+        legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top", "font": {"size": 12}},
         hoverlabel={"font": {"family": FONT}},
     )
     fig.update_xaxes(showgrid=False, linecolor=GRID, ticks="outside", tickcolor=GRID)
     fig.update_yaxes(gridcolor=GRID, zeroline=False)
     note = f"Source: {esc(meta.source)}"
     fig.add_annotation(
-        text=note, xref="paper", yref="paper", x=0, y=-0.3 if legend else -0.2, showarrow=False,
-        xanchor="left", yanchor="top", font={"size": 11, "color": MUTED}, align="left",
+        text=note, xref="paper", yref="paper", x=0, y=0, yshift=-(bottom - 6), showarrow=False,
+        xanchor="left", yanchor="bottom", font={"size": 11, "color": MUTED}, align="left",
     )
     if meta.demo:
         fig.add_annotation(
-            text=f"<b>{DEMO_LABEL}</b>", xref="paper", yref="paper", x=1, y=1.2, showarrow=False,
+            text=f"<b>{DEMO_LABEL}</b>", xref="paper", yref="paper", x=1, y=1, yshift=62, showarrow=False,
             xanchor="right", yanchor="bottom", font={"size": 11, "color": "#9a3412"},
             bgcolor="#ffedd5", bordercolor="#fdba74", borderpad=3,
         )
@@ -104,7 +110,8 @@ def adoption_bar(rows: Sequence[PlatformAdoption], meta: ChartMeta) -> go.Figure
         )
     )
     fig.update_yaxes(title_text="Organisations with an open account", rangemode="tozero")
-    return finish(fig, meta, legend=False)
+    fig.update_xaxes(tickangle=-30)
+    return finish(fig, meta, legend=False, bottom=112)
 
 
 def adoption_over_time(
@@ -149,7 +156,8 @@ def adoption_share_bar(rows: Sequence[PlatformAdoption], meta: ChartMeta) -> go.
         )
     )
     fig.update_yaxes(title_text="Share of organisations in scope (%)", range=[0, 105], ticksuffix="%")
-    return finish(fig, meta, legend=False)
+    fig.update_xaxes(tickangle=-30)
+    return finish(fig, meta, legend=False, bottom=112)
 
 
 def group_heatmap(groups: Sequence, platforms: Sequence[tuple[str, str]], meta: ChartMeta) -> go.Figure:
@@ -170,8 +178,9 @@ def group_heatmap(groups: Sequence, platforms: Sequence[tuple[str, str]], meta: 
             xgap=2, ygap=2,
         )
     )
-    fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)")
-    return finish(fig, meta, height=max(320, 140 + 34 * len(groups)), legend=False)
+    fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)", automargin=True)
+    fig.update_xaxes(tickangle=-30)
+    return finish(fig, meta, height=max(360, 210 + 34 * len(groups)), legend=False, bottom=112)
 
 
 def presence_heatmap(rows: Sequence, platforms: Sequence[tuple[str, str]], meta: ChartMeta) -> go.Figure:
@@ -187,8 +196,8 @@ def presence_heatmap(rows: Sequence, platforms: Sequence[tuple[str, str]], meta:
         )
     )
     fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)", tickfont={"size": 11})
-    fig.update_xaxes(side="top")
-    return finish(fig, meta, height=max(360, 170 + 20 * len(rows)), legend=False)
+    fig.update_xaxes(tickangle=-30)
+    return finish(fig, meta, height=max(380, 210 + 20 * len(rows)), legend=False, bottom=112)
 
 
 def follower_box(values: Sequence, platforms: Sequence[tuple[str, str]], meta: ChartMeta) -> go.Figure:
@@ -205,7 +214,8 @@ def follower_box(values: Sequence, platforms: Sequence[tuple[str, str]], meta: C
             )
         )
     fig.update_yaxes(type="log", title_text="Followers per account (log scale)")
-    return finish(fig, meta, legend=False)
+    fig.update_xaxes(tickangle=-30)
+    return finish(fig, meta, legend=False, bottom=112)
 
 
 def top_accounts_bar(rows: Sequence, meta: ChartMeta) -> go.Figure:

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 
 from registry.geo import PROVINCES
@@ -173,15 +174,19 @@ class ScopeError(ValueError):
 def scope_from_request(params, *, cohorts, platforms, today: datetime.date | None = None) -> tuple[Scope, ScopeFilter]:
     """Build the scope from a query string. Raises ``ScopeError`` on bad input."""
     today = today or timezone.localdate()
-    filterset = ScopeFilter(params or None, cohorts=cohorts, platforms=platforms)
+    # Without a "cohort" parameter the page shows the default cohort, so the
+    # form is bound to it too: the select then shows what the page shows.
+    params = params.copy() if params else QueryDict(mutable=True)
+    if "cohort" not in params:
+        fallback = default_cohort(cohorts)
+        params["cohort"] = fallback.slug if fallback is not None else ""
+    filterset = ScopeFilter(params, cohorts=cohorts, platforms=platforms)
     form = filterset.form
-    if params and not form.is_valid():
+    if not form.is_valid():
         raise ScopeError(form.errors)
-    data = form.cleaned_data if params else {}
+    data = form.cleaned_data
     by_slug = {c.slug: c for c in cohorts}
-    cohort = by_slug.get(data.get("cohort") or "") if data.get("cohort") else (
-        default_cohort(cohorts) if "cohort" not in (params or {}) else None
-    )
+    cohort = by_slug.get(data.get("cohort") or "")
     as_of = data.get("as_of") or today
     if as_of < EARLIEST_DATE or as_of > datetime.date(today.year + 1, 12, 31):
         form.add_error("as_of", f"Choose a date between {EARLIEST_DATE:%Y} and {today.year + 1}.")
