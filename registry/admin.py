@@ -13,6 +13,8 @@ spreadsheet formulae escaped (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT).
 """
 
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
@@ -231,10 +233,19 @@ class PositionAdmin(SpreadsheetImportAdmin):
 
 @admin.register(m.Source)
 class SourceAdmin(RegistryAdmin):
-    list_display = ("title", "publisher", "published_display", "kind", "language", "url")
+    list_display = ("title", "publisher", "published_display", "kind", "language", "url", "extract_link")
     list_filter = ("kind", "language", "publisher")
     search_fields = ("title", "publisher", "url", "full_text")
+    readonly_fields = ("extract_link",)
     inlines = (StatementInline,)
+
+    @admin.display(description="statements")
+    def extract_link(self, obj):
+        # The dashboard's review screen, prefilled from this source (nothing saved until reviewed).
+        url = reverse("dashboard:statement_extract")
+        if obj is None or not obj.pk:
+            return format_html('<a class="button" href="{}">Extract statements from a pasted article</a>', url)
+        return format_html('<a class="button" href="{}?source={}">Extract statements</a>', url, obj.pk)
 
     @admin.display(description="published", ordering="published_on")
     def published_display(self, obj):

@@ -265,3 +265,12 @@ def test_admin_source_link_prefills_the_form(client_editor):
     response = client_editor.get(URL, {"source": source.pk})
     assert response.context["form"]["title"].value() == "From the admin"
     assert response.context["form"]["url"].value() == "https://a.example.com/x"
+
+
+def test_source_admin_links_to_the_extraction_page(client_editor):
+    source = make_source("In the admin", full_text=article_text())
+    changelist = client_editor.get(reverse("admin:registry_source_changelist"))
+    assert f"{URL}?source={source.pk}".encode() in changelist.content
+    change = client_editor.get(reverse("admin:registry_source_change", args=[source.pk]))
+    assert f"{URL}?source={source.pk}".encode() in change.content
+    assert URL.encode() in client_editor.get(reverse("admin:registry_source_add")).content
