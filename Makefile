@@ -38,6 +38,10 @@ check: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
 
+# The README's screenshot of the overview, with demo data (needs chromium).
+screenshot: $(STAMP)
+	$(PY) scripts/screenshot.py --out docs/img/overview.png
+
 # --- performance (bench/README.md): national-scale benchmark, production serving, load test, page weight
 BENCH_SCALE ?= 1
 BENCH_BUILD_FLAGS ?= --reuse

@@ -1,0 +1,117 @@
+"""Screenshot the overview with demo data into docs/img/overview.png.
+
+Builds a throwaway SQLite database (migrate, seed article, synthetic demo
+companies, a Viewer account), serves it with ``runserver`` and photographs the
+overview in headless Chromium with the same setup as the browser tests.
+
+    make screenshot            # or: .venv/bin/python scripts/screenshot.py [--out PATH]
+"""
+
+import argparse
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser_support import (  # noqa: E402 - after the path is set
+    READY,
+    chromium_missing_message,
+    launch,
+    log_in,
+    wait_for_charts,
+)
+
+USERNAME = "screenshot-viewer"
+PASSWORD = secrets.token_urlsafe(18)  # a throwaway account in a throwaway database
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _manage(env: dict, *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
+
+
+def _prepare_database(env: dict, companies: int) -> None:
+    _manage(env, "migrate", "--no-input", "-v", "0")
+    _manage(env, "load_seed")
+    _manage(env, "generate_demo", "--companies", str(companies))
+    script = (
+        "from django.contrib.auth.models import Group, User\n"
+        f"u, _ = User.objects.get_or_create(username={USERNAME!r})\n"
+        f"u.set_password({PASSWORD!r}); u.save()\n"
+        "u.groups.add(Group.objects.get(name='Viewer'))\n"
+    )
+    _manage(env, "shell", "-c", script)
+
+
+def _wait_until_up(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - our own local server
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"The server at {url} did not start within {timeout:.0f} s.")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img" / "overview.png")
+    parser.add_argument("--companies", type=int, default=500, help="Demo companies to generate (default 500).")
+    parser.add_argument("--path", default="/", help="Page to photograph (default the overview).")
+    args = parser.parse_args()
+
+    problem = chromium_missing_message()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{tmp}/screenshot.sqlite3",
+            "DEBUG": "true",
+            "REDIS_URL": "",
+            "DJANGO_ALLOW_ASYNC_UNSAFE": "true",
+        }
+        _prepare_database(env, args.companies)
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(  # noqa: S603
+            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        try:
+            _wait_until_up(f"{base}/healthz")
+            with sync_playwright() as playwright:
+                browser = launch(playwright)
+                page = browser.new_page(viewport={"width": 1400, "height": 1000}, device_scale_factor=1)
+                log_in(page, base, USERNAME, PASSWORD, next_path=args.path)
+                page.wait_for_selector(READY, timeout=30_000)
+                wait_for_charts(page, timeout=30_000)
+                args.out.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(args.out), full_page=True)
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    print(f"Wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
