@@ -79,6 +79,32 @@ def render_timeout() -> float:
     return float(getattr(settings, "CHART_RENDER_TIMEOUT", 30))
 
 
+# Two tabs: one renders while the other reloads after its last render.
+TABS = 2
+
+
+def _warm_kaleido_class(base):
+    """kaleido reloads a tab (plotly.js is parsed again, about 0.2 s) after every
+    image and before it hands the image back. This subclass hands the image back
+    first and reloads in the background; the tab rejoins the queue once fresh.
+    It overrides a private method of the pinned kaleido (1.5.0); if a later
+    kaleido drops that method, the plain class is used and renders are only slower."""
+    if not hasattr(base, "_return_kaleido_tab"):
+        return base
+
+    class WarmKaleido(base):
+        _reloads: set
+
+        async def _return_kaleido_tab(self, tab) -> None:
+            if not hasattr(self, "_reloads"):
+                self._reloads = set()
+            task = asyncio.create_task(super()._return_kaleido_tab(tab))
+            self._reloads.add(task)  # keep a reference until it is done
+            task.add_done_callback(self._reloads.discard)
+
+    return WarmKaleido
+
+
 @dataclass
 class _Session:
     """One running Chromium, its event loop and the thread that runs the loop."""
@@ -96,8 +122,8 @@ class _Session:
 
 class Renderer:
     """A lazily started, reusable, restartable kaleido renderer. Thread-safe:
-    starting, stopping and each render hold ``_lock``, so one Chromium tab
-    serves one render at a time and results cannot be mixed up."""
+    starting, stopping and each render hold ``_lock``, so renders run one at a
+    time and results cannot be mixed up."""
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -155,7 +181,9 @@ class Renderer:
         import kaleido  # imported here: importing kaleido is slow and only image exports need it
 
         # mathjax=False: otherwise each page load fetches MathJax from a CDN.
-        session.kaleido = kaleido.Kaleido(n=1, timeout=timeout, mathjax=False, path=session.path)
+        session.kaleido = _warm_kaleido_class(kaleido.Kaleido)(
+            n=TABS, timeout=timeout, mathjax=False, path=session.path
+        )
         await session.kaleido.open()
 
     def _ensure_session(self, timeout: float) -> _Session:
