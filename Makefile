@@ -64,3 +64,8 @@ loadtest: $(STAMP)
 
 page-weight: $(STAMP)
 	$(PY) bench/page_weight.py
+
+# Chart and briefing export timings (cold, warm, 6-chart packs); see docs/EXPORTS.md.
+.PHONY: bench-exports
+bench-exports: $(STAMP)
+	DEBUG=true $(PY) bench/bench_exports.py
