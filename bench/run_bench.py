@@ -243,7 +243,8 @@ def measure(db: str, repeat: int, images: bool, redis: str | None, explain: int)
         version = cursor.fetchone()[0]
     from django.conf import settings
 
-    return {"db": db, "rows": rows, "skipped": skipped, "plans": plans, "tables": tables, "postgres": version,
+    return {"db": db, "load": round(os.getloadavg()[1], 1),
+            "rows": rows, "skipped": skipped, "plans": plans, "tables": tables, "postgres": version,
             "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1], "repeat": repeat}
 
 
@@ -304,8 +305,9 @@ def growth(results: list[tuple[str, dict]]) -> str:
 def report(results: list[tuple[str, dict]]) -> str:
     parts = [f"# Benchmark run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", "",
              f"Machine: {os.cpu_count()} cores; {results[0][1]['postgres'].split(' on ')[0]}; "
-             f"cache backend {results[0][1]['cache']}; {results[0][1]['repeat']} requests per figure. "
-             "Times in milliseconds.", ""]
+             f"cache backend {results[0][1]['cache']}; {results[0][1]['repeat']} requests per figure; "
+             f"load average during the run {', '.join(str(r[1]['load']) for r in results)} (other work on the "
+             "machine inflates Python time more than SQL time). Times in milliseconds.", ""]
     for label, result in results:
         parts.append(table(result, label))
     parts.append(growth(results))
@@ -352,11 +354,9 @@ def main(argv=None) -> int:
             command.append("--images")
         if args.redis:
             command += ["--redis", args.redis]
-        done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+        done = subprocess.run(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)  # progress on stderr
         if done.returncode != 0:
-            print(done.stderr, file=sys.stderr)
             return done.returncode
-        sys.stderr.write(done.stderr)
         result = json.loads(done.stdout.strip().splitlines()[-1])
         (RESULTS / f"{db}.json").write_text(json.dumps(result, indent=1))
         results.append((label, result))
