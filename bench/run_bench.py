@@ -306,7 +306,7 @@ def report(results: list[tuple[str, dict]]) -> str:
     parts = [f"# Benchmark run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", "",
              f"Machine: {os.cpu_count()} cores; {results[0][1]['postgres'].split(' on ')[0]}; "
              f"cache backend {results[0][1]['cache']}; {results[0][1]['repeat']} requests per figure; "
-             f"load average during the run {', '.join(str(r[1]['load']) for r in results)} (other work on the "
+             f"load average during the run {', '.join(str(r[1].get('load', '?')) for r in results)} (other work on the "
              "machine inflates Python time more than SQL time). Times in milliseconds.", ""]
     for label, result in results:
         parts.append(table(result, label))
