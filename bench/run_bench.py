@@ -333,6 +333,8 @@ def main(argv=None) -> int:
     parser.add_argument("--images", action="store_true", help="also measure PNG/SVG/PDF exports (chromium)")
     parser.add_argument("--redis", help="measure with this REDIS_URL as the cache (e.g. redis://127.0.0.1:6379/14)")
     parser.add_argument("--explain", type=int, default=5, help="EXPLAIN ANALYZE this many heaviest queries")
+    parser.add_argument("--report-only", action="store_true",
+                        help="rebuild the report from the saved var/bench/<db>.json files, measuring nothing")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -342,11 +344,15 @@ def main(argv=None) -> int:
         return 0
 
     RESULTS.mkdir(parents=True, exist_ok=True)
-    collectstatic(production_env())
+    if not args.report_only:
+        collectstatic(production_env())
     results = []
     for item in args.databases.split(","):
         db, _, label = item.partition(":")
         label = label or db
+        if args.report_only:
+            results.append((label, json.loads((RESULTS / f"{db}.json").read_text())))
+            continue
         print(f"measuring {db} ({label})", file=sys.stderr)
         command = [sys.executable, __file__, "--measure", db, "--repeat", str(args.repeat),
                    "--explain", str(args.explain)]
