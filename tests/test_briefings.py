@@ -201,6 +201,27 @@ def test_list_query_count(client_owner, user, django_assert_num_queries):
         assert client_owner.get(reverse("dashboard:briefing_list")).status_code == 200
 
 
+def test_detail_query_count_does_not_grow(client_owner, user, cohort):
+    briefing = make_briefing(owner=user, charts=[("adoption-by-platform", f"cohort={cohort.slug}")] * 3)
+    briefing.statements.add(make_briefing_statement(), make_briefing_statement())
+    client_owner.get(detail(briefing))  # warm the session cache
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client_owner.get(detail(briefing)).status_code == 200
+        return len(ctx)
+
+    small = count()
+    for n in range(5):
+        BriefingItem.objects.create(briefing=briefing, chart="adoption-over-time", query="", position=10 + n)
+        briefing.statements.add(make_briefing_statement())
+        make_briefing_statement()
+    assert count() == small
+    # user, user permissions, group permissions, briefing (+owner), items, cohorts, platforms,
+    # chosen statements, statements offered, demo banner
+    assert small == 10
+
+
 def test_reorder_and_remove(client_owner, user, cohort):
     briefing = make_briefing(owner=user, charts=[("adoption-by-platform", ""), ("adoption-over-time", ""),
                                                  ("adoption-share", "")])
