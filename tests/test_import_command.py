@@ -151,7 +151,12 @@ def wechat_account(db):
 
 
 def test_metrics_upsert_on_account_and_date_with_history(tmp_path, wechat_account):
+    version = data_version()
+    out = run(tmp_path, "record_metrics", content=METRICS, dry_run=True)
+    assert "Dry run: 2 create" in out and m.AccountMetric.objects.count() == 0
+    assert data_version() == version  # a dry run changes nothing
     out = run(tmp_path, "record_metrics", content=METRICS)
+    assert data_version() != version
     assert "Line 4 repeats line 3 exactly" in out and "Imported: 2 create" in out
     assert m.AccountMetric.objects.count() == 2
     assert m.AccountMetric.history.count() == 2
