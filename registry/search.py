@@ -27,6 +27,7 @@ import re
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Substr
 from django.db.models.query import ModelIterable
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -35,6 +36,7 @@ CONFIG = "english"
 # ts_headline's markers: control characters, stripped from any query text and
 # unlikely in stored text; escaped text never contains "<mark>" of its own.
 START_SEL, STOP_SEL = "\x02", "\x03"
+HEADLINE_SOURCE_CHARS = 20_000
 
 # The indexed expressions (migration 0004 creates the same ones).
 STATEMENT_INDEX_FIELDS = ("quote", "role")
@@ -221,8 +223,11 @@ def search_sources(queryset: QuerySet, text: str) -> QuerySet:
                                                                                     config=CONFIG)
         queryset = queryset.alias(search_document=source_index_vector()).filter(search_document=query).annotate(
             rank=SearchRank(weighted, query),
-            search_headline=SearchHeadline("full_text", query, config=CONFIG, start_sel=START_SEL,
-                                           stop_sel=STOP_SEL, max_fragments=3, max_words=30, min_words=10),
+            # Fragments from the first HEADLINE_SOURCE_CHARS characters only: ts_headline parses
+            # all the text it is given, and a source's text may run to 500,000 characters.
+            search_headline=SearchHeadline(Substr("full_text", 1, HEADLINE_SOURCE_CHARS), query, config=CONFIG,
+                                           start_sel=START_SEL, stop_sel=STOP_SEL, max_fragments=3,
+                                           max_words=30, min_words=10),
         ).order_by("-rank", "title")
         return _with_headlines(queryset, annotation="search_headline")
     score = Value(0)

@@ -274,3 +274,16 @@ def test_source_admin_links_to_the_extraction_page(client_editor):
     change = client_editor.get(reverse("admin:registry_source_change", args=[source.pk]))
     assert f"{URL}?source={source.pk}".encode() in change.content
     assert URL.encode() in client_editor.get(reverse("admin:registry_source_add")).content
+
+
+def test_article_html_is_shown_as_text_on_the_review_screen(client_editor):
+    text = ('Acme Media Group said on Monday it would grow.\n\n'
+            '“Our <script>alert(1)</script> accounts & channels grew fast,” said Wang Li, '
+            'director of Acme Media Group.')
+    response = _extract(client_editor, text=text)
+    assert response.status_code == 200
+    assert b"<script>alert(1)</script>" not in response.content
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in response.content
+    (row,) = response.context["quotes"]
+    assert row.form["speaker"].value() == "Wang Li"
+    assert b"The organisation speaks as itself" in response.content  # the paraphrase by Acme Media Group
