@@ -228,7 +228,7 @@ def topics_for(names: list[str]) -> list[Topic]:
     for name in names:
         topic = existing.get(name.casefold()) or by_slug.get(slugify(name))
         if topic is None:
-            slug = slugify(name) or f"topic-{abs(hash(name)) % 10**8}"
+            slug = slugify(name) or slugify(name, allow_unicode=True) or "topic"
             topic = Topic.objects.create(name=name, slug=slug[:100])
             topic._created_here = True
             existing[name.casefold()] = by_slug[topic.slug] = topic

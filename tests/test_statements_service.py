@@ -16,6 +16,7 @@ from registry.statements import (
     parse_topic_names,
     platform_rows_for,
     save_reviewed,
+    topics_for,
 )
 from tests.factories import make_org, make_person, make_platform, make_source, make_statement
 
@@ -99,6 +100,12 @@ def test_platform_slugs_map_to_rows_and_topics_parse():
     assert rows == [wechat, x]
     assert parse_topic_names(" Livestreaming, new media ,livestreaming,, Crisis  PR") == [
         "Livestreaming", "new media", "Crisis PR"]
+
+
+def test_new_topics_get_a_slug_in_any_script():
+    (topic,) = topics_for(["直播带货"])
+    assert topic.slug == "直播带货" and topic.name == "直播带货"
+    assert topics_for(["直播带货"]) == [topic]
 
 
 def _article(**extra):
