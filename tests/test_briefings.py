@@ -154,6 +154,14 @@ def test_detail_lists_items_with_filters_in_words(client_owner, user, cohort):
     assert "Save title" in html and "↑ Up" in html
 
 
+def test_briefing_pages_are_not_kept_by_browsers(client_owner, user):
+    """Briefing rows do not move the registry's data version, so a kept copy could be
+    revalidated as current after a change; the pages must not be stored at all."""
+    briefing = make_briefing(owner=user)
+    for url in (detail(briefing), reverse("dashboard:briefing_list"), download(briefing, "xlsx")):
+        assert "no-store" in client_owner.get(url)["Cache-Control"]
+
+
 def test_colleague_opens_read_only(client, user, cohort):
     briefing = make_briefing(owner=user, title="Shared", charts=[("adoption-by-platform", f"cohort={cohort.slug}")])
     statement = make_briefing_statement("Short video is where the public is.")
@@ -408,3 +416,81 @@ def test_anonymous_and_roleless_users_cannot_download(client, user, cohort):
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
     client.force_login(make_user(role=None))
     assert client.get(download(briefing, "xlsx")).status_code == 403
+
+
+# --------------------------------------------------------------------------- end to end in headless Chromium
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from tests.browser_support import chromium_missing_message, launch
+
+    problem = chromium_missing_message()
+    if problem:
+        if os.environ.get("CI") == "true":
+            pytest.fail(problem)
+        pytest.skip(problem)
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.mark.browser
+@pytest.mark.render
+@pytest.mark.django_db(transaction=True)
+def test_download_and_collect_charts_in_a_browser(browser, live_server):
+    from tests.browser_support import log_in, wait_for_charts
+
+    cohort, _ = make_cohort_with_adoption(members=6, wechat=5, weibo=2)
+    for membership in cohort.memberships.select_related("organisation").order_by("rank")[:2]:
+        membership.organisation.ownership = Ownership.CENTRAL_SOE
+        membership.organisation.save()
+    user = viewer()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    problems = []
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    try:
+        path = f"/?cohort={cohort.slug}&ownership=central_soe"
+        log_in(page, live_server.url, user.username, next_path=path.replace("&", "%26"))
+        wait_for_charts(page)
+        panel = page.locator("#panel-adoption-by-platform")
+        panel.get_by_text("Download").click()
+        with page.expect_download() as csv_download:
+            panel.get_by_role("link", name="Data as CSV").click()
+        today = page.evaluate("1") and csv_download.value.suggested_filename
+        assert today.startswith(f"adoption-by-platform_{cohort.slug}_") and today.endswith(".csv")
+        text = open(csv_download.value.path(), encoding="utf-8-sig").read()
+        assert "ownership: Central SOE (SASAC-supervised)" in text
+        with page.expect_download() as png_download:
+            panel.get_by_role("link", name="PNG image").click()
+        assert open(png_download.value.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+
+        for slug in ("adoption-by-platform", "adoption-over-time"):
+            with page.expect_navigation():
+                page.locator(f"#panel-{slug}").get_by_role("button", name="Add to briefing").click()
+            assert page.url == live_server.url + path
+        assert page.get_by_text("to “Briefing”").count() == 1  # the message after the second add
+
+        page.goto(live_server.url + reverse("dashboard:briefing_list"))
+        with page.expect_navigation():
+            page.get_by_role("link", name="Briefing", exact=True).last.click()
+        items = page.locator("ol.briefing-items > li")
+        assert items.count() == 2
+        assert "ownership: Central SOE" in items.first.inner_text()
+        with page.expect_navigation():
+            page.get_by_role("button", name=f"Move {CATALOGUE['adoption-over-time'].title} up").click()
+        assert CATALOGUE["adoption-over-time"].title in page.locator("ol.briefing-items > li").first.inner_text()
+        with page.expect_download() as pptx_download:
+            page.get_by_role("link", name="Slides (PPTX)").click()
+        slides = Presentation(pptx_download.value.path()).slides
+        assert len(slides) == 3 and any(shape.has_chart for shape in list(slides)[1].shapes)
+        assert not problems, problems
+    finally:
+        context.close()

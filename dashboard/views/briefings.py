@@ -3,6 +3,11 @@ user and downloaded as a slide pack (PPTX), a PDF or a workbook (XLSX).
 
 Anyone with the Viewer role can open a colleague's briefing by its link; only
 its owner changes it. Every change is a POST.
+
+The briefing pages are ``never_cache`` (``no-store``): they change with briefing
+rows, which do not move the registry's data version, so the dashboard's
+conditional-GET validators (``dashboard.caching``) would otherwise let a
+browser show a stale copy after a change. Downloads are ``no-store`` too.
 """
 
 from django.conf import settings
@@ -15,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from dashboard import exports
@@ -85,6 +91,7 @@ def _statement_rows(queryset):
 
 @viewer_required
 @require_GET
+@never_cache
 def briefing_list(request):
     """The user's briefings. Queries: user, user permissions, group permissions, briefings."""
     briefings = (
@@ -144,6 +151,7 @@ def briefing_add(request):
 
 @viewer_required
 @require_GET
+@never_cache
 def briefing_detail(request, uuid):
     """A briefing's charts and statements; the owner also gets the editing forms.
     Queries: user, user permissions, group permissions, briefing (+owner),
