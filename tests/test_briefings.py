@@ -464,8 +464,8 @@ def test_download_and_collect_charts_in_a_browser(browser, live_server):
         panel.get_by_text("Download").click()
         with page.expect_download() as csv_download:
             panel.get_by_role("link", name="Data as CSV").click()
-        today = page.evaluate("1") and csv_download.value.suggested_filename
-        assert today.startswith(f"adoption-by-platform_{cohort.slug}_") and today.endswith(".csv")
+        name = csv_download.value.suggested_filename
+        assert name.startswith(f"adoption-by-platform_{cohort.slug}_") and name.endswith(".csv")
         text = open(csv_download.value.path(), encoding="utf-8-sig").read()
         assert "ownership: Central SOE (SASAC-supervised)" in text
         with page.expect_download() as png_download:
