@@ -67,11 +67,11 @@ class Command(BaseCommand):
     def handle(self, *args, kind, path, dry_run, cohort, encoding, user, no_progress, **options):
         account = history_user(user)
         reason = f"import_data {kind} {path.name} (by {user or SYSTEM_USER})"
+        if cohort and kind != "memberships":
+            raise CommandError("--cohort applies to memberships only.")
         if kind == "metrics":
             return self.import_metrics(path, encoding=encoding, dry_run=dry_run, user=account, reason=reason,
                                        progress=not no_progress)
-        if cohort and kind != "memberships":
-            raise CommandError("--cohort applies to memberships only.")
         try:
             dataset = raw_dataset(path, encoding=encoding)
         except ImportFileError as error:
