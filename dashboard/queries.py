@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import IsNull
+from django.utils import timezone
 
 from dashboard.filters import Scope
 from registry.models import (
@@ -561,8 +562,6 @@ class PlatformSummary:
 def platform_summaries(*, as_of: datetime.date | None = None) -> list[PlatformSummary]:
     """Every platform with its open accounts and distinct organisations on
     ``as_of`` (today by default). 1 query."""
-    from django.utils import timezone
-
     active = _active_accounts_q(as_of or timezone.localdate(), "accounts__")
     rows = Platform.objects.order_by("display_order", "name_en").annotate(
         open_accounts=Count("accounts", filter=active, distinct=True),
