@@ -51,6 +51,21 @@ def platform_colour(slug: str, index: int = 0) -> str:
     return PLATFORM_COLOURS.get(slug, FALLBACK_COLOURS[index % len(FALLBACK_COLOURS)])
 
 
+SUBTITLE_WIDTH = 90  # characters per subtitle line; plotly does not wrap text
+
+
+def wrap_subtitle(text: str, width: int = SUBTITLE_WIDTH) -> list[str]:
+    """Split a subtitle (filters in words, joined by "; ") into lines of at most
+    about ``width`` characters, breaking between filters where possible."""
+    lines: list[str] = []
+    for part in str(text).split("; "):
+        if lines and len(lines[-1]) + 2 + len(part) <= width:
+            lines[-1] = f"{lines[-1]}; {part}"
+        else:
+            lines.append(part)
+    return lines or [""]
+
+
 def finish(
     fig: go.Figure, meta: ChartMeta, *, height: int = 420, legend: bool = True, bottom: int = 92
 ) -> go.Figure:
@@ -59,10 +74,13 @@ def finish(
     The source note and demo label are placed in pixels from the plot's edges,
     not in fractions of it, so they stay clear of the axis labels and the legend
     (which sits to the right) whatever the figure's height."""
+    subtitle_lines = wrap_subtitle(meta.subtitle)
+    top = 96 + 16 * (len(subtitle_lines) - 1)
     fig.update_layout(
         title={
             "text": f"<b>{esc(meta.title)}</b>",
-            "subtitle": {"text": esc(meta.subtitle), "font": {"size": 12, "color": MUTED}},
+            "subtitle": {"text": "<br>".join(esc(line) for line in subtitle_lines),
+                         "font": {"size": 12, "color": MUTED}},
             "x": 0,
             "xanchor": "left",
             "y": 0.97,
@@ -73,7 +91,7 @@ def finish(
         paper_bgcolor="white",
         plot_bgcolor="white",
         height=height,
-        margin={"l": 64, "r": 170 if legend else 24, "t": 96, "b": bottom},
+        margin={"l": 64, "r": 170 if legend else 24, "t": top, "b": bottom},
         showlegend=legend,
         legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top", "font": {"size": 12}},
         hoverlabel={"font": {"family": FONT}},
@@ -87,7 +105,7 @@ def finish(
     )
     if meta.demo:
         fig.add_annotation(
-            text=f"<b>{DEMO_LABEL}</b>", xref="paper", yref="paper", x=1, y=1, yshift=62, showarrow=False,
+            text=f"<b>{DEMO_LABEL}</b>", xref="paper", yref="paper", x=1, y=1, yshift=top - 34, showarrow=False,
             xanchor="right", yanchor="bottom", font={"size": 11, "color": "#9a3412"},
             bgcolor="#ffedd5", bordercolor="#fdba74", borderpad=3,
         )

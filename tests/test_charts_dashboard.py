@@ -80,3 +80,18 @@ def test_multi_platform_bar_hover_share():
     fig = charts.multi_platform_bar(rows, META)
     assert list(fig.data[0].x) == ["0", "1"]
     assert list(fig.data[0].customdata) == [25.0, 75.0]
+
+
+def test_long_subtitles_wrap_between_filters_and_make_room():
+    subtitle = "; ".join(["China Top 500 Enterprises 2020", "ownership: Central SOE (SASAC-supervised)",
+                          "platforms: WeChat, Weibo, Douyin, Kuaishou, Bilibili, Toutiao, Xiaohongshu",
+                          "as of 1 May 2024"])
+    assert charts.wrap_subtitle(subtitle) == [
+        "China Top 500 Enterprises 2020; ownership: Central SOE (SASAC-supervised)",
+        "platforms: WeChat, Weibo, Douyin, Kuaishou, Bilibili, Toutiao, Xiaohongshu",
+        "as of 1 May 2024",
+    ]
+    meta = charts.ChartMeta(title="T", subtitle=subtitle, source="S")
+    fig = charts.multi_platform_bar([queries.PlatformCountBucket(0, 1)], meta)
+    assert fig.layout.title.subtitle.text.count("<br>") == 2
+    assert fig.layout.margin.t == 96 + 2 * 16
