@@ -136,6 +136,9 @@ def test_platform_detail(client_viewer, world):
     assert response.context["adopters"] == 2
     assert [p["chart"].slug for p in response.context["panels"]] == ["adoption-over-time", "top-accounts"]
     assert all(p["chart"].meta.subtitle.count("platforms: Weibo") == 1 for p in response.context["panels"])
+    # Downloads of these charts ask for the page's one platform, not the URL's default set.
+    assert all(p["query"] == f"cohort={cohort.slug}&platform=weibo" for p in response.context["panels"])
+    assert f"top-accounts.csv?cohort={cohort.slug}&amp;platform=weibo" in response.content.decode()
     table = response.context["table"]
     assert [r.record.cohort_rank for r in table.paginated_rows] == [1, 2]
     assert [r.record.latest_followers for r in table.paginated_rows] == [1000, 2000]

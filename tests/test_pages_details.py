@@ -82,6 +82,7 @@ def test_company_detail_shows_everything(client_viewer, company):
     assert "Twelve livestreams on Douyin" in content
     assert {s.title for s in response.context["sources"]} == {"Company profile", "Account list"}
     assert response.context["panel"]["chart"].slug == "company-followers"
+    assert response.context["panel"]["query"] == f"company={company['org'].pk}"  # for its downloads
     assert [r[3] for r in response.context["panel"]["chart"].rows] == [1200, 2500]
     assert 'data-figure="fig-company-followers"' in content
     assert "province" in content and "editor1" in content  # the change history

@@ -3,6 +3,7 @@ chart catalogue, render."""
 
 import dataclasses
 import json
+from urllib.parse import urlencode
 
 from django.db.models import F
 from django.http import Http404
@@ -55,9 +56,14 @@ def _figure_json(chart_data) -> dict:
     return json.loads(chart_data.figure.to_json())
 
 
-def _panel(chart_data) -> dict:
-    """What templates/dashboard/_chart.html needs for one chart."""
-    return {"chart": chart_data, "figure": _figure_json(chart_data), "fig_id": f"fig-{chart_data.slug}"}
+def _panel(chart_data, query: str | None = None) -> dict:
+    """What templates/dashboard/_chart.html needs for one chart. ``query`` is the
+    query string that rebuilds this chart (for its downloads and briefings) when
+    the page drew it with other filters than the URL's own."""
+    panel = {"chart": chart_data, "figure": _figure_json(chart_data), "fig_id": f"fig-{chart_data.slug}"}
+    if query is not None:
+        panel["query"] = query
+    return panel
 
 
 def _bad_request(request, errors):
@@ -184,6 +190,8 @@ def platform_detail(request, slug: str):
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     rows = timeline.rows
     adopters = rows[-1][2] if rows else 0
+    # The charts show one platform; their downloads must ask for the same one.
+    query = scope.querystring(platform=[platform.slug])
     return render(
         request,
         "dashboard/platform_detail.html",
@@ -194,7 +202,7 @@ def platform_detail(request, slug: str):
             "hide_platforms": True,
             "adopters": adopters,
             "table": table,
-            "panels": [_panel(timeline), _panel(top)],
+            "panels": [_panel(timeline, query), _panel(top, query)],
             "export_formats": EXPORT_FORMATS,
         },
     )
@@ -370,7 +378,8 @@ def company_detail(request, pk: int):
     panel = None
     if points:
         scope = Scope(cohort=None, as_of=today, platforms=())
-        panel = _panel(build_chart("company-followers", scope, company=organisation, points=points))
+        panel = _panel(build_chart("company-followers", scope, company=organisation, points=points),
+                       urlencode({"company": organisation.pk}))
     return render(
         request,
         "dashboard/company_detail.html",
