@@ -160,10 +160,16 @@ class Renderer:
             self._lock.release()
 
     def stop(self) -> None:
-        """Close the browser and wait for earlier shutdowns (at exit, or in tests)."""
-        with self._lock:
+        """Close the browser and wait for earlier shutdowns (at exit, or in tests).
+        Gives up rather than block the exit if a render still holds the lock."""
+        if not self._lock.acquire(timeout=render_timeout() + 1):
+            log.warning("chart renderer busy at stop; left to the operating system")
+            return
+        try:
             self._discard("stopped")
             closers, self._closers = self._closers, []
+        finally:
+            self._lock.release()
         for closer in closers:
             closer.join(timeout=15)
 

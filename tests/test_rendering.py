@@ -110,7 +110,7 @@ def test_one_warm_browser_serves_every_render(renderer, settings):
         renderer.render(figure(), fmt=fmt, width=400, height=300)
         timings.append(time.monotonic() - started)
     assert renderer.starts == 1 and renderer.running
-    assert max(timings) < max(cold, 2.0)  # warm renders skip the browser start
+    assert sorted(timings)[len(timings) // 2] < cold  # warm renders skip the browser start
 
 
 @pytest.mark.usefixtures("chromium")
