@@ -206,3 +206,17 @@ def test_figures_page_empty_and_query_count(client_viewer, world):
     # user, user permissions, group permissions, figures with live counts and
     # members held as subqueries (one query for all), demo banner
     assert small == 5
+
+
+@pytest.mark.parametrize(
+    "url",
+    [reverse("dashboard:chart", args=[slug]) for slug in CHART_PAGES]
+    + [reverse(name) for name in ("dashboard:overview", "dashboard:platform_list", "dashboard:company_list",
+                                  "dashboard:person_list", "dashboard:statement_list", "dashboard:source_list",
+                                  "dashboard:figure_list")],
+)
+def test_every_page_works_on_an_empty_database(client_viewer, url):
+    response = client_viewer.get(url)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert any(hint in content for hint in ("make run", "Nothing to show", "reset the filters")), url

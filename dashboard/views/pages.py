@@ -136,6 +136,11 @@ def _chart_links(scope: Scope) -> list[dict]:
     return [{"slug": slug, "title": CATALOGUE[slug].title, "query": query} for slug in CHART_PAGES if slug in CATALOGUE]
 
 
+def _has_data(rows) -> bool:
+    """Whether a chart's table says anything: a row with a value other than 0 or blank."""
+    return any(cell not in (0, None, "") for row in rows for cell in row[1:])
+
+
 @viewer_required
 @require_GET
 def chart_page(request, slug: str):
@@ -161,6 +166,7 @@ def chart_page(request, slug: str):
             "filter": filterset,
             "panel": _panel(chart_data),
             "chart": chart_data,
+            "has_data": _has_data(chart_data.rows),
             "extra_params": params,
             "chart_links": _chart_links(scope),
         },
