@@ -6,6 +6,7 @@ begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
 leading single quote, so it is shown as text."""
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.html import format_html
 from django_tables2.export import TableExport
@@ -43,6 +44,20 @@ def _presence_class(bound_column, record) -> str:
     return "yes" if bound_column.accessor.resolve(record, quiet=True) else "no"
 
 
+MAX_PER_PAGE = 200
+
+
+class DashboardTable(tables.Table):
+    """Base for the dashboard's tables. ``?per_page=`` comes from the URL
+    unchecked by django-tables2; a size outside 1..MAX_PER_PAGE falls back to
+    the table's own, so no value makes a page fail or fetch without limit."""
+
+    def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
+        if per_page is not None and not (1 <= per_page <= MAX_PER_PAGE):
+            per_page = None
+        return super().paginate(paginator_class, per_page, page, *args, **kwargs)
+
+
 class PresenceColumn(tables.Column):
     """✓/✗ for an annotated boolean; exported as yes/no."""
 
@@ -59,7 +74,7 @@ class PresenceColumn(tables.Column):
         return "yes" if value else "no"
 
 
-class CompanyTable(tables.Table):
+class CompanyTable(DashboardTable):
     name_en = tables.Column("Name", linkify=True, attrs={"td": {"class": "name"}})
     name_zh = tables.Column("Chinese name")
     rank = tables.Column("Rank", accessor="cohort_rank", default="", attrs={"td": {"class": "num"}})
@@ -82,7 +97,7 @@ class CompanyTable(tables.Table):
         return [(f"on_{p.slug.replace('-', '_')}", PresenceColumn(p.name_en, orderable=True)) for p in platforms]
 
 
-class AdopterTable(tables.Table):
+class AdopterTable(DashboardTable):
     """Open accounts on one platform, for the platform page."""
 
     organisation = tables.Column("Organisation", accessor="organisation__name_en", linkify=lambda record: (
@@ -113,7 +128,7 @@ class AdopterTable(tables.Table):
         return f"{value:,}"
 
 
-class PersonTable(tables.Table):
+class PersonTable(DashboardTable):
     name_en = tables.Column("Name", linkify=True)
     name_zh = tables.Column("Chinese name")
     current = tables.Column("Latest position", accessor="latest_title", default="", orderable=False)
@@ -128,7 +143,7 @@ class PersonTable(tables.Table):
         attrs = {"class": "table"}
 
 
-class StatementTable(tables.Table):
+class StatementTable(DashboardTable):
     stated = tables.Column("Date", accessor="stated_display", order_by=("stated_on",))
     speaker = tables.Column("Speaker", linkify=lambda record: (
         reverse("dashboard:person_detail", args=[record.speaker_id]) if record.speaker_id else None),
@@ -149,7 +164,7 @@ class StatementTable(tables.Table):
         attrs = {"class": "table"}
 
 
-class SourceTable(tables.Table):
+class SourceTable(DashboardTable):
     title = tables.Column("Title", linkify=True)
     publisher = tables.Column("Publisher")
     published = tables.Column("Published", accessor="published_display", order_by=("published_on",))

@@ -70,3 +70,12 @@ def test_unknown_export_format_renders_the_page(hostile):
     response = hostile.get(reverse("dashboard:company_list"), {"_export": "exe"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("per_page, expected", [("-5", 50), ("0", 50), ("100000000", 50), ("abc", 50), ("2", 2)])
+def test_page_size_from_the_url_is_clamped(hostile, per_page, expected):
+    for i in range(60):
+        make_org(f"Filler {i:02d}")
+    response = hostile.get(reverse("dashboard:company_list"), {"per_page": per_page})
+    assert response.status_code == 200
+    assert len(response.context["table"].paginated_rows) == expected
