@@ -38,6 +38,24 @@ check: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
 
+# --- operations and security (docs/OPERATIONS.md, docs/SECURITY.md)
+# Backups go to backups/ unless FILE=...; pg_dump on PostgreSQL, JSON on SQLite.
+backup: $(STAMP)
+	DEBUG=$${DEBUG:-true} $(PY) manage.py backup_registry $(if $(FILE),--output "$(FILE)")
+
+# Replaces everything in the database with FILE (asks first on a terminal).
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/registry-....dump|.json.gz"; exit 2; }
+	DEBUG=$${DEBUG:-true} $(PY) manage.py restore_registry "$(FILE)"
+
+# bandit must find nothing of high severity; pip-audit fails on a known
+# vulnerability and says so plainly when its database cannot be reached.
+.PHONY: security
+security: $(STAMP)
+	$(VENV)/bin/bandit -r config registry dashboard --severity-level high --quiet
+	@echo "bandit: no high-severity findings (full report: .venv/bin/bandit -r config registry dashboard)"
+	$(PY) scripts/audit_dependencies.py
+
 # The README's screenshot of the overview, with demo data (needs chromium).
 screenshot: $(STAMP)
 	$(PY) scripts/screenshot.py --out docs/img/overview.png

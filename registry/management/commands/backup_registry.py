@@ -72,9 +72,13 @@ def write_json(path: Path, using: str = DEFAULT_DB_ALIAS) -> int:
                 count += 1
                 yield obj
 
-    with opener(path, "wt", encoding="utf-8") as stream:
-        serializers.serialize("json", objects(), stream=stream, cls=FullPrecisionEncoder,
-                              use_natural_foreign_keys=True, ensure_ascii=False)
+    try:
+        with opener(path, "wt", encoding="utf-8") as stream:
+            serializers.serialize("json", objects(), stream=stream, cls=FullPrecisionEncoder,
+                                  use_natural_foreign_keys=True, ensure_ascii=False)
+    except BaseException:
+        path.unlink(missing_ok=True)  # never leave a partial file that looks like a backup
+        raise
     return count
 
 
@@ -109,7 +113,8 @@ class Command(BaseCommand):
                                "or back up with --format json.")
         args, env = postgres_environment(database)
         command = [executable, "--format=custom", "--no-owner", "--no-privileges", "--file", str(path), *args]
-        result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603  # nosec B603 - fixed executable, no shell
+        # Safe: pg_dump from PATH with a fixed argument list, no shell.
+        result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603  # nosec B603
         if result.returncode != 0:
             path.unlink(missing_ok=True)
             raise CommandError(f"pg_dump failed: {result.stderr.strip()}")

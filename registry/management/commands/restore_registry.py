@@ -62,7 +62,8 @@ class Command(BaseCommand):
         args, env = postgres_environment(database)
         command = [executable, "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
                    "--exit-on-error", *args, str(path)]
-        result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603  # nosec B603 - fixed executable, no shell
+        # Safe: pg_restore from PATH with a fixed argument list, no shell.
+        result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603  # nosec B603
         if result.returncode != 0:
             raise CommandError(f"pg_restore failed; the database is unchanged: {result.stderr.strip()}")
 
