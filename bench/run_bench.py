@@ -167,10 +167,13 @@ def measure(db: str, repeat: int, images: bool, redis: str | None, explain: int)
     client.force_login(_viewer())
     urls, skipped = targets(images)
 
+    cpu_times: list[float] = []
+
     def get(url, **headers):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         response = client.get(url, secure=True, headers=headers)
         body = b"".join(response.streaming_content) if response.streaming else response.content
+        cpu_times.append((time.process_time() - cpu) * 1000)
         return (time.perf_counter() - started) * 1000, response, len(body)
 
     rows, heavy = [], {}
@@ -193,9 +196,11 @@ def measure(db: str, repeat: int, images: bool, redis: str | None, explain: int)
             continue
         cold_sql = [q["sql"] for q in cold_ctx.captured_queries]
         cold = []
+        cpu_times.clear()
         for _ in range(repeat):
             bump_data_version()
             cold.append(get(url)[0])
+        cold_cpu = statistics.median(cpu_times)
         with CaptureQueriesContext(connection) as warm_ctx:
             _, response, _ = get(url)
         warm_sql = [q["sql"] for q in warm_ctx.captured_queries]
@@ -217,7 +222,7 @@ def measure(db: str, repeat: int, images: bool, redis: str | None, explain: int)
         row = {
             "kind": kind, "label": label, "url": url, "status": status, "bytes": size,
             "queries_cold": len(cold_sql), "queries_warm": len(warm_sql),
-            "cold_median": cold_median, "cold_p95": _percentile(cold, 0.95),
+            "cold_median": cold_median, "cold_p95": _percentile(cold, 0.95), "cold_cpu": cold_cpu,
             "warm_median": statistics.median(warm), "warm_p95": _percentile(warm, 0.95),
             "not_modified_median": statistics.median(not_modified) if not_modified else None,
             "floor_cold": floor_cold, "floor_warm": floor_warm,
@@ -260,13 +265,13 @@ def table(result: dict, label: str) -> str:
     lines = [
         f"### {label}: `{result['db']}` ({sizes} rows)",
         "",
-        "| page | queries cold / warm | cold median | cold p95 | warm median | 304 | SQL floor | server/floor "
-        "| budget |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| page | queries cold / warm | cold median | cold p95 | cold CPU | warm median | 304 | SQL floor "
+        "| server/floor | budget |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in result["rows"]:
         if row["status"] != 200:
-            lines.append(f"| {row['label']} | HTTP {row['status']} | | | | | | | not measured |")
+            lines.append(f"| {row['label']} | HTTP {row['status']} | | | | | | | | not measured |")
             continue
         ok = []
         if row["kind"] in ("page", "detail", "chart") and not row["within_query_budget"]:
@@ -275,7 +280,8 @@ def table(result: dict, label: str) -> str:
             ok.append("time > 1.5×floor+15")
         lines.append(
             f"| {row['label']} | {row['queries_cold']} / {row['queries_warm']} | {_fmt(row['cold_median'])} | "
-            f"{_fmt(row['cold_p95'])} | {_fmt(row['warm_median'])} | {_fmt(row['not_modified_median'])} | "
+            f"{_fmt(row['cold_p95'])} | {_fmt(row.get('cold_cpu'))} | {_fmt(row['warm_median'])} | "
+            f"{_fmt(row['not_modified_median'])} | "
             f"{_fmt(row['floor_cold'])} | {_fmt(row['ratio'], 2)} | {'; '.join(ok) or 'met'} |"
         )
     if result["skipped"]:
