@@ -294,9 +294,11 @@ def _export_urls(hostile) -> dict[str, list[str]]:
     names = set(EXPECTED)
     cohort = hostile["objects"]["cohort"].slug
     if "dashboard:chart_export" in names:
+        # The data exporters are shared by all charts: three with user text in their rows suffice.
+        slugs = [slug for slug in ("adoption-by-platform", "presence-matrix", "top-accounts") if slug in CATALOGUE]
         for fmt in ("csv", "xlsx"):
-            for slug, definition in CATALOGUE.items():
-                if not definition.params:
+            for slug in slugs or [s for s, d in CATALOGUE.items() if not d.params][:3]:
+                if not CATALOGUE[slug].params:
                     url = reverse("dashboard:chart_export", kwargs={"slug": slug, "fmt": fmt})
                     found.setdefault(fmt, []).append(f"{url}?cohort={cohort}")
         for fmt in ("svg", "pdf"):  # rendered by kaleido: one chart is enough
@@ -665,7 +667,7 @@ def test_nul_characters_are_refused_by_forms(editor_client):
 # --------------------------------------------------------------------------- concurrent writes
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_saves_never_leave_a_record_half_written():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises all writers with one database lock, so writes cannot interleave; "
