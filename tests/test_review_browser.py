@@ -4,8 +4,10 @@ statements found, rejects some, saves, and sees the rest on the source's page.""
 import os
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 
 from registry import models as m
+from registry.roles import sync_roles
 from registry.seed import article_text
 from tests.browser_support import chromium_missing_message, launch, log_in
 from tests.factories import editor
@@ -43,6 +45,9 @@ def page(browser, live_server):
 
 
 def test_paste_review_save_and_see_the_statements_on_the_source_page(page, live_server):
+    # A transactional test database is flushed between tests, and with it the
+    # roles the migration created; put them back.
+    sync_roles(Group, Permission)
     user = editor()
     log_in(page, live_server.url, user.username, next_path="/statements/extract/")
     assert page.get_by_role("heading", name="Extract statements from an article").is_visible()
