@@ -152,10 +152,14 @@ class ConditionalDashboardMiddleware:
     ``private, no-cache`` with ``Vary: Cookie``: browsers keep them but ask first.
 
     A 304 costs the session and user lookups and the data version read, no page
-    queries. Pages with pending messages are always rendered.
+    queries. Pages with pending messages are always rendered, and so are views
+    whose content is not a function of the registry alone (``excluded_url_names``).
     """
 
     namespaces = ("dashboard",)
+    # Views whose pages show more than registry data (a user's briefings change
+    # without bumping the registry's data version): always rendered.
+    excluded_url_names = ("briefing",)
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -179,6 +183,8 @@ class ConditionalDashboardMiddleware:
             return None
         match = request.resolver_match
         if match is None or match.namespace not in self.namespaces:
+            return None
+        if (match.url_name or "").startswith(self.excluded_url_names):
             return None
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:

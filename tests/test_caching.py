@@ -212,6 +212,18 @@ def test_bad_filters_and_other_statuses_get_no_etag(viewer_client, cohort):
     assert not response.has_header("ETag")
 
 
+def test_briefing_pages_are_always_rendered(viewer_client, cohort):
+    """A briefing changes without a registry write, so its pages carry no validator."""
+    from registry.models import Briefing
+
+    user = viewer_client.get(URL).wsgi_request.user
+    briefing = Briefing.objects.create(owner=user, title="Board pack")
+    url = reverse("dashboard:briefing_detail", args=[briefing.uuid])
+    first = viewer_client.get(url)
+    assert first.status_code == 200 and not first.has_header("ETag")
+    assert viewer_client.get(url, headers={"if-none-match": "*"}).status_code == 200
+
+
 def test_anonymous_and_role_less_users_are_not_answered_with_304(client, cohort, django_user_model):
     response = client.get(URL, headers={"if-none-match": "*"})
     assert response.status_code == 302
