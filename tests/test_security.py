@@ -323,3 +323,33 @@ def test_charts_draw_under_the_content_security_policy(live_server, client, monk
     assert not errors, errors
     assert not dialogs, dialogs
     assert not [line for line in console if line.startswith(("error", "warning"))], console
+
+
+# --------------------------------------------------------------------------- dependency audit (make security)
+
+
+@pytest.mark.parametrize(
+    "report, stderr, status, says",
+    [
+        ({"dependencies": [{"name": "django", "version": "4.2.0",
+                            "vulns": [{"id": "PYSEC-2023-1", "fix_versions": ["4.2.1"]}]}]}, "", 1,
+         "VULNERABLE: django==4.2.0: PYSEC-2023-1 (fixed in 4.2.1)"),
+        ({"dependencies": [{"name": "django", "version": "5.2.19", "vulns": []}]}, "", 0,
+         "1 of 1 packages audited, 0 known vulnerabilities"),
+        ({"dependencies": [{"name": "django", "skip_reason": "Dependency not found on PyPI"}]}, "", 0,
+         "NOTICE: the vulnerability service (pypi) had no answer for 1 packages"),
+        (None, "requests.exceptions.ConnectionError: Max retries exceeded", 0, "NOTHING WAS AUDITED"),
+        (None, "ValueError: unreadable requirement", 2, "ERROR: pip-audit failed"),
+    ],
+)
+def test_the_dependency_audit_never_passes_silently(monkeypatch, capsys, report, stderr, status, says):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "audit_dependencies", django_settings.BASE_DIR / "scripts" / "audit_dependencies.py")
+    audit = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(audit)
+    monkeypatch.setattr(audit, "run_pip_audit", lambda args: (report, stderr))
+    monkeypatch.setattr("sys.argv", ["audit_dependencies.py"])
+    assert audit.main() == status
+    assert says in capsys.readouterr().out
