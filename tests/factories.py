@@ -53,8 +53,22 @@ def make_user(role=VIEWER, username=None, **extra):
         username=username or f"{(role or 'norole').lower()}{next(_counter)}", password="a-long-test-password", **extra
     )
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(role_group(role))
     return user
+
+
+def role_group(role: str) -> Group:
+    """The role's group. A transactional test (live server) flushes the tables,
+    which removes the groups the data migration made; re-create them then."""
+    group = Group.objects.filter(name=role).first()
+    if group is None:
+        from django.contrib.auth.models import Permission
+
+        from registry.roles import sync_roles
+
+        sync_roles(Group, Permission)
+        group = Group.objects.get(name=role)
+    return group
 
 
 def viewer():
