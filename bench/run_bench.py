@@ -155,7 +155,7 @@ def _floor(raw, sqls: list[str], repeat: int) -> float:
     return statistics.median(times)
 
 
-def measure(db: str, repeat: int, images: bool, redis: str | None, explain: int) -> dict:
+def measure(db: str, repeat: int, images: bool, redis: str | None, explain: int, only: str | None = None) -> dict:
     _setup_django(db, redis)
     from django.db import connection
     from django.test import Client
@@ -166,6 +166,9 @@ def measure(db: str, repeat: int, images: bool, redis: str | None, explain: int)
     client = Client()
     client.force_login(_viewer())
     urls, skipped = targets(images)
+    if only:
+        wanted = only.split(",")
+        urls = [u for u in urls if any(w in u[2] for w in wanted)]
 
     cpu_times: list[float] = []
 
@@ -339,13 +342,14 @@ def main(argv=None) -> int:
     parser.add_argument("--images", action="store_true", help="also measure PNG/SVG/PDF exports (chromium)")
     parser.add_argument("--redis", help="measure with this REDIS_URL as the cache (e.g. redis://127.0.0.1:6379/14)")
     parser.add_argument("--explain", type=int, default=5, help="EXPLAIN ANALYZE this many heaviest queries")
+    parser.add_argument("--only", help="comma-separated substrings: measure only URLs containing one of them")
     parser.add_argument("--report-only", action="store_true",
                         help="rebuild the report from the saved var/bench/<db>.json files, measuring nothing")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.measure:
-        result = measure(args.measure, args.repeat, args.images, args.redis, args.explain)
+        result = measure(args.measure, args.repeat, args.images, args.redis, args.explain, args.only)
         print(json.dumps(result))
         return 0
 
@@ -366,6 +370,8 @@ def main(argv=None) -> int:
             command.append("--images")
         if args.redis:
             command += ["--redis", args.redis]
+        if args.only:
+            command += ["--only", args.only]
         done = subprocess.run(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)  # progress on stderr
         if done.returncode != 0:
             return done.returncode
