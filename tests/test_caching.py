@@ -73,6 +73,20 @@ def test_orm_write_is_visible_on_the_next_build(cohort):
     assert _timeline_total(build_chart("adoption-over-time", _scope(cohort=cohort.slug))) == 6
 
 
+def test_orm_write_is_visible_on_the_next_page_request(client, cohort):
+    client.force_login(viewer())
+    before = client.get(URL, {"cohort": cohort.slug})
+    timeline = next(p["chart"] for p in before.context["panels"] if p["chart"].slug == "adoption-over-time")
+    assert _timeline_total(timeline) == 5
+    org = make_org()
+    add_member(cohort, org, rank=98)
+    make_account(org, Account.objects.first().platform)
+    after = client.get(URL, {"cohort": cohort.slug}, headers={"if-none-match": before["ETag"]})
+    assert after.status_code == 200 and after["ETag"] != before["ETag"]
+    timeline = next(p["chart"] for p in after.context["panels"] if p["chart"].slug == "adoption-over-time")
+    assert _timeline_total(timeline) == 6
+
+
 def test_delete_and_m2m_changes_bump_the_data_version(cohort):
     from tests.factories import make_platform, make_source
 
