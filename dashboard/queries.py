@@ -10,7 +10,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import IsNull
 from django.utils import timezone
@@ -568,3 +580,32 @@ def platform_summaries(*, as_of: datetime.date | None = None) -> list[PlatformSu
         organisations=Count("accounts__organisation", filter=active, distinct=True),
     )
     return [PlatformSummary(p, p.open_accounts, p.organisations) for p in rows]
+
+
+def accounts_with_follower_history(
+    *, organisation_id: int, until: datetime.date
+) -> tuple[list[Account], list[FollowerPoint]]:
+    """An organisation's accounts (platform and source joined) and every
+    follower snapshot of theirs up to ``until``, oldest first, in one query: the
+    snapshots are LEFT JOINed (a FilteredRelation), so an account without any
+    still comes back once. 1 query."""
+    rows = (
+        Account.objects.filter(organisation_id=organisation_id)
+        .select_related("platform", "source")
+        .annotate(
+            snapshot=FilteredRelation(
+                "metrics", condition=Q(metrics__followers__isnull=False, metrics__date__lte=until)
+            ),
+            snapshot_date=F("snapshot__date"),
+            snapshot_followers=F("snapshot__followers"),
+        )
+        .order_by("platform__display_order", "platform__name_en", "opened_on", "id", "snapshot_date")
+    )
+    accounts: dict[int, Account] = {}
+    points: list[FollowerPoint] = []
+    for account in rows:
+        accounts.setdefault(account.pk, account)
+        if account.snapshot_date is not None:
+            points.append(FollowerPoint(account.pk, account.display_name, account.platform.slug,
+                                        account.platform.name_en, account.snapshot_date, account.snapshot_followers))
+    return list(accounts.values()), points

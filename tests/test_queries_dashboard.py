@@ -187,3 +187,16 @@ def test_published_figure_query_count_does_not_grow(world, django_assert_num_que
     with django_assert_num_queries(1):  # one query however many figures
         checks = queries.published_figure_checks()
     assert {c.live for c in checks} == {5}
+
+
+def test_accounts_with_follower_history_in_one_query(world, django_assert_num_queries):
+    org0, org3 = world["orgs"][0], world["orgs"][3]
+    with django_assert_num_queries(1):  # accounts LEFT JOIN their follower snapshots
+        accounts, points = queries.accounts_with_follower_history(organisation_id=org0.pk, until=D(2020, 12, 31))
+    assert len(accounts) == 3 and len({a.pk for a in accounts}) == 3  # each account once
+    assert [(p.platform, p.followers) for p in points] == [
+        ("wechat", 1000), ("wechat", 5000), ("wechat", 200), ("weibo", 700)
+    ]
+    make_account(org3, world["weibo"], opened_on=D(2020, 1, 1))  # an account without any snapshot
+    accounts, points = queries.accounts_with_follower_history(organisation_id=org3.pk, until=D(2020, 12, 31))
+    assert len(accounts) == 1 and points == []

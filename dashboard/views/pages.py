@@ -366,16 +366,12 @@ def _cited_sources(*groups) -> list[Source]:
 def company_detail(request, pk: int):
     """One organisation: facts, accounts, follower chart, statements, activities,
     cohort ranks, sources and change history.
-    Queries: user, user permissions, group permissions, organisation, accounts,
-    follower snapshots, statements, activities, memberships, demo banner (10),
-    plus whatever ``organisation_history`` reads."""
+    Queries: user, user permissions, group permissions, organisation, accounts
+    with their follower snapshots, statements, activities, memberships, change
+    history, demo banner (10)."""
     organisation = get_object_or_404(Organisation.objects.select_related("parent"), pk=pk)
-    accounts = list(
-        Account.objects.filter(organisation=organisation).select_related("platform", "source")
-        .order_by("platform__display_order", "opened_on")
-    )
     today = timezone.localdate()
-    points = queries.follower_history(organisation_id=organisation.pk, until=today)
+    accounts, points = queries.accounts_with_follower_history(organisation_id=organisation.pk, until=today)
     statements = list(queries.statements_for(organisation=organisation))
     activities = list(queries.activities_for(organisation=organisation))
     memberships = list(
