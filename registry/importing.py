@@ -621,7 +621,10 @@ class Deduplicator:
         key = natural_key(record, self.spec)
         if all(part in (None, "") for part in key):
             return True
-        fingerprint = hash(tuple(sorted((k, str(v)) for k, v in record.values.items())))
+        values = dict(record.values)
+        if values.get("platform"):
+            values["platform"] = _fold(values["platform"])  # "WeChat" and "微信" are "wechat"
+        fingerprint = hash(tuple(sorted((k, str(v)) for k, v in values.items())))
         earlier = self.seen.get(key)
         if earlier is None:
             self.seen[key] = (record.line, fingerprint)
@@ -796,8 +799,8 @@ def _specs() -> dict[str, Spec]:
                 Column("status", ("状态",), choice_cleaner(m.AccountStatus.choices)),
             ),
             one_of=(("organisation", "credit_code"), ("handle", "account_id")),
-            key=lambda v: (v.get("platform"), "id", v["account_id"]) if v.get("account_id")
-            else (v.get("platform"), "handle", v.get("handle")),
+            key=lambda v: (_fold(v.get("platform")), "id", v["account_id"]) if v.get("account_id")
+            else (_fold(v.get("platform")), "handle", v.get("handle")),
             key_label="platform and account id or handle",
         ),
         "metrics": Spec(
@@ -818,7 +821,7 @@ def _specs() -> dict[str, Spec]:
                 Column("comments", ("评论数", "评论", "评论量"), clean_count),
             ),
             one_of=(("account_id", "handle"),),
-            key=lambda v: (v.get("platform"), v.get("account_id") or v.get("handle"), v.get("date")),
+            key=lambda v: (_fold(v.get("platform")), v.get("account_id") or v.get("handle"), v.get("date")),
             key_label="account and date",
         ),
         "people": Spec(
@@ -868,6 +871,16 @@ def _specs() -> dict[str, Spec]:
             key_label="source, kind and quote",
         ),
     }
+
+
+def _fold(text):
+    """Platform names compare case-insensitively and through their aliases."""
+    if not text:
+        return text
+    from registry.resources import PLATFORM_ALIASES
+
+    folded = text.casefold()
+    return PLATFORM_ALIASES.get(folded, folded)
 
 
 def _quote_key(text):

@@ -235,3 +235,24 @@ def test_unknown_user_and_cohort_misuse_are_refused(tmp_path):
     assert "No user 'nobody'" in error
     _, error = run_failing(tmp_path, "import_data", "organisations", content=ORGS, cohort="x")
     assert "--cohort applies to memberships only" in error
+
+
+def test_admin_metrics_resource_upserts_and_exports_natural_keys(wechat_account):
+    # The admin's Account metrics import uses the import-export resource, not the streaming path.
+    from registry.resources import RESOURCES, raw_dataset
+
+    def import_once():
+        resource = RESOURCES["metrics"](change_reason="test")
+        return resource.import_data(raw_dataset(METRICS.encode()), dry_run=False, use_transactions=True,
+                                    rollback_on_validation_errors=True)
+
+    result = import_once()
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert [r.import_type for r in result.rows] == ["new", "new"]
+    assert result.import_warnings == ["Line 4 repeats line 3 exactly; imported once."]
+    assert [r.import_type for r in import_once().rows] == ["skip", "skip"]
+    assert m.AccountMetric.objects.get(date="2024-03-01").wows == 3
+
+    exported = RESOURCES["metrics"]().export(m.AccountMetric.objects.order_by("date"))
+    assert exported.headers[:4] == ["platform", "account_id", "handle", "date"]
+    assert exported[0][:4] == ("wechat", "gh_1", "one", "2024-03-01")
