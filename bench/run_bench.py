@@ -168,7 +168,7 @@ def measure(db: str, repeat: int, images: bool, redis: str | None, explain: int,
     urls, skipped = targets(images)
     if only:
         wanted = only.split(",")
-        urls = [u for u in urls if any(w in u[2] for w in wanted)]
+        urls = [u for u in urls if any(u[2] == w[1:] if w.startswith("=") else w in u[2] for w in wanted)]
 
     cpu_times: list[float] = []
 
@@ -342,7 +342,7 @@ def main(argv=None) -> int:
     parser.add_argument("--images", action="store_true", help="also measure PNG/SVG/PDF exports (chromium)")
     parser.add_argument("--redis", help="measure with this REDIS_URL as the cache (e.g. redis://127.0.0.1:6379/14)")
     parser.add_argument("--explain", type=int, default=5, help="EXPLAIN ANALYZE this many heaviest queries")
-    parser.add_argument("--only", help="comma-separated substrings: measure only URLs containing one of them")
+    parser.add_argument("--only", help="comma-separated substrings (=path: exact path); measure only those URLs")
     parser.add_argument("--report-only", action="store_true",
                         help="rebuild the report from the saved var/bench/<db>.json files, measuring nothing")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
