@@ -264,7 +264,7 @@ XSS_NAME = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_charts_draw_under_the_content_security_policy(live_server, client, monkeypatch):
     if not shutil.which(CHROMIUM):
         if os.environ.get("CI") == "true":
