@@ -444,11 +444,15 @@ def browser():
 @pytest.mark.django_db(transaction=True)
 def test_download_and_collect_charts_in_a_browser(browser, live_server):
     from django.contrib.auth.models import Group, Permission
+    from django.core.management.sql import emit_post_migrate_signal
 
     from registry.roles import sync_roles
     from tests.browser_support import log_in, wait_for_charts
 
-    sync_roles(Group, Permission)  # an earlier transactional test may have flushed the migrated roles
+    # An earlier transactional test may have flushed the database, taking the
+    # migrated roles (and, depending on how it flushed, the permissions) with it.
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    sync_roles(Group, Permission)
     cohort, _ = make_cohort_with_adoption(members=6, wechat=5, weibo=2)
     for membership in cohort.memberships.select_related("organisation").order_by("rank")[:2]:
         membership.organisation.ownership = Ownership.CENTRAL_SOE
