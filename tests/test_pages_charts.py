@@ -220,3 +220,16 @@ def test_every_page_works_on_an_empty_database(client_viewer, url):
     assert response.status_code == 200
     content = response.content.decode()
     assert any(hint in content for hint in ("make run", "Nothing to show", "reset the filters")), content[-3000:]
+
+
+def test_platform_list_query_count_does_not_grow(client_viewer, world):
+    cohort, platforms = world
+    url = reverse("dashboard:platform_list")
+    client_viewer.get(url)
+    small = count_queries(client_viewer, url)
+    for _i in range(20):
+        make_account(make_org(), platforms["weibo"])
+    assert count_queries(client_viewer, url) == small
+    # user, user permissions, group permissions, platforms with their open
+    # accounts and organisations counted, demo banner
+    assert small == 5
