@@ -203,7 +203,8 @@ def test_formula_injection_is_neutralised_in_csv_and_xlsx(client_viewer, cohort)
     rows = csv_rows(client_viewer.get(export_url(), params))
     assert ["'=HYPERLINK(\"http://x\",\"y\")", "1", "10", "10.0"] in rows
     ws = load_workbook(io.BytesIO(client_viewer.get(export_url(fmt="xlsx"), params).content)).active
-    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.lstrip("'").startswith("=HYPERLINK")]
+    cells = [c for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and c.value.lstrip("'").startswith("=HYPERLINK")]
     assert len(cells) == 1 and cells[0].data_type == "s" and cells[0].value.startswith("'=HYPERLINK")
 
 
