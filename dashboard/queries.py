@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -22,9 +23,9 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import IsNull
 from django.utils import timezone
 
 from dashboard.filters import Scope
@@ -82,14 +83,19 @@ def adoption_by_platform(*, scope: Scope, size: int | None = None) -> list[Platf
     if not scope.platforms:
         return []
     size = cohort_size(scope=scope) if size is None else size
-    active = _active_accounts_q(scope.as_of, "accounts__") & Q(accounts__organisation__in=scope.members())
+    # The scope is a WHERE condition on accounts (not a FILTER on a join of
+    # platforms to all their accounts), so the planner starts from the members and
+    # probes the covering (organisation, platform) index (docs/PERFORMANCE.md).
     rows = (
-        Platform.objects.filter(id__in=[p.id for p in scope.platforms])
-        .annotate(adopters=Count("accounts__organisation", filter=active, distinct=True))
-        .values_list("slug", "adopters")
+        Account.objects.filter(_active_accounts_q(scope.as_of), platform_id__in=[p.id for p in scope.platforms],
+                               organisation__in=scope.members())
+        .order_by()
+        .values("platform_id")
+        .annotate(adopters=Count("organisation_id", distinct=True))
+        .values_list("platform_id", "adopters")
     )
     counts = dict(rows)
-    return [PlatformAdoption(p.slug, p.name_en, counts.get(p.slug, 0), size) for p in scope.platforms]
+    return [PlatformAdoption(p.slug, p.name_en, counts.get(p.id, 0), size) for p in scope.platforms]
 
 
 def _month_sql(column: str) -> str:
@@ -236,21 +242,21 @@ def latest_snapshots(*, scope: Scope) -> QuerySet[AccountMetric]:
     ``scope.as_of``, for organisations and platforms in scope. The "latest"
     selection is a correlated subquery in SQL, so this is one query however many
     snapshots an account has. Lazy."""
+    # The latest snapshot's id is found once per account (one backward probe of
+    # the (account, date) index), then fetched by primary key. Filtering snapshots
+    # on "date = (latest date)" instead ran the subquery for every snapshot.
     latest = (
-        AccountMetric.objects.filter(account=OuterRef("account"), date__lte=scope.as_of, followers__isnull=False)
+        AccountMetric.objects.filter(account=OuterRef("pk"), date__lte=scope.as_of, followers__isnull=False)
         .order_by("-date")
-        .values("date")[:1]
+        .values("pk")[:1]
     )
-    return (
-        AccountMetric.objects.filter(
-            account__in=Account.objects.active_on(scope.as_of).filter(
-                platform__in=[p.id for p in scope.platforms], organisation__in=scope.members()
-            ),
-            followers__isnull=False,
-            date=Subquery(latest),
-        )
-        .order_by()
+    accounts = (
+        Account.objects.active_on(scope.as_of)
+        .filter(platform__in=[p.id for p in scope.platforms], organisation__in=scope.members())
+        .annotate(latest_id=Subquery(latest))
+        .values("latest_id")
     )
+    return AccountMetric.objects.filter(pk__in=accounts).order_by()
 
 
 @dataclass(frozen=True)
@@ -447,21 +453,29 @@ def published_figure_checks(*, figures: QuerySet[PublishedFigure] | None = None)
     platform, organisations with an open account on any platform. 1 query."""
     figures = PublishedFigure.objects.all() if figures is None else figures
     as_of = OuterRef("as_of")
-    active = Q(opened_on__lte=as_of) & (Q(closed_on__isnull=True) | Q(closed_on__gt=as_of))
-    on_platform = Q(platform=OuterRef("platform")) | Q(IsNull(OuterRef("platform"), True))
-    in_cohort = Q(organisation__memberships__cohort=OuterRef("cohort")) | (
-        Q(IsNull(OuterRef("cohort"), True)) & Q(organisation__kind=OrganisationKind.COMPANY)
-    )
-    adopters = (
-        Account.objects.filter(active & on_platform & in_cohort)
-        .order_by()
-        .annotate(n=_count_distinct("organisation_id"))
-        .values("n")
+    active = Account.objects.filter(Q(opened_on__lte=as_of) & (Q(closed_on__isnull=True) | Q(closed_on__gt=as_of)))
+    on_platform = Q(platform=OuterRef("platform"))
+    in_cohort = Q(organisation__in=CohortMembership.objects.filter(cohort=OuterRef(OuterRef("cohort")))
+                  .values("organisation_id"))
+    companies = Q(organisation__kind=OrganisationKind.COMPANY)
+
+    def adopters(accounts):
+        return Subquery(accounts.order_by().annotate(n=_count_distinct("organisation_id")).values("n"),
+                        output_field=IntegerField())
+
+    # One branch per shape of figure: PostgreSQL runs only the branch a row takes,
+    # and each starts from the cohort's members (an OR of the shapes could not).
+    live = Case(
+        When(cohort__isnull=False, platform__isnull=False, then=adopters(active.filter(on_platform, in_cohort))),
+        When(cohort__isnull=False, then=adopters(active.filter(in_cohort))),
+        When(platform__isnull=False, then=adopters(active.filter(on_platform, companies))),
+        default=adopters(active.filter(companies)),
+        output_field=IntegerField(),
     )
     held = CohortMembership.objects.filter(cohort=OuterRef("cohort")).order_by().annotate(
         n=_count_distinct("organisation_id")).values("n")
     rows = figures.select_related("cohort", "platform", "source", "attributed_to").annotate(
-        live_count=Coalesce(Subquery(adopters, output_field=IntegerField()), 0),
+        live_count=Coalesce(live, 0),
         held_count=Coalesce(Subquery(held, output_field=IntegerField()), 0),
     )
     return [
