@@ -17,7 +17,7 @@ from django_tables2 import RequestConfig
 from dashboard import charts
 from dashboard.access import viewer_required
 from dashboard.filters import EARLIEST_DATE, default_cohort
-from dashboard.tables import EXPORT_FORMATS, export_response
+from dashboard.tables import EXPORT_FORMATS, DashboardTable, export_response
 from registry import indices
 from registry.models import Account, Cohort, CohortMembership, Organisation
 
@@ -52,7 +52,7 @@ class IndexForm(forms.Form):
         return data
 
 
-class RankingTable(tables.Table):
+class RankingTable(DashboardTable):
     rank = tables.Column()
     account = tables.Column(linkify=lambda record: reverse("dashboard:index_account", args=[record["account_id"]]))
     organisation = tables.Column(
