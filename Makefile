@@ -35,8 +35,8 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 
 check: $(STAMP)
-	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) manage.py check
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=true $(PY) manage.py check
 
 # --- operations and security (docs/OPERATIONS.md, docs/SECURITY.md)
 # Backups go to backups/ unless FILE=...; pg_dump on PostgreSQL, JSON on SQLite.
