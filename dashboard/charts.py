@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from dashboard.queries import AdoptionPoint, PlatformAdoption
 
-FONT = "Inter, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif"
+FONT = "Inter, 'Segoe UI', Arial, 'Liberation Sans', 'DejaVu Sans', 'Noto Sans', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif"
 INK = "#1f2933"
 MUTED = "#52606d"
 GRID = "#e4e7eb"

@@ -4,6 +4,7 @@ and HTTP validators (ETag / Last-Modified) change on the very next request."""
 import time
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -18,9 +19,19 @@ def data_version() -> str:
     return version
 
 
-def bump_data_version() -> str:
+def _set_new_version() -> str:
     version = f"{time.time_ns():x}"
     cache.set(DATA_VERSION_KEY, version, timeout=None)
+    return version
+
+
+def bump_data_version() -> str:
+    """Start a new data version now, and again when the surrounding transaction
+    commits: a request that read the old rows while the write was still
+    uncommitted may have cached them under the first new version."""
+    version = _set_new_version()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_set_new_version, robust=True)
     return version
 
 

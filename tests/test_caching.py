@@ -281,3 +281,18 @@ def test_chart_cache_and_invalidation_through_redis(settings, cohort, django_ass
         assert _timeline_total(build_chart("adoption-over-time", scope)) == 4
     finally:
         cache.clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_data_version_moves_again_when_the_write_commits():
+    from django.db import transaction
+
+    from registry.signals import data_version
+    from tests.factories import make_org
+
+    before = data_version()
+    with transaction.atomic():
+        make_org("Committed later Co")
+        inside = data_version()
+        assert inside != before
+    assert data_version() != inside  # bumped again on commit
