@@ -14,7 +14,12 @@ import plotly.graph_objects as go
 
 from dashboard.queries import AdoptionPoint, PlatformAdoption
 
-FONT = "Inter, 'Segoe UI', Arial, 'Liberation Sans', 'DejaVu Sans', 'Noto Sans', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif"
+# Latin fonts first, so Latin text is not drawn with the CJK font (whose glyphs
+# make exported PDF text unextractable); Chinese falls back to the CJK fonts.
+FONT = (
+    "Inter, 'Segoe UI', Arial, 'Liberation Sans', 'DejaVu Sans', 'Noto Sans', "
+    "'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif"
+)
 INK = "#1f2933"
 MUTED = "#52606d"
 GRID = "#e4e7eb"
