@@ -298,14 +298,30 @@ class PersonFilter(django_filters.FilterSet):
         return queryset
 
 
+def _chosen_record(model, value) -> list[tuple[str, str]]:
+    """The one choice a by-id filter offers: the record ``value`` names, if it
+    exists. Anything else leaves no choices, so the form reports it as invalid.
+    1 query when ``value`` is a whole number, none otherwise."""
+    value = (value or "").strip() if isinstance(value, str) else ""
+    if not value.isdigit() or len(value) > 18:
+        return []
+    return [(str(pk), name) for pk, name in model.objects.filter(pk=int(value)).values_list("pk", "name_en")]
+
+
 class StatementFilter(django_filters.FilterSet):
     """Statements: text search, speaker, organisation, platform mentioned, topic,
-    kind and a date range. Speakers and organisations: 1 query together;
-    platforms: 1; topics: 1."""
+    kind and a date range.
+
+    Speaker and organisation are chosen by id (from a person's or company's page;
+    names are found with the text search, which matches speakers and
+    organisations too). Their choice lists hold only the chosen record, so the
+    form stays small however many people the registry holds: 1 query for each
+    one given, none otherwise. Platforms: 1 query; topics: 1."""
 
     q = django_filters.CharFilter(label="Search the text", method="search_text",
                                   widget=forms.TextInput(attrs={"type": "search"}))
-    speaker = django_filters.ChoiceFilter(label="Speaker", empty_label="Anyone", method="by_speaker")
+    speaker = django_filters.ChoiceFilter(label="Speaker", empty_label="Anyone (search names in the text box)",
+                                          method="by_speaker")
     organisation = django_filters.ChoiceFilter(label="Organisation", empty_label="Any organisation",
                                                method="by_organisation")
     platform = django_filters.ChoiceFilter(label="Platform mentioned", empty_label="Any platform",
@@ -322,22 +338,9 @@ class StatementFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        speakers: dict[int, str] = {}
-        organisations: dict[int, str] = {}
-        pairs = (
-            Statement.objects.order_by()
-            .values_list("speaker_id", "speaker__name_en", "organisation_id", "organisation__name_en")
-            .distinct()
-        )
-        for speaker_id, speaker, org_id, org in pairs:
-            if speaker_id:
-                speakers[speaker_id] = speaker
-            if org_id:
-                organisations[org_id] = org
-        self.filters["speaker"].extra["choices"] = sorted(
-            ((str(k), v) for k, v in speakers.items()), key=lambda c: c[1].casefold())
-        self.filters["organisation"].extra["choices"] = sorted(
-            ((str(k), v) for k, v in organisations.items()), key=lambda c: c[1].casefold())
+        data = data or {}
+        self.filters["speaker"].extra["choices"] = _chosen_record(Person, data.get("speaker"))
+        self.filters["organisation"].extra["choices"] = _chosen_record(Organisation, data.get("organisation"))
         self.filters["platform"].extra["choices"] = list(
             Platform.objects.order_by("display_order", "name_en").values_list("slug", "name_en"))
         self.filters["topic"].extra["choices"] = list(Topic.objects.order_by("name").values_list("slug", "name"))

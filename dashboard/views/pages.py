@@ -308,8 +308,8 @@ class PersonList(ListPage):
 @method_decorator([viewer_required, require_GET], name="dispatch")
 class StatementList(ListPage):
     """Statements, searchable and filterable.
-    Queries: user, user permissions, group permissions, speakers and
-    organisations (one query), platforms, topics, count, page, demo banner (9)."""
+    Queries: user, user permissions, group permissions, platforms, topics,
+    count, page, demo banner (8); plus one for each chosen speaker or organisation."""
 
     filterset_class = StatementFilter
     table_class = StatementTable
