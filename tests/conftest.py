@@ -28,3 +28,42 @@ def _role_groups_in_transactional_tests(request):
 
     if Group.objects.filter(name__in=ROLES).count() < len(ROLES):
         sync_roles(Group, Permission)
+
+
+# --------------------------------------------------------------------------- headless Chromium
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """The system's Chromium through Playwright, one per test module. Missing
+    Chromium skips the module with a message, or fails it when CI=true."""
+    import os
+
+    from tests.browser_support import chromium_missing_message, launch
+
+    problem = chromium_missing_message()
+    if problem:
+        if os.environ.get("CI") == "true":
+            pytest.fail(problem)
+        pytest.skip(problem)
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context and page that records console errors and
+    uncaught page errors in ``page.console_problems``."""
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.console_problems = []
+    page.on("console", lambda msg: page.console_problems.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda error: page.console_problems.append(str(error)))
+    yield page
+    context.close()

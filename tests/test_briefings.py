@@ -421,22 +421,6 @@ def test_anonymous_and_roleless_users_cannot_download(client, user, cohort):
 # --------------------------------------------------------------------------- end to end in headless Chromium
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from tests.browser_support import chromium_missing_message, launch
-
-    problem = chromium_missing_message()
-    if problem:
-        if os.environ.get("CI") == "true":
-            pytest.fail(problem)
-        pytest.skip(problem)
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.browser

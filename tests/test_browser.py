@@ -10,7 +10,7 @@ import os
 import pytest
 
 from registry.models import Ownership
-from tests.browser_support import READY, chromium_missing_message, launch, log_in, wait_for_charts
+from tests.browser_support import READY, log_in, wait_for_charts
 from tests.factories import (
     add_member,
     make_account,
@@ -29,31 +29,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 D = datetime.date
 
 
-@pytest.fixture(scope="module")
-def browser():
-    problem = chromium_missing_message()
-    if problem:
-        if os.environ.get("CI") == "true":
-            pytest.fail(problem)
-        pytest.skip(problem)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.console_problems = []
-    page.on("console", lambda msg: page.console_problems.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda error: page.console_problems.append(str(error)))
-    yield page
-    context.close()
 
 
 @pytest.fixture

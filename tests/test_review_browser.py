@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from registry import models as m
 from registry.roles import sync_roles
 from registry.seed import article_text
-from tests.browser_support import chromium_missing_message, launch, log_in
+from tests.browser_support import log_in
 from tests.factories import editor
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
@@ -17,31 +17,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    problem = chromium_missing_message()
-    if problem:
-        if os.environ.get("CI") == "true":
-            pytest.fail(problem)
-        pytest.skip(problem)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.console_problems = []
-    page.on("console", lambda msg: page.console_problems.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda error: page.console_problems.append(str(error)))
-    yield page
-    context.close()
 
 
 def test_paste_review_save_and_see_the_statements_on_the_source_page(page, live_server):
