@@ -6,6 +6,7 @@ naming the variable when a value is unusable.
 """
 
 import datetime
+import os
 import sys
 from pathlib import Path
 
@@ -17,12 +18,22 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
 TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
+# Commands that only inspect the code (no requests served, nothing signed) run
+# in a bare checkout without production variables, e.g. `manage.py check`.
+_CODE_ONLY_COMMANDS = {"check", "makemigrations", "showmigrations", "sqlmigrate", "help"}
+CODE_ONLY_COMMAND = (
+    Path(sys.argv[0]).name == "manage.py"
+    and len(sys.argv) > 1
+    and sys.argv[1] in _CODE_ONLY_COMMANDS
+    and "--deploy" not in sys.argv
+    and "DEBUG" not in os.environ
+)
 
 # Used only when DEBUG is on or under the test runner; production refuses it.
 _DEV_SECRET = "dev-only-insecure-key-never-use-in-production-0123456789abcdef"  # noqa: S105  # nosec B105
 SECRET_KEY = env_str("SECRET_KEY") or ""
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if DEBUG or TESTING or CODE_ONLY_COMMAND:
         SECRET_KEY = _DEV_SECRET
     else:
         raise ImproperlyConfigured(
@@ -40,7 +51,7 @@ elif not DEBUG and (
         "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
     )
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG or TESTING else [])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG or TESTING or CODE_ONLY_COMMAND else [])
 if not ALLOWED_HOSTS and not DEBUG:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names this site is served on.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

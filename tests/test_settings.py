@@ -232,3 +232,23 @@ def test_unusable_environment_stops_start_up_with_a_clear_message(environ, messa
     last_line = result.stderr.strip().splitlines()[-1]
     assert last_line.startswith("django.core.exceptions.ImproperlyConfigured: "), result.stderr[-2000:]
     assert message in last_line
+
+
+def _manage(*args, **environ):
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp"), **environ}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_code_only_commands_run_in_a_bare_checkout():
+    # No DEBUG, no SECRET_KEY: inspecting the code needs no production secrets.
+    assert _manage("check").returncode == 0
+    result = _manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+@pytest.mark.parametrize("args", [("migrate", "--plan"), ("check", "--deploy"), ("shell", "-c", "pass")])
+def test_commands_that_touch_data_or_serve_still_need_the_secret(args):
+    result = _manage(*args)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is false" in result.stderr
