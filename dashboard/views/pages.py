@@ -70,16 +70,13 @@ def _bad_request(request, errors):
     return render(request, "dashboard/bad_filters.html", {"errors": errors, "reset_url": request.path}, status=400)
 
 
-def _scope_or_400(request, template: str):
+def _scope_or_400(request):
     """(scope, filterset, None) or (None, None, a 400 response listing the errors)."""
     cohorts, platforms = reference_rows()
     try:
         scope, filterset = scope_from_request(request.GET, cohorts=cohorts, platforms=platforms)
     except ScopeError as error:
-        response = render(
-            request, "dashboard/bad_filters.html", {"errors": error.errors, "reset_url": request.path}, status=400
-        )
-        return None, None, response
+        return None, None, _bad_request(request, error.errors)
     return scope, filterset, None
 
 
@@ -88,7 +85,7 @@ def _scope_or_400(request, template: str):
 def overview(request):
     """Headline cards, adopters per platform and adoption over time.
     Queries: user, cohorts, platforms, cohort size, adoption, timeline (+ demo banner)."""
-    scope, filterset, error = _scope_or_400(request, "dashboard/overview.html")
+    scope, filterset, error = _scope_or_400(request)
     if error:
         return error
     size = queries.cohort_size(scope=scope)
@@ -98,9 +95,7 @@ def overview(request):
         build_chart("adoption-share", scope, adoption=adoption),
         build_chart("adoption-over-time", scope),
     ]
-    cards = [
-        {"row": row, "headline": charts.headline(row.adopters)} for row in adoption
-    ]
+    cards = [{"row": row, "headline": charts.headline(row.adopters)} for row in adoption]
     return render(
         request,
         "dashboard/overview.html",
@@ -150,7 +145,7 @@ def chart_page(request, slug: str):
     definition = CATALOGUE.get(slug)
     if definition is None:
         raise Http404("No such chart.")
-    scope, filterset, error = _scope_or_400(request, "dashboard/chart_page.html")
+    scope, filterset, error = _scope_or_400(request)
     if error:
         return error
     params = {name: request.GET.get(name, "") for name in definition.params}
@@ -179,7 +174,7 @@ def platform_detail(request, slug: str):
     """One platform: adopters in scope (table), adoption over time, top accounts.
     Queries: user, user permissions, group permissions, cohorts, platforms,
     timeline, top accounts, table count, table page, demo banner (10)."""
-    scope, filterset, error = _scope_or_400(request, "dashboard/platform_detail.html")
+    scope, filterset, error = _scope_or_400(request)
     if error:
         return error
     platform = next((p for p in filterset.platform_rows if p.slug == slug), None)
