@@ -19,6 +19,7 @@ from dashboard.access import viewer_required
 from dashboard.catalogue import CATALOGUE, ChartData, ChartDef, ChartParamError, build_chart
 from dashboard.filters import Scope, ScopeError, reference_rows, scope_from_request
 from dashboard.rendering import RenderError
+from dashboard.views.common import bad_filters
 
 log = logging.getLogger("newmedia.exports")
 
@@ -123,8 +124,7 @@ def chart_export(request, slug: str, fmt: str):
     try:
         chart, scope, extra = build_from_query(slug, request.GET, cohorts=cohorts, platforms=platforms)
     except ScopeError as error:
-        return render(request, "dashboard/bad_filters.html", {"errors": error.errors, "reset_url": request.path},
-                      status=400)
+        return bad_filters(request, error.errors)
     except ChartParamError as error:
         return error_page(request, 400, "This chart can't be made", str(error))
     provenance = provenance_for(scope)

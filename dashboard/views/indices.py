@@ -18,6 +18,7 @@ from dashboard import charts
 from dashboard.access import viewer_required
 from dashboard.filters import EARLIEST_DATE, default_cohort
 from dashboard.tables import EXPORT_FORMATS, DashboardTable, export_response
+from dashboard.views.common import bad_filters
 from registry import indices
 from registry.models import Account, Cohort, CohortMembership, Organisation
 
@@ -89,10 +90,6 @@ def _rows(ranked, platform):
     return rows
 
 
-def _bad_request(request, errors):
-    return render(request, "dashboard/bad_filters.html", {"errors": errors, "reset_url": request.path}, status=400)
-
-
 @viewer_required
 @require_GET
 def ranking(request):
@@ -102,7 +99,7 @@ def ranking(request):
     cohorts = tuple(Cohort.objects.order_by("-year", "name"))
     form = IndexForm(request.GET, cohorts=cohorts)
     if not form.is_valid():
-        return _bad_request(request, form.errors)
+        return bad_filters(request, form.errors)
     data = form.cleaned_data
     platform = data["platform"] or "wechat"
     by_slug = {c.slug: c for c in cohorts}
@@ -153,7 +150,7 @@ def account_index(request, account_id: int):
     account = get_object_or_404(Account.objects.select_related("organisation", "platform"), pk=account_id)
     bucket = request.GET.get("bucket", "month")
     if bucket not in BUCKETS:
-        return _bad_request(request, {"bucket": [f"Choose one of: {', '.join(BUCKETS)}."]})
+        return bad_filters(request, {"bucket": [f"Choose one of: {', '.join(BUCKETS)}."]})
     platform = account.platform.slug
     name = indices.PLATFORM_INDEX.get(platform)
     points = indices.index_over_time(account=account, platform_slug=platform, bucket=bucket) if name else []

@@ -38,6 +38,7 @@ from dashboard.tables import (
     StatementTable,
     export_response,
 )
+from dashboard.views.common import bad_filters
 from registry.history import organisation_history
 from registry.models import (
     Account,
@@ -66,17 +67,13 @@ def _panel(chart_data, query: str | None = None) -> dict:
     return panel
 
 
-def _bad_request(request, errors):
-    return render(request, "dashboard/bad_filters.html", {"errors": errors, "reset_url": request.path}, status=400)
-
-
 def _scope_or_400(request):
     """(scope, filterset, None) or (None, None, a 400 response listing the errors)."""
     cohorts, platforms = reference_rows()
     try:
         scope, filterset = scope_from_request(request.GET, cohorts=cohorts, platforms=platforms)
     except ScopeError as error:
-        return None, None, _bad_request(request, error.errors)
+        return None, None, bad_filters(request, error.errors)
     return scope, filterset, None
 
 
@@ -152,7 +149,7 @@ def chart_page(request, slug: str):
     try:
         chart_data = build_chart(slug, scope, **params)
     except ChartParamError as problem:
-        return _bad_request(request, {", ".join(definition.params) or "chart": [str(problem)]})
+        return bad_filters(request, {", ".join(definition.params) or "chart": [str(problem)]})
     return render(
         request,
         "dashboard/chart_page.html",
@@ -233,7 +230,7 @@ class ListPage(ExportMixin, SingleTableMixin, FilterView):
     def get(self, request, *args, **kwargs):
         self.filterset = self.get_filterset(self.get_filterset_class())
         if self.filterset.is_bound and not self.filterset.is_valid():
-            return _bad_request(request, self.filterset.form.errors)
+            return bad_filters(request, self.filterset.form.errors)
         self.object_list = self.filterset.qs
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
         return self.render_to_response(context)
