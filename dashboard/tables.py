@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django_tables2.export import TableExport
 
+from dashboard.templatetags.links import web_url
 from registry.models import Account, Organisation, Person, Platform, Source, Statement
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -56,6 +57,23 @@ class DashboardTable(tables.Table):
         if per_page is not None and not (1 <= per_page <= MAX_PER_PAGE):
             per_page = None
         return super().paginate(paginator_class, per_page, page, *args, **kwargs)
+
+
+class WebLinkColumn(tables.Column):
+    """An "open" link to a stored address, only when it is http(s) (see
+    dashboard.templatetags.links); exports carry the address as text."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("orderable", False)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        url = web_url(value)
+        return format_html('<a href="{}" rel="noopener noreferrer">open</a>', url) if url else ""
+
+    def value(self, value):
+        return value
 
 
 class PresenceColumn(tables.Column):
@@ -108,7 +126,7 @@ class AdopterTable(DashboardTable):
     opened = tables.Column("Opened", accessor="opened_display", order_by=("opened_on",))
     followers = tables.Column("Latest followers", accessor="latest_followers", default="",
                               attrs={"td": {"class": "num"}})
-    url = tables.Column("Link", orderable=False, default="")
+    url = WebLinkColumn("Link")
 
     class Meta:
         model = Account
@@ -117,12 +135,6 @@ class AdopterTable(DashboardTable):
         per_page = 50
         empty_text = "No organisation in this view has an open account on this platform."
         attrs = {"class": "table"}
-
-    def render_url(self, value):
-        return format_html('<a href="{}" rel="noopener noreferrer">open</a>', value) if value else ""
-
-    def value_url(self, value):
-        return value
 
     def render_followers(self, value):
         return f"{value:,}"
@@ -171,7 +183,7 @@ class SourceTable(DashboardTable):
     kind = tables.Column("Kind")
     language = tables.Column("Language")
     statement_count = tables.Column("Statements", attrs={"td": {"class": "num"}})
-    url = tables.Column("Link", orderable=False, default="")
+    url = WebLinkColumn("Link")
 
     class Meta:
         model = Source
@@ -180,9 +192,3 @@ class SourceTable(DashboardTable):
         per_page = 50
         empty_text = "No sources match these filters."
         attrs = {"class": "table"}
-
-    def render_url(self, value):
-        return format_html('<a href="{}" rel="noopener noreferrer">open</a>', value) if value else ""
-
-    def value_url(self, value):
-        return value

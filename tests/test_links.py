@@ -33,3 +33,12 @@ def test_pages_never_link_a_javascript_url_written_past_validation(client):
                 reverse("dashboard:company_detail", args=[org.pk])):
         body = client.get(url).content.decode()
         assert 'href="javascript:' not in body.lower()
+
+
+@pytest.mark.django_db
+def test_tables_never_link_a_javascript_url(client):
+    client.force_login(viewer())
+    Source.objects.create(title="Hostile link article", url="javascript:alert(4)")
+    body = client.get(reverse("dashboard:source_list")).content.decode()
+    assert "Hostile link article" in body
+    assert 'href="javascript:' not in body.lower()
