@@ -357,29 +357,26 @@ def _is_new(topic: Topic) -> bool:
 
 
 def _person(name: str, matches: Matches, made: dict[str, Person], result: SaveResult) -> Person | None:
-    if not name or not name.strip():
-        return None
-    found = matches.person(name)
-    if found is not None and found.existing is not None:
-        return found.existing
-    key = normalise_name(name)
-    if key not in made:
-        made[key] = Person.objects.create(name_en=name.strip()[:255])
-        result.people.append(made[key])
-    return made[key]
+    return _existing_or_new(Person, name, matches.person, made, result.people)
 
 
 def _organisation(name: str, matches: Matches, made: dict[str, Organisation],
                   result: SaveResult) -> Organisation | None:
+    return _existing_or_new(Organisation, name, matches.organisation, made, result.organisations)
+
+
+def _existing_or_new(model, name: str, find, made: dict, created: list):
+    """The record ``name`` matched in the registry, else one created for it
+    (once per normalised name in this save, listed in ``created``)."""
     if not name or not name.strip():
         return None
-    found = matches.organisation(name)
+    found = find(name)
     if found is not None and found.existing is not None:
         return found.existing
     key = normalise_name(name)
     if key not in made:
-        made[key] = Organisation.objects.create(name_en=name.strip()[:255])
-        result.organisations.append(made[key])
+        made[key] = model.objects.create(name_en=name.strip()[:255])
+        created.append(made[key])
     return made[key]
 
 
