@@ -29,17 +29,26 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PLATFORMS = [("wechat", "WeChat"), ("weibo", "Weibo"), ("douyin", "Douyin"), ("kuaishou", "Kuaishou"),
-             ("bilibili", "Bilibili"), ("toutiao", "Toutiao")]
+PLATFORMS = [
+    ("wechat", "WeChat"),
+    ("weibo", "Weibo"),
+    ("douyin", "Douyin"),
+    ("kuaishou", "Kuaishou"),
+    ("bilibili", "Bilibili"),
+    ("toutiao", "Toutiao"),
+]
 
 
 def build(companies: int):
     from registry import models as m
 
-    platforms = [m.Platform.objects.create(slug=slug, name_en=name, display_order=10 * i)
-                 for i, (slug, name) in enumerate(PLATFORMS, start=1)]
-    cohort = m.Cohort.objects.create(name="China Top 500 Enterprises 2020", year=2020, slug="china-top-500-2020",
-                                     nominal_size=500)
+    platforms = [
+        m.Platform.objects.create(slug=slug, name_en=name, display_order=10 * i)
+        for i, (slug, name) in enumerate(PLATFORMS, start=1)
+    ]
+    cohort = m.Cohort.objects.create(
+        name="China Top 500 Enterprises 2020", year=2020, slug="china-top-500-2020", nominal_size=500
+    )
     ownerships = ["central_soe", "local_soe", "private", "foreign"]
     orgs = m.Organisation.objects.bulk_create(
         m.Organisation(name_en=f"Company {i}", name_key=f"company {i}", ownership=ownerships[i % 4])
@@ -53,8 +62,15 @@ def build(companies: int):
         for j, platform in enumerate(platforms):
             if (i * 7 + j * 3) % 10 < 8 - j:
                 opened = datetime.date(2012 + (i + j) % 10, 1 + (i * j) % 12, 1)
-                accounts.append(m.Account(organisation=org, platform=platform, display_name=f"{org.name_en} {j}",
-                                          handle=f"h{i}-{j}", opened_on=opened))
+                accounts.append(
+                    m.Account(
+                        organisation=org,
+                        platform=platform,
+                        display_name=f"{org.name_en} {j}",
+                        handle=f"h{i}-{j}",
+                        opened_on=opened,
+                    )
+                )
     m.Account.objects.bulk_create(accounts)
     return cohort, len(accounts)
 
@@ -63,8 +79,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--companies", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=10)
-    parser.add_argument("--pause", type=float, default=0.5,
-                        help="seconds between requests (the renderer reloads a used tab in between)")
+    parser.add_argument(
+        "--pause", type=float, default=0.5, help="seconds between requests (the renderer reloads a used tab in between)"
+    )
     parser.add_argument("--database-url", help="default: a temporary SQLite file")
     args = parser.parse_args()
 
@@ -112,11 +129,15 @@ def main():
     def export(slug, fmt):
         return reverse("dashboard:chart_export", kwargs={"slug": slug, "fmt": fmt})
 
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
-               host.processor())
-    print(f"{args.companies:,} companies, {accounts:,} accounts on {len(PLATFORMS)} platforms; "
-          f"database: {connection.vendor}; {os.cpu_count()} cores ({cpu}); browser: {rendering.browser_path()}; "
-          f"load average {os.getloadavg()[0]:.1f}; {args.pause:g} s between requests")
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+        host.processor(),
+    )
+    print(
+        f"{args.companies:,} companies, {accounts:,} accounts on {len(PLATFORMS)} platforms; "
+        f"database: {connection.vendor}; {os.cpu_count()} cores ({cpu}); browser: {rendering.browser_path()}; "
+        f"load average {os.getloadavg()[0]:.1f}; {args.pause:g} s between requests"
+    )
     print(f"{'what':<44} {'median':>9} {'worst':>9}")
 
     cold = timed(export("adoption-by-platform", "png"), {**query, "scale": 2})
@@ -137,20 +158,21 @@ def main():
         print(f"{label:<44} {statistics.median(runs) * 1000:8.0f}ms {max(runs) * 1000:8.0f}ms")
 
     briefing = m.Briefing.objects.create(owner=user, title="Benchmark pack")
-    for position, (slug, params) in enumerate([
-        ("adoption-by-platform", f"cohort={cohort.slug}"),
-        ("adoption-over-time", f"cohort={cohort.slug}"),
-        ("adoption-by-platform", f"cohort={cohort.slug}&ownership=central_soe"),
-        ("adoption-over-time", f"cohort={cohort.slug}&ownership=central_soe"),
-        ("adoption-by-platform", f"cohort={cohort.slug}&as_of=2018-12-31"),
-        ("adoption-over-time", f"cohort={cohort.slug}&as_of=2018-12-31"),
-    ]):
+    for position, (slug, params) in enumerate(
+        [
+            ("adoption-by-platform", f"cohort={cohort.slug}"),
+            ("adoption-over-time", f"cohort={cohort.slug}"),
+            ("adoption-by-platform", f"cohort={cohort.slug}&ownership=central_soe"),
+            ("adoption-over-time", f"cohort={cohort.slug}&ownership=central_soe"),
+            ("adoption-by-platform", f"cohort={cohort.slug}&as_of=2018-12-31"),
+            ("adoption-over-time", f"cohort={cohort.slug}&as_of=2018-12-31"),
+        ]
+    ):
         m.BriefingItem.objects.create(briefing=briefing, chart=slug, query=params, position=position)
     for fmt in ("pptx", "pdf", "xlsx"):
         url = reverse("dashboard:briefing_download", kwargs={"uuid": briefing.uuid, "fmt": fmt})
         runs = [timed(url) for _ in range(3)]
-        print(f"{'3. 6-chart briefing .' + fmt:<44} {statistics.median(runs) * 1000:8.0f}ms "
-              f"{max(runs) * 1000:8.0f}ms")
+        print(f"{'3. 6-chart briefing .' + fmt:<44} {statistics.median(runs) * 1000:8.0f}ms {max(runs) * 1000:8.0f}ms")
     print(f"Chromium started {rendering.renderer.starts} time(s).")
     rendering.renderer.stop()
 

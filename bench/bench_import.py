@@ -36,15 +36,42 @@ def write_feed(path: Path, *, accounts: int, days: int, bump: int = 0) -> int:
     rows = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["Platform", "Account ID", "Date", "Followers", "Posts", "Reads", "Headline reads",
-                         "Max reads", "Likes", "在看", "Shares", "Comments"])
+        writer.writerow(
+            [
+                "Platform",
+                "Account ID",
+                "Date",
+                "Followers",
+                "Posts",
+                "Reads",
+                "Headline reads",
+                "Max reads",
+                "Likes",
+                "在看",
+                "Shares",
+                "Comments",
+            ]
+        )
         for a in range(accounts):
             for d in range(days):
                 day = start + datetime.timedelta(days=d)
                 reads = 1000 + (a * 37 + d * 11) % 5000 + bump
-                writer.writerow(["wechat", f"gh_{a:06d}", day.isoformat(), f"{10000 + a * 10 + d:,}", 1 + d % 3,
-                                 reads, reads // 2, reads // 3, reads // 50, reads // 200, reads // 100,
-                                 reads // 300])
+                writer.writerow(
+                    [
+                        "wechat",
+                        f"gh_{a:06d}",
+                        day.isoformat(),
+                        f"{10000 + a * 10 + d:,}",
+                        1 + d % 3,
+                        reads,
+                        reads // 2,
+                        reads // 3,
+                        reads // 50,
+                        reads // 200,
+                        reads // 100,
+                        reads // 300,
+                    ]
+                )
                 rows += 1
     return rows
 
@@ -81,14 +108,22 @@ def main():
     platform, _ = m.Platform.objects.get_or_create(slug="wechat", defaults={"name_en": "WeChat"})
     org = m.Organisation.objects.create(name_en="Benchmark Co")
     m.Account.objects.bulk_create(
-        m.Account(organisation=org, platform=platform, display_name=f"Account {a}", account_id=f"gh_{a:06d}",
-                  handle=f"bench{a}") for a in range(args.accounts)
+        m.Account(
+            organisation=org,
+            platform=platform,
+            display_name=f"Account {a}",
+            account_id=f"gh_{a:06d}",
+            handle=f"bench{a}",
+        )
+        for a in range(args.accounts)
     )
     feed, changed = tmp / "feed.csv", tmp / "feed-changed.csv"
     rows = write_feed(feed, accounts=args.accounts, days=days)
     write_feed(changed, accounts=args.accounts, days=days, bump=7)
-    print(f"{rows:,} rows ({args.accounts:,} accounts x {days} days), {feed.stat().st_size / 1e6:.1f} MB, "
-          f"database: {connection.vendor}, batch size {args.batch_size:,}")
+    print(
+        f"{rows:,} rows ({args.accounts:,} accounts x {days} days), {feed.stat().st_size / 1e6:.1f} MB, "
+        f"database: {connection.vendor}, batch size {args.batch_size:,}"
+    )
 
     def cpu():
         usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -102,8 +137,10 @@ def main():
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         # Wall-clock time includes waiting for a busy machine and the database
         # server; CPU time is this process's own work.
-        print(f"{label:<22} {seconds:7.1f} s wall {rows / seconds:9,.0f} rows/s | {cpu_seconds:6.1f} s CPU "
-              f"{rows / cpu_seconds:9,.0f} rows/s  ({counts}; process peak RSS {rss:,.0f} MB)")
+        print(
+            f"{label:<22} {seconds:7.1f} s wall {rows / seconds:9,.0f} rows/s | {cpu_seconds:6.1f} s CPU "
+            f"{rows / cpu_seconds:9,.0f} rows/s  ({counts}; process peak RSS {rss:,.0f} MB)"
+        )
         assert not report.errors, report.errors[:5]
 
     run("1. first import", feed)
@@ -119,8 +156,10 @@ def main():
     seconds = time.perf_counter() - before
     current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"4. first import, traced: peak Python heap {peak / 1e6:.1f} MB for {report.counts['create']:,} creates "
-          f"({seconds:.1f} s; tracemalloc slows it)")
+    print(
+        f"4. first import, traced: peak Python heap {peak / 1e6:.1f} MB for {report.counts['create']:,} creates "
+        f"({seconds:.1f} s; tracemalloc slows it)"
+    )
 
 
 if __name__ == "__main__":

@@ -67,12 +67,38 @@ PLATFORMS = [
     ("facebook", "Facebook", "脸书", "social_network", 2012, False),
     ("youtube", "YouTube", "油管", "long_video", 2012, False),
 ]
-OWNERSHIP = (["central_soe"] * 2 + ["local_soe"] * 25 + ["private"] * 60 + ["foreign"] * 5
-             + ["public_institution"] * 4 + ["other"] * 4)
+OWNERSHIP = (
+    ["central_soe"] * 2
+    + ["local_soe"] * 25
+    + ["private"] * 60
+    + ["foreign"] * 5
+    + ["public_institution"] * 4
+    + ["other"] * 4
+)
 TOP_OWNERSHIP = ["central_soe"] * 20 + ["local_soe"] * 35 + ["private"] * 40 + ["foreign"] * 5
-SECTORS = ["energy", "petrochemicals", "power", "metals", "telecoms", "internet", "finance", "insurance",
-           "construction", "real_estate", "manufacturing", "automotive", "transport", "retail", "food",
-           "pharma", "tourism", "media", "defence", "education", "other"]
+SECTORS = [
+    "energy",
+    "petrochemicals",
+    "power",
+    "metals",
+    "telecoms",
+    "internet",
+    "finance",
+    "insurance",
+    "construction",
+    "real_estate",
+    "manufacturing",
+    "automotive",
+    "transport",
+    "retail",
+    "food",
+    "pharma",
+    "tourism",
+    "media",
+    "defence",
+    "education",
+    "other",
+]
 
 
 # --------------------------------------------------------------------------- sizes
@@ -147,9 +173,11 @@ class Loader:
             sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(c) for c in [*columns, *extra_cols])
         )
         written = 0
-        with self.conn.cursor() as cursor, cursor.copy(statement) as copy, tqdm(
-            total=total, desc=label or table, unit=" rows", unit_scale=True, leave=True, mininterval=1
-        ) as bar:
+        with (
+            self.conn.cursor() as cursor,
+            cursor.copy(statement) as copy,
+            tqdm(total=total, desc=label or table, unit=" rows", unit_scale=True, leave=True, mininterval=1) as bar,
+        ):
             buffer = io.StringIO()
             pending = 0
             for row in rows:
@@ -200,30 +228,128 @@ def build(conn, n: dict[str, int], seed: int) -> dict:
         for i in range(orgs):
             oid = i + 1
             name = f"Synthetic Enterprise {oid:05d} Group"
-            yield (oid, STAMP, STAMP, name, f"合成企业{oid:05d}集团", f"SE{oid:05d}", "", normalise_name(name),
-                   "company" if i < top_pool or i % 10 else "government", org_ownership[i], SECTORS[i % len(SECTORS)],
-                   PROVINCES[(i * 7) % len(PROVINCES)], "", "", None, None, "", False)
+            yield (
+                oid,
+                STAMP,
+                STAMP,
+                name,
+                f"合成企业{oid:05d}集团",
+                f"SE{oid:05d}",
+                "",
+                normalise_name(name),
+                "company" if i < top_pool or i % 10 else "government",
+                org_ownership[i],
+                SECTORS[i % len(SECTORS)],
+                PROVINCES[(i * 7) % len(PROVINCES)],
+                "",
+                "",
+                None,
+                None,
+                "",
+                False,
+            )
 
-    load.copy(m.Organisation, ["id", "created_at", "updated_at", "name_en", "name_zh", "short_name", "aliases",
-                               "name_key", "kind", "ownership", "sector", "province", "city", "website",
-                               "parent_id", "credit_code", "description", "is_demo"],
-              organisations(), total=orgs, label="organisations")
+    load.copy(
+        m.Organisation,
+        [
+            "id",
+            "created_at",
+            "updated_at",
+            "name_en",
+            "name_zh",
+            "short_name",
+            "aliases",
+            "name_key",
+            "kind",
+            "ownership",
+            "sector",
+            "province",
+            "city",
+            "website",
+            "parent_id",
+            "credit_code",
+            "description",
+            "is_demo",
+        ],
+        organisations(),
+        total=orgs,
+        label="organisations",
+    )
 
     def sources():
         for i in range(n["sources"]):
             sid = i + 1
-            yield (sid, STAMP, STAMP, f"Synthetic report {sid}", f"https://example.org/bench/{sid}", "Bench Daily",
-                   _date_between(rng, datetime.date(2014, 1, 1), TODAY), "day", "en", "news", "", "")
+            yield (
+                sid,
+                STAMP,
+                STAMP,
+                f"Synthetic report {sid}",
+                f"https://example.org/bench/{sid}",
+                "Bench Daily",
+                _date_between(rng, datetime.date(2014, 1, 1), TODAY),
+                "day",
+                "en",
+                "news",
+                "",
+                "",
+            )
 
-    load.copy(m.Source, ["id", "created_at", "updated_at", "title", "url", "publisher", "published_on",
-                         "published_precision", "language", "kind", "full_text", "notes"],
-              sources(), total=n["sources"], label="sources")
+    load.copy(
+        m.Source,
+        [
+            "id",
+            "created_at",
+            "updated_at",
+            "title",
+            "url",
+            "publisher",
+            "published_on",
+            "published_precision",
+            "language",
+            "kind",
+            "full_text",
+            "notes",
+        ],
+        sources(),
+        total=n["sources"],
+        label="sources",
+    )
 
     years = list(range(2025 - n["lists"] + 1, 2026))
-    load.copy(m.Cohort, ["id", "created_at", "updated_at", "name", "slug", "publisher", "year", "nominal_size",
-                         "description", "source_id", "is_demo"],
-              ((k + 1, STAMP, STAMP, f"China Top 500 Enterprises {y}", f"china-top-500-{y}", "CEC/CEA", y, 500,
-                "", 1, False) for k, y in enumerate(years)), total=len(years), label="cohorts")
+    load.copy(
+        m.Cohort,
+        [
+            "id",
+            "created_at",
+            "updated_at",
+            "name",
+            "slug",
+            "publisher",
+            "year",
+            "nominal_size",
+            "description",
+            "source_id",
+            "is_demo",
+        ],
+        (
+            (
+                k + 1,
+                STAMP,
+                STAMP,
+                f"China Top 500 Enterprises {y}",
+                f"china-top-500-{y}",
+                "CEC/CEA",
+                y,
+                500,
+                "",
+                1,
+                False,
+            )
+            for k, y in enumerate(years)
+        ),
+        total=len(years),
+        label="cohorts",
+    )
 
     def memberships():
         mid = 0
@@ -234,17 +360,51 @@ def build(conn, n: dict[str, int], seed: int) -> dict:
                 mid += 1
                 yield (mid, STAMP, STAMP, k + 1, oid, rank, f"{(600 - rank) * 1000 + rng.randrange(999)}.00", False)
 
-    load.copy(m.CohortMembership, ["id", "created_at", "updated_at", "cohort_id", "organisation_id", "rank",
-                                   "revenue_rmb_m", "is_demo"],
-              memberships(), total=len(years) * n["list_size"], label="memberships")
+    load.copy(
+        m.CohortMembership,
+        ["id", "created_at", "updated_at", "cohort_id", "organisation_id", "rank", "revenue_rmb_m", "is_demo"],
+        memberships(),
+        total=len(years) * n["list_size"],
+        label="memberships",
+    )
 
     platforms = PLATFORMS[: n["platforms"]]
-    load.copy(m.Platform, ["id", "created_at", "updated_at", "name_en", "name_zh", "slug", "region", "kind",
-                           "operator_id", "launched_year", "display_order", "is_main"],
-              ((k + 1, STAMP, STAMP, name, zh, slug, "overseas" if slug in {"linkedin", "x-twitter", "facebook",
-                "youtube"} else "domestic", kind, None, year, (k + 1) * 10, main)
-               for k, (slug, name, zh, kind, year, main) in enumerate(platforms)),
-              total=len(platforms), label="platforms")
+    load.copy(
+        m.Platform,
+        [
+            "id",
+            "created_at",
+            "updated_at",
+            "name_en",
+            "name_zh",
+            "slug",
+            "region",
+            "kind",
+            "operator_id",
+            "launched_year",
+            "display_order",
+            "is_main",
+        ],
+        (
+            (
+                k + 1,
+                STAMP,
+                STAMP,
+                name,
+                zh,
+                slug,
+                "overseas" if slug in {"linkedin", "x-twitter", "facebook", "youtube"} else "domestic",
+                kind,
+                None,
+                year,
+                (k + 1) * 10,
+                main,
+            )
+            for k, (slug, name, zh, kind, year, main) in enumerate(platforms)
+        ),
+        total=len(platforms),
+        label="platforms",
+    )
 
     # Accounts: large companies hold most of them, mostly on the main platforms.
     weights = [8 if i < top_pool else 1 for i in range(orgs)]
@@ -259,13 +419,49 @@ def build(conn, n: dict[str, int], seed: int) -> dict:
             pid = rng.choice(main_ids) if rng.random() < 0.75 else rng.choice(other_ids)
             opened = _date_between(rng, datetime.date(max(2011, launched[pid]), 1, 1), TODAY)
             closed = _date_between(rng, opened, TODAY) if rng.random() < 0.08 else None
-            yield (aid, STAMP, STAMP, oid, pid, f"Enterprise {oid:05d} on platform {pid}", f"bench{aid}", "", "",
-                   aid % 3 == 0, opened, "day", closed, "closed" if closed else "active", None, False)
+            yield (
+                aid,
+                STAMP,
+                STAMP,
+                oid,
+                pid,
+                f"Enterprise {oid:05d} on platform {pid}",
+                f"bench{aid}",
+                "",
+                "",
+                aid % 3 == 0,
+                opened,
+                "day",
+                closed,
+                "closed" if closed else "active",
+                None,
+                False,
+            )
 
-    load.copy(m.Account, ["id", "created_at", "updated_at", "organisation_id", "platform_id", "display_name",
-                          "handle", "account_id", "url", "verified", "opened_on", "opened_precision", "closed_on",
-                          "status", "source_id", "is_demo"],
-              accounts(), total=n["accounts"], label="accounts")
+    load.copy(
+        m.Account,
+        [
+            "id",
+            "created_at",
+            "updated_at",
+            "organisation_id",
+            "platform_id",
+            "display_name",
+            "handle",
+            "account_id",
+            "url",
+            "verified",
+            "opened_on",
+            "opened_precision",
+            "closed_on",
+            "status",
+            "source_id",
+            "is_demo",
+        ],
+        accounts(),
+        total=n["accounts"],
+        label="accounts",
+    )
 
     # Metric snapshots: weekly, the latest on TODAY, spread evenly over accounts.
     per_account, remainder = divmod(n["metrics"], n["accounts"])
@@ -281,68 +477,223 @@ def build(conn, n: dict[str, int], seed: int) -> dict:
             for k in range(count):
                 mid += 1
                 followers = base + growth * (count - k)
-                yield (mid, aid, dates[k], followers, (aid + k) % 9, followers // 40 + k, None, None,
-                       followers // 400, None, followers // 900, followers // 2000, None)
+                yield (
+                    mid,
+                    aid,
+                    dates[k],
+                    followers,
+                    (aid + k) % 9,
+                    followers // 40 + k,
+                    None,
+                    None,
+                    followers // 400,
+                    None,
+                    followers // 900,
+                    followers // 2000,
+                    None,
+                )
 
-    load.copy(m.AccountMetric, ["id", "account_id", "date", "followers", "posts", "reads", "headline_reads",
-                                "max_reads", "likes", "wows", "shares", "comments", "source_id"],
-              metrics(), total=n["metrics"], label="metric snapshots")
+    load.copy(
+        m.AccountMetric,
+        [
+            "id",
+            "account_id",
+            "date",
+            "followers",
+            "posts",
+            "reads",
+            "headline_reads",
+            "max_reads",
+            "likes",
+            "wows",
+            "shares",
+            "comments",
+            "source_id",
+        ],
+        metrics(),
+        total=n["metrics"],
+        label="metric snapshots",
+    )
 
     def people():
         for i in range(n["people"]):
             yield (i + 1, STAMP, STAMP, f"Spokesperson {i + 1:05d}", f"发言人{i + 1:05d}", "", "", False)
 
-    load.copy(m.Person, ["id", "created_at", "updated_at", "name_en", "name_zh", "aliases", "description",
-                         "is_demo"], people(), total=n["people"], label="people")
+    load.copy(
+        m.Person,
+        ["id", "created_at", "updated_at", "name_en", "name_zh", "aliases", "description", "is_demo"],
+        people(),
+        total=n["people"],
+        label="people",
+    )
 
     def positions():
         for i in range(n["people"]):
-            yield (i + 1, STAMP, STAMP, i + 1, 1 + (i * 3) % orgs, "Head of communications",
-                   _date_between(rng, datetime.date(2012, 1, 1), TODAY), None, 1 + i % n["sources"])
+            yield (
+                i + 1,
+                STAMP,
+                STAMP,
+                i + 1,
+                1 + (i * 3) % orgs,
+                "Head of communications",
+                _date_between(rng, datetime.date(2012, 1, 1), TODAY),
+                None,
+                1 + i % n["sources"],
+            )
 
-    load.copy(m.Position, ["id", "created_at", "updated_at", "person_id", "organisation_id", "title",
-                           "start_date", "end_date", "source_id"], positions(), total=n["people"], label="positions")
+    load.copy(
+        m.Position,
+        [
+            "id",
+            "created_at",
+            "updated_at",
+            "person_id",
+            "organisation_id",
+            "title",
+            "start_date",
+            "end_date",
+            "source_id",
+        ],
+        positions(),
+        total=n["people"],
+        label="positions",
+    )
 
     def statements():
         for i in range(n["statements"]):
             person = 1 + i % n["people"]
             org = 1 + ((person - 1) * 3) % orgs
-            quote = (f"Statement {i + 1}: we will tell our company's story well on every new-media platform "
-                     f"and answer the public's questions directly.")
-            yield (i + 1, STAMP, STAMP, quote, quote_key(quote), "quote" if i % 4 else "paraphrase", person, org,
-                   "Spokesperson", _date_between(rng, datetime.date(2014, 1, 1), TODAY), "day",
-                   1 + i % n["sources"], i % 5 == 0)
+            quote = (
+                f"Statement {i + 1}: we will tell our company's story well on every new-media platform "
+                f"and answer the public's questions directly."
+            )
+            yield (
+                i + 1,
+                STAMP,
+                STAMP,
+                quote,
+                quote_key(quote),
+                "quote" if i % 4 else "paraphrase",
+                person,
+                org,
+                "Spokesperson",
+                _date_between(rng, datetime.date(2014, 1, 1), TODAY),
+                "day",
+                1 + i % n["sources"],
+                i % 5 == 0,
+            )
 
-    load.copy(m.Statement, ["id", "created_at", "updated_at", "quote", "quote_key", "kind", "speaker_id",
-                            "organisation_id", "role", "stated_on", "stated_precision", "source_id",
-                            "mentions_livestreaming"], statements(), total=n["statements"], label="statements")
+    load.copy(
+        m.Statement,
+        [
+            "id",
+            "created_at",
+            "updated_at",
+            "quote",
+            "quote_key",
+            "kind",
+            "speaker_id",
+            "organisation_id",
+            "role",
+            "stated_on",
+            "stated_precision",
+            "source_id",
+            "mentions_livestreaming",
+        ],
+        statements(),
+        total=n["statements"],
+        label="statements",
+    )
 
     through = m.Statement.platforms.through
-    load.copy(through, ["id", "statement_id", "platform_id"],
-              ((i + 1, i + 1, main_ids[i % len(main_ids)]) for i in range(n["statements"])),
-              total=n["statements"], label="statement platforms")
+    load.copy(
+        through,
+        ["id", "statement_id", "platform_id"],
+        ((i + 1, i + 1, main_ids[i % len(main_ids)]) for i in range(n["statements"])),
+        total=n["statements"],
+        label="statement platforms",
+    )
 
     def activities():
         for i in range(n["activities"]):
             person = 1 + i % n["people"]
-            yield (i + 1, STAMP, STAMP, "livestreaming" if i % 2 else "short_video", person,
-                   1 + ((person - 1) * 3) % orgs, 1 + i % 40, "exactly",
-                   _date_between(rng, datetime.date(2018, 1, 1), TODAY), None, "", "",
-                   f"Activity {i + 1}: livestreams on the company's accounts", 1 + i % n["sources"])
+            yield (
+                i + 1,
+                STAMP,
+                STAMP,
+                "livestreaming" if i % 2 else "short_video",
+                person,
+                1 + ((person - 1) * 3) % orgs,
+                1 + i % 40,
+                "exactly",
+                _date_between(rng, datetime.date(2018, 1, 1), TODAY),
+                None,
+                "",
+                "",
+                f"Activity {i + 1}: livestreams on the company's accounts",
+                1 + i % n["sources"],
+            )
 
-    load.copy(m.Activity, ["id", "created_at", "updated_at", "kind", "person_id", "organisation_id", "count",
-                           "count_qualifier", "start_date", "end_date", "period_text", "place", "description",
-                           "source_id"], activities(), total=n["activities"], label="activities")
+    load.copy(
+        m.Activity,
+        [
+            "id",
+            "created_at",
+            "updated_at",
+            "kind",
+            "person_id",
+            "organisation_id",
+            "count",
+            "count_qualifier",
+            "start_date",
+            "end_date",
+            "period_text",
+            "place",
+            "description",
+            "source_id",
+        ],
+        activities(),
+        total=n["activities"],
+        label="activities",
+    )
 
     def figures():
         for i in range(n["figures"]):
-            yield (i + 1, STAMP, STAMP, f"More than {300 + i} of the top 500 are on this platform.",
-                   1 + i % len(years), main_ids[i % len(main_ids)], "more_than", 300 + i,
-                   datetime.date(2016 + i % len(years), 6, 1), "day", None, 1 + i % n["sources"])
+            yield (
+                i + 1,
+                STAMP,
+                STAMP,
+                f"More than {300 + i} of the top 500 are on this platform.",
+                1 + i % len(years),
+                main_ids[i % len(main_ids)],
+                "more_than",
+                300 + i,
+                datetime.date(2016 + i % len(years), 6, 1),
+                "day",
+                None,
+                1 + i % n["sources"],
+            )
 
-    load.copy(m.PublishedFigure, ["id", "created_at", "updated_at", "claim", "cohort_id", "platform_id",
-                                  "comparator", "value", "as_of", "as_of_precision", "attributed_to_id", "source_id"],
-              figures(), total=n["figures"], label="published figures")
+    load.copy(
+        m.PublishedFigure,
+        [
+            "id",
+            "created_at",
+            "updated_at",
+            "claim",
+            "cohort_id",
+            "platform_id",
+            "comparator",
+            "value",
+            "as_of",
+            "as_of_precision",
+            "attributed_to_id",
+            "source_id",
+        ],
+        figures(),
+        total=n["figures"],
+        label="published figures",
+    )
     return load.counts
 
 
@@ -354,8 +705,11 @@ def _admin_conn():
 
 
 def _fingerprint(n: dict, seed: int) -> str:
-    head = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%H", "--", "registry/migrations"],
-                          capture_output=True, text=True).stdout.strip()
+    head = subprocess.run(
+        ["git", "-C", str(ROOT), "log", "-1", "--format=%H", "--", "registry/migrations"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     return hashlib.sha256(json.dumps([n, seed, head], sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -377,8 +731,9 @@ def recreate(db: str) -> None:
 
 def migrate(db: str) -> None:
     env = {**os.environ, "DATABASE_URL": f"{PG_URL}/{db}", "DEBUG": "true", "LOG_LEVEL": "WARNING"}
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "--no-input", "-v", "0"], env=env,
-                   check=True, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "migrate", "--no-input", "-v", "0"], env=env, check=True, cwd=ROOT
+    )
 
 
 def main(argv=None) -> int:
@@ -427,19 +782,26 @@ def main(argv=None) -> int:
         counts = build(conn, n, args.seed)
         conn.execute("SET session_replication_role = DEFAULT")
         for table in counts:
-            conn.execute(sql.SQL(
-                "SELECT setval(pg_get_serial_sequence({t}, 'id'), GREATEST((SELECT MAX(id) FROM {i}), 1))"
-            ).format(t=sql.Literal(table), i=sql.Identifier(table)))
+            conn.execute(
+                sql.SQL(
+                    "SELECT setval(pg_get_serial_sequence({t}, 'id'), GREATEST((SELECT MAX(id) FROM {i}), 1))"
+                ).format(t=sql.Literal(table), i=sql.Identifier(table))
+            )
         conn.commit()
     loaded = time.perf_counter()
     with psycopg.connect(f"{PG_URL}/{args.db}", autocommit=True) as conn:
         conn.execute("VACUUM (ANALYZE)")
-        conn.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(
-            sql.Identifier(args.db), sql.Literal(f"newmedia-bench complete {fingerprint}")))
+        conn.execute(
+            sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+                sql.Identifier(args.db), sql.Literal(f"newmedia-bench complete {fingerprint}")
+            )
+        )
         size = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))").fetchone()[0]
     done = time.perf_counter()
-    print(f"{args.db}: migrate {migrated - started:.1f} s, COPY {loaded - migrated:.1f} s, "
-          f"VACUUM ANALYZE {done - loaded:.1f} s, total {done - started:.1f} s, size {size}")
+    print(
+        f"{args.db}: migrate {migrated - started:.1f} s, COPY {loaded - migrated:.1f} s, "
+        f"VACUUM ANALYZE {done - loaded:.1f} s, total {done - started:.1f} s, size {size}"
+    )
     return 0
 
 

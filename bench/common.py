@@ -32,5 +32,9 @@ def production_env(database: str | None = None, **extra: str) -> dict[str, str]:
 def collectstatic(env: dict[str, str]) -> None:
     """Hashed, compressed (gzip and brotli) copies of every static file, with the
     manifest the templates' {% static %} tags read when DEBUG is off."""
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), "collectstatic", "--no-input", "-v", "0"],
-                   env=env, check=True, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--no-input", "-v", "0"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+    )

@@ -51,8 +51,14 @@ print(json.dumps({"cookie": f"{settings.SESSION_COOKIE_NAME}={client.cookies[set
 
 
 def viewer_cookie(env) -> str:
-    done = subprocess.run([sys.executable, "-c", SESSION_SNIPPET], env={**env, "DJANGO_SETTINGS_MODULE":
-                          "config.settings"}, capture_output=True, text=True, cwd=ROOT, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", SESSION_SNIPPET],
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])["cookie"]
 
 
@@ -87,10 +93,23 @@ def warm(base: str, paths: list[str], cookie: str) -> list[str]:
 
 
 def run_wrk(base, paths, cookie, *, connections, threads, duration, max_requests) -> dict:
-    env = {**os.environ, "LOADTEST_COOKIE": cookie, "LOADTEST_PATHS": ",".join(paths),
-           "LOADTEST_MAX_REQUESTS": str(max_requests)}
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
-               "-s", str(ROOT / "bench" / "loadtest.lua"), base + "/"]
+    env = {
+        **os.environ,
+        "LOADTEST_COOKIE": cookie,
+        "LOADTEST_PATHS": ",".join(paths),
+        "LOADTEST_MAX_REQUESTS": str(max_requests),
+    }
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(ROOT / "bench" / "loadtest.lua"),
+        base + "/",
+    ]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     match = LINE.search(done.stdout)
     if not match:
@@ -122,10 +141,19 @@ def main(argv=None) -> int:
         paths = warm(base, args.paths.split(","), cookie)
         if not paths:
             raise SystemExit("no page answered 200; nothing to load")
-        print(f"wrk: {args.connections} users, {args.threads} threads, {args.duration} s, "
-              f"at most {args.max_requests:,} requests per thread, over {', '.join(paths)}")
-        result = run_wrk(base, paths, cookie, connections=args.connections, threads=args.threads,
-                         duration=args.duration, max_requests=args.max_requests)
+        print(
+            f"wrk: {args.connections} users, {args.threads} threads, {args.duration} s, "
+            f"at most {args.max_requests:,} requests per thread, over {', '.join(paths)}"
+        )
+        result = run_wrk(
+            base,
+            paths,
+            cookie,
+            connections=args.connections,
+            threads=args.threads,
+            duration=args.duration,
+            max_requests=args.max_requests,
+        )
     finally:
         server.send_signal(signal.SIGTERM)
         try:

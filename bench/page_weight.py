@@ -49,11 +49,18 @@ def measure(port: int, cookie: str, path: str) -> dict:
     text = html.decode() if headers.get("content-encoding") is None else None
     if text is None:
         raise SystemExit("the HTML came compressed; decompressing it is not implemented here")
-    rows = [{
-        "resource": f"{path} (HTML)", "raw": len(html), "gzip": len(gzip.compress(html, 6)),
-        "br": None, "served": len(html), "encoding": headers.get("content-encoding", "none"),
-        "cache": headers.get("cache-control", ""), "repeat": None,
-    }]
+    rows = [
+        {
+            "resource": f"{path} (HTML)",
+            "raw": len(html),
+            "gzip": len(gzip.compress(html, 6)),
+            "br": None,
+            "served": len(html),
+            "encoding": headers.get("content-encoding", "none"),
+            "cache": headers.get("cache-control", ""),
+            "repeat": None,
+        }
+    ]
     again = fetch(port, path, {**browser, "If-None-Match": headers.get("etag", "")})
     rows[0]["repeat"] = f"{again[0]}, {len(again[2])} B"
     for url in dict.fromkeys(ASSET.findall(text)):
@@ -63,14 +70,18 @@ def measure(port: int, cookie: str, path: str) -> dict:
         _, gz_headers, gz = fetch(port, url, {"Accept-Encoding": "gzip"})
         _, br_headers, br = fetch(port, url, browser)
         immutable = "immutable" in br_headers.get("cache-control", "")
-        rows.append({
-            "resource": url, "raw": len(plain),
-            "gzip": len(gz) if gz_headers.get("content-encoding") == "gzip" else None,
-            "br": len(br) if br_headers.get("content-encoding") == "br" else None,
-            "served": len(br), "encoding": br_headers.get("content-encoding", "none"),
-            "cache": br_headers.get("cache-control", ""),
-            "repeat": "from cache, 0 B" if immutable else "revalidated",
-        })
+        rows.append(
+            {
+                "resource": url,
+                "raw": len(plain),
+                "gzip": len(gz) if gz_headers.get("content-encoding") == "gzip" else None,
+                "br": len(br) if br_headers.get("content-encoding") == "br" else None,
+                "served": len(br),
+                "encoding": br_headers.get("content-encoding", "none"),
+                "cache": br_headers.get("cache-control", ""),
+                "repeat": "from cache, 0 B" if immutable else "revalidated",
+            }
+        )
     return {"rows": rows}
 
 
@@ -90,16 +101,20 @@ def report(result: dict) -> str:
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        lines.append(f"| `{r['resource']}` | {_kb(r['raw'])} | {_kb(r['gzip'])} | {_kb(r['br'])} | "
-                     f"{_kb(r['served'])} | {r['encoding']} | {r['cache']} | {r['repeat']} |")
+        lines.append(
+            f"| `{r['resource']}` | {_kb(r['raw'])} | {_kb(r['gzip'])} | {_kb(r['br'])} | "
+            f"{_kb(r['served'])} | {r['encoding']} | {r['cache']} | {r['repeat']} |"
+        )
     lines += [
         "",
         f"First visit: {_kb(first)} KiB transferred. Repeat visit: {_kb(repeat)} KiB of bodies "
         f"(the HTML answers 304; hashed assets are `immutable` and not requested).",
     ]
     if html["encoding"] == "none":
-        lines.append(f"The HTML is served uncompressed ({_kb(html['raw'])} KiB); gzip at a proxy would make it "
-                     f"{_kb(html['gzip'])} KiB.")
+        lines.append(
+            f"The HTML is served uncompressed ({_kb(html['raw'])} KiB); gzip at a proxy would make it "
+            f"{_kb(html['gzip'])} KiB."
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -93,8 +93,9 @@ def targets(images: bool) -> tuple[list[tuple[str, str, str]], list[str]]:
     from dashboard.catalogue import CATALOGUE
     from registry import models as m
 
-    company = m.CohortMembership.objects.order_by("-cohort__year", "rank").values_list(
-        "organisation_id", flat=True).first()
+    company = (
+        m.CohortMembership.objects.order_by("-cohort__year", "rank").values_list("organisation_id", flat=True).first()
+    )
     samples = {
         "pk": {
             "company": company,
@@ -102,8 +103,10 @@ def targets(images: bool) -> tuple[list[tuple[str, str, str]], list[str]]:
             "source": m.Source.objects.order_by("pk").values_list("pk", flat=True).first(),
         },
         "platform": m.Platform.objects.order_by("display_order").values_list("slug", flat=True).first(),
-        "account": m.Account.objects.filter(organisation_id=company).order_by("pk").values_list(
-            "pk", flat=True).first(),
+        "account": m.Account.objects.filter(organisation_id=company)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first(),
     }
     found, skipped = [], []
     for pattern in _patterns():
@@ -113,8 +116,13 @@ def targets(images: bool) -> tuple[list[tuple[str, str, str]], list[str]]:
             found.append(("page", name, reverse(f"dashboard:{name}")))
             continue
         if groups == {"pk"} and name.endswith("_detail") and samples["pk"].get(name.removesuffix("_detail")):
-            found.append(("detail", name, reverse(f"dashboard:{name}", kwargs={"pk": samples["pk"][
-                name.removesuffix("_detail")]})))
+            found.append(
+                (
+                    "detail",
+                    name,
+                    reverse(f"dashboard:{name}", kwargs={"pk": samples["pk"][name.removesuffix("_detail")]}),
+                )
+            )
         elif groups == {"slug"} and name.startswith("platform") and samples["platform"]:
             found.append(("detail", name, reverse(f"dashboard:{name}", kwargs={"slug": samples["platform"]})))
         elif groups == {"account_id"} and samples["account"]:
@@ -223,19 +231,31 @@ def measure(db: str, repeat: int, images: bool, redis: str | None, explain: int,
             heavy[text] = (_floor(raw, [text], 3), label)
         cold_median = statistics.median(cold)
         row = {
-            "kind": kind, "label": label, "url": url, "status": status, "bytes": size,
-            "queries_cold": len(cold_sql), "queries_warm": len(warm_sql),
-            "cold_median": cold_median, "cold_p95": _percentile(cold, 0.95), "cold_cpu": cold_cpu,
-            "warm_median": statistics.median(warm), "warm_p95": _percentile(warm, 0.95),
+            "kind": kind,
+            "label": label,
+            "url": url,
+            "status": status,
+            "bytes": size,
+            "queries_cold": len(cold_sql),
+            "queries_warm": len(warm_sql),
+            "cold_median": cold_median,
+            "cold_p95": _percentile(cold, 0.95),
+            "cold_cpu": cold_cpu,
+            "warm_median": statistics.median(warm),
+            "warm_p95": _percentile(warm, 0.95),
             "not_modified_median": statistics.median(not_modified) if not_modified else None,
-            "floor_cold": floor_cold, "floor_warm": floor_warm,
+            "floor_cold": floor_cold,
+            "floor_warm": floor_warm,
             "ratio": cold_median / floor_cold if floor_cold else None,
             "within_time_budget": cold_median <= 1.5 * floor_cold + 15,
             "within_query_budget": len(cold_sql) <= QUERY_BUDGET,
         }
         rows.append(row)
-        print(f"  {label}: {row['queries_cold']} q, cold {cold_median:.1f} ms, warm {row['warm_median']:.1f} ms, "
-              f"floor {floor_cold:.1f} ms", file=sys.stderr)
+        print(
+            f"  {label}: {row['queries_cold']} q, cold {cold_median:.1f} ms, warm {row['warm_median']:.1f} ms, "
+            f"floor {floor_cold:.1f} ms",
+            file=sys.stderr,
+        )
 
     plans = []
     for text, (elapsed, label) in sorted(heavy.items(), key=lambda kv: -kv[1][0])[:explain]:
@@ -244,16 +264,26 @@ def measure(db: str, repeat: int, images: bool, redis: str | None, explain: int,
             plan = "\n".join(r[0] for r in cursor.fetchall())
         plans.append({"label": label, "ms": elapsed, "sql": text, "plan": plan})
     with raw.cursor() as cursor:
-        cursor.execute("SELECT relname, n_live_tup FROM pg_stat_user_tables WHERE relname IN "
-                       "('registry_organisation', 'registry_account', 'registry_accountmetric') ORDER BY relname")
+        cursor.execute(
+            "SELECT relname, n_live_tup FROM pg_stat_user_tables WHERE relname IN "
+            "('registry_organisation', 'registry_account', 'registry_accountmetric') ORDER BY relname"
+        )
         tables = dict(cursor.fetchall())
         cursor.execute("SELECT version()")
         version = cursor.fetchone()[0]
     from django.conf import settings
 
-    return {"db": db, "load": round(os.getloadavg()[1], 1),
-            "rows": rows, "skipped": skipped, "plans": plans, "tables": tables, "postgres": version,
-            "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1], "repeat": repeat}
+    return {
+        "db": db,
+        "load": round(os.getloadavg()[1], 1),
+        "rows": rows,
+        "skipped": skipped,
+        "plans": plans,
+        "tables": tables,
+        "postgres": version,
+        "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+        "repeat": repeat,
+    }
 
 
 # --------------------------------------------------------------------------- parent: run and report
@@ -299,52 +329,70 @@ def growth(results: list[tuple[str, dict]]) -> str:
         return ""
     (small_label, small), (large_label, large) = results[-2], results[-1]
     by_label = {r["label"]: r for r in small["rows"] if r["status"] == 200}
-    lines = [f"### Growth {small_label} → {large_label} (cold median)", "",
-             f"| page | {small_label} ms | {large_label} ms | × |", "|---|---|---|---|"]
+    lines = [
+        f"### Growth {small_label} → {large_label} (cold median)",
+        "",
+        f"| page | {small_label} ms | {large_label} ms | × |",
+        "|---|---|---|---|",
+    ]
     for row in large["rows"]:
         before = by_label.get(row["label"])
         if row["status"] != 200 or before is None:
             continue
         factor = row["cold_median"] / before["cold_median"] if before["cold_median"] else None
-        lines.append(f"| {row['label']} | {_fmt(before['cold_median'])} | {_fmt(row['cold_median'])} | "
-                     f"{_fmt(factor, 2)} |")
+        lines.append(
+            f"| {row['label']} | {_fmt(before['cold_median'])} | {_fmt(row['cold_median'])} | {_fmt(factor, 2)} |"
+        )
     return "\n".join(lines) + "\n"
 
 
 def report(results: list[tuple[str, dict]]) -> str:
-    parts = [f"# Benchmark run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", "",
-             f"Machine: {os.cpu_count()} cores; {results[0][1]['postgres'].split(' on ')[0]}; "
-             f"cache backend {results[0][1]['cache']}; {results[0][1]['repeat']} requests per figure; "
-             f"load average during the run {', '.join(str(r[1].get('load', '?')) for r in results)} (other work on the "
-             "machine inflates Python time more than SQL time). Times in milliseconds.", ""]
+    parts = [
+        f"# Benchmark run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
+        "",
+        f"Machine: {os.cpu_count()} cores; {results[0][1]['postgres'].split(' on ')[0]}; "
+        f"cache backend {results[0][1]['cache']}; {results[0][1]['repeat']} requests per figure; "
+        f"load average during the run {', '.join(str(r[1].get('load', '?')) for r in results)} (other work on the "
+        "machine inflates Python time more than SQL time). Times in milliseconds.",
+        "",
+    ]
     for label, result in results:
         parts.append(table(result, label))
     parts.append(growth(results))
     overview = next((r for r in results[-1][1]["rows"] if r["label"] == "overview" and r["status"] == 200), None)
     if overview:
         verdict = "met" if overview["cold_median"] < OVERVIEW_BUDGET_MS else "MISSED"
-        parts.append(f"Overview cold median on {results[-1][0]}: {overview['cold_median']:.1f} ms "
-                     f"(budget {OVERVIEW_BUDGET_MS:.0f} ms): {verdict}.\n")
+        parts.append(
+            f"Overview cold median on {results[-1][0]}: {overview['cold_median']:.1f} ms "
+            f"(budget {OVERVIEW_BUDGET_MS:.0f} ms): {verdict}.\n"
+        )
     plans = results[-1][1]["plans"]
     if plans:
         parts.append(f"## Heaviest queries on {results[-1][0]}\n")
         for plan in plans:
-            parts.append(f"### {plan['label']} ({plan['ms']:.1f} ms)\n\n```sql\n{plan['sql']}\n```\n\n"
-                         f"```\n{plan['plan']}\n```\n")
+            parts.append(
+                f"### {plan['label']} ({plan['ms']:.1f} ms)\n\n```sql\n{plan['sql']}\n```\n\n```\n{plan['plan']}\n```\n"
+            )
     return "\n".join(parts)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--databases", default=DEFAULT_DATABASES,
-                        help="comma-separated db[:label], smallest first (default: %(default)s)")
+    parser.add_argument(
+        "--databases",
+        default=DEFAULT_DATABASES,
+        help="comma-separated db[:label], smallest first (default: %(default)s)",
+    )
     parser.add_argument("--repeat", type=int, default=15, help="requests per figure")
     parser.add_argument("--images", action="store_true", help="also measure PNG/SVG/PDF exports (chromium)")
     parser.add_argument("--redis", help="measure with this REDIS_URL as the cache (e.g. redis://127.0.0.1:6379/14)")
     parser.add_argument("--explain", type=int, default=5, help="EXPLAIN ANALYZE this many heaviest queries")
     parser.add_argument("--only", help="comma-separated substrings (=path: exact path); measure only those URLs")
-    parser.add_argument("--report-only", action="store_true",
-                        help="rebuild the report from the saved var/bench/<db>.json files, measuring nothing")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="rebuild the report from the saved var/bench/<db>.json files, measuring nothing",
+    )
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -364,8 +412,16 @@ def main(argv=None) -> int:
             results.append((label, json.loads((RESULTS / f"{db}.json").read_text())))
             continue
         print(f"measuring {db} ({label})", file=sys.stderr)
-        command = [sys.executable, __file__, "--measure", db, "--repeat", str(args.repeat),
-                   "--explain", str(args.explain)]
+        command = [
+            sys.executable,
+            __file__,
+            "--measure",
+            db,
+            "--repeat",
+            str(args.repeat),
+            "--explain",
+            str(args.explain),
+        ]
         if args.images:
             command.append("--images")
         if args.redis:

@@ -40,8 +40,7 @@ def redis_answers(host="127.0.0.1", port=6379) -> bool:
 def serving_env(database: str | None = None, *, quiet: bool = False) -> dict[str, str]:
     throwaway = not os.environ.get("SECRET_KEY")
     env = production_env(database)
-    for name, value in (("SECURE_SSL_REDIRECT", "false"), ("SECURE_COOKIES", "false"),
-                        ("SECURE_HSTS_SECONDS", "0")):
+    for name, value in (("SECURE_SSL_REDIRECT", "false"), ("SECURE_COOKIES", "false"), ("SECURE_HSTS_SECONDS", "0")):
         env.setdefault(name, value)
     if not env.get("REDIS_URL"):
         if redis_answers():
@@ -54,21 +53,29 @@ def serving_env(database: str | None = None, *, quiet: bool = False) -> dict[str
         note = "cache: Redis at REDIS_URL"
     if not quiet:
         if throwaway:
-            print("SECRET_KEY is not set: using a throwaway key for local use only "
-                  "(sessions end when the server stops).")
+            print(
+                "SECRET_KEY is not set: using a throwaway key for local use only (sessions end when the server stops)."
+            )
         print("Local serving over plain HTTP: HTTPS redirect, secure cookies and HSTS are off. " + note)
     return env
 
 
 def prepare(env: dict[str, str]) -> None:
     collectstatic(env)
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "--no-input", "-v", "0"],
-                   env=env, check=True, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "migrate", "--no-input", "-v", "0"], env=env, check=True, cwd=ROOT
+    )
 
 
 def gunicorn_command(bind: str) -> list[str]:
-    return [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi:application",
-            "--config", str(ROOT / "config" / "gunicorn.conf.py"), "--bind", bind]
+    return [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "config.wsgi:application",
+        "--config",
+        str(ROOT / "config" / "gunicorn.conf.py"),
+        "--bind",
+        bind,
+    ]
 
 
 def main(argv=None) -> int:

@@ -105,9 +105,7 @@ def database_from_url(name: str, url: str, *, base_dir: Path) -> dict:
             "OPTIONS": {"connect_timeout": _url_int(name, options, "connect_timeout", 5), **options},
         }
         return config
-    raise ImproperlyConfigured(
-        f"{name} must start with sqlite:// or postgres://, got scheme {scheme or '(none)'!r}."
-    )
+    raise ImproperlyConfigured(f"{name} must start with sqlite:// or postgres://, got scheme {scheme or '(none)'!r}.")
 
 
 def _url_int(name: str, options: dict, key: str, default: int) -> int:

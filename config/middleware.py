@@ -93,8 +93,12 @@ class DatabaseUnavailableMiddleware:
             return None
         error_log.error(
             "database unavailable",
-            extra={"path": request.path, "method": request.method, "user": request_username(request),
-                   "error": str(exception)[:500]},
+            extra={
+                "path": request.path,
+                "method": request.method,
+                "user": request_username(request),
+                "error": str(exception)[:500],
+            },
         )
         return database_unavailable_response()
 

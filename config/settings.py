@@ -41,7 +41,9 @@ if not SECRET_KEY:
             "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
         )
 elif not DEBUG and (
-    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")
+    len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or SECRET_KEY.startswith("django-insecure-")
     or SECRET_KEY == _DEV_SECRET
 ):
     # The same bar as `check --deploy` (security.W009), enforced at start-up.
@@ -115,9 +117,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": database_from_url(
-        "DATABASE_URL", env_str("DATABASE_URL") or "sqlite:///db.sqlite3", base_dir=BASE_DIR
-    )
+    "default": database_from_url("DATABASE_URL", env_str("DATABASE_URL") or "sqlite:///db.sqlite3", base_dir=BASE_DIR)
 }
 _replica_url = env_str("DATABASE_REPLICA_URL")
 if _replica_url:
@@ -260,10 +260,18 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False,
-                           "filters": ["request_context"]},
-        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False,
-                            "filters": ["request_context"]},
+        "django.request": {
+            "handlers": ["console"],
+            "level": "ERROR",
+            "propagate": False,
+            "filters": ["request_context"],
+        },
+        "django.security": {
+            "handlers": ["console"],
+            "level": "WARNING",
+            "propagate": False,
+            "filters": ["request_context"],
+        },
         "kaleido": {"level": "WARNING"},
         "choreographer": {"level": "WARNING"},
         "axes": {"level": "WARNING"},

@@ -51,13 +51,21 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    return render(request, "error.html", {"code": 403, "title": "Not allowed",
-                                          "detail": "Your role does not allow this page."}, status=403)
+    return render(
+        request,
+        "error.html",
+        {"code": 403, "title": "Not allowed", "detail": "Your role does not allow this page."},
+        status=403,
+    )
 
 
 def page_not_found(request, exception=None):
-    return render(request, "error.html", {"code": 404, "title": "Not found",
-                                          "detail": "There is nothing at this address."}, status=404)
+    return render(
+        request,
+        "error.html",
+        {"code": 404, "title": "Not found", "detail": "There is nothing at this address."},
+        status=404,
+    )
 
 
 @login_not_required

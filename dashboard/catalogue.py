@@ -78,9 +78,7 @@ def build_chart(slug: str, scope: Scope, **context) -> ChartData:
     """Build one chart. Raises ``KeyError`` for an unknown slug."""
     definition = CATALOGUE[slug]
     # Cached per filter state and data version (dashboard/caching.py); a cache hit costs no query.
-    return cached_chart(
-        slug, scope, context, lambda: definition.build(scope, title=definition.title, **context)
-    )
+    return cached_chart(slug, scope, context, lambda: definition.build(scope, title=definition.title, **context))
 
 
 def _meta(title: str, scope: Scope, source: str = SOURCE_NOTE) -> charts.ChartMeta:
@@ -205,8 +203,10 @@ def _presence_matrix(scope: Scope, *, title: str, size: int | None = None, **_) 
     order = "by rank in the list" if scope.cohort else "by name"
     shown = f"first {len(rows)} of {size:,} {order}" if size > len(rows) else f"all {size:,} {order}"
     meta = charts.ChartMeta(
-        title=title, subtitle=f"{scope.describe()} ({shown}, at most {PRESENCE_LIMIT})",
-        source="New-media registry; ✓ an account open on the as-of date", demo=scope.is_demo,
+        title=title,
+        subtitle=f"{scope.describe()} ({shown}, at most {PRESENCE_LIMIT})",
+        source="New-media registry; ✓ an account open on the as-of date",
+        demo=scope.is_demo,
     )
     return ChartData(
         slug="presence-matrix",
@@ -233,8 +233,9 @@ def _follower_distribution(scope: Scope, *, title: str, **_) -> ChartData:
         mid = len(xs) // 2
         return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
 
-    summary = [(names[s], len(xs), min(xs, default=None), median(xs), max(xs, default=None))
-               for s, xs in per_platform.items()]
+    summary = [
+        (names[s], len(xs), min(xs, default=None), median(xs), max(xs, default=None)) for s, xs in per_platform.items()
+    ]
     return ChartData(
         slug="follower-distribution",
         meta=meta,
@@ -309,7 +310,8 @@ def _company_followers(scope: Scope, *, title: str, company=None, points=None, *
     meta = charts.ChartMeta(
         title=f"{title}: {organisation.display_name}",
         subtitle=f"Every follower snapshot in the registry up to {scope.as_of:%-d %B %Y}",
-        source="New-media registry; account metrics", demo=organisation.is_demo,
+        source="New-media registry; account metrics",
+        demo=organisation.is_demo,
     )
     dates = sorted({p.date for p in points})
     accounts: dict[int, str] = {}

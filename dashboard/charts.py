@@ -71,9 +71,7 @@ def wrap_subtitle(text: str, width: int = SUBTITLE_WIDTH) -> list[str]:
     return lines or [""]
 
 
-def finish(
-    fig: go.Figure, meta: ChartMeta, *, height: int = 420, legend: bool = True, bottom: int = 92
-) -> go.Figure:
+def finish(fig: go.Figure, meta: ChartMeta, *, height: int = 420, legend: bool = True, bottom: int = 92) -> go.Figure:
     """Apply the house style, title, subtitle, source note and demo label.
 
     The source note and demo label are placed in pixels from the plot's edges,
@@ -84,8 +82,10 @@ def finish(
     fig.update_layout(
         title={
             "text": f"<b>{esc(meta.title)}</b>",
-            "subtitle": {"text": "<br>".join(esc(line) for line in subtitle_lines),
-                         "font": {"size": 12, "color": MUTED}},
+            "subtitle": {
+                "text": "<br>".join(esc(line) for line in subtitle_lines),
+                "font": {"size": 12, "color": MUTED},
+            },
             "x": 0,
             "xanchor": "left",
             "y": 0.97,
@@ -105,14 +105,33 @@ def finish(
     fig.update_yaxes(gridcolor=GRID, zeroline=False)
     note = f"Source: {esc(meta.source)}"
     fig.add_annotation(
-        text=note, xref="paper", yref="paper", x=0, y=0, yshift=-(bottom - 6), showarrow=False,
-        xanchor="left", yanchor="bottom", font={"size": 11, "color": MUTED}, align="left",
+        text=note,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-(bottom - 6),
+        showarrow=False,
+        xanchor="left",
+        yanchor="bottom",
+        font={"size": 11, "color": MUTED},
+        align="left",
     )
     if meta.demo:
         fig.add_annotation(
-            text=f"<b>{DEMO_LABEL}</b>", xref="paper", yref="paper", x=1, y=1, yshift=top - 34, showarrow=False,
-            xanchor="right", yanchor="bottom", font={"size": 11, "color": "#9a3412"},
-            bgcolor="#ffedd5", bordercolor="#fdba74", borderpad=3,
+            text=f"<b>{DEMO_LABEL}</b>",
+            xref="paper",
+            yref="paper",
+            x=1,
+            y=1,
+            yshift=top - 34,
+            showarrow=False,
+            xanchor="right",
+            yanchor="bottom",
+            font={"size": 11, "color": "#9a3412"},
+            bgcolor="#ffedd5",
+            bordercolor="#fdba74",
+            borderpad=3,
         )
     return fig
 
@@ -154,8 +173,11 @@ def adoption_over_time(
             ys.append(ys[-1])
         fig.add_trace(
             go.Scatter(
-                x=xs, y=ys, name=esc(name), mode="lines", line={"shape": "hv", "width": 2.5,
-                                                                "color": platform_colour(slug, index)},
+                x=xs,
+                y=ys,
+                name=esc(name),
+                mode="lines",
+                line={"shape": "hv", "width": 2.5, "color": platform_colour(slug, index)},
                 hovertemplate=f"{esc(name)}: %{{y:,}}<br>%{{x|%b %Y}}<extra></extra>",
             )
         )
@@ -194,11 +216,19 @@ def group_heatmap(groups: Sequence, platforms: Sequence[tuple[str, str]], meta: 
         custom.append([[g.adopters.get(slug, 0), g.members] for slug, _ in platforms])
     fig = go.Figure(
         go.Heatmap(
-            z=z, x=[esc(name) for _, name in platforms], y=labels, text=text, texttemplate="%{text}",
-            customdata=custom, zmin=0, zmax=100, colorscale="Blues",
+            z=z,
+            x=[esc(name) for _, name in platforms],
+            y=labels,
+            text=text,
+            texttemplate="%{text}",
+            customdata=custom,
+            zmin=0,
+            zmax=100,
+            colorscale="Blues",
             colorbar={"title": {"text": "%"}, "ticksuffix": "%"},
             hovertemplate="%{y} on %{x}: %{customdata[0]:,} of %{customdata[1]:,} (%{z:.1f}%)<extra></extra>",
-            xgap=2, ygap=2,
+            xgap=2,
+            ygap=2,
         )
     )
     fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)", automargin=True)
@@ -213,8 +243,17 @@ def presence_heatmap(rows: Sequence, platforms: Sequence[tuple[str, str]], meta:
     text = [["✓" if v else "✗" for v in line] for line in z]
     fig = go.Figure(
         go.Heatmap(
-            z=z, x=[esc(name) for _, name in platforms], y=labels, text=text, texttemplate="%{text}",
-            zmin=0, zmax=1, colorscale=[[0, "#f0f4f8"], [1, "#0b5cab"]], showscale=False, xgap=2, ygap=2,
+            z=z,
+            x=[esc(name) for _, name in platforms],
+            y=labels,
+            text=text,
+            texttemplate="%{text}",
+            zmin=0,
+            zmax=1,
+            colorscale=[[0, "#f0f4f8"], [1, "#0b5cab"]],
+            showscale=False,
+            xgap=2,
+            ygap=2,
             hovertemplate="%{y} on %{x}: %{text}<extra></extra>",
         )
     )
@@ -232,7 +271,10 @@ def follower_box(values: Sequence, platforms: Sequence[tuple[str, str]], meta: C
             continue
         fig.add_trace(
             go.Box(
-                y=ys, name=esc(name), boxpoints="outliers", marker_color=platform_colour(slug, index),
+                y=ys,
+                name=esc(name),
+                boxpoints="outliers",
+                marker_color=platform_colour(slug, index),
                 hovertemplate=f"{esc(name)}: %{{y:,}} followers<extra></extra>",
             )
         )
@@ -290,7 +332,10 @@ def follower_lines(points: Sequence, meta: ChartMeta) -> go.Figure:
         label = esc(f"{first.platform_name}: {first.account}")
         fig.add_trace(
             go.Scatter(
-                x=[p.date for p in series], y=[p.followers for p in series], name=label, mode="lines+markers",
+                x=[p.date for p in series],
+                y=[p.followers for p in series],
+                name=label,
+                mode="lines+markers",
                 line={"color": platform_colour(first.platform, index), "width": 2},
                 hovertemplate=f"{label}<br>%{{x|%d %b %Y}}: %{{y:,}} followers<extra></extra>",
             )
@@ -321,7 +366,10 @@ def index_ranking_bar(rows: Sequence, meta: ChartMeta, *, index_name: str) -> go
     labels = [esc(f"{r.rank}. {r.account}") for r in ordered]
     fig = go.Figure(
         go.Bar(
-            x=[round(r.index, 2) for r in ordered], y=labels, orientation="h", marker_color=INK,
+            x=[round(r.index, 2) for r in ordered],
+            y=labels,
+            orientation="h",
+            marker_color=INK,
             customdata=[[esc(r.organisation)] for r in ordered],
             hovertemplate=f"%{{y}}<br>%{{customdata[0]}}<br>{esc(index_name)} %{{x:,.2f}}<extra></extra>",
         )
@@ -336,11 +384,16 @@ def index_over_time_line(points: Sequence, meta: ChartMeta, *, index_name: str, 
     tick = "%b %Y" if bucket == "month" else "week of %d %b %Y"
     fig = go.Figure(
         go.Scatter(
-            x=[p.period for p in points], y=[round(p.index, 2) for p in points], mode="lines+markers",
-            line={"color": INK, "width": 2.5}, name=esc(index_name),
+            x=[p.period for p in points],
+            y=[round(p.index, 2) for p in points],
+            mode="lines+markers",
+            line={"color": INK, "width": 2.5},
+            name=esc(index_name),
             customdata=[[p.days, p.totals.posts] for p in points],
-            hovertemplate=(f"%{{x|{tick}}}<br>{esc(index_name)} %{{y:,.2f}}"
-                           "<br>%{customdata[0]} days, %{customdata[1]:,} posts<extra></extra>"),
+            hovertemplate=(
+                f"%{{x|{tick}}}<br>{esc(index_name)} %{{y:,.2f}}"
+                "<br>%{customdata[0]} days, %{customdata[1]:,} posts<extra></extra>"
+            ),
         )
     )
     fig.update_yaxes(title_text=esc(index_name), rangemode="tozero")

@@ -101,8 +101,16 @@ def export_figure(chart: ChartData, provenance: Provenance, *, background: str =
     if is_demo(chart, provenance):
         footer += f" · <b>{DEMO_LABEL}</b>"
     fig.add_annotation(
-        text=footer, xref="paper", yref="paper", x=0, y=0, yshift=-(bottom - 6), xanchor="left", yanchor="bottom",
-        showarrow=False, font={"size": 10, "color": "#9a3412" if is_demo(chart, provenance) else MUTED},
+        text=footer,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-(bottom - 6),
+        xanchor="left",
+        yanchor="bottom",
+        showarrow=False,
+        font={"size": 10, "color": "#9a3412" if is_demo(chart, provenance) else MUTED},
         align="left",
     )
     if background == "transparent":
@@ -113,8 +121,9 @@ def export_figure(chart: ChartData, provenance: Provenance, *, background: str =
     return json.loads(fig.to_json()), width, height
 
 
-def chart_image(chart: ChartData, provenance: Provenance, *, fmt: str, scale: float = 1,
-                background: str = "white") -> bytes:
+def chart_image(
+    chart: ChartData, provenance: Provenance, *, fmt: str, scale: float = 1, background: str = "white"
+) -> bytes:
     """The chart as PNG, SVG or PDF. Raises ``rendering.RenderError``."""
     figure, width, height = export_figure(chart, provenance, background=background)
     return rendering.render_figure(figure, fmt=fmt, width=width, height=height, scale=scale)
@@ -294,8 +303,11 @@ def briefing_pptx(pack: Pack) -> bytes:
     from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
     from pptx.util import Emu, Inches, Pt
 
-    kinds = {"bar": XL_CHART_TYPE.COLUMN_CLUSTERED, "stacked_bar": XL_CHART_TYPE.COLUMN_STACKED,
-             "line": XL_CHART_TYPE.LINE}
+    kinds = {
+        "bar": XL_CHART_TYPE.COLUMN_CLUSTERED,
+        "stacked_bar": XL_CHART_TYPE.COLUMN_STACKED,
+        "line": XL_CHART_TYPE.LINE,
+    }
     muted, warn = RGBColor(0x52, 0x60, 0x6D), RGBColor(0x9A, 0x34, 0x12)
     prs = Presentation()
     prs.core_properties.title = pack.title
@@ -349,8 +361,9 @@ def briefing_pptx(pack: Pack) -> bytes:
         slide = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only"
         set_title(slide, chart.meta.title)
         sub = chart.meta.subtitle or prov.filters
-        text_box(slide, Inches(1.1), Inches(0.6), sub + (f"\n{item.caption}" if item.caption else ""),
-                 size=12, color=muted)
+        text_box(
+            slide, Inches(1.1), Inches(0.6), sub + (f"\n{item.caption}" if item.caption else ""), size=12, color=muted
+        )
         box_height = body_bottom - body_top
         native = chart.native
         if native is not None and native.kind in kinds and native.series and native.categories:
@@ -358,8 +371,7 @@ def briefing_pptx(pack: Pack) -> bytes:
             data.categories = [str(c) for c in native.categories]
             for series in native.series:
                 data.add_series(series.name, series.values)
-            graphic = slide.shapes.add_chart(kinds[native.kind], margin, body_top, width - 2 * margin,
-                                             box_height, data)
+            graphic = slide.shapes.add_chart(kinds[native.kind], margin, body_top, width - 2 * margin, box_height, data)
             pchart = graphic.chart
             pchart.has_legend = len(native.series) > 1
             if pchart.has_legend:
@@ -387,7 +399,7 @@ def briefing_pptx(pack: Pack) -> bytes:
 
     # Statements
     for start in range(0, len(pack.quotes), QUOTES_PER_SLIDE):
-        chunk = pack.quotes[start: start + QUOTES_PER_SLIDE]
+        chunk = pack.quotes[start : start + QUOTES_PER_SLIDE]
         slide = prs.slides.add_slide(prs.slide_layouts[5])
         set_title(slide, "What they said" if start == 0 else "What they said (continued)")
         top = Inches(1.3)
@@ -465,8 +477,10 @@ def briefing_pdf(pack: Pack) -> bytes:
 
     frame_w = page_w - 3 * cm
     story = [Paragraph(_para(pack.title), title_style), Spacer(1, 8)]
-    summary = f"{len(pack.items)} chart(s), {len(pack.quotes)} statement(s). Prepared by {pack.author}; " \
-              f"generated {pack.generated}."
+    summary = (
+        f"{len(pack.items)} chart(s), {len(pack.quotes)} statement(s). Prepared by {pack.author}; "
+        f"generated {pack.generated}."
+    )
     story.append(Paragraph(_para(summary), body))
     if pack.demo:
         story.append(Paragraph(_para(f"{DEMO_LABEL}: figures that include demo rows are not real."), warn))
@@ -475,8 +489,7 @@ def briefing_pdf(pack: Pack) -> bytes:
         story.append(Paragraph(_para(f"{number}. {item.chart.meta.title} — {item.provenance.filters}"), body))
     if pack.omitted:
         story.append(Spacer(1, 8))
-        story.append(Paragraph(_para("Left out because they could not be built: " + "; ".join(pack.omitted)),
-                               muted))
+        story.append(Paragraph(_para("Left out because they could not be built: " + "; ".join(pack.omitted)), muted))
 
     notes_h = 3.2 * cm
     slot_h = page_h - 3 * cm - notes_h - 1.2 * cm
@@ -507,8 +520,16 @@ def briefing_pdf(pack: Pack) -> bytes:
         canvas.restoreState()
 
     base = io.BytesIO()
-    doc = SimpleDocTemplate(base, pagesize=(page_w, page_h), leftMargin=1.5 * cm, rightMargin=1.5 * cm,
-                            topMargin=1.5 * cm, bottomMargin=1.5 * cm, title=pack.title, author=pack.author)
+    doc = SimpleDocTemplate(
+        base,
+        pagesize=(page_w, page_h),
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=1.5 * cm,
+        title=pack.title,
+        author=pack.author,
+    )
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(base.getvalue())))
@@ -550,10 +571,21 @@ def briefing_xlsx(pack: Pack) -> bytes:
         name = sheet_name(item.chart.meta.title, used)
         ws = wb.create_sheet(name)
         _write_data_sheet(ws, item.chart, item.provenance)
-        sources.append([safe_cell(v) for v in (
-            name, item.chart.meta.title, item.provenance.filters, item.provenance.as_of.isoformat(),
-            item.chart.meta.source, item.caption, item.provenance.generated,
-            DEMO_LABEL if is_demo(item.chart, item.provenance) else "")])
+        sources.append(
+            [
+                safe_cell(v)
+                for v in (
+                    name,
+                    item.chart.meta.title,
+                    item.provenance.filters,
+                    item.provenance.as_of.isoformat(),
+                    item.chart.meta.source,
+                    item.caption,
+                    item.provenance.generated,
+                    DEMO_LABEL if is_demo(item.chart, item.provenance) else "",
+                )
+            ]
+        )
     for omitted in pack.omitted:
         sources.append(["", safe_cell(omitted), "Left out: could not be built"])
     for letter, w in zip("ABCDEFGH", (24, 40, 60, 12, 50, 30, 28, 20), strict=True):
@@ -564,7 +596,20 @@ def briefing_xlsx(pack: Pack) -> bytes:
         for cell in ws[1]:
             cell.font = bold
         for q in pack.quotes:
-            ws.append([safe_cell(v) for v in (q.text, "Paraphrase" if q.paraphrase else "Quote", q.speaker, q.role,
-                                              q.organisation, q.source_title, q.source_date, q.url)])
+            ws.append(
+                [
+                    safe_cell(v)
+                    for v in (
+                        q.text,
+                        "Paraphrase" if q.paraphrase else "Quote",
+                        q.speaker,
+                        q.role,
+                        q.organisation,
+                        q.source_title,
+                        q.source_date,
+                        q.url,
+                    )
+                ]
+            )
         ws.column_dimensions["A"].width = 80
     return _workbook_bytes(wb)

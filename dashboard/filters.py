@@ -227,16 +227,19 @@ class CompanyFilter(django_filters.FilterSet):
     the date the platform columns are measured on. Cohorts: 1 query."""
 
     q = django_filters.CharFilter(
-        label="Search names", method="search_names",
+        label="Search names",
+        method="search_names",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "English, 中文 or alias"}),
     )
     cohort = django_filters.ChoiceFilter(label="Cohort", empty_label="All companies", method="in_cohort")
-    ownership = django_filters.MultipleChoiceFilter(label="Ownership", choices=Ownership.choices,
-                                                    widget=forms.CheckboxSelectMultiple)
+    ownership = django_filters.MultipleChoiceFilter(
+        label="Ownership", choices=Ownership.choices, widget=forms.CheckboxSelectMultiple
+    )
     sector = django_filters.MultipleChoiceFilter(label="Sector", choices=Sector.choices)
     province = django_filters.MultipleChoiceFilter(label="Province", choices=[(p, p) for p in PROVINCES])
-    as_of = django_filters.DateFilter(label="Accounts open on", method="_noop",
-                                      widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = django_filters.DateFilter(
+        label="Accounts open on", method="_noop", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     class Meta:
         model = Organisation
@@ -250,7 +253,9 @@ class CompanyFilter(django_filters.FilterSet):
     def search_names(self, queryset, name, value):
         for word in value.split():
             queryset = queryset.filter(
-                Q(name_en__icontains=word) | Q(name_zh__icontains=word) | Q(short_name__icontains=word)
+                Q(name_en__icontains=word)
+                | Q(name_zh__icontains=word)
+                | Q(short_name__icontains=word)
                 | Q(aliases__icontains=word)
             )
         return queryset
@@ -283,8 +288,9 @@ class CompanyFilter(django_filters.FilterSet):
 
 
 class PersonFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search names", method="search_names",
-                                  widget=forms.TextInput(attrs={"type": "search"}))
+    q = django_filters.CharFilter(
+        label="Search names", method="search_names", widget=forms.TextInput(attrs={"type": "search"})
+    )
 
     class Meta:
         model = Person
@@ -318,17 +324,22 @@ class StatementFilter(django_filters.FilterSet):
     form stays small however many people the registry holds: 1 query for each
     one given, none otherwise. Platforms: 1 query; topics: 1."""
 
-    q = django_filters.CharFilter(label="Search the text", method="search_text",
-                                  widget=forms.TextInput(attrs={"type": "search"}))
-    speaker = django_filters.ChoiceFilter(label="Speaker", empty_label="Anyone (search names in the text box)",
-                                          method="by_speaker")
-    organisation = django_filters.ChoiceFilter(label="Organisation", empty_label="Any organisation",
-                                               method="by_organisation")
-    platform = django_filters.ChoiceFilter(label="Platform mentioned", empty_label="Any platform",
-                                           field_name="platforms__slug")
+    q = django_filters.CharFilter(
+        label="Search the text", method="search_text", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    speaker = django_filters.ChoiceFilter(
+        label="Speaker", empty_label="Anyone (search names in the text box)", method="by_speaker"
+    )
+    organisation = django_filters.ChoiceFilter(
+        label="Organisation", empty_label="Any organisation", method="by_organisation"
+    )
+    platform = django_filters.ChoiceFilter(
+        label="Platform mentioned", empty_label="Any platform", field_name="platforms__slug"
+    )
     topic = django_filters.ChoiceFilter(label="Topic", empty_label="Any topic", field_name="topics__slug")
-    kind = django_filters.ChoiceFilter(label="Kind", empty_label="Quotes and paraphrases",
-                                       choices=StatementKind.choices)
+    kind = django_filters.ChoiceFilter(
+        label="Kind", empty_label="Quotes and paraphrases", choices=StatementKind.choices
+    )
     stated_after = _date_input("Said on or after", "stated_on", "gte")
     stated_before = _date_input("Said on or before", "stated_on", "lte")
 
@@ -342,7 +353,8 @@ class StatementFilter(django_filters.FilterSet):
         self.filters["speaker"].extra["choices"] = _chosen_record(Person, data.get("speaker"))
         self.filters["organisation"].extra["choices"] = _chosen_record(Organisation, data.get("organisation"))
         self.filters["platform"].extra["choices"] = list(
-            Platform.objects.order_by("display_order", "name_en").values_list("slug", "name_en"))
+            Platform.objects.order_by("display_order", "name_en").values_list("slug", "name_en")
+        )
         self.filters["topic"].extra["choices"] = list(Topic.objects.order_by("name").values_list("slug", "name"))
 
     def search_text(self, queryset, name, value):
@@ -360,8 +372,9 @@ class StatementFilter(django_filters.FilterSet):
 
 
 class SourceFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search title and text", method="search_text",
-                                  widget=forms.TextInput(attrs={"type": "search"}))
+    q = django_filters.CharFilter(
+        label="Search title and text", method="search_text", widget=forms.TextInput(attrs={"type": "search"})
+    )
     kind = django_filters.ChoiceFilter(label="Kind", empty_label="Any kind", choices=SourceKind.choices)
     language = django_filters.ChoiceFilter(label="Language", empty_label="Any language", choices=Language.choices)
     published_after = _date_input("Published on or after", "published_on", "gte")

@@ -87,8 +87,11 @@ def adoption_by_platform(*, scope: Scope, size: int | None = None) -> list[Platf
     # platforms to all their accounts), so the planner starts from the members and
     # probes the covering (organisation, platform) index (docs/PERFORMANCE.md).
     rows = (
-        Account.objects.filter(_active_accounts_q(scope.as_of), platform_id__in=[p.id for p in scope.platforms],
-                               organisation__in=scope.members())
+        Account.objects.filter(
+            _active_accounts_q(scope.as_of),
+            platform_id__in=[p.id for p in scope.platforms],
+            organisation__in=scope.members(),
+        )
         .order_by()
         .values("platform_id")
         .annotate(adopters=Count("organisation_id", distinct=True))
@@ -186,7 +189,10 @@ def adoption_by_group(*, scope: Scope, field: str) -> list[GroupAdoption]:
         for p in scope.platforms
     }
     rows = (
-        scope.members().order_by().values(field).annotate(members_count=Count("id", distinct=True), **counts)
+        scope.members()
+        .order_by()
+        .values(field)
+        .annotate(members_count=Count("id", distinct=True), **counts)
         .order_by(field)
     )
     result = [
@@ -295,9 +301,15 @@ def top_accounts(*, scope: Scope, limit: int = 15) -> list[TopAccount]:
         latest_snapshots(scope=scope)
         .order_by("-followers", "account_id")
         .values_list(
-            "account_id", "account__organisation_id", "account__organisation__name_en",
-            "account__organisation__short_name", "account__display_name", "account__platform__slug",
-            "account__platform__name_en", "followers", "date",
+            "account_id",
+            "account__organisation_id",
+            "account__organisation__name_en",
+            "account__organisation__short_name",
+            "account__display_name",
+            "account__platform__slug",
+            "account__platform__name_en",
+            "followers",
+            "date",
         )[:limit]
     )
     return [
@@ -352,8 +364,12 @@ def follower_history(*, organisation_id: int, until: datetime.date | None = None
     if until is not None:
         qs = qs.filter(date__lte=until)
     rows = qs.order_by("account__platform__display_order", "account_id", "date").values_list(
-        "account_id", "account__display_name", "account__platform__slug", "account__platform__name_en",
-        "date", "followers",
+        "account_id",
+        "account__display_name",
+        "account__platform__slug",
+        "account__platform__name_en",
+        "date",
+        "followers",
     )
     return [FollowerPoint(*row) for row in rows]
 
@@ -440,8 +456,7 @@ class FigureCheck:
 def _count_distinct(column: str) -> Func:
     """COUNT(DISTINCT column) as a plain function, so a correlated subquery
     returns one row without a GROUP BY (it may have no column to group on)."""
-    return Func(F(column), function="COUNT", template="COUNT(DISTINCT %(expressions)s)",
-                output_field=IntegerField())
+    return Func(F(column), function="COUNT", template="COUNT(DISTINCT %(expressions)s)", output_field=IntegerField())
 
 
 def published_figure_checks(*, figures: QuerySet[PublishedFigure] | None = None) -> list[FigureCheck]:
@@ -455,13 +470,15 @@ def published_figure_checks(*, figures: QuerySet[PublishedFigure] | None = None)
     as_of = OuterRef("as_of")
     active = Account.objects.filter(Q(opened_on__lte=as_of) & (Q(closed_on__isnull=True) | Q(closed_on__gt=as_of)))
     on_platform = Q(platform=OuterRef("platform"))
-    in_cohort = Q(organisation__in=CohortMembership.objects.filter(cohort=OuterRef(OuterRef("cohort")))
-                  .values("organisation_id"))
+    in_cohort = Q(
+        organisation__in=CohortMembership.objects.filter(cohort=OuterRef(OuterRef("cohort"))).values("organisation_id")
+    )
     companies = Q(organisation__kind=OrganisationKind.COMPANY)
 
     def adopters(accounts):
-        return Subquery(accounts.order_by().annotate(n=_count_distinct("organisation_id")).values("n"),
-                        output_field=IntegerField())
+        return Subquery(
+            accounts.order_by().annotate(n=_count_distinct("organisation_id")).values("n"), output_field=IntegerField()
+        )
 
     # One branch per shape of figure: PostgreSQL runs only the branch a row takes,
     # and each starts from the cohort's members (an OR of the shapes could not).
@@ -472,8 +489,12 @@ def published_figure_checks(*, figures: QuerySet[PublishedFigure] | None = None)
         default=adopters(active.filter(companies)),
         output_field=IntegerField(),
     )
-    held = CohortMembership.objects.filter(cohort=OuterRef("cohort")).order_by().annotate(
-        n=_count_distinct("organisation_id")).values("n")
+    held = (
+        CohortMembership.objects.filter(cohort=OuterRef("cohort"))
+        .order_by()
+        .annotate(n=_count_distinct("organisation_id"))
+        .values("n")
+    )
     rows = figures.select_related("cohort", "platform", "source", "attributed_to").annotate(
         live_count=Coalesce(live, 0),
         held_count=Coalesce(Subquery(held, output_field=IntegerField()), 0),
@@ -524,7 +545,8 @@ def platform_adopters(*, scope: Scope, platform: Platform) -> QuerySet[Account]:
     cohort, as subqueries of the one query that reads the page. Lazy."""
     latest = (
         AccountMetric.objects.filter(account=OuterRef("pk"), date__lte=scope.as_of, followers__isnull=False)
-        .order_by("-date").values("followers")[:1]
+        .order_by("-date")
+        .values("followers")[:1]
     )
     qs = (
         Account.objects.active_on(scope.as_of)
@@ -534,7 +556,8 @@ def platform_adopters(*, scope: Scope, platform: Platform) -> QuerySet[Account]:
     )
     if scope.cohort is not None:
         rank = CohortMembership.objects.filter(cohort=scope.cohort, organisation=OuterRef("organisation")).values(
-            "rank")[:1]
+            "rank"
+        )[:1]
         return qs.annotate(cohort_rank=Subquery(rank))
     return qs.annotate(cohort_rank=Value(None, output_field=IntegerField()))
 
@@ -620,6 +643,14 @@ def accounts_with_follower_history(
     for account in rows:
         accounts.setdefault(account.pk, account)
         if account.snapshot_date is not None:
-            points.append(FollowerPoint(account.pk, account.display_name, account.platform.slug,
-                                        account.platform.name_en, account.snapshot_date, account.snapshot_followers))
+            points.append(
+                FollowerPoint(
+                    account.pk,
+                    account.display_name,
+                    account.platform.slug,
+                    account.platform.name_en,
+                    account.snapshot_date,
+                    account.snapshot_followers,
+                )
+            )
     return list(accounts.values()), points

@@ -219,8 +219,9 @@ class Renderer:
             raise RendererUnavailable(f"Chromium at {path} could not be started: {error}") from error
         self.starts += 1
         session.started_at = time.perf_counter()
-        log.info("chart renderer started", extra={"browser": path,
-                                                  "start_ms": round((session.started_at - started) * 1000)})
+        log.info(
+            "chart renderer started", extra={"browser": path, "start_ms": round((session.started_at - started) * 1000)}
+        )
         return session
 
     def _discard(self, why: str) -> None:

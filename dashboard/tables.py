@@ -85,8 +85,11 @@ class PresenceColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
     def render(self, value):
-        return format_html('<span aria-hidden="true">{}</span><span class="visually-hidden">{}</span>',
-                           "✓" if value else "✗", "yes" if value else "no")
+        return format_html(
+            '<span aria-hidden="true">{}</span><span class="visually-hidden">{}</span>',
+            "✓" if value else "✗",
+            "yes" if value else "no",
+        )
 
     def value(self, value):
         return "yes" if value else "no"
@@ -118,14 +121,18 @@ class CompanyTable(DashboardTable):
 class AdopterTable(DashboardTable):
     """Open accounts on one platform, for the platform page."""
 
-    organisation = tables.Column("Organisation", accessor="organisation__name_en", linkify=lambda record: (
-        reverse("dashboard:company_detail", args=[record.organisation_id])))
+    organisation = tables.Column(
+        "Organisation",
+        accessor="organisation__name_en",
+        linkify=lambda record: reverse("dashboard:company_detail", args=[record.organisation_id]),
+    )
     rank = tables.Column("Rank", accessor="cohort_rank", default="", attrs={"td": {"class": "num"}})
     display_name = tables.Column("Account")
     handle = tables.Column("Handle")
     opened = tables.Column("Opened", accessor="opened_display", order_by=("opened_on",))
-    followers = tables.Column("Latest followers", accessor="latest_followers", default="",
-                              attrs={"td": {"class": "num"}})
+    followers = tables.Column(
+        "Latest followers", accessor="latest_followers", default="", attrs={"td": {"class": "num"}}
+    )
     url = WebLinkColumn("Link")
 
     class Meta:
@@ -157,15 +164,27 @@ class PersonTable(DashboardTable):
 
 class StatementTable(DashboardTable):
     stated = tables.Column("Date", accessor="stated_display", order_by=("stated_on",))
-    speaker = tables.Column("Speaker", linkify=lambda record: (
-        reverse("dashboard:person_detail", args=[record.speaker_id]) if record.speaker_id else None),
-        order_by=("speaker__name_en",))
-    organisation = tables.Column("Organisation", accessor="organisation__name_en", linkify=lambda record: (
-        reverse("dashboard:company_detail", args=[record.organisation_id]) if record.organisation_id else None))
+    speaker = tables.Column(
+        "Speaker",
+        linkify=lambda record: (
+            reverse("dashboard:person_detail", args=[record.speaker_id]) if record.speaker_id else None
+        ),
+        order_by=("speaker__name_en",),
+    )
+    organisation = tables.Column(
+        "Organisation",
+        accessor="organisation__name_en",
+        linkify=lambda record: (
+            reverse("dashboard:company_detail", args=[record.organisation_id]) if record.organisation_id else None
+        ),
+    )
     quote = tables.Column("Statement", orderable=False, attrs={"td": {"class": "quote"}})
     kind = tables.Column("Kind")
-    source = tables.Column("Source", accessor="source__title", linkify=lambda record: (
-        reverse("dashboard:source_detail", args=[record.source_id])))
+    source = tables.Column(
+        "Source",
+        accessor="source__title",
+        linkify=lambda record: reverse("dashboard:source_detail", args=[record.source_id]),
+    )
 
     class Meta:
         model = Statement

@@ -33,8 +33,11 @@ urlpatterns = [
     path("briefings/<uuid:uuid>/items/<int:pk>/", briefings.briefing_item, name="briefing_item"),
     path("briefings/<uuid:uuid>/statements/", briefings.briefing_statements, name="briefing_statements"),
     path("briefings/<uuid:uuid>/delete/", briefings.briefing_delete, name="briefing_delete"),
-    re_path(r"^briefings/(?P<uuid>[0-9a-f-]{36})\.(?P<fmt>pptx|pdf|xlsx)$", briefings.briefing_download,
-            name="briefing_download"),
+    re_path(
+        r"^briefings/(?P<uuid>[0-9a-f-]{36})\.(?P<fmt>pptx|pdf|xlsx)$",
+        briefings.briefing_download,
+        name="briefing_download",
+    ),
     # --- end exports
     # --- statements: extraction review (dashboard/views/review.py)
     path("statements/extract/", review.extract_statements, name="statement_extract"),

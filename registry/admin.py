@@ -58,8 +58,17 @@ class SpreadsheetImportAdmin(RegistryAdmin):
 class AccountInline(admin.TabularInline):
     model = m.Account
     extra = 0
-    fields = ("platform", "display_name", "handle", "url", "verified", "opened_on", "opened_precision",
-              "closed_on", "status")
+    fields = (
+        "platform",
+        "display_name",
+        "handle",
+        "url",
+        "verified",
+        "opened_on",
+        "opened_precision",
+        "closed_on",
+        "status",
+    )
     autocomplete_fields = ("platform",)
     show_change_link = True
 
@@ -82,8 +91,14 @@ class CohortMemberInline(admin.TabularInline):
 class StatementInline(admin.StackedInline):
     model = m.Statement
     extra = 0
-    fields = ("quote", "kind", ("speaker", "role", "organisation"), ("stated_on", "stated_precision"),
-              "platforms", "topics")
+    fields = (
+        "quote",
+        "kind",
+        ("speaker", "role", "organisation"),
+        ("stated_on", "stated_precision"),
+        "platforms",
+        "topics",
+    )
     autocomplete_fields = ("speaker", "organisation", "platforms", "topics")
     show_change_link = True
 
@@ -168,8 +183,16 @@ class PlatformAdmin(RegistryAdmin):
 @admin.register(m.Account)
 class AccountAdmin(SpreadsheetImportAdmin):
     resource_classes = [resources.AccountResource]
-    list_display = ("display_name", "organisation", "platform", "handle", "verified", "opened_display",
-                    "closed_on", "status")
+    list_display = (
+        "display_name",
+        "organisation",
+        "platform",
+        "handle",
+        "verified",
+        "opened_display",
+        "closed_on",
+        "status",
+    )
     list_filter = ("platform", "status", "verified", "opened_precision", "is_demo")
     search_fields = ("display_name", "handle", "account_id", "organisation__name_en", "organisation__name_zh")
     autocomplete_fields = ("organisation", "platform", "source")
@@ -267,8 +290,15 @@ class StatementAdmin(SpreadsheetImportAdmin):
     resource_classes = [resources.StatementResource]
     list_display = ("short_quote", "speaker", "role", "organisation", "kind", "stated_display", "source")
     list_filter = ("kind", "platforms", "topics", "organisation")
-    search_fields = ("quote", "speaker__name_en", "speaker__name_zh", "speaker__aliases", "role",
-                     "organisation__name_en", "source__title")
+    search_fields = (
+        "quote",
+        "speaker__name_en",
+        "speaker__name_zh",
+        "speaker__aliases",
+        "role",
+        "organisation__name_en",
+        "source__title",
+    )
     autocomplete_fields = ("speaker", "organisation", "source", "platforms", "topics")
     list_select_related = ("speaker", "organisation", "source")
 

@@ -65,20 +65,67 @@ REVENUE_EXPONENT = math.log(TOP_REVENUE / 39_000) / math.log(500)
 KEEP_SHARE_2021 = 0.92
 
 SECTOR_WEIGHTS = {
-    CENTRAL: {Sector.ENERGY: 12, Sector.POWER: 10, Sector.PETROCHEMICALS: 6, Sector.METALS: 10,
-              Sector.CONSTRUCTION: 14, Sector.FINANCE: 8, Sector.INSURANCE: 4, Sector.TELECOMS: 4,
-              Sector.MANUFACTURING: 10, Sector.AUTOMOTIVE: 5, Sector.TRANSPORT: 8, Sector.DEFENCE: 8,
-              Sector.RETAIL: 3, Sector.FOOD: 2, Sector.PHARMA: 2, Sector.REAL_ESTATE: 2},
-    LOCAL: {Sector.METALS: 16, Sector.ENERGY: 12, Sector.CONSTRUCTION: 16, Sector.FINANCE: 10,
-            Sector.REAL_ESTATE: 6, Sector.TRANSPORT: 10, Sector.MANUFACTURING: 8, Sector.AUTOMOTIVE: 6,
-            Sector.RETAIL: 6, Sector.FOOD: 4, Sector.PETROCHEMICALS: 4, Sector.POWER: 4, Sector.PHARMA: 2,
-            Sector.INSURANCE: 2, Sector.TOURISM: 1, Sector.MEDIA: 1},
-    PRIVATE: {Sector.MANUFACTURING: 16, Sector.METALS: 12, Sector.INTERNET: 12, Sector.REAL_ESTATE: 10,
-              Sector.RETAIL: 8, Sector.AUTOMOTIVE: 6, Sector.PETROCHEMICALS: 8, Sector.FOOD: 6, Sector.PHARMA: 5,
-              Sector.CONSTRUCTION: 5, Sector.FINANCE: 4, Sector.INSURANCE: 3, Sector.ENERGY: 3,
-              Sector.TRANSPORT: 3, Sector.TELECOMS: 1},
-    FOREIGN: {Sector.AUTOMOTIVE: 5, Sector.MANUFACTURING: 4, Sector.RETAIL: 3, Sector.FOOD: 2,
-              Sector.PETROCHEMICALS: 1, Sector.INSURANCE: 1},
+    CENTRAL: {
+        Sector.ENERGY: 12,
+        Sector.POWER: 10,
+        Sector.PETROCHEMICALS: 6,
+        Sector.METALS: 10,
+        Sector.CONSTRUCTION: 14,
+        Sector.FINANCE: 8,
+        Sector.INSURANCE: 4,
+        Sector.TELECOMS: 4,
+        Sector.MANUFACTURING: 10,
+        Sector.AUTOMOTIVE: 5,
+        Sector.TRANSPORT: 8,
+        Sector.DEFENCE: 8,
+        Sector.RETAIL: 3,
+        Sector.FOOD: 2,
+        Sector.PHARMA: 2,
+        Sector.REAL_ESTATE: 2,
+    },
+    LOCAL: {
+        Sector.METALS: 16,
+        Sector.ENERGY: 12,
+        Sector.CONSTRUCTION: 16,
+        Sector.FINANCE: 10,
+        Sector.REAL_ESTATE: 6,
+        Sector.TRANSPORT: 10,
+        Sector.MANUFACTURING: 8,
+        Sector.AUTOMOTIVE: 6,
+        Sector.RETAIL: 6,
+        Sector.FOOD: 4,
+        Sector.PETROCHEMICALS: 4,
+        Sector.POWER: 4,
+        Sector.PHARMA: 2,
+        Sector.INSURANCE: 2,
+        Sector.TOURISM: 1,
+        Sector.MEDIA: 1,
+    },
+    PRIVATE: {
+        Sector.MANUFACTURING: 16,
+        Sector.METALS: 12,
+        Sector.INTERNET: 12,
+        Sector.REAL_ESTATE: 10,
+        Sector.RETAIL: 8,
+        Sector.AUTOMOTIVE: 6,
+        Sector.PETROCHEMICALS: 8,
+        Sector.FOOD: 6,
+        Sector.PHARMA: 5,
+        Sector.CONSTRUCTION: 5,
+        Sector.FINANCE: 4,
+        Sector.INSURANCE: 3,
+        Sector.ENERGY: 3,
+        Sector.TRANSPORT: 3,
+        Sector.TELECOMS: 1,
+    },
+    FOREIGN: {
+        Sector.AUTOMOTIVE: 5,
+        Sector.MANUFACTURING: 4,
+        Sector.RETAIL: 3,
+        Sector.FOOD: 2,
+        Sector.PETROCHEMICALS: 1,
+        Sector.INSURANCE: 1,
+    },
 }
 
 # (English, Chinese) words that name a company's line of business.
@@ -93,8 +140,12 @@ SECTOR_WORDS = {
     Sector.INSURANCE: [("Insurance", "保险"), ("Life Insurance", "人寿保险")],
     Sector.CONSTRUCTION: [("Construction", "建设"), ("Engineering", "建工"), ("Infrastructure", "基建")],
     Sector.REAL_ESTATE: [("Property", "置业"), ("Real Estate", "地产")],
-    Sector.MANUFACTURING: [("Machinery", "机械"), ("Heavy Industry", "重工"), ("Electric", "电气"),
-                           ("Electronics", "电子")],
+    Sector.MANUFACTURING: [
+        ("Machinery", "机械"),
+        ("Heavy Industry", "重工"),
+        ("Electric", "电气"),
+        ("Electronics", "电子"),
+    ],
     Sector.AUTOMOTIVE: [("Motor", "汽车"), ("Auto Parts", "汽车零部件")],
     Sector.TRANSPORT: [("Logistics", "物流"), ("Shipping", "航运"), ("Airlines", "航空"), ("Transport", "交通")],
     Sector.RETAIL: [("Commerce", "商贸"), ("Retail", "商业")],
@@ -107,20 +158,84 @@ SECTOR_WORDS = {
 
 # Brand syllables (pinyin, hanzi): two make a brand such as "Huaxin" (华鑫).
 SYLLABLES = [
-    ("Hua", "华"), ("Xin", "鑫"), ("Heng", "恒"), ("Tai", "泰"), ("Rui", "瑞"), ("Feng", "丰"), ("Long", "隆"),
-    ("Sheng", "盛"), ("An", "安"), ("Kang", "康"), ("Jin", "锦"), ("Da", "达"), ("Tong", "通"), ("Hong", "宏"),
-    ("Yuan", "远"), ("Ming", "明"), ("Hai", "海"), ("Tian", "天"), ("Yu", "宇"), ("Jia", "嘉"), ("Cheng", "诚"),
-    ("De", "德"), ("Fu", "富"), ("Xing", "兴"), ("Chang", "昌"), ("Yi", "亿"), ("Wei", "威"), ("Bo", "博"),
-    ("Kai", "凯"), ("Ding", "鼎"), ("Sen", "森"), ("Lian", "联"), ("Ze", "泽"), ("Hui", "汇"), ("Rong", "荣"),
-    ("Run", "润"), ("Yao", "耀"), ("Qi", "启"), ("Zhi", "智"), ("Hao", "浩"), ("Tuo", "拓"), ("Lan", "蓝"),
-    ("Chen", "辰"), ("Shun", "顺"), ("Ying", "盈"), ("Bao", "宝"), ("Wan", "万"), ("Yong", "永"), ("Ke", "科"),
+    ("Hua", "华"),
+    ("Xin", "鑫"),
+    ("Heng", "恒"),
+    ("Tai", "泰"),
+    ("Rui", "瑞"),
+    ("Feng", "丰"),
+    ("Long", "隆"),
+    ("Sheng", "盛"),
+    ("An", "安"),
+    ("Kang", "康"),
+    ("Jin", "锦"),
+    ("Da", "达"),
+    ("Tong", "通"),
+    ("Hong", "宏"),
+    ("Yuan", "远"),
+    ("Ming", "明"),
+    ("Hai", "海"),
+    ("Tian", "天"),
+    ("Yu", "宇"),
+    ("Jia", "嘉"),
+    ("Cheng", "诚"),
+    ("De", "德"),
+    ("Fu", "富"),
+    ("Xing", "兴"),
+    ("Chang", "昌"),
+    ("Yi", "亿"),
+    ("Wei", "威"),
+    ("Bo", "博"),
+    ("Kai", "凯"),
+    ("Ding", "鼎"),
+    ("Sen", "森"),
+    ("Lian", "联"),
+    ("Ze", "泽"),
+    ("Hui", "汇"),
+    ("Rong", "荣"),
+    ("Run", "润"),
+    ("Yao", "耀"),
+    ("Qi", "启"),
+    ("Zhi", "智"),
+    ("Hao", "浩"),
+    ("Tuo", "拓"),
+    ("Lan", "蓝"),
+    ("Chen", "辰"),
+    ("Shun", "顺"),
+    ("Ying", "盈"),
+    ("Bao", "宝"),
+    ("Wan", "万"),
+    ("Yong", "永"),
+    ("Ke", "科"),
 ]
 # Foreign-invested companies get a Western-sounding brand and its transliteration.
-FOREIGN_HEADS = [("Al", "阿尔"), ("Bel", "贝尔"), ("Cor", "科尔"), ("Dan", "丹"), ("Fal", "法尔"), ("Gren", "格林"),
-                 ("Hal", "哈尔"), ("Lor", "洛尔"), ("Mar", "马尔"), ("Nor", "诺尔"), ("Ost", "奥斯特"),
-                 ("Sel", "塞尔"), ("Tor", "托尔"), ("Val", "瓦尔"), ("Wes", "韦斯")]
-FOREIGN_TAILS = [("ara", "阿拉"), ("ven", "文"), ("dor", "多"), ("mark", "马克"), ("ton", "顿"), ("via", "维亚"),
-                 ("lex", "莱克斯"), ("tis", "蒂斯")]
+FOREIGN_HEADS = [
+    ("Al", "阿尔"),
+    ("Bel", "贝尔"),
+    ("Cor", "科尔"),
+    ("Dan", "丹"),
+    ("Fal", "法尔"),
+    ("Gren", "格林"),
+    ("Hal", "哈尔"),
+    ("Lor", "洛尔"),
+    ("Mar", "马尔"),
+    ("Nor", "诺尔"),
+    ("Ost", "奥斯特"),
+    ("Sel", "塞尔"),
+    ("Tor", "托尔"),
+    ("Val", "瓦尔"),
+    ("Wes", "韦斯"),
+]
+FOREIGN_TAILS = [
+    ("ara", "阿拉"),
+    ("ven", "文"),
+    ("dor", "多"),
+    ("mark", "马克"),
+    ("ton", "顿"),
+    ("via", "维亚"),
+    ("lex", "莱克斯"),
+    ("tis", "蒂斯"),
+]
 
 COMPANY_SUFFIXES = {
     CENTRAL: [("Group", "集团有限公司"), ("Corporation", "集团公司")],
@@ -136,42 +251,89 @@ GEOGRAPHY = {
     "Tianjin": ("天津", [("Tianjin", "天津", ("120000", "120116"))]),
     "Shanghai": ("上海", [("Shanghai", "上海", ("310000", "310101", "310115"))]),
     "Chongqing": ("重庆", [("Chongqing", "重庆", ("500000", "500103"))]),
-    "Hebei": ("河北", [("Shijiazhuang", "石家庄", ("130100",)), ("Tangshan", "唐山", ("130200",)),
-                     ("Handan", "邯郸", ("130400",))]),
-    "Shanxi": ("山西", [("Taiyuan", "太原", ("140100",)), ("Datong", "大同", ("140200",)),
-                      ("Changzhi", "长治", ("140400",))]),
-    "Inner Mongolia": ("内蒙古", [("Hohhot", "呼和浩特", ("150100",)), ("Baotou", "包头", ("150200",)),
-                               ("Ordos", "鄂尔多斯", ("150600",))]),
-    "Liaoning": ("辽宁", [("Shenyang", "沈阳", ("210100",)), ("Dalian", "大连", ("210200",)),
-                        ("Anshan", "鞍山", ("210300",))]),
+    "Hebei": (
+        "河北",
+        [("Shijiazhuang", "石家庄", ("130100",)), ("Tangshan", "唐山", ("130200",)), ("Handan", "邯郸", ("130400",))],
+    ),
+    "Shanxi": (
+        "山西",
+        [("Taiyuan", "太原", ("140100",)), ("Datong", "大同", ("140200",)), ("Changzhi", "长治", ("140400",))],
+    ),
+    "Inner Mongolia": (
+        "内蒙古",
+        [("Hohhot", "呼和浩特", ("150100",)), ("Baotou", "包头", ("150200",)), ("Ordos", "鄂尔多斯", ("150600",))],
+    ),
+    "Liaoning": (
+        "辽宁",
+        [("Shenyang", "沈阳", ("210100",)), ("Dalian", "大连", ("210200",)), ("Anshan", "鞍山", ("210300",))],
+    ),
     "Jilin": ("吉林", [("Changchun", "长春", ("220100",))]),
     "Heilongjiang": ("黑龙江", [("Harbin", "哈尔滨", ("230100",)), ("Daqing", "大庆", ("230600",))]),
-    "Jiangsu": ("江苏", [("Nanjing", "南京", ("320100",)), ("Wuxi", "无锡", ("320200",)),
-                       ("Xuzhou", "徐州", ("320300",)), ("Changzhou", "常州", ("320400",)),
-                       ("Suzhou", "苏州", ("320500",))]),
-    "Zhejiang": ("浙江", [("Hangzhou", "杭州", ("330100",)), ("Ningbo", "宁波", ("330200",)),
-                        ("Jiaxing", "嘉兴", ("330400",)), ("Shaoxing", "绍兴", ("330600",)),
-                        ("Taizhou", "台州", ("331000",))]),
-    "Anhui": ("安徽", [("Hefei", "合肥", ("340100",)), ("Wuhu", "芜湖", ("340200",)),
-                     ("Ma'anshan", "马鞍山", ("340500",))]),
-    "Fujian": ("福建", [("Fuzhou", "福州", ("350100",)), ("Xiamen", "厦门", ("350200",)),
-                      ("Quanzhou", "泉州", ("350500",))]),
+    "Jiangsu": (
+        "江苏",
+        [
+            ("Nanjing", "南京", ("320100",)),
+            ("Wuxi", "无锡", ("320200",)),
+            ("Xuzhou", "徐州", ("320300",)),
+            ("Changzhou", "常州", ("320400",)),
+            ("Suzhou", "苏州", ("320500",)),
+        ],
+    ),
+    "Zhejiang": (
+        "浙江",
+        [
+            ("Hangzhou", "杭州", ("330100",)),
+            ("Ningbo", "宁波", ("330200",)),
+            ("Jiaxing", "嘉兴", ("330400",)),
+            ("Shaoxing", "绍兴", ("330600",)),
+            ("Taizhou", "台州", ("331000",)),
+        ],
+    ),
+    "Anhui": (
+        "安徽",
+        [("Hefei", "合肥", ("340100",)), ("Wuhu", "芜湖", ("340200",)), ("Ma'anshan", "马鞍山", ("340500",))],
+    ),
+    "Fujian": (
+        "福建",
+        [("Fuzhou", "福州", ("350100",)), ("Xiamen", "厦门", ("350200",)), ("Quanzhou", "泉州", ("350500",))],
+    ),
     "Jiangxi": ("江西", [("Nanchang", "南昌", ("360100",)), ("Ganzhou", "赣州", ("360700",))]),
-    "Shandong": ("山东", [("Jinan", "济南", ("370100",)), ("Qingdao", "青岛", ("370200",)),
-                        ("Zibo", "淄博", ("370300",)), ("Yantai", "烟台", ("370600",)),
-                        ("Weifang", "潍坊", ("370700",)), ("Rizhao", "日照", ("371100",))]),
-    "Henan": ("河南", [("Zhengzhou", "郑州", ("410100",)), ("Luoyang", "洛阳", ("410300",)),
-                     ("Pingdingshan", "平顶山", ("410400",))]),
-    "Hubei": ("湖北", [("Wuhan", "武汉", ("420100",)), ("Yichang", "宜昌", ("420500",)),
-                     ("Xiangyang", "襄阳", ("420600",))]),
+    "Shandong": (
+        "山东",
+        [
+            ("Jinan", "济南", ("370100",)),
+            ("Qingdao", "青岛", ("370200",)),
+            ("Zibo", "淄博", ("370300",)),
+            ("Yantai", "烟台", ("370600",)),
+            ("Weifang", "潍坊", ("370700",)),
+            ("Rizhao", "日照", ("371100",)),
+        ],
+    ),
+    "Henan": (
+        "河南",
+        [("Zhengzhou", "郑州", ("410100",)), ("Luoyang", "洛阳", ("410300",)), ("Pingdingshan", "平顶山", ("410400",))],
+    ),
+    "Hubei": (
+        "湖北",
+        [("Wuhan", "武汉", ("420100",)), ("Yichang", "宜昌", ("420500",)), ("Xiangyang", "襄阳", ("420600",))],
+    ),
     "Hunan": ("湖南", [("Changsha", "长沙", ("430100",)), ("Zhuzhou", "株洲", ("430200",))]),
-    "Guangdong": ("广东", [("Guangzhou", "广州", ("440100",)), ("Shenzhen", "深圳", ("440300",)),
-                         ("Zhuhai", "珠海", ("440400",)), ("Foshan", "佛山", ("440600",)),
-                         ("Dongguan", "东莞", ("441900",))]),
+    "Guangdong": (
+        "广东",
+        [
+            ("Guangzhou", "广州", ("440100",)),
+            ("Shenzhen", "深圳", ("440300",)),
+            ("Zhuhai", "珠海", ("440400",)),
+            ("Foshan", "佛山", ("440600",)),
+            ("Dongguan", "东莞", ("441900",)),
+        ],
+    ),
     "Guangxi": ("广西", [("Nanning", "南宁", ("450100",)), ("Liuzhou", "柳州", ("450200",))]),
     "Hainan": ("海南", [("Haikou", "海口", ("460100",))]),
-    "Sichuan": ("四川", [("Chengdu", "成都", ("510100",)), ("Mianyang", "绵阳", ("510700",)),
-                       ("Yibin", "宜宾", ("511500",))]),
+    "Sichuan": (
+        "四川",
+        [("Chengdu", "成都", ("510100",)), ("Mianyang", "绵阳", ("510700",)), ("Yibin", "宜宾", ("511500",))],
+    ),
     "Guizhou": ("贵州", [("Guiyang", "贵阳", ("520100",)), ("Zunyi", "遵义", ("520300",))]),
     "Yunnan": ("云南", [("Kunming", "昆明", ("530100",))]),
     "Shaanxi": ("陕西", [("Xi'an", "西安", ("610100",)), ("Yulin", "榆林", ("610800",))]),
@@ -183,15 +345,60 @@ GEOGRAPHY = {
 
 PROVINCE_WEIGHTS = {
     CENTRAL: {"Beijing": 85, "Shanghai": 4, "Guangdong": 4, "Hubei": 3, "Liaoning": 2, "Jilin": 1, "Sichuan": 1},
-    LOCAL: {"Shandong": 25, "Beijing": 15, "Shanghai": 18, "Guangdong": 18, "Jiangsu": 14, "Zhejiang": 16,
-            "Fujian": 12, "Hebei": 10, "Tianjin": 10, "Chongqing": 8, "Sichuan": 10, "Anhui": 10, "Henan": 8,
-            "Hubei": 8, "Hunan": 6, "Shaanxi": 10, "Shanxi": 12, "Liaoning": 6, "Jiangxi": 6, "Guangxi": 6,
-            "Yunnan": 6, "Inner Mongolia": 4, "Xinjiang": 3, "Jilin": 3, "Heilongjiang": 2, "Gansu": 4,
-            "Guizhou": 4, "Hainan": 1, "Qinghai": 1, "Ningxia": 1},
-    PRIVATE: {"Zhejiang": 30, "Jiangsu": 25, "Guangdong": 28, "Shandong": 20, "Fujian": 10, "Beijing": 12,
-              "Shanghai": 10, "Hebei": 8, "Sichuan": 4, "Henan": 4, "Hubei": 3, "Hunan": 3, "Liaoning": 3,
-              "Chongqing": 3, "Anhui": 3, "Tianjin": 2, "Inner Mongolia": 2, "Jiangxi": 2, "Xinjiang": 2,
-              "Shaanxi": 2},
+    LOCAL: {
+        "Shandong": 25,
+        "Beijing": 15,
+        "Shanghai": 18,
+        "Guangdong": 18,
+        "Jiangsu": 14,
+        "Zhejiang": 16,
+        "Fujian": 12,
+        "Hebei": 10,
+        "Tianjin": 10,
+        "Chongqing": 8,
+        "Sichuan": 10,
+        "Anhui": 10,
+        "Henan": 8,
+        "Hubei": 8,
+        "Hunan": 6,
+        "Shaanxi": 10,
+        "Shanxi": 12,
+        "Liaoning": 6,
+        "Jiangxi": 6,
+        "Guangxi": 6,
+        "Yunnan": 6,
+        "Inner Mongolia": 4,
+        "Xinjiang": 3,
+        "Jilin": 3,
+        "Heilongjiang": 2,
+        "Gansu": 4,
+        "Guizhou": 4,
+        "Hainan": 1,
+        "Qinghai": 1,
+        "Ningxia": 1,
+    },
+    PRIVATE: {
+        "Zhejiang": 30,
+        "Jiangsu": 25,
+        "Guangdong": 28,
+        "Shandong": 20,
+        "Fujian": 10,
+        "Beijing": 12,
+        "Shanghai": 10,
+        "Hebei": 8,
+        "Sichuan": 4,
+        "Henan": 4,
+        "Hubei": 3,
+        "Hunan": 3,
+        "Liaoning": 3,
+        "Chongqing": 3,
+        "Anhui": 3,
+        "Tianjin": 2,
+        "Inner Mongolia": 2,
+        "Jiangxi": 2,
+        "Xinjiang": 2,
+        "Shaanxi": 2,
+    },
     FOREIGN: {"Shanghai": 5, "Guangdong": 3, "Jiangsu": 3, "Beijing": 2, "Tianjin": 1, "Liaoning": 1},
 }
 
@@ -212,37 +419,137 @@ class PlatformPlan:
 _H1 = ARTICLE_AS_OF
 PLATFORM_PLANS = {
     # WeChat and Weibo give the article's "more than 400" and "more than 200" of 500.
-    "wechat": PlatformPlan(0.84, {CENTRAL: 20, LOCAL: 3, PRIVATE: 2.5, FOREIGN: 1.5},
-                           {2012: 5, 2013: 18, 2014: 22, 2015: 18, 2016: 12, 2017: 9, 2018: 7, 2019: 5, 2020: 3,
-                            2021: 1}, datetime.date(2012, 8, 23), _H1, 30_000, 1.3),
-    "weibo": PlatformPlan(0.45, {CENTRAL: 6, LOCAL: 1.5, PRIVATE: 1.2, FOREIGN: 1.5},
-                          {2010: 12, 2011: 20, 2012: 18, 2013: 14, 2014: 10, 2015: 8, 2016: 6, 2017: 5, 2018: 4,
-                           2019: 3, 2020: 2, 2021: 1}, datetime.date(2010, 1, 1), _H1, 60_000, 1.6),
-    "douyin": PlatformPlan(0.30, {CENTRAL: 5, LOCAL: 1, PRIVATE: 1.4, FOREIGN: 1},
-                           {2018: 30, 2019: 35, 2020: 28, 2021: 7}, datetime.date(2018, 1, 1), _H1, 40_000, 1.6),
-    "kuaishou": PlatformPlan(0.17, {CENTRAL: 5, LOCAL: 1, PRIVATE: 1.2, FOREIGN: 0.5},
-                             {2019: 35, 2020: 45, 2021: 20}, datetime.date(2019, 1, 1), _H1, 20_000, 1.5),
-    "bilibili": PlatformPlan(0.07, {CENTRAL: 4, LOCAL: 0.5, PRIVATE: 1.5, FOREIGN: 1},
-                             {2017: 5, 2018: 10, 2019: 20, 2020: 35, 2021: 30}, datetime.date(2017, 1, 1),
-                             LAST_DATE, 8_000, 1.4),
-    "toutiao": PlatformPlan(0.14, {CENTRAL: 5, LOCAL: 1.2, PRIVATE: 1, FOREIGN: 0.5},
-                            {2015: 15, 2016: 20, 2017: 20, 2018: 15, 2019: 12, 2020: 10, 2021: 8},
-                            datetime.date(2015, 1, 1), LAST_DATE, 12_000, 1.3),
-    "xiaohongshu": PlatformPlan(0.05, {CENTRAL: 1, LOCAL: 0.5, PRIVATE: 2, FOREIGN: 3},
-                                {2019: 20, 2020: 40, 2021: 40}, datetime.date(2019, 1, 1), LAST_DATE, 3_000, 1.3),
-    "wechat-channels": PlatformPlan(0.12, {CENTRAL: 6, LOCAL: 1, PRIVATE: 1, FOREIGN: 0.5},
-                                    {2020: 55, 2021: 45}, datetime.date(2020, 1, 22), LAST_DATE, 4_000, 1.3),
+    "wechat": PlatformPlan(
+        0.84,
+        {CENTRAL: 20, LOCAL: 3, PRIVATE: 2.5, FOREIGN: 1.5},
+        {2012: 5, 2013: 18, 2014: 22, 2015: 18, 2016: 12, 2017: 9, 2018: 7, 2019: 5, 2020: 3, 2021: 1},
+        datetime.date(2012, 8, 23),
+        _H1,
+        30_000,
+        1.3,
+    ),
+    "weibo": PlatformPlan(
+        0.45,
+        {CENTRAL: 6, LOCAL: 1.5, PRIVATE: 1.2, FOREIGN: 1.5},
+        {
+            2010: 12,
+            2011: 20,
+            2012: 18,
+            2013: 14,
+            2014: 10,
+            2015: 8,
+            2016: 6,
+            2017: 5,
+            2018: 4,
+            2019: 3,
+            2020: 2,
+            2021: 1,
+        },
+        datetime.date(2010, 1, 1),
+        _H1,
+        60_000,
+        1.6,
+    ),
+    "douyin": PlatformPlan(
+        0.30,
+        {CENTRAL: 5, LOCAL: 1, PRIVATE: 1.4, FOREIGN: 1},
+        {2018: 30, 2019: 35, 2020: 28, 2021: 7},
+        datetime.date(2018, 1, 1),
+        _H1,
+        40_000,
+        1.6,
+    ),
+    "kuaishou": PlatformPlan(
+        0.17,
+        {CENTRAL: 5, LOCAL: 1, PRIVATE: 1.2, FOREIGN: 0.5},
+        {2019: 35, 2020: 45, 2021: 20},
+        datetime.date(2019, 1, 1),
+        _H1,
+        20_000,
+        1.5,
+    ),
+    "bilibili": PlatformPlan(
+        0.07,
+        {CENTRAL: 4, LOCAL: 0.5, PRIVATE: 1.5, FOREIGN: 1},
+        {2017: 5, 2018: 10, 2019: 20, 2020: 35, 2021: 30},
+        datetime.date(2017, 1, 1),
+        LAST_DATE,
+        8_000,
+        1.4,
+    ),
+    "toutiao": PlatformPlan(
+        0.14,
+        {CENTRAL: 5, LOCAL: 1.2, PRIVATE: 1, FOREIGN: 0.5},
+        {2015: 15, 2016: 20, 2017: 20, 2018: 15, 2019: 12, 2020: 10, 2021: 8},
+        datetime.date(2015, 1, 1),
+        LAST_DATE,
+        12_000,
+        1.3,
+    ),
+    "xiaohongshu": PlatformPlan(
+        0.05,
+        {CENTRAL: 1, LOCAL: 0.5, PRIVATE: 2, FOREIGN: 3},
+        {2019: 20, 2020: 40, 2021: 40},
+        datetime.date(2019, 1, 1),
+        LAST_DATE,
+        3_000,
+        1.3,
+    ),
+    "wechat-channels": PlatformPlan(
+        0.12,
+        {CENTRAL: 6, LOCAL: 1, PRIVATE: 1, FOREIGN: 0.5},
+        {2020: 55, 2021: 45},
+        datetime.date(2020, 1, 22),
+        LAST_DATE,
+        4_000,
+        1.3,
+    ),
     # Overseas accounts belong mostly to central SOEs.
-    "facebook": PlatformPlan(0.04, {CENTRAL: 30, LOCAL: 1, PRIVATE: 3, FOREIGN: 10},
-                             {y: 1 for y in range(2014, 2022)}, datetime.date(2014, 1, 1), LAST_DATE, 40_000, 1.5),
-    "x": PlatformPlan(0.04, {CENTRAL: 30, LOCAL: 1, PRIVATE: 3, FOREIGN: 10},
-                      {y: 1 for y in range(2014, 2022)}, datetime.date(2014, 1, 1), LAST_DATE, 8_000, 1.4),
-    "youtube": PlatformPlan(0.04, {CENTRAL: 30, LOCAL: 1, PRIVATE: 3, FOREIGN: 10},
-                            {y: 1 for y in range(2015, 2022)}, datetime.date(2015, 1, 1), LAST_DATE, 3_000, 1.4),
-    "linkedin": PlatformPlan(0.06, {CENTRAL: 30, LOCAL: 1, PRIVATE: 3, FOREIGN: 10},
-                             {y: 1 for y in range(2012, 2022)}, datetime.date(2012, 1, 1), LAST_DATE, 15_000, 1.2),
-    "tiktok": PlatformPlan(0.01, {CENTRAL: 30, LOCAL: 1, PRIVATE: 3, FOREIGN: 10},
-                           {2020: 1, 2021: 1}, datetime.date(2020, 1, 1), LAST_DATE, 10_000, 1.5),
+    "facebook": PlatformPlan(
+        0.04,
+        {CENTRAL: 30, LOCAL: 1, PRIVATE: 3, FOREIGN: 10},
+        {y: 1 for y in range(2014, 2022)},
+        datetime.date(2014, 1, 1),
+        LAST_DATE,
+        40_000,
+        1.5,
+    ),
+    "x": PlatformPlan(
+        0.04,
+        {CENTRAL: 30, LOCAL: 1, PRIVATE: 3, FOREIGN: 10},
+        {y: 1 for y in range(2014, 2022)},
+        datetime.date(2014, 1, 1),
+        LAST_DATE,
+        8_000,
+        1.4,
+    ),
+    "youtube": PlatformPlan(
+        0.04,
+        {CENTRAL: 30, LOCAL: 1, PRIVATE: 3, FOREIGN: 10},
+        {y: 1 for y in range(2015, 2022)},
+        datetime.date(2015, 1, 1),
+        LAST_DATE,
+        3_000,
+        1.4,
+    ),
+    "linkedin": PlatformPlan(
+        0.06,
+        {CENTRAL: 30, LOCAL: 1, PRIVATE: 3, FOREIGN: 10},
+        {y: 1 for y in range(2012, 2022)},
+        datetime.date(2012, 1, 1),
+        LAST_DATE,
+        15_000,
+        1.2,
+    ),
+    "tiktok": PlatformPlan(
+        0.01,
+        {CENTRAL: 30, LOCAL: 1, PRIVATE: 3, FOREIGN: 10},
+        {2020: 1, 2021: 1},
+        datetime.date(2020, 1, 1),
+        LAST_DATE,
+        10_000,
+        1.5,
+    ),
 }
 OVERSEAS = {"facebook", "x", "youtube", "linkedin", "tiktok"}
 SECOND_ACCOUNT_PLATFORMS = ("wechat", "weibo", "douyin")
@@ -365,9 +672,15 @@ class _Namer:
         self.names.add(key)
         self.zh_names.add(name_zh)
         return CompanyPlan(
-            name_en=name_en, name_zh=name_zh, short_en=short_en, short_zh=short_zh,
+            name_en=name_en,
+            name_zh=name_zh,
+            short_en=short_en,
+            short_zh=short_zh,
             handle_base="".join(ch for ch in f"{brand_en}{word_en}".lower() if ch.isalnum()),
-            ownership=ownership, sector=sector, province=province, city=city_en,
+            ownership=ownership,
+            sector=sector,
+            province=province,
+            city=city_en,
             credit_code=self.credit_code(rng.choice(region_codes), central=ownership == CENTRAL),
         )
 
@@ -455,7 +768,7 @@ def _account_url(platform: str, handle: str, account_id: str) -> str:
 
 
 def _revenue_at(rank: float) -> float:
-    return TOP_REVENUE * rank ** -REVENUE_EXPONENT
+    return TOP_REVENUE * rank**-REVENUE_EXPONENT
 
 
 def _plan_companies(rng: random.Random, namer: _Namer, n: int) -> tuple[list[CompanyPlan], list[CompanyPlan]]:
@@ -517,8 +830,9 @@ def _open_date(rng: random.Random, plan: PlatformPlan) -> tuple[datetime.date, s
     return day.replace(month=1, day=1), DatePrecision.YEAR
 
 
-def _plan_accounts(rng: random.Random, namer: _Namer, listed: list[CompanyPlan],
-                   newcomers: list[CompanyPlan]) -> list[AccountPlan]:
+def _plan_accounts(
+    rng: random.Random, namer: _Namer, listed: list[CompanyPlan], newcomers: list[CompanyPlan]
+) -> list[AccountPlan]:
     n = len(listed)
     adopted: dict[str, list[CompanyPlan]] = {}
     for slug, plan in PLATFORM_PLANS.items():
@@ -527,8 +841,9 @@ def _plan_accounts(rng: random.Random, namer: _Namer, listed: list[CompanyPlan],
         weights = [plan.weights[c.ownership] * (1 + 1.5 * (n - c.rank_2020) / n) for c in listed]
         chosen = _weighted_sample(rng, listed, weights, round(plan.share * n))
         mean_weight = sum(plan.weights[c.ownership] for c in listed) / n
-        chosen += [c for c in newcomers
-                   if rng.random() < min(0.97, plan.share * plan.weights[c.ownership] / mean_weight)]
+        chosen += [
+            c for c in newcomers if rng.random() < min(0.97, plan.share * plan.weights[c.ownership] / mean_weight)
+        ]
         adopted[slug] = chosen
 
     accounts = []
@@ -545,15 +860,17 @@ def _plan_accounts(rng: random.Random, namer: _Namer, listed: list[CompanyPlan],
             break
         if account.company.name_en not in seen:
             seen.add(account.company.name_en)
-            accounts.append(_account(rng, namer, account.company, account.platform,
-                                     kind=rng.choice(SECOND_ACCOUNT_KINDS)))
+            accounts.append(
+                _account(rng, namer, account.company, account.platform, kind=rng.choice(SECOND_ACCOUNT_KINDS))
+            )
 
     # A few earlier accounts were closed, all before the article's date, by
     # companies that kept another account open there: adopter counts hold.
     primaries = [a for a in accounts if a.opened_on <= ARTICLE_AS_OF]
     for account in rng.sample(primaries, round(CLOSED_ACCOUNT_SHARE * len(primaries))):
-        accounts.append(_account(rng, namer, account.company, account.platform,
-                                 kind=rng.choice(CLOSED_ACCOUNT_KINDS), closed=True))
+        accounts.append(
+            _account(rng, namer, account.company, account.platform, kind=rng.choice(CLOSED_ACCOUNT_KINDS), closed=True)
+        )
     return accounts
 
 
@@ -583,9 +900,17 @@ def _account(rng: random.Random, namer: _Namer, company: CompanyPlan, slug: str,
         followers *= 0.1 if closed else 0.2
     verified = rng.random() < (0.98 if company.ownership == CENTRAL else 0.9)
     return AccountPlan(
-        company=company, platform=slug, display_name=display, handle=handle, account_id=account_id,
-        url=_account_url(slug, handle, account_id), verified=verified, opened_on=opened_on,
-        opened_precision=precision, closed_on=closed_on, followers=max(20, round(followers)),
+        company=company,
+        platform=slug,
+        display_name=display,
+        handle=handle,
+        account_id=account_id,
+        url=_account_url(slug, handle, account_id),
+        verified=verified,
+        opened_on=opened_on,
+        opened_precision=precision,
+        closed_on=closed_on,
+        followers=max(20, round(followers)),
     )
 
 
@@ -649,16 +974,29 @@ def _wechat_day(rng: random.Random, followers: int, habits: dict, day: datetime.
     of each article, the headline (first) article's reads, and the most-read."""
     chance = habits["post_chance"] * (0.5 if day.weekday() >= 5 else 1.0)
     if rng.random() >= chance:
-        return {"posts": 0, "reads": 0, "headline_reads": 0, "max_reads": 0, "likes": 0, "wows": 0, "shares": 0,
-                "comments": 0}
+        return {
+            "posts": 0,
+            "reads": 0,
+            "headline_reads": 0,
+            "max_reads": 0,
+            "likes": 0,
+            "wows": 0,
+            "shares": 0,
+            "comments": 0,
+        }
     articles = rng.choices((1, 2, 3, 4, 5, 6, 8), weights=(30, 20, 18, 12, 9, 6, 5))[0]
     headline = max(1, round(followers * habits["read_rate"] * rng.lognormvariate(0, 0.45)))
     reads = [headline] + [round(headline * rng.lognormvariate(math.log(0.3), 0.7)) for _ in range(articles - 1)]
     total = sum(reads)
     return {
-        "posts": articles, "reads": total, "headline_reads": headline, "max_reads": max(reads),
-        "likes": round(total * rng.uniform(0.004, 0.02)), "wows": round(total * rng.uniform(0.002, 0.01)),
-        "shares": round(total * rng.uniform(0.01, 0.05)), "comments": round(total * rng.uniform(0.0003, 0.003)),
+        "posts": articles,
+        "reads": total,
+        "headline_reads": headline,
+        "max_reads": max(reads),
+        "likes": round(total * rng.uniform(0.004, 0.02)),
+        "wows": round(total * rng.uniform(0.002, 0.01)),
+        "shares": round(total * rng.uniform(0.01, 0.05)),
+        "comments": round(total * rng.uniform(0.0003, 0.003)),
     }
 
 
@@ -668,8 +1006,12 @@ def _weibo_day(rng: random.Random, followers: int, habits: dict, day: datetime.d
     if posts == 0:
         return {"posts": 0, "shares": 0, "comments": 0, "likes": 0}
     shares = round(posts * followers * habits["repost_rate"] * rng.lognormvariate(0, 0.6))
-    return {"posts": posts, "shares": shares, "comments": round(shares * rng.uniform(0.3, 1.0)),
-            "likes": round(shares * rng.uniform(1.5, 5.0))}
+    return {
+        "posts": posts,
+        "shares": shares,
+        "comments": round(shares * rng.uniform(0.3, 1.0)),
+        "likes": round(shares * rng.uniform(1.5, 5.0)),
+    }
 
 
 def _poisson(rng: random.Random, mean: float) -> int:
@@ -711,7 +1053,8 @@ def clear_demo() -> int:
     AccountMetric.objects.filter(account__in=accounts)._raw_delete(using)
     accounts._raw_delete(using)
     CohortMembership.objects.filter(
-        Q(is_demo=True) | Q(organisation__is_demo=True) | Q(cohort__is_demo=True))._raw_delete(using)
+        Q(is_demo=True) | Q(organisation__is_demo=True) | Q(cohort__is_demo=True)
+    )._raw_delete(using)
     for activity in Activity.objects.filter(organisation__is_demo=True):
         activity.delete()  # has many-to-many rows; there are none in generated data
     Position.objects.filter(organisation__is_demo=True).update(organisation=None)
@@ -772,10 +1115,17 @@ def _write(listed: list[CompanyPlan], newcomers: list[CompanyPlan], accounts: li
     Organisation.objects.bulk_create(
         [
             Organisation(
-                name_en=c.name_en, name_key=normalise_name(c.name_en), name_zh=c.name_zh,
-                short_name=f"{c.short_en}{DEMO_SUFFIX_EN}", kind=OrganisationKind.COMPANY,
-                ownership=c.ownership, sector=c.sector, province=c.province, city=c.city,
-                credit_code=c.credit_code, is_demo=True,
+                name_en=c.name_en,
+                name_key=normalise_name(c.name_en),
+                name_zh=c.name_zh,
+                short_name=f"{c.short_en}{DEMO_SUFFIX_EN}",
+                kind=OrganisationKind.COMPANY,
+                ownership=c.ownership,
+                sector=c.sector,
+                province=c.province,
+                city=c.city,
+                credit_code=c.credit_code,
+                is_demo=True,
                 description="Synthetic company generated for the demo; not a real record.",
             )
             for c in companies
@@ -789,21 +1139,40 @@ def _write(listed: list[CompanyPlan], newcomers: list[CompanyPlan], accounts: li
 
     top_500 = Cohort.objects.get(slug=TOP_500_SLUG)
     # bulk_create, like every demo write: no history records for made-up rows.
-    Cohort.objects.bulk_create([Cohort(
-        name=DEMO_COHORT_NAME, slug=DEMO_COHORT_SLUG, year=2021, nominal_size=len(listed), is_demo=True,
-        publisher="Synthetic demo data",
-        description="A made-up 2021 list: about 92% of the demo companies of the 2020 list, re-ranked with a "
-                    "year of growth, plus new demo companies. For trying out cohort comparisons only.",
-    )])
+    Cohort.objects.bulk_create(
+        [
+            Cohort(
+                name=DEMO_COHORT_NAME,
+                slug=DEMO_COHORT_SLUG,
+                year=2021,
+                nominal_size=len(listed),
+                is_demo=True,
+                publisher="Synthetic demo data",
+                description="A made-up 2021 list: about 92% of the demo companies of the 2020 list, re-ranked with a "
+                "year of growth, plus new demo companies. For trying out cohort comparisons only.",
+            )
+        ]
+    )
     list_2021 = Cohort.objects.get(slug=DEMO_COHORT_SLUG)
     memberships = [
-        CohortMembership(cohort=top_500, organisation_id=org_id(c), rank=c.rank_2020,
-                         revenue_rmb_m=_money(c.revenue_2020), is_demo=True)
+        CohortMembership(
+            cohort=top_500,
+            organisation_id=org_id(c),
+            rank=c.rank_2020,
+            revenue_rmb_m=_money(c.revenue_2020),
+            is_demo=True,
+        )
         for c in listed
     ] + [
-        CohortMembership(cohort=list_2021, organisation_id=org_id(c), rank=c.rank_2021,
-                         revenue_rmb_m=_money(c.revenue_2021), is_demo=True)
-        for c in companies if c.rank_2021 is not None
+        CohortMembership(
+            cohort=list_2021,
+            organisation_id=org_id(c),
+            rank=c.rank_2021,
+            revenue_rmb_m=_money(c.revenue_2021),
+            is_demo=True,
+        )
+        for c in companies
+        if c.rank_2021 is not None
     ]
     CohortMembership.objects.bulk_create(memberships, batch_size=BATCH_SIZE)
 
@@ -811,10 +1180,17 @@ def _write(listed: list[CompanyPlan], newcomers: list[CompanyPlan], accounts: li
     Account.objects.bulk_create(
         [
             Account(
-                organisation_id=org_id(a.company), platform_id=platform_ids[a.platform],
-                display_name=a.display_name, handle=a.handle, account_id=a.account_id, url=a.url,
-                verified=a.verified, opened_on=a.opened_on, opened_precision=a.opened_precision,
-                closed_on=a.closed_on, status=AccountStatus.CLOSED if a.closed_on else AccountStatus.ACTIVE,
+                organisation_id=org_id(a.company),
+                platform_id=platform_ids[a.platform],
+                display_name=a.display_name,
+                handle=a.handle,
+                account_id=a.account_id,
+                url=a.url,
+                verified=a.verified,
+                opened_on=a.opened_on,
+                opened_precision=a.opened_precision,
+                closed_on=a.closed_on,
+                status=AccountStatus.CLOSED if a.closed_on else AccountStatus.ACTIVE,
                 is_demo=True,
             )
             for a in accounts
@@ -841,10 +1217,14 @@ def _write(listed: list[CompanyPlan], newcomers: list[CompanyPlan], accounts: li
     per_platform = {slug: 0 for slug in PLATFORM_PLANS}
     for a in accounts:
         per_platform[a.platform] += 1
-    return DemoSummary(companies=len(companies), new_in_2021=len(newcomers), memberships=len(memberships),
-                       accounts=per_platform, metrics=metrics)
+    return DemoSummary(
+        companies=len(companies),
+        new_in_2021=len(newcomers),
+        memberships=len(memberships),
+        accounts=per_platform,
+        metrics=metrics,
+    )
 
 
 def _money(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(f"{value:.2f}")
-

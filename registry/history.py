@@ -55,8 +55,17 @@ def _part(historical_qs, model, label):
             _now=values,
             _before=Window(Lag(values), **window),
         )
-        .values("history_date", "history_id", "history_type", "history_change_reason", "_who", "_model", "_label",
-                "_now", "_before")
+        .values(
+            "history_date",
+            "history_id",
+            "history_type",
+            "history_change_reason",
+            "_who",
+            "_model",
+            "_label",
+            "_now",
+            "_before",
+        )
     )
 
 
@@ -78,12 +87,23 @@ def organisation_history(organisation, *, limit: int = 50) -> list[HistoryRow]:
     text = CharField()
     parts = [
         _part(Organisation.history.filter(id=organisation.pk), Organisation, Cast(F("name_en"), text)),
-        _part(Account.history.filter(organisation_id=organisation.pk), Account,
-              Concat(F("display_name"), Value(" on "), Coalesce(platform, Value("a deleted platform")),
-                     output_field=text)),
-        _part(CohortMembership.history.filter(organisation_id=organisation.pk), CohortMembership,
-              Concat(Coalesce(cohort, Value("a deleted cohort")), Value(" #"),
-                     Coalesce(Cast("rank", text), Value("–")), output_field=text)),
+        _part(
+            Account.history.filter(organisation_id=organisation.pk),
+            Account,
+            Concat(
+                F("display_name"), Value(" on "), Coalesce(platform, Value("a deleted platform")), output_field=text
+            ),
+        ),
+        _part(
+            CohortMembership.history.filter(organisation_id=organisation.pk),
+            CohortMembership,
+            Concat(
+                Coalesce(cohort, Value("a deleted cohort")),
+                Value(" #"),
+                Coalesce(Cast("rank", text), Value("–")),
+                output_field=text,
+            ),
+        ),
     ]
     models_by_name = {m._meta.model_name: m for m in (Organisation, Account, CohortMembership)}
     query = parts[0].union(*parts[1:], all=True).order_by("-history_date", "-history_id")[:limit]
@@ -96,15 +116,18 @@ def organisation_history(organisation, *, limit: int = 50) -> list[HistoryRow]:
         if action == "changed" and before is not None:
             for f in _tracked_fields(model):
                 if before.get(f.attname) != now.get(f.attname):
-                    changes.append((str(f.verbose_name), _display(f, before.get(f.attname)),
-                                    _display(f, now.get(f.attname))))
-        rows.append(HistoryRow(
-            when=record["history_date"],
-            who=record["_who"],
-            model=str(model._meta.verbose_name),
-            record=record["_label"],
-            action=action,
-            changes=changes,
-            reason=record["history_change_reason"] or "",
-        ))
+                    changes.append(
+                        (str(f.verbose_name), _display(f, before.get(f.attname)), _display(f, now.get(f.attname)))
+                    )
+        rows.append(
+            HistoryRow(
+                when=record["history_date"],
+                who=record["_who"],
+                model=str(model._meta.verbose_name),
+                record=record["_label"],
+                action=action,
+                changes=changes,
+                reason=record["history_change_reason"] or "",
+            )
+        )
     return rows

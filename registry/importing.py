@@ -35,8 +35,10 @@ class CellError(ValueError):
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Characters that betray UTF-8 read as Latin-1/Windows-1252 ("ä¸­å›½" for 中国).
-_MOJIBAKE_HINT = re.compile(r"[ÃÂâäåæçèéïð][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
-                            r"\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+_MOJIBAKE_HINT = re.compile(
+    r"[ÃÂâäåæçèéïð][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
+    r"\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
 
 
 def _cp1252_bytes(text: str) -> bytes | None:
@@ -78,8 +80,10 @@ def clean_text(value) -> str:
 
 def _check_text(text: str) -> str:
     if "\ufffd" in text or "锟斤拷" in text:
-        raise CellError(f"{text!r} contains replacement characters: the text was damaged by a wrong "
-                        "encoding before it reached this file and cannot be repaired")
+        raise CellError(
+            f"{text!r} contains replacement characters: the text was damaged by a wrong "
+            "encoding before it reached this file and cannot be repaired"
+        )
     return text
 
 
@@ -322,8 +326,10 @@ def detect_encoding(sample: bytes, *, complete: bool) -> str:
 
     best = from_bytes(sample).best()
     if best is None:
-        raise ImportFileError("The file's text encoding could not be recognised; give it with --encoding "
-                              "(e.g. --encoding gb18030) or save the file as UTF-8.")
+        raise ImportFileError(
+            "The file's text encoding could not be recognised; give it with --encoding "
+            "(e.g. --encoding gb18030) or save the file as UTF-8."
+        )
     return best.encoding
 
 
@@ -362,8 +368,9 @@ def iter_xlsx_rows(data: bytes | Path) -> Iterator[tuple[int, list]]:
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        raise ImportFileError(f"This file looks like a ZIP archive but is not a readable XLSX workbook ({error}).") \
-            from None
+        raise ImportFileError(
+            f"This file looks like a ZIP archive but is not a readable XLSX workbook ({error})."
+        ) from None
     try:
         sheet = workbook.worksheets[0]
         for number, row in enumerate(sheet.iter_rows(values_only=True), 1):
@@ -382,8 +389,10 @@ def _decode_stream(raw: io.BufferedIOBase, encoding: str) -> Iterator[str]:
         try:
             text = decoder.decode(chunk, final=not chunk)
         except UnicodeDecodeError:
-            raise ImportFileError(f"Line {line_number + pending.count(chr(10))}: the text is not valid {encoding}; "
-                                  "give the file's encoding with --encoding, or save it as UTF-8.") from None
+            raise ImportFileError(
+                f"Line {line_number + pending.count(chr(10))}: the text is not valid {encoding}; "
+                "give the file's encoding with --encoding, or save it as UTF-8."
+            ) from None
         pending += text
         *complete, pending = pending.split("\n")
         for line in complete:
@@ -512,11 +521,16 @@ def table_from_rows(rows: Iterator[tuple[int, list]], spec: Spec, *, fixed: dict
         if not skipped:
             raise ImportFileError("The file has no rows.")
         known = ", ".join(c.name for c in spec.columns if not c.ignored_because)
-        raise ImportFileError(f"No header row found: none of the first {len(skipped)} rows names a known column "
-                              f"for {spec.kind} (known columns: {known}).")
+        raise ImportFileError(
+            f"No header row found: none of the first {len(skipped)} rows names a known column "
+            f"for {spec.kind} (known columns: {known})."
+        )
     if skipped:
-        warnings.append(f"Lines {skipped[0]}–{skipped[-1]} above the header were skipped."
-                        if len(skipped) > 1 else f"Line {skipped[0]} above the header was skipped.")
+        warnings.append(
+            f"Lines {skipped[0]}–{skipped[-1]} above the header were skipped."
+            if len(skipped) > 1
+            else f"Line {skipped[0]} above the header was skipped."
+        )
     columns: list[Column | None] = []
     seen: dict[str, str] = {}
     for position, cell in enumerate(header):
@@ -568,16 +582,20 @@ def _records(rows, table: Table, fixed: dict) -> Iterator[Record]:
                 record.values[column.name] = column.clean(value)
             except _Repaired as repaired:
                 record.values[column.name] = repaired.value
-                table.warnings.append(f"Line {line}: {column.name} {repaired.original!r} was mis-encoded text; "
-                                      f"read as {repaired.value!r}.")
+                table.warnings.append(
+                    f"Line {line}: {column.name} {repaired.original!r} was mis-encoded text; "
+                    f"read as {repaired.value!r}."
+                )
             except CellError as error:
                 record.values[column.name] = None
                 record.errors.append(f"{column.name}: {error}")
         if any(_cell_text(c) for c in cells[width:]):
             record.errors.append(f"{len(cells)} cells but the header has {width}")
         for column in spec.columns:
-            if column.required and record.values.get(column.name) in (None, "") and not any(
-                e.startswith(f"{column.name}:") for e in record.errors
+            if (
+                column.required
+                and record.values.get(column.name) in (None, "")
+                and not any(e.startswith(f"{column.name}:") for e in record.errors)
             ):
                 record.errors.append(f"{column.name} is empty")
         for group in spec.one_of:
@@ -639,12 +657,40 @@ class Deduplicator:
 # --------------------------------------------------------------------------- what each import understands
 
 _PROVINCES_ZH = {
-    "北京": "Beijing", "天津": "Tianjin", "河北": "Hebei", "山西": "Shanxi", "内蒙古": "Inner Mongolia",
-    "辽宁": "Liaoning", "吉林": "Jilin", "黑龙江": "Heilongjiang", "上海": "Shanghai", "江苏": "Jiangsu",
-    "浙江": "Zhejiang", "安徽": "Anhui", "福建": "Fujian", "江西": "Jiangxi", "山东": "Shandong", "河南": "Henan",
-    "湖北": "Hubei", "湖南": "Hunan", "广东": "Guangdong", "广西": "Guangxi", "海南": "Hainan", "重庆": "Chongqing",
-    "四川": "Sichuan", "贵州": "Guizhou", "云南": "Yunnan", "西藏": "Tibet", "陕西": "Shaanxi", "甘肃": "Gansu",
-    "青海": "Qinghai", "宁夏": "Ningxia", "新疆": "Xinjiang", "香港": "Hong Kong", "澳门": "Macao", "台湾": "Taiwan",
+    "北京": "Beijing",
+    "天津": "Tianjin",
+    "河北": "Hebei",
+    "山西": "Shanxi",
+    "内蒙古": "Inner Mongolia",
+    "辽宁": "Liaoning",
+    "吉林": "Jilin",
+    "黑龙江": "Heilongjiang",
+    "上海": "Shanghai",
+    "江苏": "Jiangsu",
+    "浙江": "Zhejiang",
+    "安徽": "Anhui",
+    "福建": "Fujian",
+    "江西": "Jiangxi",
+    "山东": "Shandong",
+    "河南": "Henan",
+    "湖北": "Hubei",
+    "湖南": "Hunan",
+    "广东": "Guangdong",
+    "广西": "Guangxi",
+    "海南": "Hainan",
+    "重庆": "Chongqing",
+    "四川": "Sichuan",
+    "贵州": "Guizhou",
+    "云南": "Yunnan",
+    "西藏": "Tibet",
+    "陕西": "Shaanxi",
+    "甘肃": "Gansu",
+    "青海": "Qinghai",
+    "宁夏": "Ningxia",
+    "新疆": "Xinjiang",
+    "香港": "Hong Kong",
+    "澳门": "Macao",
+    "台湾": "Taiwan",
 }
 
 
@@ -723,18 +769,47 @@ def _organisation_key(values):
 def _specs() -> dict[str, Spec]:
     from registry import models as m
 
-    name = ("company", "name", "company name", "企业名称", "公司名称", "organisation", "organization",
-            "单位名称", "机构名称", "企业")
-    credit = Column("credit_code", ("credit code", "uscc", "unified social credit code", "统一社会信用代码",
-                                    "信用代码", "社会信用代码"), clean_credit_code)
+    name = (
+        "company",
+        "name",
+        "company name",
+        "企业名称",
+        "公司名称",
+        "organisation",
+        "organization",
+        "单位名称",
+        "机构名称",
+        "企业",
+    )
+    credit = Column(
+        "credit_code",
+        ("credit code", "uscc", "unified social credit code", "统一社会信用代码", "信用代码", "社会信用代码"),
+        clean_credit_code,
+    )
     platform = Column("platform", ("平台", "platform name"), clean_string, required=True)
     rank_elsewhere = "it belongs to a memberships (ranking list) import"
-    ownership = choice_cleaner(m.Ownership.choices, {
-        "央企": "central_soe", "中央企业": "central_soe", "central soe": "central_soe", "soe": "central_soe",
-        "地方国企": "local_soe", "地方国有企业": "local_soe", "民营": "private", "民营企业": "private",
-        "私营": "private", "外资": "foreign", "外资企业": "foreign", "事业单位": "public_institution"})
-    opened = Column("opened_on", ("opened", "opened on", "open date", "launch date", "开通时间", "注册时间",
-                                  "开通日期"), clean_partial_date)
+    ownership = choice_cleaner(
+        m.Ownership.choices,
+        {
+            "央企": "central_soe",
+            "中央企业": "central_soe",
+            "central soe": "central_soe",
+            "soe": "central_soe",
+            "地方国企": "local_soe",
+            "地方国有企业": "local_soe",
+            "民营": "private",
+            "民营企业": "private",
+            "私营": "private",
+            "外资": "foreign",
+            "外资企业": "foreign",
+            "事业单位": "public_institution",
+        },
+    )
+    opened = Column(
+        "opened_on",
+        ("opened", "opened on", "open date", "launch date", "开通时间", "注册时间", "开通日期"),
+        clean_partial_date,
+    )
     return {
         "organisations": Spec(
             "organisations",
@@ -744,8 +819,11 @@ def _specs() -> dict[str, Spec]:
                 Column("name_zh", ("name (chinese)", "chinese name", "中文名称", "中文名")),
                 Column("short_name", ("short name", "简称")),
                 Column("aliases", ("alias", "other names", "别名"), clean_name_list),
-                Column("kind", ("type", "organisation kind", "类型"),
-                       choice_cleaner(m.OrganisationKind.choices, {"企业": "company", "公司": "company"})),
+                Column(
+                    "kind",
+                    ("type", "organisation kind", "类型"),
+                    choice_cleaner(m.OrganisationKind.choices, {"企业": "company", "公司": "company"}),
+                ),
                 Column("ownership", ("ownership type", "所有制", "企业性质", "性质"), ownership),
                 Column("sector", ("industry", "行业", "所属行业"), choice_cleaner(m.Sector.choices)),
                 Column("province", ("省份", "省", "所在省份", "所在地区"), clean_province),
@@ -755,8 +833,11 @@ def _specs() -> dict[str, Spec]:
                 Column("parent", ("parent company", "母公司", "上级单位"), clean_string),
                 Column("description", ("notes", "简介", "备注"), clean_long_text),
                 Column("rank", ("排名", "no.", "#"), ignored_because=rank_elsewhere),
-                Column("revenue", ("revenues ($m)", "revenue", "营业收入", "营业收入(百万元)"),
-                       ignored_because=rank_elsewhere),
+                Column(
+                    "revenue",
+                    ("revenues ($m)", "revenue", "营业收入", "营业收入(百万元)"),
+                    ignored_because=rank_elsewhere,
+                ),
             ),
             one_of=(("name", "name_en", "name_zh"),),
             key=_organisation_key,
@@ -769,13 +850,26 @@ def _specs() -> dict[str, Spec]:
                 Column("organisation", (*name, "name (english)", "name (chinese)"), clean_string),
                 credit,
                 Column("rank", ("排名", "no.", "no", "#", "名次", "ranking position"), clean_count),
-                Column("revenue_rmb_m", ("revenue", "revenues", "营业收入", "营业收入(百万元)",
-                                         "revenue (rmb million)", "revenue (rmb m)", "revenue rmb m",
-                                         "营业收入(百万)"), clean_money),
-                Column("revenue_usd_m", ("revenues ($m)", "revenue ($m)", "revenues (us$ million)",
-                                         "revenue (usd million)"),
-                       ignored_because="it is in US dollars and the registry holds revenue in RMB million; "
-                       "convert it and name the column 'Revenue (RMB million)'."),
+                Column(
+                    "revenue_rmb_m",
+                    (
+                        "revenue",
+                        "revenues",
+                        "营业收入",
+                        "营业收入(百万元)",
+                        "revenue (rmb million)",
+                        "revenue (rmb m)",
+                        "revenue rmb m",
+                        "营业收入(百万)",
+                    ),
+                    clean_money,
+                ),
+                Column(
+                    "revenue_usd_m",
+                    ("revenues ($m)", "revenue ($m)", "revenues (us$ million)", "revenue (usd million)"),
+                    ignored_because="it is in US dollars and the registry holds revenue in RMB million; "
+                    "convert it and name the column 'Revenue (RMB million)'.",
+                ),
             ),
             one_of=(("organisation", "credit_code"),),
             key=lambda v: (v.get("cohort"), v.get("credit_code") or _name_key(v.get("organisation"))),
@@ -787,11 +881,15 @@ def _specs() -> dict[str, Spec]:
                 Column("organisation", (*name, "主体", "所属企业", "运营主体"), clean_string),
                 credit,
                 platform,
-                Column("display_name", ("account", "account name", "display name", "账号名称", "公众号名称",
-                                        "微博名称", "昵称", "名称"), clean_string),
+                Column(
+                    "display_name",
+                    ("account", "account name", "display name", "账号名称", "公众号名称", "微博名称", "昵称", "名称"),
+                    clean_string,
+                ),
                 Column("handle", ("username", "@", "微信号", "账号", "handle or id"), clean_string),
-                Column("account_id", ("account id", "id", "原始id", "uid", "账号id", "platform account id"),
-                       clean_string),
+                Column(
+                    "account_id", ("account id", "id", "原始id", "uid", "账号id", "platform account id"), clean_string
+                ),
                 Column("url", ("link", "链接", "主页"), clean_string),
                 Column("verified", ("认证", "是否认证"), clean_bool),
                 opened,
@@ -799,8 +897,11 @@ def _specs() -> dict[str, Spec]:
                 Column("status", ("状态",), choice_cleaner(m.AccountStatus.choices)),
             ),
             one_of=(("organisation", "credit_code"), ("handle", "account_id")),
-            key=lambda v: (_fold(v.get("platform")), "id", v["account_id"]) if v.get("account_id")
-            else (_fold(v.get("platform")), "handle", v.get("handle")),
+            key=lambda v: (
+                (_fold(v.get("platform")), "id", v["account_id"])
+                if v.get("account_id")
+                else (_fold(v.get("platform")), "handle", v.get("handle"))
+            ),
             key_label="platform and account id or handle",
         ),
         "metrics": Spec(
@@ -843,21 +944,32 @@ def _specs() -> dict[str, Spec]:
                 Column("organisation", name[:1] + name[2:], clean_string),
                 credit,
                 Column("title", ("position", "role", "job title", "职务", "职位"), clean_string, required=True),
-                Column("start_date", ("start", "from", "since", "任职时间", "开始时间"),
-                       lambda v: clean_partial_date(v)[0]),
+                Column(
+                    "start_date", ("start", "from", "since", "任职时间", "开始时间"), lambda v: clean_partial_date(v)[0]
+                ),
                 Column("end_date", ("end", "to", "until", "离任时间", "结束时间"), lambda v: clean_partial_date(v)[0]),
             ),
-            key=lambda v: ((v.get("person") or "").casefold(), v.get("credit_code") or _name_key(v.get("organisation")),
-                           (v.get("title") or "").casefold()),
+            key=lambda v: (
+                (v.get("person") or "").casefold(),
+                v.get("credit_code") or _name_key(v.get("organisation")),
+                (v.get("title") or "").casefold(),
+            ),
             key_label="person, organisation and title",
         ),
         "statements": Spec(
             "statements",
             (
-                Column("quote", ("statement", "text", "quotation", "原话", "引语", "内容", "发言内容"), clean_long_text,
-                       required=True),
-                Column("kind", ("type", "类型"), choice_cleaner(m.StatementKind.choices, {"直接引语": "quote",
-                                                                                       "间接引语": "paraphrase"})),
+                Column(
+                    "quote",
+                    ("statement", "text", "quotation", "原话", "引语", "内容", "发言内容"),
+                    clean_long_text,
+                    required=True,
+                ),
+                Column(
+                    "kind",
+                    ("type", "类型"),
+                    choice_cleaner(m.StatementKind.choices, {"直接引语": "quote", "间接引语": "paraphrase"}),
+                ),
                 Column("speaker", ("person", "发言人", "讲话人"), clean_string),
                 Column("organisation", name[:1] + name[2:], clean_string),
                 Column("role", ("职务", "身份"), clean_string),
@@ -866,8 +978,11 @@ def _specs() -> dict[str, Spec]:
                 Column("source_title", ("source", "source title", "来源", "出处"), clean_string),
             ),
             one_of=(("source_url", "source_title"),),
-            key=lambda v: (v.get("source_url") or v.get("source_title"), v.get("kind") or "quote",
-                           _quote_key(v.get("quote"))),
+            key=lambda v: (
+                v.get("source_url") or v.get("source_title"),
+                v.get("kind") or "quote",
+                _quote_key(v.get("quote")),
+            ),
             key_label="source, kind and quote",
         ),
     }
@@ -953,8 +1068,18 @@ def _update_metrics(metrics) -> None:
         cursor.executemany(sql, [[getattr(m, name) for name in METRIC_VALUES] + [m.pk] for m in metrics])
 
 
-def import_metrics(source, *, encoding=None, dry_run=False, user=None, change_reason="", batch_size=2000,
-                   progress=None, preview_limit=50, error_limit=1000) -> MetricsReport:
+def import_metrics(
+    source,
+    *,
+    encoding=None,
+    dry_run=False,
+    user=None,
+    change_reason="",
+    batch_size=2000,
+    progress=None,
+    preview_limit=50,
+    error_limit=1000,
+) -> MetricsReport:
     """Upsert account metric snapshots from a CSV/TSV/XLSX feed, all or nothing.
 
     Raises ImportFileError if the file cannot be read at all; row problems are
@@ -970,8 +1095,9 @@ def import_metrics(source, *, encoding=None, dry_run=False, user=None, change_re
     report.warnings = table.warnings
     platforms = _platform_index()
     accounts: dict[tuple, int] = {}
-    for pk, platform_id, account_id, handle in Account.objects.values_list("pk", "platform_id", "account_id",
-                                                                          "handle").iterator():
+    for pk, platform_id, account_id, handle in Account.objects.values_list(
+        "pk", "platform_id", "account_id", "handle"
+    ).iterator():
         if account_id:
             accounts[(platform_id, "id", account_id)] = pk
         if handle:
@@ -1001,8 +1127,9 @@ def import_metrics(source, *, encoding=None, dry_run=False, user=None, change_re
         if pk is None and values.get("handle"):
             pk = accounts.get((platform.pk, "handle", values["handle"]))
         if pk is None:
-            record.errors.append(f"no {platform.slug} account "
-                                 f"{values.get('account_id') or values.get('handle')!r} in the registry")
+            record.errors.append(
+                f"no {platform.slug} account {values.get('account_id') or values.get('handle')!r} in the registry"
+            )
         return pk
 
     def process(chunk):
@@ -1027,8 +1154,9 @@ def import_metrics(source, *, encoding=None, dry_run=False, user=None, change_re
             return
         existing = {
             (metric.account_id, metric.date): metric
-            for metric in AccountMetric.objects.filter(account_id__in={pk for _, pk in valid},
-                                                       date__in={r.values["date"] for r, _ in valid})
+            for metric in AccountMetric.objects.filter(
+                account_id__in={pk for _, pk in valid}, date__in={r.values["date"] for r, _ in valid}
+            )
         }
         creates, updates = [], []
         for record, pk in valid:
@@ -1051,12 +1179,14 @@ def import_metrics(source, *, encoding=None, dry_run=False, user=None, change_re
         if report.counts["error"] or dry_run:
             return  # keep validating; nothing will be kept
         if creates:
-            bulk_create_with_history(creates, AccountMetric, batch_size=batch_size, default_user=user,
-                                     default_change_reason=change_reason)
+            bulk_create_with_history(
+                creates, AccountMetric, batch_size=batch_size, default_user=user, default_change_reason=change_reason
+            )
         if updates:
             _update_metrics(updates)
-            AccountMetric.history.bulk_history_create(updates, batch_size=batch_size, update=True,
-                                                      default_user=user, default_change_reason=change_reason)
+            AccountMetric.history.bulk_history_create(
+                updates, batch_size=batch_size, update=True, default_user=user, default_change_reason=change_reason
+            )
 
     with transaction.atomic():
         chunk: list[Record] = []

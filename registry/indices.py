@@ -51,8 +51,12 @@ class Totals:
 
 def _wci_part(reads: float, wows: float, likes: float, shares: float) -> float:
     """0.70 ln(R+1) + 0.09 ln(10Z+1) + 0.06 ln(10L+1) + 0.15 ln(10RE+1)."""
-    return (WCI_READS * math.log(reads + 1) + WCI_WOWS * math.log(wows * 10 + 1)
-            + WCI_LIKES * math.log(likes * 10 + 1) + WCI_SHARES * math.log(shares * 10 + 1))
+    return (
+        WCI_READS * math.log(reads + 1)
+        + WCI_WOWS * math.log(wows * 10 + 1)
+        + WCI_LIKES * math.log(likes * 10 + 1)
+        + WCI_SHARES * math.log(shares * 10 + 1)
+    )
 
 
 @dataclass(frozen=True)
@@ -101,8 +105,11 @@ def bci(t: Totals) -> BciResult:
     """BCI = (0.2 W1 + 0.8 W2) x 160, W1 = ln(posts+1),
     W2 = 0.4 ln(reposts+1) + 0.4 ln(comments+1) + 0.2 ln(likes+1), from period totals."""
     activity = math.log(t.posts + 1)
-    spread = (BCI_REPOSTS * math.log(t.shares + 1) + BCI_COMMENTS * math.log(t.comments + 1)
-              + BCI_LIKES * math.log(t.likes + 1))
+    spread = (
+        BCI_REPOSTS * math.log(t.shares + 1)
+        + BCI_COMMENTS * math.log(t.comments + 1)
+        + BCI_LIKES * math.log(t.likes + 1)
+    )
     return BciResult(activity, spread, (BCI_ACTIVITY * activity + BCI_SPREAD * spread) * BCI_SCALE)
 
 
@@ -117,9 +124,15 @@ def index_value(platform_slug: str, totals: Totals) -> float:
 # --------------------------------------------------------------------------- aggregation in the database
 
 _SUMS = {
-    "posts": Sum("posts"), "reads": Sum("reads"), "likes": Sum("likes"), "wows": Sum("wows"),
-    "shares": Sum("shares"), "comments": Sum("comments"), "headline_reads": Sum("headline_reads"),
-    "max_reads": Max("max_reads"), "snapshots": Count("id"),
+    "posts": Sum("posts"),
+    "reads": Sum("reads"),
+    "likes": Sum("likes"),
+    "wows": Sum("wows"),
+    "shares": Sum("shares"),
+    "comments": Sum("comments"),
+    "headline_reads": Sum("headline_reads"),
+    "max_reads": Max("max_reads"),
+    "snapshots": Count("id"),
 }
 
 
@@ -127,7 +140,8 @@ def _totals(row: dict, days: int) -> Totals:
     return Totals(
         days=days,
         **{k: row[k] or 0 for k in ("posts", "reads", "likes", "wows", "shares", "comments", "snapshots")},
-        headline_reads=row["headline_reads"], max_reads=row["max_reads"],
+        headline_reads=row["headline_reads"],
+        max_reads=row["max_reads"],
     )
 
 
@@ -151,20 +165,19 @@ def metrics_in(*, platform_slug: str, organisations: QuerySet | None = None) -> 
 
 def latest_metric_date(*, platform_slug: str, organisations: QuerySet | None = None) -> datetime.date | None:
     """The newest snapshot date for the platform (and organisations). One query."""
-    return metrics_in(platform_slug=platform_slug, organisations=organisations).aggregate(latest=Max("date"))[
-        "latest"]
+    return metrics_in(platform_slug=platform_slug, organisations=organisations).aggregate(latest=Max("date"))["latest"]
 
 
-def ranked_accounts(*, platform_slug: str, start: datetime.date, end: datetime.date,
-                    organisations: QuerySet | None = None) -> list[AccountIndex]:
+def ranked_accounts(
+    *, platform_slug: str, start: datetime.date, end: datetime.date, organisations: QuerySet | None = None
+) -> list[AccountIndex]:
     """Accounts ranked by their index over [start, end] (both inclusive), highest
     first; equal indices share a rank. One query: snapshots grouped per account."""
     days = (end - start).days + 1
     rows = (
         metrics_in(platform_slug=platform_slug, organisations=organisations)
         .filter(date__range=(start, end))
-        .values("account_id", "account__display_name", "account__organisation_id",
-                "account__organisation__name_en")
+        .values("account_id", "account__display_name", "account__organisation_id", "account__organisation__name_en")
         .annotate(**_SUMS)
         .order_by()
     )
@@ -178,9 +191,17 @@ def ranked_accounts(*, platform_slug: str, start: datetime.date, end: datetime.d
         rounded = round(value, 2)
         if rounded != previous:
             rank, previous = position, rounded
-        ranked.append(AccountIndex(rank, row["account_id"], row["account__display_name"],
-                                   row["account__organisation_id"], row["account__organisation__name_en"],
-                                   value, totals))
+        ranked.append(
+            AccountIndex(
+                rank,
+                row["account_id"],
+                row["account__display_name"],
+                row["account__organisation_id"],
+                row["account__organisation__name_en"],
+                value,
+                totals,
+            )
+        )
     return ranked
 
 
@@ -201,8 +222,14 @@ def _bucket_days(start: datetime.date, bucket: str, first: datetime.date, last: 
     return (min(end, last) - max(start, first)).days + 1
 
 
-def index_over_time(*, account, platform_slug: str, bucket: str = "month", first: datetime.date | None = None,
-                    last: datetime.date | None = None) -> list[IndexPoint]:
+def index_over_time(
+    *,
+    account,
+    platform_slug: str,
+    bucket: str = "month",
+    first: datetime.date | None = None,
+    last: datetime.date | None = None,
+) -> list[IndexPoint]:
     """The account's index per calendar month (or ISO week). Each bucket's d is
     its calendar days within [first, last] (default: the account's first and
     last snapshot). One query (two when the range is defaulted)."""
@@ -213,8 +240,13 @@ def index_over_time(*, account, platform_slug: str, bucket: str = "month", first
         if first is None:
             return []
     trunc = TruncWeek("date") if bucket == "week" else TruncMonth("date")
-    rows = (qs.filter(date__range=(first, last)).annotate(period=trunc).values("period").annotate(**_SUMS)
-            .order_by("period"))
+    rows = (
+        qs.filter(date__range=(first, last))
+        .annotate(period=trunc)
+        .values("period")
+        .annotate(**_SUMS)
+        .order_by("period")
+    )
     points = []
     for row in rows:
         period = row["period"]
@@ -223,4 +255,3 @@ def index_over_time(*, account, platform_slug: str, bucket: str = "month", first
         totals = _totals(row, days)
         points.append(IndexPoint(period, days, index_value(platform_slug, totals), totals))
     return points
-

@@ -122,7 +122,9 @@ class OrganisationQuerySet(models.QuerySet):
         """Organisations whose English, Chinese, short name or alias matches ``name``."""
         key = normalise_name(name)
         return self.filter(
-            Q(name_key=key) | Q(name_zh=name.strip()) | Q(short_name__iexact=name.strip())
+            Q(name_key=key)
+            | Q(name_zh=name.strip())
+            | Q(short_name__iexact=name.strip())
             | Q(aliases__icontains=name.strip())
         )
 
@@ -131,10 +133,12 @@ class Organisation(TimeStamped):
     name_en = models.CharField("name (English)", max_length=NAME_MAX_LENGTH)
     name_zh = models.CharField("name (Chinese)", max_length=NAME_MAX_LENGTH, blank=True)
     short_name = models.CharField(max_length=100, blank=True)
-    aliases = models.TextField(blank=True, help_text="Other names, one per line.",
-                               validators=[MaxLengthValidator(5000)])
-    name_key = models.CharField(max_length=NAME_MAX_LENGTH, editable=False,
-                                help_text="Normalised English name; the natural key for imports.")
+    aliases = models.TextField(
+        blank=True, help_text="Other names, one per line.", validators=[MaxLengthValidator(5000)]
+    )
+    name_key = models.CharField(
+        max_length=NAME_MAX_LENGTH, editable=False, help_text="Normalised English name; the natural key for imports."
+    )
     kind = models.CharField(max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.COMPANY)
     ownership = models.CharField(max_length=20, choices=Ownership.choices, default=Ownership.OTHER)
     sector = models.CharField(max_length=20, choices=Sector.choices, default=Sector.OTHER)
@@ -143,8 +147,13 @@ class Organisation(TimeStamped):
     website = models.URLField(blank=True)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
     credit_code = models.CharField(
-        "unified social credit code", max_length=18, null=True, blank=True, unique=True,
-        validators=[validate_credit_code], help_text="18 characters, GB 32100-2015.",
+        "unified social credit code",
+        max_length=18,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validate_credit_code],
+        help_text="18 characters, GB 32100-2015.",
     )
     description = models.TextField(blank=True, validators=[MaxLengthValidator(10_000)])
     is_demo = models.BooleanField(default=False, help_text="Synthetic demo data, not a real record.")
@@ -205,8 +214,10 @@ class Cohort(TimeStamped):
     publisher = models.CharField(max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1949)])
     nominal_size = models.PositiveIntegerField(
-        null=True, blank=True, help_text="How many members the published list has (e.g. 500), "
-        "whether or not the registry holds them all.")
+        null=True,
+        blank=True,
+        help_text="How many members the published list has (e.g. 500), whether or not the registry holds them all.",
+    )
     description = models.TextField(blank=True)
     source = models.ForeignKey("Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="cohorts")
     is_demo = models.BooleanField(default=False)
@@ -228,8 +239,7 @@ class CohortMembership(TimeStamped):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     rank = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
-    revenue_rmb_m = models.DecimalField("revenue (RMB million)", max_digits=16, decimal_places=2,
-                                        null=True, blank=True)
+    revenue_rmb_m = models.DecimalField("revenue (RMB million)", max_digits=16, decimal_places=2, null=True, blank=True)
     is_demo = models.BooleanField(default=False)
 
     history = HistoricalRecords()
@@ -238,11 +248,14 @@ class CohortMembership(TimeStamped):
         ordering = ["cohort", "rank"]
         constraints = [
             models.UniqueConstraint(fields=["cohort", "organisation"], name="membership_unique_org"),
-            models.UniqueConstraint(fields=["cohort", "rank"], condition=Q(rank__isnull=False),
-                                    name="membership_unique_rank"),
+            models.UniqueConstraint(
+                fields=["cohort", "rank"], condition=Q(rank__isnull=False), name="membership_unique_rank"
+            ),
             models.CheckConstraint(condition=Q(rank__isnull=True) | Q(rank__gte=1), name="membership_rank_positive"),
-            models.CheckConstraint(condition=Q(revenue_rmb_m__isnull=True) | Q(revenue_rmb_m__gte=0),
-                                   name="membership_revenue_not_negative"),
+            models.CheckConstraint(
+                condition=Q(revenue_rmb_m__isnull=True) | Q(revenue_rmb_m__gte=0),
+                name="membership_revenue_not_negative",
+            ),
         ]
 
     def __str__(self):
@@ -277,8 +290,9 @@ class Platform(TimeStamped):
     slug = models.SlugField(max_length=50, unique=True)
     region = models.CharField(max_length=10, choices=Region.choices, default=Region.DOMESTIC)
     kind = models.CharField(max_length=20, choices=PlatformKind.choices, default=PlatformKind.OTHER)
-    operator = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="operated_platforms")
+    operator = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="operated_platforms"
+    )
     launched_year = models.PositiveSmallIntegerField(null=True, blank=True)
     display_order = models.PositiveSmallIntegerField(default=100)
     is_main = models.BooleanField(default=True, help_text="Shown as a column in company tables.")
@@ -317,8 +331,9 @@ class Account(TimeStamped):
     account_id = models.CharField("platform account id", max_length=150, blank=True)
     url = models.URLField(max_length=500, blank=True)
     verified = models.BooleanField(default=False)
-    opened_on = models.DateField(null=True, blank=True,
-                                 help_text="First day of the known period when only a month or year is known.")
+    opened_on = models.DateField(
+        null=True, blank=True, help_text="First day of the known period when only a month or year is known."
+    )
     opened_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     closed_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=AccountStatus.choices, default=AccountStatus.ACTIVE)
@@ -331,10 +346,12 @@ class Account(TimeStamped):
     class Meta:
         ordering = ["platform", "display_name"]
         constraints = [
-            models.UniqueConstraint(fields=["platform", "account_id"], condition=~Q(account_id=""),
-                                    name="account_unique_platform_id"),
-            models.UniqueConstraint(fields=["platform", "handle"], condition=~Q(handle=""),
-                                    name="account_unique_platform_handle"),
+            models.UniqueConstraint(
+                fields=["platform", "account_id"], condition=~Q(account_id=""), name="account_unique_platform_id"
+            ),
+            models.UniqueConstraint(
+                fields=["platform", "handle"], condition=~Q(handle=""), name="account_unique_platform_handle"
+            ),
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | Q(opened_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
                 name="account_closed_after_opened",
@@ -368,10 +385,10 @@ class AccountMetric(models.Model):
     followers = models.PositiveBigIntegerField(null=True, blank=True)
     posts = models.PositiveIntegerField(null=True, blank=True, help_text="Posts or articles published that day.")
     reads = models.PositiveBigIntegerField(null=True, blank=True, help_text="Reads or views.")
-    headline_reads = models.PositiveBigIntegerField(null=True, blank=True,
-                                                    help_text="Reads of the day's headline articles (WeChat).")
-    max_reads = models.PositiveBigIntegerField(null=True, blank=True,
-                                               help_text="Reads of the day's most-read post.")
+    headline_reads = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="Reads of the day's headline articles (WeChat)."
+    )
+    max_reads = models.PositiveBigIntegerField(null=True, blank=True, help_text="Reads of the day's most-read post.")
     likes = models.PositiveBigIntegerField(null=True, blank=True)
     wows = models.PositiveBigIntegerField("wows (在看)", null=True, blank=True)
     shares = models.PositiveBigIntegerField(null=True, blank=True, help_text="Shares or reposts.")
@@ -399,8 +416,9 @@ class AccountMetric(models.Model):
 class Person(TimeStamped):
     name_en = models.CharField("name (English)", max_length=NAME_MAX_LENGTH)
     name_zh = models.CharField("name (Chinese)", max_length=NAME_MAX_LENGTH, blank=True)
-    aliases = models.TextField(blank=True, validators=[MaxLengthValidator(5000)],
-                               help_text="Other names, one per line, e.g. a Mandarin name.")
+    aliases = models.TextField(
+        blank=True, validators=[MaxLengthValidator(5000)], help_text="Other names, one per line, e.g. a Mandarin name."
+    )
     description = models.TextField(blank=True, validators=[MaxLengthValidator(10_000)])
     is_demo = models.BooleanField(default=False)
 
@@ -425,8 +443,9 @@ class Person(TimeStamped):
 
 class Position(TimeStamped):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
-    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="positions")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="positions"
+    )
     title = models.CharField(max_length=NAME_MAX_LENGTH)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
@@ -522,14 +541,27 @@ class StatementQuerySet(models.QuerySet):
 
 
 class Statement(TimeStamped):
-    quote = models.TextField(validators=[MaxLengthValidator(QUOTE_MAX_LENGTH)],
-                             help_text="The exact words, without quote marks.")
+    quote = models.TextField(
+        validators=[MaxLengthValidator(QUOTE_MAX_LENGTH)], help_text="The exact words, without quote marks."
+    )
     quote_key = models.CharField(max_length=64, editable=False)
     kind = models.CharField(max_length=12, choices=StatementKind.choices, default=StatementKind.QUOTE)
-    speaker = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="statements",
-                                help_text="Empty when an organisation speaks as itself or the speaker is unknown.")
-    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="statements", help_text="The organisation as of the statement.")
+    speaker = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="statements",
+        help_text="Empty when an organisation speaks as itself or the speaker is unknown.",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="statements",
+        help_text="The organisation as of the statement.",
+    )
     role = models.CharField(max_length=NAME_MAX_LENGTH, blank=True, help_text="The speaker's role as of the statement.")
     stated_on = models.DateField(null=True, blank=True)
     stated_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
@@ -546,8 +578,9 @@ class Statement(TimeStamped):
         constraints = [
             models.UniqueConstraint(fields=["source", "kind", "quote_key"], name="statement_unique_in_source"),
             models.CheckConstraint(condition=~Q(quote=""), name="statement_has_quote"),
-            models.CheckConstraint(condition=LessThanOrEqual(Length("quote"), QUOTE_MAX_LENGTH),
-                                   name="statement_quote_length"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("quote"), QUOTE_MAX_LENGTH), name="statement_quote_length"
+            ),
         ]
         indexes = [
             models.Index(fields=["stated_on"], name="statement_date_idx"),
@@ -555,8 +588,11 @@ class Statement(TimeStamped):
         ]
 
     def __str__(self):
-        who = self.speaker.name_en if self.speaker_id else (
-            self.organisation.display_name if self.organisation_id else "Unattributed")
+        who = (
+            self.speaker.name_en
+            if self.speaker_id
+            else (self.organisation.display_name if self.organisation_id else "Unattributed")
+        )
         text = self.quote if len(self.quote) <= 80 else self.quote[:77] + "..."
         return f"{who}: “{text}”"
 
@@ -593,8 +629,9 @@ class ActivityKind(models.TextChoices):
 class Activity(TimeStamped):
     kind = models.CharField(max_length=20, choices=ActivityKind.choices, default=ActivityKind.OTHER)
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="activities")
-    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE,
-                                     related_name="activities")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="activities"
+    )
     count = models.PositiveIntegerField(null=True, blank=True)
     count_qualifier = models.CharField(max_length=12, choices=Qualifier.choices, default=Qualifier.EXACTLY)
     start_date = models.DateField(null=True, blank=True)
@@ -611,15 +648,17 @@ class Activity(TimeStamped):
         ordering = ["-start_date", "id"]
         verbose_name_plural = "activities"
         constraints = [
-            models.CheckConstraint(condition=Q(person__isnull=False) | Q(organisation__isnull=False),
-                                   name="activity_has_actor"),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(organisation__isnull=False), name="activity_has_actor"
+            ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="activity_ends_after_start",
             ),
             models.CheckConstraint(condition=~Q(description=""), name="activity_has_description"),
-            models.UniqueConstraint(fields=["source", "kind", "person", "organisation", "description"],
-                                    name="activity_unique_in_source"),
+            models.UniqueConstraint(
+                fields=["source", "kind", "person", "organisation", "description"], name="activity_unique_in_source"
+            ),
         ]
 
     def __str__(self):
@@ -645,9 +684,14 @@ class PublishedFigure(TimeStamped):
     value = models.PositiveIntegerField(null=True, blank=True)
     as_of = models.DateField()
     as_of_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
-    attributed_to = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL,
-                                      related_name="published_figures",
-                                      help_text="Who the source says the figure comes from.")
+    attributed_to = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="published_figures",
+        help_text="Who the source says the figure comes from.",
+    )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="figures")
 
     history = HistoricalRecords()

@@ -38,10 +38,24 @@ ERRORS = "_errors"
 SYSTEM_USER = "import"
 
 PLATFORM_ALIASES = {
-    "微信": "wechat", "weixin": "wechat", "wechat official account": "wechat", "公众号": "wechat",
-    "微信公众号": "wechat", "微博": "weibo", "sina weibo": "weibo", "新浪微博": "weibo", "抖音": "douyin",
-    "tiktok (china)": "douyin", "快手": "kuaishou", "哔哩哔哩": "bilibili", "b站": "bilibili",
-    "今日头条": "toutiao", "头条": "toutiao", "头条号": "toutiao", "小红书": "xiaohongshu", "视频号": "wechat-channels",
+    "微信": "wechat",
+    "weixin": "wechat",
+    "wechat official account": "wechat",
+    "公众号": "wechat",
+    "微信公众号": "wechat",
+    "微博": "weibo",
+    "sina weibo": "weibo",
+    "新浪微博": "weibo",
+    "抖音": "douyin",
+    "tiktok (china)": "douyin",
+    "快手": "kuaishou",
+    "哔哩哔哩": "bilibili",
+    "b站": "bilibili",
+    "今日头条": "toutiao",
+    "头条": "toutiao",
+    "头条号": "toutiao",
+    "小红书": "xiaohongshu",
+    "视频号": "wechat-channels",
     "微信视频号": "wechat-channels",
 }
 
@@ -191,11 +205,13 @@ class Lookups:
     def platform(self, name):
         def fetch():
             slug = PLATFORM_ALIASES.get(name.casefold(), name)
-            found = list(m.Platform.objects.filter(Q(slug__iexact=slug) | Q(name_en__iexact=name)
-                                                   | Q(name_zh=name))[:2])
+            found = list(
+                m.Platform.objects.filter(Q(slug__iexact=slug) | Q(name_en__iexact=name) | Q(name_zh=name))[:2]
+            )
             if len(found) != 1:
-                raise RowError(f"platform {name!r} is not in the registry" if not found
-                               else f"platform {name!r} is ambiguous")
+                raise RowError(
+                    f"platform {name!r} is not in the registry" if not found else f"platform {name!r} is ambiguous"
+                )
             return found[0]
 
         return self._cached(("platform", name), fetch)
@@ -204,8 +220,11 @@ class Lookups:
         def fetch():
             found = list(m.Cohort.objects.filter(Q(slug=name) | Q(name__iexact=name))[:2])
             if len(found) != 1:
-                raise RowError(f"cohort {name!r} is not in the registry (give its slug)" if not found
-                               else f"cohort {name!r} is ambiguous; give its slug")
+                raise RowError(
+                    f"cohort {name!r} is not in the registry (give its slug)"
+                    if not found
+                    else f"cohort {name!r} is ambiguous; give its slug"
+                )
             return found[0]
 
         return self._cached(("cohort", name), fetch)
@@ -218,13 +237,13 @@ class Lookups:
                     return found
             if name:
                 key = m.normalise_name(name)
-                found = list(m.Organisation.objects.filter(Q(name_key=key) | Q(name_zh=name)
-                                                           | Q(short_name__iexact=name))[:3])
+                found = list(
+                    m.Organisation.objects.filter(Q(name_key=key) | Q(name_zh=name) | Q(short_name__iexact=name))[:3]
+                )
                 if len({o.pk for o in found}) == 1:
                     return found[0]
                 if found:
-                    raise RowError(f"organisation {name!r} matches several: "
-                                   + "; ".join(o.name_en for o in found))
+                    raise RowError(f"organisation {name!r} matches several: " + "; ".join(o.name_en for o in found))
             if required:
                 what = f"{name!r}" if name else f"with credit code {credit_code}"
                 raise RowError(f"no organisation {what} in the registry; import organisations first")
@@ -391,8 +410,21 @@ class OrganisationResource(RegistryResource):
 
     class Meta:
         model = m.Organisation
-        fields = ("name_en", "name_zh", "short_name", "aliases", "kind", "ownership", "sector", "province", "city",
-                  "website", "credit_code", "parent", "description")
+        fields = (
+            "name_en",
+            "name_zh",
+            "short_name",
+            "aliases",
+            "kind",
+            "ownership",
+            "sector",
+            "province",
+            "city",
+            "website",
+            "credit_code",
+            "parent",
+            "description",
+        )
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
@@ -415,8 +447,10 @@ class OrganisationResource(RegistryResource):
         if found is None and row.get("name_zh"):
             found = m.Organisation.objects.filter(name_zh=row["name_zh"]).first()
         if found and row.get("credit_code") and found.credit_code and found.credit_code != row["credit_code"]:
-            raise RowError(f"line {row[LINE]}: {row['name_en']!r} is already in the registry with credit code "
-                           f"{found.credit_code}, not {row['credit_code']}")
+            raise RowError(
+                f"line {row[LINE]}: {row['name_en']!r} is already in the registry with credit code "
+                f"{found.credit_code}, not {row['credit_code']}"
+            )
         return found
 
     def import_instance(self, instance, row, **kwargs):
@@ -464,8 +498,19 @@ class AccountResource(RegistryResource):
 
     class Meta:
         model = m.Account
-        fields = ("organisation", "platform", "display_name", "handle", "account_id", "url", "verified",
-                  "opened_on", "opened_precision", "closed_on", "status")
+        fields = (
+            "organisation",
+            "platform",
+            "display_name",
+            "handle",
+            "account_id",
+            "url",
+            "verified",
+            "opened_on",
+            "opened_precision",
+            "closed_on",
+            "status",
+        )
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
@@ -473,8 +518,7 @@ class AccountResource(RegistryResource):
 
     def resolve(self, row):
         row["platform"] = self.lookups.platform(row["platform"])
-        row["organisation"] = self.lookups.organisation(row.get("organisation"), row.get("credit_code"),
-                                                        required=False)
+        row["organisation"] = self.lookups.organisation(row.get("organisation"), row.get("credit_code"), required=False)
         if row.get("opened_on"):
             row["opened_on"], row["_opened_precision"] = row["opened_on"]
 
@@ -506,8 +550,22 @@ class AccountMetricResource(RegistryResource):
 
     class Meta:
         model = m.AccountMetric
-        fields = ("platform", "account_id", "handle", "account", "date", "followers", "posts", "reads",
-                  "headline_reads", "max_reads", "likes", "wows", "shares", "comments")
+        fields = (
+            "platform",
+            "account_id",
+            "handle",
+            "account",
+            "date",
+            "followers",
+            "posts",
+            "reads",
+            "headline_reads",
+            "max_reads",
+            "likes",
+            "wows",
+            "shares",
+            "comments",
+        )
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
@@ -517,8 +575,10 @@ class AccountMetricResource(RegistryResource):
         platform = self.lookups.platform(row["platform"])
         account = self.lookups.account(platform, row.get("account_id"), row.get("handle"))
         if account is None:
-            raise RowError(f"no {platform.slug} account {row.get('account_id') or row.get('handle')!r} "
-                           "in the registry; import accounts first")
+            raise RowError(
+                f"no {platform.slug} account {row.get('account_id') or row.get('handle')!r} "
+                "in the registry; import accounts first"
+            )
         row["_account"] = account
 
     def find(self, row):
@@ -569,13 +629,16 @@ class PositionResource(RegistryResource):
 
     def resolve(self, row):
         row["person"] = self.lookups.person(row["person"])
-        row["organisation"] = self.lookups.organisation(row.get("organisation"), row.get("credit_code"),
-                                                        required=bool(row.get("organisation")
-                                                                      or row.get("credit_code")))
+        row["organisation"] = self.lookups.organisation(
+            row.get("organisation"),
+            row.get("credit_code"),
+            required=bool(row.get("organisation") or row.get("credit_code")),
+        )
 
     def find(self, row):
-        return m.Position.objects.filter(person=row["person"], organisation=row["organisation"],
-                                         title=row["title"]).first()
+        return m.Position.objects.filter(
+            person=row["person"], organisation=row["organisation"], title=row["title"]
+        ).first()
 
 
 class StatementResource(RegistryResource):
@@ -593,8 +656,18 @@ class StatementResource(RegistryResource):
 
     class Meta:
         model = m.Statement
-        fields = ("quote", "kind", "speaker", "organisation", "role", "stated_on", "stated_precision", "source",
-                  "source_url", "source_title")
+        fields = (
+            "quote",
+            "kind",
+            "speaker",
+            "organisation",
+            "role",
+            "stated_on",
+            "stated_precision",
+            "source",
+            "source_url",
+            "source_title",
+        )
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
@@ -609,8 +682,9 @@ class StatementResource(RegistryResource):
             row["stated_on"], row["_stated_precision"] = row["stated_on"]
 
     def find(self, row):
-        return m.Statement.objects.filter(source=row["_source"], kind=row["kind"],
-                                          quote_key=m.quote_key(row["quote"])).first()
+        return m.Statement.objects.filter(
+            source=row["_source"], kind=row["kind"], quote_key=m.quote_key(row["quote"])
+        ).first()
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
@@ -619,8 +693,16 @@ class StatementResource(RegistryResource):
 
 
 RESOURCES: dict[str, type[RegistryResource]] = {
-    r.import_kind: r for r in (OrganisationResource, MembershipResource, AccountResource, AccountMetricResource,
-                        PersonResource, PositionResource, StatementResource)
+    r.import_kind: r
+    for r in (
+        OrganisationResource,
+        MembershipResource,
+        AccountResource,
+        AccountMetricResource,
+        PersonResource,
+        PositionResource,
+        StatementResource,
+    )
 }
 
 __all__ = ["RESOURCES", "SYSTEM_USER", "SpreadsheetFormat", "raw_dataset", "iter_text_rows"]

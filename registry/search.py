@@ -144,8 +144,9 @@ def _any_word_query(words: list[str]) -> SearchQuery | None:
 
 
 def _names_matching(model, fields, query: SearchQuery) -> Subquery:
-    return Subquery(model.objects.alias(names=SearchVector(*fields, config=CONFIG)).filter(names=query)
-                    .order_by().values("pk"))
+    return Subquery(
+        model.objects.alias(names=SearchVector(*fields, config=CONFIG)).filter(names=query).order_by().values("pk")
+    )
 
 
 # --------------------------------------------------------------------------- statements
@@ -167,8 +168,9 @@ def _postgres_statements(queryset: QuerySet, text: str, words: list[str]) -> Que
 
     query = SearchQuery(re.sub(r"[\x00-\x1f]", " ", text), search_type="websearch", config=CONFIG)
     names = [f"speaker__{f}" for f in PERSON_NAME_FIELDS] + [f"organisation__{f}" for f in ORGANISATION_NAME_FIELDS]
-    document = SearchVector("quote", weight="A", config=CONFIG) + SearchVector("role", *names, weight="B",
-                                                                                config=CONFIG)
+    document = SearchVector("quote", weight="A", config=CONFIG) + SearchVector(
+        "role", *names, weight="B", config=CONFIG
+    )
     queryset = queryset.alias(search_document=document).filter(search_document=query)
     any_word = _any_word_query(words)
     if any_word is not None:
@@ -178,25 +180,28 @@ def _postgres_statements(queryset: QuerySet, text: str, words: list[str]) -> Que
         queryset = queryset.alias(own_text=statement_index_vector()).filter(
             Q(own_text=any_word)
             | Q(_EqualsAnyOf(F("speaker_id"), _names_matching(Person, PERSON_NAME_FIELDS, any_word)))
-            | Q(_EqualsAnyOf(F("organisation_id"), _names_matching(Organisation, ORGANISATION_NAME_FIELDS,
-                                                                    any_word)))
+            | Q(_EqualsAnyOf(F("organisation_id"), _names_matching(Organisation, ORGANISATION_NAME_FIELDS, any_word)))
         )
     queryset = queryset.annotate(
         rank=SearchRank(document, query),
-        search_headline=SearchHeadline("quote", query, config=CONFIG, start_sel=START_SEL, stop_sel=STOP_SEL,
-                                       highlight_all=True),
+        search_headline=SearchHeadline(
+            "quote", query, config=CONFIG, start_sel=START_SEL, stop_sel=STOP_SEL, highlight_all=True
+        ),
     ).order_by("-rank", F("stated_on").desc(nulls_last=True), "id")
     return _with_headlines(queryset, annotation="search_headline")
 
 
 def _portable_statements(queryset: QuerySet, words: list[str]) -> QuerySet:
-    fields = ["quote", "role", *(f"speaker__{f}" for f in PERSON_NAME_FIELDS),
-              *(f"organisation__{f}" for f in ORGANISATION_NAME_FIELDS)]
+    fields = [
+        "quote",
+        "role",
+        *(f"speaker__{f}" for f in PERSON_NAME_FIELDS),
+        *(f"organisation__{f}" for f in ORGANISATION_NAME_FIELDS),
+    ]
     score = Value(0)
     for word in words:
         queryset = queryset.filter(_any_field_contains(fields, word))
-        score = score + Case(When(quote__icontains=word, then=Value(2)), default=Value(1),
-                             output_field=IntegerField())
+        score = score + Case(When(quote__icontains=word, then=Value(2)), default=Value(1), output_field=IntegerField())
     queryset = queryset.annotate(rank=score).order_by("-rank", F("stated_on").desc(nulls_last=True), "id")
     return _with_headlines(queryset, field="quote", words=tuple(words))
 
@@ -219,21 +224,33 @@ def search_sources(queryset: QuerySet, text: str) -> QuerySet:
         return queryset
     if _is_postgres(queryset):
         query = SearchQuery(re.sub(r"[\x00-\x1f]", " ", text), search_type="websearch", config=CONFIG)
-        weighted = SearchVector("title", weight="A", config=CONFIG) + SearchVector("full_text", weight="B",
-                                                                                    config=CONFIG)
-        queryset = queryset.alias(search_document=source_index_vector()).filter(search_document=query).annotate(
-            rank=SearchRank(weighted, query),
-            # Fragments from the first HEADLINE_SOURCE_CHARS characters only: ts_headline parses
-            # all the text it is given, and a source's text may run to 500,000 characters.
-            search_headline=SearchHeadline(Substr("full_text", 1, HEADLINE_SOURCE_CHARS), query, config=CONFIG,
-                                           start_sel=START_SEL, stop_sel=STOP_SEL, max_fragments=3,
-                                           max_words=30, min_words=10),
-        ).order_by("-rank", "title")
+        weighted = SearchVector("title", weight="A", config=CONFIG) + SearchVector(
+            "full_text", weight="B", config=CONFIG
+        )
+        queryset = (
+            queryset.alias(search_document=source_index_vector())
+            .filter(search_document=query)
+            .annotate(
+                rank=SearchRank(weighted, query),
+                # Fragments from the first HEADLINE_SOURCE_CHARS characters only: ts_headline parses
+                # all the text it is given, and a source's text may run to 500,000 characters.
+                search_headline=SearchHeadline(
+                    Substr("full_text", 1, HEADLINE_SOURCE_CHARS),
+                    query,
+                    config=CONFIG,
+                    start_sel=START_SEL,
+                    stop_sel=STOP_SEL,
+                    max_fragments=3,
+                    max_words=30,
+                    min_words=10,
+                ),
+            )
+            .order_by("-rank", "title")
+        )
         return _with_headlines(queryset, annotation="search_headline")
     score = Value(0)
     for word in words:
         queryset = queryset.filter(Q(title__icontains=word) | Q(full_text__icontains=word))
-        score = score + Case(When(title__icontains=word, then=Value(2)), default=Value(1),
-                             output_field=IntegerField())
+        score = score + Case(When(title__icontains=word, then=Value(2)), default=Value(1), output_field=IntegerField())
     queryset = queryset.annotate(rank=score).order_by("-rank", "title")
     return _with_headlines(queryset, field="title", words=tuple(words))

@@ -110,8 +110,11 @@ def match_names(person_names: Iterable[str], organisation_names: Iterable[str]) 
 def _match_people(names: set[str]) -> dict[str, NameMatch]:
     # icontains on the normalised form and on the name as written (NFKC may change it).
     probes = {n for name in names for n in (name, normalise_name(name))}
-    rows = list(Person.objects.filter(_name_filter(probes, ("name_en", "name_zh", "aliases")))
-                .only("id", "name_en", "name_zh", "aliases"))
+    rows = list(
+        Person.objects.filter(_name_filter(probes, ("name_en", "name_zh", "aliases"))).only(
+            "id", "name_en", "name_zh", "aliases"
+        )
+    )
     by_key: dict[str, list[Person]] = {}
     by_surname: dict[str, list[Person]] = {}
     for person in rows:
@@ -129,8 +132,11 @@ def _match_people(names: set[str]) -> dict[str, NameMatch]:
             result[key] = NameMatch(name, None, ambiguous=exact)
         elif " " not in key and key in by_surname:
             same = _distinct(by_surname[key])
-            result[key] = NameMatch(name, same[0], by_surname=True) if len(same) == 1 else NameMatch(
-                name, None, ambiguous=same, by_surname=True)
+            result[key] = (
+                NameMatch(name, same[0], by_surname=True)
+                if len(same) == 1
+                else NameMatch(name, None, ambiguous=same, by_surname=True)
+            )
         else:
             result[key] = NameMatch(name)
     return result
@@ -170,22 +176,33 @@ def find_duplicates(quotes: Iterable[str]) -> dict[str, list[Statement]]:
     if not keys:
         return found
     rows = Statement.objects.filter(quote_key__in=keys).only(
-        "id", "quote_key", "kind", "speaker_id", "organisation_id", "source_id")
+        "id", "quote_key", "kind", "speaker_id", "organisation_id", "source_id"
+    )
     for statement in rows:
         found.setdefault(statement.quote_key, []).append(statement)
     return found
 
 
-def duplicate_of(existing: list[Statement], *, person: Person | None, organisation: Organisation | None,
-                 source: Source | None = None, kind: str | None = None) -> Statement | None:
+def duplicate_of(
+    existing: list[Statement],
+    *,
+    person: Person | None,
+    organisation: Organisation | None,
+    source: Source | None = None,
+    kind: str | None = None,
+) -> Statement | None:
     """The existing statement a new one would repeat: same words by the same speaker
     (the person, or the organisation speaking as itself), in any source; or the same
     words of the same kind in the same source, which the database allows only once."""
     for statement in existing:
         if person is not None and statement.speaker_id == person.pk:
             return statement
-        if person is None and statement.speaker_id is None and organisation is not None \
-                and statement.organisation_id == organisation.pk:
+        if (
+            person is None
+            and statement.speaker_id is None
+            and organisation is not None
+            and statement.organisation_id == organisation.pk
+        ):
             return statement
         if source is not None and source.pk and statement.source_id == source.pk and statement.kind == kind:
             return statement
@@ -221,8 +238,12 @@ def topics_for(names: list[str]) -> list[Topic]:
     """Existing topics by name (case-insensitive) or slug; new ones created."""
     if not names:
         return []
-    existing = {t.name.casefold(): t for t in Topic.objects.filter(
-        Q(name__in=names) | Q(slug__in=[slugify(n) for n in names]) | _name_filter(set(names), ("name",)))}
+    existing = {
+        t.name.casefold(): t
+        for t in Topic.objects.filter(
+            Q(name__in=names) | Q(slug__in=[slugify(n) for n in names]) | _name_filter(set(names), ("name",))
+        )
+    }
     by_slug = {t.slug: t for t in existing.values()}
     topics = []
     for name in names:
@@ -277,10 +298,16 @@ class SaveResult:
     def summary(self) -> str:
         """One line for the success message: what was saved, created and skipped."""
         count = len(self.statements)
-        parts = [f"Saved {count} statement{'' if count == 1 else 's'} to "
-                 f"{'a new' if self.source_created else 'the existing'} source “{self.source.title}”."]
-        for label, rows in (("New people", self.people), ("New organisations", self.organisations),
-                            ("New positions", self.positions), ("New topics", self.topics)):
+        parts = [
+            f"Saved {count} statement{'' if count == 1 else 's'} to "
+            f"{'a new' if self.source_created else 'the existing'} source “{self.source.title}”."
+        ]
+        for label, rows in (
+            ("New people", self.people),
+            ("New organisations", self.organisations),
+            ("New positions", self.positions),
+            ("New topics", self.topics),
+        ):
             if rows:
                 parts.append(f"{label}: {', '.join(str(r) for r in rows)}.")
         if self.duplicates:
@@ -306,8 +333,14 @@ def save_reviewed(article: ArticleData, accepted: list[ReviewedStatement]) -> Sa
     source = source_for_url(article.url)
     created = source is None
     if created:
-        source = Source(title=article.title, url=article.url.strip(), publisher=article.publisher,
-                        published_on=article.published_on, language=article.language, full_text=article.text)
+        source = Source(
+            title=article.title,
+            url=article.url.strip(),
+            publisher=article.publisher,
+            published_on=article.published_on,
+            language=article.language,
+            full_text=article.text,
+        )
         source.full_clean(validate_unique=False, validate_constraints=False)
         source.save()
     elif not source.full_text:
@@ -325,14 +358,20 @@ def save_reviewed(article: ArticleData, accepted: list[ReviewedStatement]) -> Sa
         org = _organisation(item.organisation, matches, orgs, result)
         person = _person(item.speaker, matches, people, result)
         key = quote_key(item.quote)
-        duplicate = duplicate_of(existing.get(key, []), person=person, organisation=org, source=source,
-                                 kind=item.kind)
+        duplicate = duplicate_of(existing.get(key, []), person=person, organisation=org, source=source, kind=item.kind)
         if duplicate is not None:
             result.duplicates.append((item, duplicate))
             continue
-        statement = Statement(quote=item.quote, kind=item.kind, speaker=person, organisation=org,
-                              role=item.role.strip(), source=source, stated_on=article.published_on,
-                              mentions_livestreaming=item.mentions_livestreaming)
+        statement = Statement(
+            quote=item.quote,
+            kind=item.kind,
+            speaker=person,
+            organisation=org,
+            role=item.role.strip(),
+            source=source,
+            stated_on=article.published_on,
+            mentions_livestreaming=item.mentions_livestreaming,
+        )
         statement.full_clean(validate_unique=False, validate_constraints=False)
         statement.save()
         existing.setdefault(statement.quote_key, []).append(statement)
@@ -344,7 +383,8 @@ def save_reviewed(article: ArticleData, accepted: list[ReviewedStatement]) -> Sa
         result.statements.append(statement)
         if person is not None and item.role.strip():
             position, made = Position.objects.get_or_create(
-                person=person, organisation=org, title=item.role.strip()[:255], defaults={"source": source})
+                person=person, organisation=org, title=item.role.strip()[:255], defaults={"source": source}
+            )
             if made:
                 result.positions.append(position)
     if not result.statements:
@@ -360,8 +400,9 @@ def _person(name: str, matches: Matches, made: dict[str, Person], result: SaveRe
     return _existing_or_new(Person, name, matches.person, made, result.people)
 
 
-def _organisation(name: str, matches: Matches, made: dict[str, Organisation],
-                  result: SaveResult) -> Organisation | None:
+def _organisation(
+    name: str, matches: Matches, made: dict[str, Organisation], result: SaveResult
+) -> Organisation | None:
     return _existing_or_new(Organisation, name, matches.organisation, made, result.organisations)
 
 

@@ -40,8 +40,14 @@ def main() -> int:
     options = parser.parse_args()
 
     runs = {
-        f"pinned requirements ({options.requirements})": ["-r", options.requirements, "--no-deps", "--disable-pip",
-                                                          "-s", options.service],
+        f"pinned requirements ({options.requirements})": [
+            "-r",
+            options.requirements,
+            "--no-deps",
+            "--disable-pip",
+            "-s",
+            options.service,
+        ],
         "installed environment (including indirect dependencies)": ["-l", "-s", options.service],
     }
     vulnerable, unaudited, total = [], set(), set()
@@ -49,8 +55,10 @@ def main() -> int:
         report, errors = run_pip_audit(args)
         if report is None:
             if NETWORK_TROUBLE.search(errors):
-                print(f"NOTICE: pip-audit could not reach the vulnerability service ({options.service}) for the "
-                      f"{label}; NOTHING WAS AUDITED.\n  {errors.strip().splitlines()[-1][:300]}")
+                print(
+                    f"NOTICE: pip-audit could not reach the vulnerability service ({options.service}) for the "
+                    f"{label}; NOTHING WAS AUDITED.\n  {errors.strip().splitlines()[-1][:300]}"
+                )
                 unaudited.add(label)
                 continue
             print(f"ERROR: pip-audit failed on the {label}:\n{errors.strip()[-2000:]}")
@@ -72,9 +80,11 @@ def main() -> int:
     if unaudited:
         names = sorted(n for n in unaudited if n in total)
         if names:
-            print(f"NOTICE: the vulnerability service ({options.service}) had no answer for {len(names)} packages "
-                  f"(e.g. {', '.join(names[:5])}); they were NOT audited. This usually means the service is "
-                  "unreachable from here. Run `make security` where it is reachable before a release.")
+            print(
+                f"NOTICE: the vulnerability service ({options.service}) had no answer for {len(names)} packages "
+                f"(e.g. {', '.join(names[:5])}); they were NOT audited. This usually means the service is "
+                "unreachable from here. Run `make security` where it is reachable before a release."
+            )
         return 3 if options.strict else 0
     return 0
 

@@ -93,7 +93,10 @@ def main() -> int:
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(  # noqa: S603
             [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         try:
             _wait_until_up(f"{base}/healthz")

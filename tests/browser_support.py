@@ -21,8 +21,9 @@ def chromium_missing_message() -> str | None:
     """Why the browser tests cannot run here, or None when they can."""
     if CHROMIUM.exists():
         return None
-    return (f"Chromium not found at {CHROMIUM}: install the system package (apt-get install chromium) "
-            "or set CHROMIUM_PATH.")
+    return (
+        f"Chromium not found at {CHROMIUM}: install the system package (apt-get install chromium) or set CHROMIUM_PATH."
+    )
 
 
 def launch(playwright):

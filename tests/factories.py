@@ -116,7 +116,8 @@ def make_statement(quote=None, source=None, **extra) -> m.Statement:
     platforms = extra.pop("platforms", ())
     topics = extra.pop("topics", ())
     statement = m.Statement.objects.create(
-        quote=quote or f"Statement number {next(_counter)}", source=source or make_source(f"Source {next(_counter)}"),
+        quote=quote or f"Statement number {next(_counter)}",
+        source=source or make_source(f"Source {next(_counter)}"),
         **extra,
     )
     if platforms:
@@ -126,11 +127,16 @@ def make_statement(quote=None, source=None, **extra) -> m.Statement:
     return statement
 
 
-def make_figure(claim="A claim", comparator=m.Qualifier.MORE_THAN, value=1, as_of=datetime.date(2020, 1, 1),
-                source=None, **extra) -> m.PublishedFigure:
+def make_figure(
+    claim="A claim", comparator=m.Qualifier.MORE_THAN, value=1, as_of=datetime.date(2020, 1, 1), source=None, **extra
+) -> m.PublishedFigure:
     return m.PublishedFigure.objects.create(
-        claim=claim, comparator=comparator, value=None if comparator == m.Qualifier.SOME else value, as_of=as_of,
-        source=source or make_source(f"Figure source {next(_counter)}"), **extra,
+        claim=claim,
+        comparator=comparator,
+        value=None if comparator == m.Qualifier.SOME else value,
+        as_of=as_of,
+        source=source or make_source(f"Figure source {next(_counter)}"),
+        **extra,
     )
 
 
@@ -143,13 +149,17 @@ def make_briefing(owner=None, charts=(), **extra) -> m.Briefing:
     return briefing
 
 
-def make_briefing_statement(quote=None, *, speaker="Li Wei", role="Spokesperson", organisation=None,
-                            source=None, **extra) -> m.Statement:
+def make_briefing_statement(
+    quote=None, *, speaker="Li Wei", role="Spokesperson", organisation=None, source=None, **extra
+) -> m.Statement:
     """A statement with its attribution, for briefing tests."""
     person = m.Person.objects.create(name_en=speaker) if speaker else None
     return m.Statement.objects.create(
         quote=quote or f"We opened our official account to talk with the public directly ({next(_counter)}).",
-        speaker=person, role=role, organisation=organisation,
+        speaker=person,
+        role=role,
+        organisation=organisation,
         source=source or make_source(title=f"Interview {next(_counter)}", published_on=datetime.date(2021, 3, 5)),
-        stated_on=extra.pop("stated_on", datetime.date(2021, 3, 1)), **extra,
+        stated_on=extra.pop("stated_on", datetime.date(2021, 3, 1)),
+        **extra,
     )

@@ -76,7 +76,8 @@ URL_KWARGS = {
     # end exports
     # influence indices: the first member's WeChat account
     "dashboard:index_account": lambda o: {
-        "account_id": o["cohort"].memberships.order_by("rank").first().organisation.accounts.first().pk},
+        "account_id": o["cohort"].memberships.order_by("rank").first().organisation.accounts.first().pk
+    },
     # end indices
 }
 
@@ -93,6 +94,7 @@ def _make(builder: str):
     from tests import factories
 
     return getattr(factories, builder)()
+
 
 ROLE_ORDER = ["anonymous", "norole", "viewer", "editor", "admin"]
 
@@ -160,8 +162,12 @@ def test_access_matrix(client, django_user_model, role, access_objects):
                 response.status_code = 200
         status = response.status_code
         # A denial sends the user to log in with ?next=; logging out also lands there, without it.
-        if allowed and status in (401, 403) or allowed and status == 302 and "/accounts/login/?next=" in response.get(
-            "Location", ""
+        if (
+            allowed
+            and status in (401, 403)
+            or allowed
+            and status == 302
+            and "/accounts/login/?next=" in response.get("Location", "")
         ):
             failures.append(f"{name}: {role} should be allowed, got {status}")
         if not allowed:

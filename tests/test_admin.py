@@ -20,11 +20,17 @@ def test_admin_edit_changes_the_overview_on_next_request(client):
     change = reverse("admin:registry_account_change", args=[account.pk])
     form = client.get(change).context["adminform"].form
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    data.update({
-        "closed_on": "2016-01-01", "status": "closed", "opened_on": "2015-01-01",
-        "metrics-TOTAL_FORMS": "0", "metrics-INITIAL_FORMS": "0", "metrics-MIN_NUM_FORMS": "0",
-        "metrics-MAX_NUM_FORMS": "1000",
-    })
+    data.update(
+        {
+            "closed_on": "2016-01-01",
+            "status": "closed",
+            "opened_on": "2015-01-01",
+            "metrics-TOTAL_FORMS": "0",
+            "metrics-INITIAL_FORMS": "0",
+            "metrics-MIN_NUM_FORMS": "0",
+            "metrics-MAX_NUM_FORMS": "1000",
+        }
+    )
     response = client.post(change, data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     assert Account.objects.get(pk=account.pk).closed_on == datetime.date(2016, 1, 1)
@@ -34,9 +40,24 @@ def test_admin_edit_changes_the_overview_on_next_request(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("model", ["organisation", "cohort", "cohortmembership", "platform", "account",
-                                   "accountmetric", "person", "position", "source", "statement", "activity",
-                                   "publishedfigure", "topic"])
+@pytest.mark.parametrize(
+    "model",
+    [
+        "organisation",
+        "cohort",
+        "cohortmembership",
+        "platform",
+        "account",
+        "accountmetric",
+        "person",
+        "position",
+        "source",
+        "statement",
+        "activity",
+        "publishedfigure",
+        "topic",
+    ],
+)
 def test_every_admin_list_and_add_page_renders(client, model):
     make_cohort_with_adoption(members=2, wechat=1, weibo=1)
     client.force_login(administrator())

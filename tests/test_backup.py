@@ -32,8 +32,12 @@ def _tables() -> list[tuple[str, list[str]]]:
     from django.contrib.auth.models import User
 
     tables = {}
-    for model in [*apps.get_app_config("registry").get_models(include_auto_created=True), User, Group,
-                  User.groups.through]:
+    for model in [
+        *apps.get_app_config("registry").get_models(include_auto_created=True),
+        User,
+        Group,
+        User.groups.through,
+    ]:
         columns = [field.column for field in model._meta.local_concrete_fields]
         if model._meta.auto_created:
             columns = [column for column in columns if column != model._meta.pk.column]
@@ -128,7 +132,9 @@ def test_restore_refuses_a_missing_file(tmp_path):
         call_command("restore_registry", str(tmp_path / "nope.json"), "--no-input")
 
 
-@pytest.mark.skipif(not ON_POSTGRESQL, reason="the pg_dump path needs PostgreSQL (run with DATABASE_URL=postgres://...)")
+@pytest.mark.skipif(
+    not ON_POSTGRESQL, reason="the pg_dump path needs PostgreSQL (run with DATABASE_URL=postgres://...)"
+)
 @pytest.mark.django_db(transaction=True)
 def test_pg_dump_round_trip_restores_every_row(tmp_path):
     if connection.vendor != "postgresql":

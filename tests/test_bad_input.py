@@ -43,9 +43,13 @@ def _fast_password_hashing(settings):
 
 def _text_fields(model):
     return [
-        field for field in model._meta.concrete_fields
-        if isinstance(field, TEXT_TYPES) and not isinstance(field, (models.SlugField, models.URLField))
-        and field.editable and not field.choices and field.name not in MACHINE_FIELDS
+        field
+        for field in model._meta.concrete_fields
+        if isinstance(field, TEXT_TYPES)
+        and not isinstance(field, (models.SlugField, models.URLField))
+        and field.editable
+        and not field.choices
+        and field.name not in MACHINE_FIELDS
     ]
 
 
@@ -57,8 +61,9 @@ def _hostile(field, tag: str) -> str | None:
 
 
 def _registry_models():
-    return [model for model in apps.get_app_config("registry").get_models()
-            if not model.__name__.startswith("Historical")]
+    return [
+        model for model in apps.get_app_config("registry").get_models() if not model.__name__.startswith("Historical")
+    ]
 
 
 def poison_everything() -> int:
@@ -105,14 +110,27 @@ def _dataset() -> dict:
     statement.topics.add(topic)
     account = org.accounts.first()
     f.make_metric(account, __import__("datetime").date(2020, 1, 1), followers=1000)
-    m.Activity.objects.create(kind=m.ActivityKind.LIVESTREAMING, organisation=org, person=person, count=3,
-                              description="Three livestreams", source=source, place="Beijing")
+    m.Activity.objects.create(
+        kind=m.ActivityKind.LIVESTREAMING,
+        organisation=org,
+        person=person,
+        count=3,
+        description="Three livestreams",
+        source=source,
+        place="Beijing",
+    )
     f.make_figure(cohort=cohort, platform=platforms["wechat"], source=source)
     cohort.source = source
     cohort.publisher = "Fortune China"
     cohort.save()
-    return {"cohort": cohort, "platforms": platforms, "org": org, "person": person, "source": source,
-            "statement": statement}
+    return {
+        "cohort": cohort,
+        "platforms": platforms,
+        "org": org,
+        "person": person,
+        "source": source,
+        "statement": statement,
+    }
 
 
 def _page_urls(objects) -> list[tuple[str, str]]:
@@ -129,8 +147,7 @@ def _page_urls(objects) -> list[tuple[str, str]]:
 def hostile(db):
     objects = _dataset()
     urls = _page_urls(objects)  # may create more objects (people, sources, briefings)
-    briefing = f.make_briefing(charts=[("adoption-by-platform", f"cohort={objects['cohort'].slug}")],
-                               title="Briefing")
+    briefing = f.make_briefing(charts=[("adoption-by-platform", f"cohort={objects['cohort'].slug}")], title="Briefing")
     briefing.statements.add(objects["statement"])
     m.BriefingItem.objects.filter(briefing=briefing).update(caption="caption")
     assert poison_everything() > 20
@@ -226,8 +243,9 @@ def test_figures_embedded_in_pages_are_escaped(client, hostile):
     from dashboard.filters import reference_rows, scope_from_request
 
     cohorts, platforms = reference_rows()
-    scope, _ = scope_from_request(QueryDict(f"cohort={hostile['objects']['cohort'].slug}"),
-                                  cohorts=cohorts, platforms=platforms)
+    scope, _ = scope_from_request(
+        QueryDict(f"cohort={hostile['objects']['cohort'].slug}"), cohorts=cohorts, platforms=platforms
+    )
     built = 0
     for slug, definition in CATALOGUE.items():
         extra = {param: str(hostile["objects"]["org"].pk) for param in definition.params}
@@ -310,7 +328,8 @@ def _export_urls(hostile) -> dict[str, list[str]]:
     if "dashboard:briefing_download" in names:
         for fmt in ("pptx", "pdf", "xlsx"):
             found.setdefault(fmt, []).append(
-                reverse("dashboard:briefing_download", kwargs={"uuid": hostile["briefing"].uuid, "fmt": fmt}))
+                reverse("dashboard:briefing_download", kwargs={"uuid": hostile["briefing"].uuid, "fmt": fmt})
+            )
     for name, url in hostile["urls"]:
         if name.endswith("_list"):
             for fmt in ("csv", "xlsx"):
@@ -404,23 +423,34 @@ def _assert_xlsx_neutralised(body: bytes, url: str) -> None:
                     raise AssertionError(f"{url}: formula-like cell {sheet.title}!{cell.coordinate}")
 
 
-FORMULAS = ['=HYPERLINK("http://evil.example","open")', "+SUM(1,1)", "-2+3+cmd|' /C calc'!A0", "@SUM(A1:A2)",
-            "\t=1+1", "=1+1"]
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","open")',
+    "+SUM(1,1)",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(A1:A2)",
+    "\t=1+1",
+    "=1+1",
+]
 
 
 def test_csv_and_xlsx_downloads_neutralise_formulas(client, db):
     cohort, platforms = f.make_cohort_with_adoption(members=3, wechat=2, weibo=1)
-    for i, (obj, field) in enumerate([(platforms["wechat"], "name_en"), (platforms["weibo"], "name_en"),
-                                      (cohort, "name")] + [(mem.organisation, "name_en")
-                                                           for mem in cohort.memberships.all()]):
+    for i, (obj, field) in enumerate(
+        [(platforms["wechat"], "name_en"), (platforms["weibo"], "name_en"), (cohort, "name")]
+        + [(mem.organisation, "name_en") for mem in cohort.memberships.all()]
+    ):
         setattr(obj, field, f"{FORMULAS[i % len(FORMULAS)]} {i}")
         obj.save()
     client.force_login(f.viewer())
     objects = {"cohort": cohort, "platforms": platforms}
     checked = 0
-    for fmt, urls in _export_urls({"objects": objects, "urls": _page_urls(objects),
-                                   "briefing": f.make_briefing(charts=[("adoption-by-platform",
-                                                                        f"cohort={cohort.slug}")])}).items():
+    for fmt, urls in _export_urls(
+        {
+            "objects": objects,
+            "urls": _page_urls(objects),
+            "briefing": f.make_briefing(charts=[("adoption-by-platform", f"cohort={cohort.slug}")]),
+        }
+    ).items():
         if fmt not in ("csv", "xlsx"):
             continue
         for url in urls:
@@ -460,8 +490,12 @@ def test_every_url_field_refuses_script_urls(db):
     for model in _registry_models():
         for field in model._meta.concrete_fields:
             if isinstance(field, models.URLField):
-                for value in ("javascript:alert(1)", "JaVaScRiPt:alert(1)//https://x.org", "data:text/html,<b>x</b>",
-                              "vbscript:msgbox(1)"):
+                for value in (
+                    "javascript:alert(1)",
+                    "JaVaScRiPt:alert(1)//https://x.org",
+                    "data:text/html,<b>x</b>",
+                    "vbscript:msgbox(1)",
+                ):
                     with pytest.raises(ValidationError):
                         field.clean(value, None)
                 checked += 1
@@ -529,8 +563,9 @@ def test_a_body_over_the_upload_limit_is_a_400_not_a_500(editor_client, settings
 
 def test_too_many_fields_is_a_400(editor_client, settings):
     body = "&".join(f"f{i}=1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
-    response = editor_client.generic("POST", reverse("admin:registry_organisation_add"), body,
-                                     content_type="application/x-www-form-urlencoded")
+    response = editor_client.generic(
+        "POST", reverse("admin:registry_organisation_add"), body, content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 400
     assert "too many fields" in response.content.decode()
 
@@ -540,14 +575,32 @@ def test_too_many_fields_is_a_400(editor_client, settings):
 # Hostile values, each sent in every parameter a page reads at once: a form
 # validates all its fields together, so one request exercises them all.
 HOSTILE_VALUES = [
-    "2021-02-30", "abc", "-1", "9" * 40, "1e309", "__class__", "x" * 10_000, "a\x00b", "中国石油😀\u202e",
+    "2021-02-30",
+    "abc",
+    "-1",
+    "9" * 40,
+    "1e309",
+    "__class__",
+    "x" * 10_000,
+    "a\x00b",
+    "中国石油😀\u202e",
     "../../etc/passwd",
 ]
 # Raw query strings that a dict of values cannot express.
 HOSTILE_QUERIES = ["%00=%00", "a" * 3000 + "=1", "cohort[]=x", "q=%C0%AF", "cohort=x&cohort=y", "as_of=99999-01-01"]
 # Table parameters are read outside the filter forms, so they also go one at a time.
-TABLE_QUERIES = ["page=-1", "page=99999", "page=abc", "sort=__class__", "sort=organisation__owner__password",
-                 "per_page=100000000", "per_page=0", "per_page=-5", "_export=pdf", "_export=../../etc/passwd"]
+TABLE_QUERIES = [
+    "page=-1",
+    "page=99999",
+    "page=abc",
+    "sort=__class__",
+    "sort=organisation__owner__password",
+    "per_page=100000000",
+    "per_page=0",
+    "per_page=-5",
+    "_export=pdf",
+    "_export=../../etc/passwd",
+]
 
 
 def _keys_read(client, url, monkeypatch) -> set[str]:
@@ -606,10 +659,19 @@ def test_a_negative_page_size_is_not_a_server_error(client, hostile):
 @pytest.mark.parametrize(
     "path",
     [
-        "/companies/99999999999999999999/", "/companies/0/", "/people/99999999/", "/sources/9223372036854775808/",
-        "/platforms/no-such-platform/", "/charts/no-such-chart/", "/charts/no-such-chart.csv",
-        "/charts/adoption-by-platform.exe", "/briefings/00000000-0000-0000-0000-000000000000/",
-        "/briefings/not-a-uuid/", "/companies/%00/", "/%2e%2e/%2e%2e/etc/passwd", "/people/1%00/",
+        "/companies/99999999999999999999/",
+        "/companies/0/",
+        "/people/99999999/",
+        "/sources/9223372036854775808/",
+        "/platforms/no-such-platform/",
+        "/charts/no-such-chart/",
+        "/charts/no-such-chart.csv",
+        "/charts/adoption-by-platform.exe",
+        "/briefings/00000000-0000-0000-0000-000000000000/",
+        "/briefings/not-a-uuid/",
+        "/companies/%00/",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/people/1%00/",
     ],
 )
 def test_malformed_ids_and_slugs_are_404(client, db, path):
@@ -661,19 +723,36 @@ def test_nul_characters_are_refused_by_forms(editor_client):
 # --------------------------------------------------------------------------- concurrent writes
 
 
-@pytest.mark.skipif(not ON_POSTGRESQL, reason="SQLite serialises all writers with one database lock, so writes "
-                    "cannot interleave; this runs on PostgreSQL")
+@pytest.mark.skipif(
+    not ON_POSTGRESQL,
+    reason="SQLite serialises all writers with one database lock, so writes cannot interleave; this runs on PostgreSQL",
+)
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_saves_never_leave_a_record_half_written():
     if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises all writers with one database lock, so writes cannot interleave; "
-                    "this runs on PostgreSQL")
+        pytest.skip(
+            "SQLite serialises all writers with one database lock, so writes cannot interleave; this runs on PostgreSQL"
+        )
     org = f.make_org(name="Original")
     writes = {
-        "a": {"name_en": "Alpha Group", "name_zh": "阿尔法", "short_name": "Alpha", "province": "Beijing",
-              "city": "Beijing", "description": "written by A", "sector": m.Sector.ENERGY},
-        "b": {"name_en": "Beta Holdings", "name_zh": "贝塔", "short_name": "Beta", "province": "Shanghai",
-              "city": "Shanghai", "description": "written by B", "sector": m.Sector.FINANCE},
+        "a": {
+            "name_en": "Alpha Group",
+            "name_zh": "阿尔法",
+            "short_name": "Alpha",
+            "province": "Beijing",
+            "city": "Beijing",
+            "description": "written by A",
+            "sector": m.Sector.ENERGY,
+        },
+        "b": {
+            "name_en": "Beta Holdings",
+            "name_zh": "贝塔",
+            "short_name": "Beta",
+            "province": "Shanghai",
+            "city": "Shanghai",
+            "description": "written by B",
+            "sector": m.Sector.FINANCE,
+        },
     }
     rounds = 15
     barrier = threading.Barrier(2)

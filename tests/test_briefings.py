@@ -110,14 +110,21 @@ def test_add_goes_into_the_most_recently_changed_briefing(client_owner, user, co
 
 
 def test_unsafe_next_goes_to_the_briefing(client_owner, user, cohort):
-    response = client_owner.post(reverse("dashboard:briefing_add"),
-                                 {"chart": "adoption-by-platform", "query": "", "next": "https://evil.example/"})
+    response = client_owner.post(
+        reverse("dashboard:briefing_add"),
+        {"chart": "adoption-by-platform", "query": "", "next": "https://evil.example/"},
+    )
     assert response.url == detail(Briefing.objects.get(owner=user))
 
 
-@pytest.mark.parametrize("data", [{"chart": "no-such-chart", "query": ""},
-                                  {"chart": "adoption-by-platform", "query": "as_of=2021-13-45"},
-                                  {"chart": "adoption-by-platform", "query": "x" * 2001}])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"chart": "no-such-chart", "query": ""},
+        {"chart": "adoption-by-platform", "query": "as_of=2021-13-45"},
+        {"chart": "adoption-by-platform", "query": "x" * 2001},
+    ],
+)
 def test_bad_add_is_400(client_owner, cohort, data):
     assert client_owner.post(reverse("dashboard:briefing_add"), data).status_code == 400
     assert not Briefing.objects.exists()
@@ -134,8 +141,8 @@ def test_chart_tools_post_the_chart_and_filters(client_owner, cohort):
     assert f'action="{reverse("dashboard:briefing_add")}"' in html
     assert 'name="csrfmiddlewaretoken"' in html
     assert f'name="query" value="cohort={cohort.slug}&amp;ownership=central_soe"' in html
-    assert f'/charts/adoption-by-platform.png?cohort={cohort.slug}&amp;ownership=central_soe' in html
-    assert f'/charts/adoption-by-platform.xlsx?cohort={cohort.slug}&amp;ownership=central_soe' in html
+    assert f"/charts/adoption-by-platform.png?cohort={cohort.slug}&amp;ownership=central_soe" in html
+    assert f"/charts/adoption-by-platform.xlsx?cohort={cohort.slug}&amp;ownership=central_soe" in html
 
 
 # --------------------------------------------------------------------------- the briefing page
@@ -143,8 +150,7 @@ def test_chart_tools_post_the_chart_and_filters(client_owner, cohort):
 
 def test_detail_lists_items_with_filters_in_words(client_owner, user, cohort):
     query = f"cohort={cohort.slug}&ownership=central_soe"
-    briefing = make_briefing(owner=user, title="SOEs", charts=[("adoption-by-platform", query),
-                                                               ("gone-chart", "")])
+    briefing = make_briefing(owner=user, title="SOEs", charts=[("adoption-by-platform", query), ("gone-chart", "")])
     response = client_owner.get(detail(briefing))
     html = response.content.decode()
     assert response.status_code == 200
@@ -231,8 +237,9 @@ def test_detail_query_count_does_not_grow(client_owner, user, cohort):
 
 
 def test_reorder_and_remove(client_owner, user, cohort):
-    briefing = make_briefing(owner=user, charts=[("adoption-by-platform", ""), ("adoption-over-time", ""),
-                                                 ("adoption-share", "")])
+    briefing = make_briefing(
+        owner=user, charts=[("adoption-by-platform", ""), ("adoption-over-time", ""), ("adoption-share", "")]
+    )
     a, b, c = briefing.items.all()
     url = lambda item: reverse("dashboard:briefing_item", args=[briefing.uuid, item.pk])  # noqa: E731
 
@@ -285,8 +292,11 @@ def test_choose_statements_with_search(client_owner, user):
 
 def six_chart_briefing(user, cohort):
     charts = []
-    for query in (f"cohort={cohort.slug}", f"cohort={cohort.slug}&ownership=central_soe",
-                  f"cohort={cohort.slug}&as_of=2020-06-30"):
+    for query in (
+        f"cohort={cohort.slug}",
+        f"cohort={cohort.slug}&ownership=central_soe",
+        f"cohort={cohort.slug}&as_of=2020-06-30",
+    ):
         charts += [("adoption-by-platform", query), ("adoption-over-time", query)]
     return make_briefing(owner=user, title="Six charts: SOEs [draft]", charts=charts)
 
@@ -336,7 +346,7 @@ def test_xlsx_pack_has_a_sheet_per_chart_and_sources(client_owner, user, cohort)
     expected, scope = page_chart(f"cohort={cohort.slug}", "adoption-by-platform")
     rows = [tuple(c.value for c in row) for row in first.iter_rows()]
     start = rows.index(tuple(expected.columns))
-    assert rows[start + 1: start + 1 + len(expected.rows)] == [tuple(r) for r in expected.rows]
+    assert rows[start + 1 : start + 1 + len(expected.rows)] == [tuple(r) for r in expected.rows]
     sources = [tuple(c.value for c in row) for row in wb["Sources"].iter_rows()]
     listed = [r for r in sources if r[0] in wb.sheetnames[1:]]
     assert len(listed) == 6 and listed[0][2] == scope.describe()
@@ -390,8 +400,9 @@ def test_six_chart_pack_downloads_in_every_format(client_owner, user, cohort):
 @pytest.mark.usefixtures("chromium")
 @pytest.mark.render
 def test_chart_without_native_series_becomes_a_picture(client_owner, user, cohort):
-    slug = next(s for s in CATALOGUE if not CATALOGUE[s].params
-                and page_chart(f"cohort={cohort.slug}", s)[0].native is None)
+    slug = next(
+        s for s in CATALOGUE if not CATALOGUE[s].params and page_chart(f"cohort={cohort.slug}", s)[0].native is None
+    )
     briefing = make_briefing(owner=user, charts=[(slug, f"cohort={cohort.slug}")])
     prs = Presentation(io.BytesIO(client_owner.get(download(briefing, "pptx")).content))
     slide = list(prs.slides)[1]
@@ -419,8 +430,6 @@ def test_anonymous_and_roleless_users_cannot_download(client, user, cohort):
 
 
 # --------------------------------------------------------------------------- end to end in headless Chromium
-
-
 
 
 @pytest.mark.browser

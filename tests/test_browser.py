@@ -29,10 +29,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 D = datetime.date
 
 
-
-
-
-
 @pytest.fixture
 def data(db):
     """Two lists: 2020 (4 of 6 companies on WeChat) and 2021 (1 of 2), a
@@ -62,8 +58,12 @@ def data(db):
     sinopec = make_org("Sinopec Group", name_zh="中国石化")
     add_member(big, sinopec, rank=6)
     speaker = make_person("Ann Li")
-    make_statement("Livestreaming lets our engineers speak to customers directly.", speaker=speaker,
-                   organisation=orgs[0], stated_on=D(2021, 5, 1))
+    make_statement(
+        "Livestreaming lets our engineers speak to customers directly.",
+        speaker=speaker,
+        organisation=orgs[0],
+        stated_on=D(2021, 5, 1),
+    )
     make_statement("Weibo is where the news breaks.", speaker=speaker, stated_on=D(2020, 5, 1))
     user = viewer()
     return {"user": user, "big": big, "small": small, "sinopec": sinopec}
@@ -142,9 +142,16 @@ def test_download_the_filtered_table_as_csv(page, live_server, data, tmp_path):
 def test_every_page_draws_without_console_errors(page, live_server, data):
     """Under the real Content-Security-Policy: no blocked script or style, no JS error."""
     log_in(page, live_server.url, data["user"].username)
-    for path in ("/?cohort=top-2020", "/charts/adoption-by-ownership/?cohort=top-2020",
-                 "/charts/presence-matrix/?cohort=top-2020", "/charts/follower-distribution/?cohort=top-2020",
-                 "/platforms/wechat/?cohort=top-2020", "/figures/", "/people/", "/sources/"):
+    for path in (
+        "/?cohort=top-2020",
+        "/charts/adoption-by-ownership/?cohort=top-2020",
+        "/charts/presence-matrix/?cohort=top-2020",
+        "/charts/follower-distribution/?cohort=top-2020",
+        "/platforms/wechat/?cohort=top-2020",
+        "/figures/",
+        "/people/",
+        "/sources/",
+    ):
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
         assert "default-src 'self'" in response.headers.get("content-security-policy", "")

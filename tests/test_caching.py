@@ -139,11 +139,17 @@ def test_admin_edit_is_visible_on_the_next_request(client, cohort):
     change = reverse("admin:registry_account_change", args=[account.pk])
     form = client.get(change).context["adminform"].form
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    data.update({
-        "closed_on": "2016-01-01", "status": "closed", "opened_on": "2015-01-01",
-        "metrics-TOTAL_FORMS": "0", "metrics-INITIAL_FORMS": "0", "metrics-MIN_NUM_FORMS": "0",
-        "metrics-MAX_NUM_FORMS": "1000",
-    })
+    data.update(
+        {
+            "closed_on": "2016-01-01",
+            "status": "closed",
+            "opened_on": "2015-01-01",
+            "metrics-TOTAL_FORMS": "0",
+            "metrics-INITIAL_FORMS": "0",
+            "metrics-MIN_NUM_FORMS": "0",
+            "metrics-MAX_NUM_FORMS": "1000",
+        }
+    )
     assert client.post(change, data).status_code == 302
 
     # The browser revalidates with its old ETag: the write makes it stale, so the page is rebuilt.
@@ -268,9 +274,10 @@ def test_chart_cache_and_invalidation_through_redis(settings, cohort, django_ass
     }
     from django.core.cache import cache
 
-    assert "Redis" in type(cache._cache if hasattr(cache, "_cache") else cache).__name__ or "redis" in str(
-        type(cache)
-    ).lower()
+    assert (
+        "Redis" in type(cache._cache if hasattr(cache, "_cache") else cache).__name__
+        or "redis" in str(type(cache)).lower()
+    )
     cache.clear()
     try:
         scope = _scope(cohort=cohort.slug)

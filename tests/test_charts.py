@@ -24,8 +24,9 @@ def test_adoption_over_time_carries_last_value_to_as_of():
         AdoptionPoint("wechat", datetime.date(2018, 2, 1), 2),
         AdoptionPoint("weibo", datetime.date(2012, 1, 1), 1),
     ]
-    fig = charts.adoption_over_time(points, [("wechat", "WeChat"), ("weibo", "Weibo")], META,
-                                    as_of=datetime.date(2021, 6, 30))
+    fig = charts.adoption_over_time(
+        points, [("wechat", "WeChat"), ("weibo", "Weibo")], META, as_of=datetime.date(2021, 6, 30)
+    )
     wechat, weibo = fig.data
     assert wechat.name == "WeChat" and list(wechat.y) == [1, 2, 2]
     assert wechat.x[-1] == datetime.date(2021, 6, 30)

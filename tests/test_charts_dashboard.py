@@ -29,8 +29,10 @@ def test_share_bar_in_percent():
 
 
 def test_group_heatmap_shares_and_counts():
-    groups = [queries.GroupAdoption("central_soe", "Central <SOE>", 4, {"wechat": 3, "weibo": 1}),
-              queries.GroupAdoption("private", "Private", 0, {"wechat": 0, "weibo": 0})]
+    groups = [
+        queries.GroupAdoption("central_soe", "Central <SOE>", 4, {"wechat": 3, "weibo": 1}),
+        queries.GroupAdoption("private", "Private", 0, {"wechat": 0, "weibo": 0}),
+    ]
     fig = charts.group_heatmap(groups, PLATFORMS, META)
     heat = fig.data[0]
     assert list(heat.y) == ["Central &lt;SOE&gt;", "Private"]
@@ -40,24 +42,31 @@ def test_group_heatmap_shares_and_counts():
 
 
 def test_presence_heatmap_marks():
-    rows = [queries.PresenceRow(1, "Sinopec <x>", 1, {"wechat": True, "weibo": False}),
-            queries.PresenceRow(2, "Unranked", None, {"wechat": False, "weibo": False})]
+    rows = [
+        queries.PresenceRow(1, "Sinopec <x>", 1, {"wechat": True, "weibo": False}),
+        queries.PresenceRow(2, "Unranked", None, {"wechat": False, "weibo": False}),
+    ]
     fig = charts.presence_heatmap(rows, PLATFORMS, META)
     assert list(fig.data[0].y) == ["1. Sinopec &lt;x&gt;", "Unranked"]
     assert [list(r) for r in fig.data[0].text] == [["✓", "✗"], ["✗", "✗"]]
 
 
 def test_follower_box_is_log_scale_and_skips_zero_and_empty_platforms():
-    values = [queries.FollowerCount("wechat", 10), queries.FollowerCount("wechat", 0),
-              queries.FollowerCount("wechat", 1000)]
+    values = [
+        queries.FollowerCount("wechat", 10),
+        queries.FollowerCount("wechat", 0),
+        queries.FollowerCount("wechat", 1000),
+    ]
     fig = charts.follower_box(values, PLATFORMS, META)
     assert fig.layout.yaxis.type == "log"
     assert len(fig.data) == 1 and list(fig.data[0].y) == [10, 1000]
 
 
 def test_top_accounts_bar_is_horizontal_largest_first():
-    rows = [queries.TopAccount(1, 1, "Big <Co>", "big", "wechat", "WeChat", 900, D(2024, 1, 1)),
-            queries.TopAccount(2, 2, "Small", "small", "weibo", "Weibo", 10, D(2024, 1, 1))]
+    rows = [
+        queries.TopAccount(1, 1, "Big <Co>", "big", "wechat", "WeChat", 900, D(2024, 1, 1)),
+        queries.TopAccount(2, 2, "Small", "small", "weibo", "Weibo", 10, D(2024, 1, 1)),
+    ]
     fig = charts.top_accounts_bar(rows, META)
     assert fig.data[0].orientation == "h"
     assert list(fig.data[0].x) == [900, 10]
@@ -66,9 +75,11 @@ def test_top_accounts_bar_is_horizontal_largest_first():
 
 
 def test_follower_lines_one_trace_per_account():
-    points = [queries.FollowerPoint(1, "CMCC <official>", "wechat", "WeChat", D(2020, 1, 1), 10),
-              queries.FollowerPoint(1, "CMCC <official>", "wechat", "WeChat", D(2021, 1, 1), 20),
-              queries.FollowerPoint(2, "cmcc", "weibo", "Weibo", D(2021, 1, 1), 5)]
+    points = [
+        queries.FollowerPoint(1, "CMCC <official>", "wechat", "WeChat", D(2020, 1, 1), 10),
+        queries.FollowerPoint(1, "CMCC <official>", "wechat", "WeChat", D(2021, 1, 1), 20),
+        queries.FollowerPoint(2, "cmcc", "weibo", "Weibo", D(2021, 1, 1), 5),
+    ]
     fig = charts.follower_lines(points, META)
     assert [t.name for t in fig.data] == ["WeChat: CMCC &lt;official&gt;", "Weibo: cmcc"]
     assert list(fig.data[0].y) == [10, 20]
@@ -83,9 +94,14 @@ def test_multi_platform_bar_hover_share():
 
 
 def test_long_subtitles_wrap_between_filters_and_make_room():
-    subtitle = "; ".join(["China Top 500 Enterprises 2020", "ownership: Central SOE (SASAC-supervised)",
-                          "platforms: WeChat, Weibo, Douyin, Kuaishou, Bilibili, Toutiao, Xiaohongshu",
-                          "as of 1 May 2024"])
+    subtitle = "; ".join(
+        [
+            "China Top 500 Enterprises 2020",
+            "ownership: Central SOE (SASAC-supervised)",
+            "platforms: WeChat, Weibo, Douyin, Kuaishou, Bilibili, Toutiao, Xiaohongshu",
+            "as of 1 May 2024",
+        ]
+    )
     assert charts.wrap_subtitle(subtitle) == [
         "China Top 500 Enterprises 2020; ownership: Central SOE (SASAC-supervised)",
         "platforms: WeChat, Weibo, Douyin, Kuaishou, Bilibili, Toutiao, Xiaohongshu",

@@ -43,8 +43,12 @@ def _snapshot() -> dict:
             )
         ),
         "metrics": AccountMetric.objects.filter(account__is_demo=True).aggregate(
-            rows=Count("id"), followers=Sum("followers"), posts=Sum("posts"), reads=Sum("reads"),
-            shares=Sum("shares"), likes=Sum("likes"),
+            rows=Count("id"),
+            followers=Sum("followers"),
+            posts=Sum("posts"),
+            reads=Sum("reads"),
+            shares=Sum("shares"),
+            likes=Sum("likes"),
         ),
     }
 
@@ -118,7 +122,8 @@ def test_the_lists_look_like_the_top_500():
     assert len(members_2021 & members_2020) == round(0.92 * 60)  # the rest are newcomers
     ownership = dict(
         Organisation.objects.filter(memberships__cohort__slug=TOP_500_SLUG)
-        .values_list("ownership").annotate(n=Count("id"))
+        .values_list("ownership")
+        .annotate(n=Count("id"))
     )
     assert ownership["local_soe"] > ownership["private"] > ownership["central_soe"] > 0
 
@@ -152,11 +157,15 @@ def test_accounts_two_on_one_platform_count_once_and_closures_keep_the_count():
     assert not closed.filter(closed_on__lt=F("opened_on")).exists()
     for account in closed:
         # The company still has an account open there on the article's date.
-        assert Account.objects.active_on(ARTICLE_DATE).filter(
-            organisation=account.organisation_id, platform=account.platform_id).exists()
+        assert (
+            Account.objects.active_on(ARTICLE_DATE)
+            .filter(organisation=account.organisation_id, platform=account.platform_id)
+            .exists()
+        )
     assert not Account.objects.filter(is_demo=True, opened_on__gt=LAST_DATE).exists()
-    assert not Account.objects.filter(is_demo=True, platform__slug__in=["wechat", "weibo", "douyin", "kuaishou"],
-                                      opened_on__gt=ARTICLE_DATE).exists()
+    assert not Account.objects.filter(
+        is_demo=True, platform__slug__in=["wechat", "weibo", "douyin", "kuaishou"], opened_on__gt=ARTICLE_DATE
+    ).exists()
 
 
 def test_metrics_are_consistent():
@@ -169,8 +178,9 @@ def test_metrics_are_consistent():
     assert not metrics.filter(account__closed_on__isnull=False, date__gt=F("account__closed_on")).exists()
     # Follower snapshots fall on the 1st of the month; a 90-day daily series for WeChat.
     assert {d.day for d in metrics.filter(followers__isnull=False).values_list("date", flat=True)} == {1}
-    wechat = Account.objects.filter(is_demo=True, platform__slug="wechat", closed_on=None,
-                                    opened_on__lte=DAILY_START).first()
+    wechat = Account.objects.filter(
+        is_demo=True, platform__slug="wechat", closed_on=None, opened_on__lte=DAILY_START
+    ).first()
     daily = wechat.metrics.filter(posts__isnull=False)
     assert daily.count() == 90
     assert daily.filter(posts__gt=0, reads__gt=0).exists()
@@ -197,8 +207,11 @@ def test_clear_removes_demo_rows_and_leaves_the_seed():
 
 def test_clear_refuses_when_real_records_point_at_demo_rows():
     generate_demo(companies=10, seed=1)
-    Statement.objects.create(quote="A test statement.", source=Source.objects.first(),
-                             organisation=Organisation.objects.filter(is_demo=True).first())
+    Statement.objects.create(
+        quote="A test statement.",
+        source=Source.objects.first(),
+        organisation=Organisation.objects.filter(is_demo=True).first(),
+    )
     with pytest.raises(DemoDataInUse):
         clear_demo()
     with pytest.raises(CommandError, match="Statements are filed under demo organisations"):

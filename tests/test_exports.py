@@ -110,8 +110,9 @@ def test_post_is_not_allowed(client_viewer, cohort):
     assert client_viewer.post(export_url(), {"cohort": cohort.slug}).status_code == 405
 
 
-@pytest.mark.parametrize("path", ["/charts/no-such-chart.csv", "/charts/adoption-by-platform.docx",
-                                  "/charts/adoption-by-platform.CSV"])
+@pytest.mark.parametrize(
+    "path", ["/charts/no-such-chart.csv", "/charts/adoption-by-platform.docx", "/charts/adoption-by-platform.CSV"]
+)
 def test_unknown_chart_or_format_is_404(client_viewer, path):
     assert client_viewer.get(path).status_code == 404
 
@@ -139,7 +140,7 @@ def test_csv_says_what_it_is_and_holds_the_page_rows(client_viewer, cohort):
     assert header["Generated"] == "25 November 2026 14:30 (Asia/Shanghai, UTC+08:00)"
     assert "Data" not in header  # no demo rows
     start = rows.index(list(chart.columns))
-    assert [tuple(r) for r in rows[start + 1:]] == [tuple(str(v) for v in row) for row in chart.rows]
+    assert [tuple(r) for r in rows[start + 1 :]] == [tuple(str(v) for v in row) for row in chart.rows]
     # Only the 4 central SOEs are counted: 4 on WeChat, 4 on Weibo.
     assert rows[start + 1][:3] == ["WeChat", "4", "4"]
 
@@ -165,7 +166,7 @@ def test_xlsx_opens_with_header_block_and_numbers(client_viewer, cohort):
     assert header["Title"] == chart.meta.title and header["Filters"] == scope.describe()
     assert header["Generated"] == "25 November 2026 14:30 (Asia/Shanghai, UTC+08:00)"
     start = values.index(tuple(chart.columns))
-    assert values[start + 1: start + 1 + len(chart.rows)] == [tuple(r) for r in chart.rows]
+    assert values[start + 1 : start + 1 + len(chart.rows)] == [tuple(r) for r in chart.rows]
     assert isinstance(values[start + 1][1], int)  # numbers stay numbers
 
 
@@ -173,7 +174,7 @@ def test_over_time_chart_exports_too(client_viewer, cohort):
     response = client_viewer.get(export_url("adoption-over-time", "csv"), {"cohort": cohort.slug})
     chart, _ = page_chart({"cohort": cohort.slug}, slug="adoption-over-time")
     rows = csv_rows(response)
-    assert rows[rows.index(list(chart.columns)) + 1:] == [[str(v) for v in row] for row in chart.rows]
+    assert rows[rows.index(list(chart.columns)) + 1 :] == [[str(v) for v in row] for row in chart.rows]
 
 
 @pytest.mark.parametrize("slug", [slug for slug, d in sorted(CATALOGUE.items()) if not d.params])
@@ -196,30 +197,48 @@ def test_demo_members_put_the_demo_label_in_the_file(client_viewer, cohort):
 def test_formula_injection_is_neutralised_in_csv_and_xlsx(client_viewer, cohort):
     from tests.factories import make_platform
 
-    evil = make_platform("evil", "=HYPERLINK(\"http://x\",\"y\")", display_order=30)
+    evil = make_platform("evil", '=HYPERLINK("http://x","y")', display_order=30)
     org = cohort.memberships.first().organisation
     make_account(org, evil)
     params = {"cohort": cohort.slug, "platform": ["wechat", "evil"]}
     rows = csv_rows(client_viewer.get(export_url(), params))
-    assert ["'=HYPERLINK(\"http://x\",\"y\")", "1", "10", "10.0"] in rows
+    assert ['\'=HYPERLINK("http://x","y")', "1", "10", "10.0"] in rows
     ws = load_workbook(io.BytesIO(client_viewer.get(export_url(fmt="xlsx"), params).content)).active
-    cells = [c for row in ws.iter_rows() for c in row
-             if isinstance(c.value, str) and c.value.lstrip("'").startswith("=HYPERLINK")]
+    cells = [
+        c
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.lstrip("'").startswith("=HYPERLINK")
+    ]
     assert len(cells) == 1 and cells[0].data_type == "s" and cells[0].value.startswith("'=HYPERLINK")
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("=1+2", "'=1+2"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
-    ("plain", "plain"), ("", ""), (-5, -5), (3.5, 3.5), (None, None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=1+2", "'=1+2"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("plain", "plain"),
+        ("", ""),
+        (-5, -5),
+        (3.5, 3.5),
+        (None, None),
+    ],
+)
 def test_safe_cell(value, expected):
     assert exports.safe_cell(value) == expected
 
 
 def test_sheet_names_are_valid_and_unique():
     used = set()
-    names = [exports.sheet_name(t, used) for t in
-             ["Adoption: by platform [2021]?", "Adoption: by platform [2021]?", "x" * 40, "'quoted'", "a/b\\c*d"]]
+    names = [
+        exports.sheet_name(t, used)
+        for t in ["Adoption: by platform [2021]?", "Adoption: by platform [2021]?", "x" * 40, "'quoted'", "a/b\\c*d"]
+    ]
     assert names[0] == "Adoption by platform 2021"
     assert names[1] == "Adoption by platform 2021 (2)"
     assert names[2] == "x" * 31
@@ -230,16 +249,19 @@ def test_sheet_names_are_valid_and_unique():
 
 def test_file_name_says_what_the_file_is():
     assert exports.file_name("adoption-by-platform", "china-top-500-2020_2021-06-30", "png") == (
-        "adoption-by-platform_china-top-500-2020_2021-06-30.png")
+        "adoption-by-platform_china-top-500-2020_2021-06-30.png"
+    )
     assert exports.file_name("followers", "all-companies_2021-06-30", "csv", ["China Mobile"]) == (
-        "followers_all-companies_2021-06-30_china-mobile.csv")
+        "followers_all-companies_2021-06-30_china-mobile.csv"
+    )
 
 
 # --------------------------------------------------------------------------- bad requests
 
 
-@pytest.mark.parametrize("params", [{"scale": "0"}, {"scale": "5"}, {"scale": "two"}, {"scale": "1.5"},
-                                    {"background": "pink"}])
+@pytest.mark.parametrize(
+    "params", [{"scale": "0"}, {"scale": "5"}, {"scale": "two"}, {"scale": "1.5"}, {"background": "pink"}]
+)
 def test_bad_image_options_are_400(client_viewer, cohort, params):
     response = client_viewer.get(export_url(fmt="png"), {"cohort": cohort.slug, **params})
     assert response.status_code == 400
@@ -443,7 +465,8 @@ def test_export_figure_leaves_the_page_figure_alone(cohort):
 
 
 def test_meta_demo_alone_labels_the_file():
-    chart = catalogue.ChartData(slug="x", meta=ChartMeta("T", "S", "Src", demo=True), figure=None,
-                                columns=("a",), rows=[(1,)])
+    chart = catalogue.ChartData(
+        slug="x", meta=ChartMeta("T", "S", "Src", demo=True), figure=None, columns=("a",), rows=[(1,)]
+    )
     prov = exports.Provenance(filters="f", as_of=datetime.date(2021, 1, 1), generated_at=FROZEN)
     assert ("Data", "Synthetic demo data") in exports.header_rows(chart, prov)

@@ -164,13 +164,20 @@ print(page.status_code, "Traceback" in page.content.decode(), "temporarily unava
 )
 def test_a_real_unreachable_database_gives_503_not_a_traceback(database_url):
     """Start the app against a database that cannot be reached at all."""
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp"),
-           "DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_URL": database_url,
-           "DEBUG": "false", "SECRET_KEY": "s" * 25 + "ecret-key-for-this-test-only-x9", "ALLOWED_HOSTS": "testserver",
-           "SECURE_SSL_REDIRECT": "false"}
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "SECRET_KEY": "s" * 25 + "ecret-key-for-this-test-only-x9",
+        "ALLOWED_HOSTS": "testserver",
+        "SECURE_SSL_REDIRECT": "false",
+    }
     code = "import django; django.setup()\n" + _REAL_OUTAGE
-    result = subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     health, page = result.stdout.strip().splitlines()[-2:]
     assert health.startswith("503 ") and json.loads(health[4:]) == {"status": "error", "database": "unavailable"}

@@ -15,8 +15,12 @@ def _change_form_data(client, url):
     return {name: form[name].value() for name in form.fields if form[name].value() is not None}
 
 
-ORG_INLINES = {"accounts-TOTAL_FORMS": "0", "accounts-INITIAL_FORMS": "0", "memberships-TOTAL_FORMS": "0",
-               "memberships-INITIAL_FORMS": "0"}
+ORG_INLINES = {
+    "accounts-TOTAL_FORMS": "0",
+    "accounts-INITIAL_FORMS": "0",
+    "memberships-TOTAL_FORMS": "0",
+    "memberships-INITIAL_FORMS": "0",
+}
 
 
 @pytest.mark.django_db
@@ -33,8 +37,10 @@ def test_admin_edit_is_recorded_and_can_be_reverted(client):
     latest, first = org.history.all()[:2]
     assert latest.history_user == user
     delta = latest.diff_against(first)
-    assert {(c.field, c.old, c.new) for c in delta.changes} == {("province", "Beijing", "Shanghai"),
-                                                                 ("city", "", "Pudong")}
+    assert {(c.field, c.old, c.new) for c in delta.changes} == {
+        ("province", "Beijing", "Shanghai"),
+        ("city", "", "Pudong"),
+    }
 
     # The admin's history page lists both versions; reverting to the first restores its values.
     history_url = reverse("admin:registry_organisation_history", args=[org.pk])
@@ -144,8 +150,10 @@ def test_import_through_the_admin_previews_then_writes_with_history(client):
     confirm = preview.context["confirm_form"]
     done = client.post(reverse("admin:registry_organisation_process_import"), confirm.initial)
     assert done.status_code == 302
-    assert sorted(m.Organisation.objects.values_list("name_zh", "province")) == [("中国石化", "Guangdong"),
-                                                                                  ("中国移动", "Beijing")]
+    assert sorted(m.Organisation.objects.values_list("name_zh", "province")) == [
+        ("中国石化", "Guangdong"),
+        ("中国移动", "Beijing"),
+    ]
     record = m.Organisation.history.first()
     assert record.history_user == user and record.history_change_reason == "Imported from orgs.csv"
 
@@ -174,7 +182,7 @@ def test_admin_export_applies_filters_and_escapes_formulae(client, file_format, 
     from openpyxl import load_workbook
 
     client.force_login(editor())
-    make_org("=HYPERLINK(\"http://evil\",\"x\")", ownership="private", city="@SUM(A1)")
+    make_org('=HYPERLINK("http://evil","x")', ownership="private", city="@SUM(A1)")
     make_org("State Co", ownership="central_soe")
     url = reverse("admin:registry_organisation_export") + "?ownership__exact=private"
     form = client.get(url).context["form"]

@@ -29,9 +29,11 @@ def run_failing(tmp_path, *args, content, name="data.csv", **options):
     return out.getvalue(), str(error.value)
 
 
-ORGS = ("Company Name,企业名称,Ownership,Province,Credit code,Website\n"
-        "China Petrochemical Corporation,中国石油化工集团有限公司,Central SOE,北京,,\n"
-        "China Mobile,中国移动,央企,Beijing,,https://www.10086.cn\n")
+ORGS = (
+    "Company Name,企业名称,Ownership,Province,Credit code,Website\n"
+    "China Petrochemical Corporation,中国石油化工集团有限公司,Central SOE,北京,,\n"
+    "China Mobile,中国移动,央企,Beijing,,https://www.10086.cn\n"
+)
 
 
 @pytest.mark.django_db
@@ -101,12 +103,14 @@ def test_ranking_list_in_gb18030_with_title_footer_and_dollar_column(tmp_path):
     cohort = make_cohort(slug="china-500-2020")
     make_org("China Petrochemical Corporation", name_zh="中国石油化工集团有限公司")
     make_org("China Mobile", name_zh="中国移动")
-    content = ("2020年中国企业500强\n"
-               "排名,企业名称,营业收入（百万元）,Revenues ($M)\n"
-               "1,中国石油化工集团有限公司,\"￥2,825,914.00\",\"$407,009.00 \"\n"
-               "2,中国移动,\"1 234\",\n"
-               "\n"
-               "数据来源：中国企业联合会\n").encode("gb18030")
+    content = (
+        "2020年中国企业500强\n"
+        "排名,企业名称,营业收入（百万元）,Revenues ($M)\n"
+        '1,中国石油化工集团有限公司,"￥2,825,914.00","$407,009.00 "\n'
+        '2,中国移动,"1 234",\n'
+        "\n"
+        "数据来源：中国企业联合会\n"
+    ).encode("gb18030")
     out = run(tmp_path, "import_data", "memberships", content=content, cohort="china-500-2020")
     assert "Revenues ($M)" in out and "US dollars" in out
     assert "Line 6" in out and "not a data row" in out
@@ -118,8 +122,7 @@ def test_ranking_list_in_gb18030_with_title_footer_and_dollar_column(tmp_path):
 @pytest.mark.django_db
 def test_unknown_organisation_in_a_ranking_is_an_error(tmp_path):
     make_cohort(slug="c")
-    out, _ = run_failing(tmp_path, "import_data", "memberships", content="Rank,Company\n1,Nobody Ltd\n",
-                         cohort="c")
+    out, _ = run_failing(tmp_path, "import_data", "memberships", content="Rank,Company\n1,Nobody Ltd\n", cohort="c")
     assert "line      2  error      no organisation 'Nobody Ltd' in the registry" in out
 
 
@@ -128,9 +131,11 @@ def test_accounts_match_on_platform_and_id_else_handle(tmp_path):
     org = make_org("China Mobile")
     wechat = make_platform("wechat", "WeChat", name_zh="微信")
     existing = make_account(org, wechat, handle="cmcc", display_name="Old name")
-    content = ("企业名称,平台,账号名称,微信号,原始ID,开通时间,认证\n"
-               "China Mobile,微信,中国移动,cmcc,gh_123,2014-05,是\n"
-               "China Mobile,WeChat,中国移动客服,cmcc10086,,2015,否\n")
+    content = (
+        "企业名称,平台,账号名称,微信号,原始ID,开通时间,认证\n"
+        "China Mobile,微信,中国移动,cmcc,gh_123,2014-05,是\n"
+        "China Mobile,WeChat,中国移动客服,cmcc10086,,2015,否\n"
+    )
     out = run(tmp_path, "import_data", "accounts", content=content)
     assert "1 create, 1 update" in out
     existing.refresh_from_db()
@@ -139,10 +144,12 @@ def test_accounts_match_on_platform_and_id_else_handle(tmp_path):
     assert m.Account.objects.get(handle="cmcc10086").opened_precision == "year"
 
 
-METRICS = ("platform,account id,date,followers,reads,likes,在看,shares\n"
-           "wechat,gh_1,2024-03-01,\"1,000\",500,20,3,4\n"
-           "wechat,gh_1,2024-03-02,1010,600,25,4,5\n"
-           "WeChat,gh_1,2024-03-02,1010,600,25,4,5\n")
+METRICS = (
+    "platform,account id,date,followers,reads,likes,在看,shares\n"
+    'wechat,gh_1,2024-03-01,"1,000",500,20,3,4\n'
+    "wechat,gh_1,2024-03-02,1010,600,25,4,5\n"
+    "WeChat,gh_1,2024-03-02,1010,600,25,4,5\n"
+)
 
 
 @pytest.fixture
@@ -191,17 +198,21 @@ def test_metrics_in_small_batches_stay_all_or_nothing(tmp_path, wechat_account):
     report = import_metrics(path, batch_size=5)
     assert report.counts["create"] == 28 and report.counts["error"] == 1 and not report.written
     assert m.AccountMetric.objects.count() == 0
-    path.write_text("platform,account id,date,followers\n" + "".join(
-        f"wechat,gh_1,2024-01-{d:02d},{d}\n" for d in range(1, 29)))
+    path.write_text(
+        "platform,account id,date,followers\n" + "".join(f"wechat,gh_1,2024-01-{d:02d},{d}\n" for d in range(1, 29))
+    )
     report = import_metrics(path, batch_size=5)
     assert report.written and m.AccountMetric.objects.count() == 28
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG image, not a CSV"),
-    (b"%PDF-1.4\n", "PDF document"),
-    (b"", "The file is empty"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG image, not a CSV"),
+        (b"%PDF-1.4\n", "PDF document"),
+        (b"", "The file is empty"),
+    ],
+)
 @pytest.mark.django_db
 def test_unreadable_files_fail_clearly(tmp_path, content, message):
     _, error = run_failing(tmp_path, "import_data", "organisations", content=content)
@@ -216,12 +227,18 @@ def test_people_positions_and_statements(tmp_path):
     source = make_source("Interview", url="https://example.com/a")
     run(tmp_path, "import_data", "people", content="Name,姓名\nLi Wei,李伟\n")
     person = m.Person.objects.get()
-    run(tmp_path, "import_data", "positions",
-        content="Person,Company,Title,Start\n李伟,China Mobile,Spokesperson,2019-06\n")
+    run(
+        tmp_path,
+        "import_data",
+        "positions",
+        content="Person,Company,Title,Start\n李伟,China Mobile,Spokesperson,2019-06\n",
+    )
     position = m.Position.objects.get()
     assert (position.person, position.organisation, position.start_date) == (person, org, datetime.date(2019, 6, 1))
-    content = ("Quote,Speaker,Company,Date,Source URL\n"
-               "\"We will open a Douyin account.\",Li Wei,China Mobile,2020-05,https://example.com/a\n")
+    content = (
+        "Quote,Speaker,Company,Date,Source URL\n"
+        '"We will open a Douyin account.",Li Wei,China Mobile,2020-05,https://example.com/a\n'
+    )
     run(tmp_path, "import_data", "statements", content=content)
     statement = m.Statement.objects.get()
     assert statement.source == source and statement.speaker == person and statement.stated_precision == "month"
@@ -243,8 +260,9 @@ def test_admin_metrics_resource_upserts_and_exports_natural_keys(wechat_account)
 
     def import_once():
         resource = RESOURCES["metrics"](change_reason="test")
-        return resource.import_data(raw_dataset(METRICS.encode()), dry_run=False, use_transactions=True,
-                                    rollback_on_validation_errors=True)
+        return resource.import_data(
+            raw_dataset(METRICS.encode()), dry_run=False, use_transactions=True, rollback_on_validation_errors=True
+        )
 
     result = import_once()
     assert not result.has_errors() and not result.has_validation_errors()

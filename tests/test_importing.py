@@ -28,16 +28,19 @@ def table(data: bytes | str, kind="memberships", **kwargs):
     return t, records
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("$514,405.00 ", decimal.Decimal("514405.00")),
-    ("￥1,234", decimal.Decimal("1234")),
-    ("1 234", decimal.Decimal("1234")),
-    ("１２３４", decimal.Decimal("1234")),  # full-width digits
-    ("RMB 2,000.5", decimal.Decimal("2000.5")),
-    ("3.2万", decimal.Decimal("32000")),
-    ("", None),
-    ("-", None),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("$514,405.00 ", decimal.Decimal("514405.00")),
+        ("￥1,234", decimal.Decimal("1234")),
+        ("1 234", decimal.Decimal("1234")),
+        ("１２３４", decimal.Decimal("1234")),  # full-width digits
+        ("RMB 2,000.5", decimal.Decimal("2000.5")),
+        ("3.2万", decimal.Decimal("32000")),
+        ("", None),
+        ("-", None),
+    ],
+)
 def test_numbers_lose_currency_signs_and_separators(raw, expected):
     assert clean_decimal(raw) == expected
 
@@ -52,13 +55,16 @@ def test_wechat_100k_plus_keeps_the_floor_and_counts_must_be_whole():
         clean_count("12abc")
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("2020-03-05", (datetime.date(2020, 3, 5), "day")),
-    ("2020/3/5", (datetime.date(2020, 3, 5), "day")),
-    ("2020年3月5日", (datetime.date(2020, 3, 5), "day")),
-    ("２０２０－０３", (datetime.date(2020, 3, 1), "month")),
-    ("2019", (datetime.date(2019, 1, 1), "year")),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("2020-03-05", (datetime.date(2020, 3, 5), "day")),
+        ("2020/3/5", (datetime.date(2020, 3, 5), "day")),
+        ("2020年3月5日", (datetime.date(2020, 3, 5), "day")),
+        ("２０２０－０３", (datetime.date(2020, 3, 1), "month")),
+        ("2019", (datetime.date(2019, 1, 1), "year")),
+    ],
+)
 def test_partial_dates(raw, expected):
     assert clean_partial_date(raw) == expected
 
@@ -82,7 +88,7 @@ def test_mojibake_is_repaired_only_when_unambiguous():
 
 
 def test_utf8_bom_header_aliases_and_unknown_column_warning():
-    t, records = table("\ufeffRANK ,Company Name,Revenue (RMB million),Profit\n1,Sinopec,\"2,000\",5\n")
+    t, records = table('\ufeffRANK ,Company Name,Revenue (RMB million),Profit\n1,Sinopec,"2,000",5\n')
     assert [c.name if c else None for c in t.columns] == ["rank", "organisation", "revenue_rmb_m", None]
     assert records[0].values["rank"] == 1 and records[0].values["organisation"] == "Sinopec"
     assert records[0].values["revenue_rmb_m"] == decimal.Decimal("2000.00")
@@ -91,7 +97,7 @@ def test_utf8_bom_header_aliases_and_unknown_column_warning():
 
 @pytest.mark.parametrize("encoding", ["gb18030", "gbk", "utf-16"])
 def test_chinese_encodings_are_detected(encoding):
-    text = "排名,企业名称,营业收入\n1,中国石油化工集团有限公司,\"￥2,000\"\n"
+    text = '排名,企业名称,营业收入\n1,中国石油化工集团有限公司,"￥2,000"\n'
     t, records = table(text.encode(encoding))
     assert records[0].values["organisation"] == "中国石油化工集团有限公司"
     assert records[0].values["revenue_rmb_m"] == decimal.Decimal("2000.00")
@@ -106,8 +112,10 @@ def test_encoding_override_and_a_wrong_override_is_reported_with_its_line():
 
 
 def test_title_lines_blank_lines_footer_and_full_width_text():
-    text = ("2020年中国500强排行榜\n\nRank,Company\n1,ＣＨＩＮＡ　ＭＯＢＩＬＥ \n\n\n2, PetroChina\n"
-            "Source: Fortune China\n\n")
+    text = (
+        "2020年中国500强排行榜\n\nRank,Company\n1,ＣＨＩＮＡ　ＭＯＢＩＬＥ \n\n\n2, PetroChina\n"
+        "Source: Fortune China\n\n"
+    )
     t, records = table(text)
     assert t.header_line == 3
     assert [(r.line, r.values["organisation"]) for r in records] == [(4, "CHINA MOBILE"), (7, "PetroChina")]
@@ -157,15 +165,18 @@ def test_xlsx_is_read_with_real_line_numbers():
     assert records[0].line == 4 and records[0].values["revenue_rmb_m"] == decimal.Decimal("2000.50")
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "empty"),
-    (b"  \n\n", "empty"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "PNG image"),
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF document"),
-    (b"PK\x03\x04garbage-not-a-workbook", "not a readable XLSX"),
-    (b"just,some,words\nfoo,bar,baz\n", "No header row found"),
-    (b"Company,Revenue\nA,1\n", "required column missing"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "empty"),
+        (b"  \n\n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "PNG image"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF document"),
+        (b"PK\x03\x04garbage-not-a-workbook", "not a readable XLSX"),
+        (b"just,some,words\nfoo,bar,baz\n", "No header row found"),
+        (b"Company,Revenue\nA,1\n", "required column missing"),
+    ],
+)
 def test_unreadable_files_give_clear_errors(data, message):
     with pytest.raises(ImportFileError, match=message.split("|")[0]):
         table(data, fixed={})

@@ -18,8 +18,16 @@ from tests.factories import add_member, make_account, make_cohort, make_metric, 
 def test_wci_v14_2_by_hand():
     # A month (d = 30) with n = 60 articles: R = 300,000 reads, Z = 1,500 wows (在看),
     # L = 3,000 likes, RE = 6,000 shares; headline reads Rt = 180,000; peak Rmax = 20,000.
-    t = Totals(days=30, posts=60, reads=300_000, wows=1_500, likes=3_000, shares=6_000,
-               headline_reads=180_000, max_reads=20_000)
+    t = Totals(
+        days=30,
+        posts=60,
+        reads=300_000,
+        wows=1_500,
+        likes=3_000,
+        shares=6_000,
+        headline_reads=180_000,
+        max_reads=20_000,
+    )
     # O, per day: R/d = 10,000, Z/d = 50, L/d = 100, RE/d = 200
     #   0.70 ln(10001) + 0.09 ln(501) + 0.06 ln(1001) + 0.15 ln(2001)
     #   = 0.70(9.210440) + 0.09(6.216606) + 0.06(6.908755) + 0.15(7.601402) = 8.561538
@@ -94,8 +102,17 @@ def cohort_with_metrics(db):
     }
     for day in range(30):
         date = MARCH + datetime.timedelta(days=day)
-        make_metric(accounts["big"], date, posts=2, reads=10_000, wows=50, likes=100, shares=200,
-                    headline_reads=6_000, max_reads=20_000 if day == 9 else 4_000)
+        make_metric(
+            accounts["big"],
+            date,
+            posts=2,
+            reads=10_000,
+            wows=50,
+            likes=100,
+            shares=200,
+            headline_reads=6_000,
+            max_reads=20_000 if day == 9 else 4_000,
+        )
         make_metric(accounts["small"], date, posts=1, reads=100, likes=2)
         make_metric(accounts["weibo"], date, posts=1, shares=40, comments=30, likes=100)
         make_metric(accounts["outsider"], date, posts=5, reads=99_999)
@@ -106,13 +123,24 @@ def test_ranking_aggregates_the_period_in_one_query(cohort_with_metrics, django_
     cohort, accounts = cohort_with_metrics
     members = cohort.memberships.values("organisation")
     with django_assert_num_queries(1):  # snapshots grouped by account, with names joined
-        ranked = ranked_accounts(platform_slug="wechat", start=MARCH, end=datetime.date(2024, 3, 30),
-                                 organisations=members)
+        ranked = ranked_accounts(
+            platform_slug="wechat", start=MARCH, end=datetime.date(2024, 3, 30), organisations=members
+        )
     assert [(r.rank, r.account) for r in ranked] == [(1, "Big official"), (2, "Small official")]
     big = ranked[0]
     # The big account's month matches the hand-computed WCI example: 60 posts, 300,000 reads, ...
-    assert big.totals == Totals(days=30, posts=60, reads=300_000, likes=3_000, wows=1_500, shares=6_000,
-                                comments=0, headline_reads=180_000, max_reads=20_000, snapshots=30)
+    assert big.totals == Totals(
+        days=30,
+        posts=60,
+        reads=300_000,
+        likes=3_000,
+        wows=1_500,
+        shares=6_000,
+        comments=0,
+        headline_reads=180_000,
+        max_reads=20_000,
+        snapshots=30,
+    )
     assert big.index == pytest.approx(855.05, abs=0.01)
 
 
@@ -122,10 +150,13 @@ def test_equal_indices_share_a_rank(cohort_with_metrics):
     add_member(cohort, twin.organisation, rank=3)
     for day in range(30):
         make_metric(twin, MARCH + datetime.timedelta(days=day), posts=1, reads=100, likes=2)
-    ranked = ranked_accounts(platform_slug="wechat", start=MARCH, end=datetime.date(2024, 3, 30),
-                             organisations=cohort.memberships.values("organisation"))
-    assert [(r.rank, r.account) for r in ranked] == [(1, "Big official"), (2, "Small official"),
-                                                     (2, "Twin official")]
+    ranked = ranked_accounts(
+        platform_slug="wechat",
+        start=MARCH,
+        end=datetime.date(2024, 3, 30),
+        organisations=cohort.memberships.values("organisation"),
+    )
+    assert [(r.rank, r.account) for r in ranked] == [(1, "Big official"), (2, "Small official"), (2, "Twin official")]
 
 
 def test_index_over_time_by_month_and_week(cohort_with_metrics, django_assert_num_queries):
@@ -136,8 +167,7 @@ def test_index_over_time_by_month_and_week(cohort_with_metrics, django_assert_nu
     assert [(p.period, p.days) for p in points] == [(MARCH, 31), (datetime.date(2024, 4, 1), 2)]
     # March: 30 posts, 1,200 reposts, 900 comments, 3,000 likes
     # BCI = (0.2 ln 31 + 0.8 (0.4 ln 1201 + 0.4 ln 901 + 0.2 ln 3001)) x 160
-    expected = (0.2 * math.log(31) + 0.8 * (0.4 * math.log(1201) + 0.4 * math.log(901)
-                                             + 0.2 * math.log(3001))) * 160
+    expected = (0.2 * math.log(31) + 0.8 * (0.4 * math.log(1201) + 0.4 * math.log(901) + 0.2 * math.log(3001))) * 160
     assert points[0].index == pytest.approx(expected)
     weeks = index_over_time(account=accounts["weibo"], platform_slug="weibo", bucket="week")
     assert weeks[0].period == datetime.date(2024, 2, 26) and weeks[0].days == 3  # Fri 1 - Sun 3 March
@@ -175,15 +205,18 @@ def test_ranking_page_defaults_to_the_latest_30_days_with_data(client_viewer, co
 
 def test_weibo_ranking_and_csv_export(client_viewer, cohort_with_metrics):
     cohort, _ = cohort_with_metrics
-    response = client_viewer.get(URL, {"cohort": cohort.slug, "platform": "weibo", "start": "2024-03-01",
-                                       "end": "2024-03-30"})
+    response = client_viewer.get(
+        URL, {"cohort": cohort.slug, "platform": "weibo", "start": "2024-03-01", "end": "2024-03-30"}
+    )
     rows = list(response.context["table"].data)
     assert [r["account"] for r in rows] == ["Big on Weibo"]
     # 30 posts, 1,200 reposts, 900 comments, 3,000 likes over the period (see above)
-    assert rows[0]["index"] == pytest.approx((0.2 * math.log(31) + 0.8 * (
-        0.4 * math.log(1201) + 0.4 * math.log(901) + 0.2 * math.log(3001))) * 160)
-    export = client_viewer.get(URL, {"cohort": cohort.slug, "platform": "weibo", "start": "2024-03-01",
-                                     "end": "2024-03-30", "_export": "csv"})
+    assert rows[0]["index"] == pytest.approx(
+        (0.2 * math.log(31) + 0.8 * (0.4 * math.log(1201) + 0.4 * math.log(901) + 0.2 * math.log(3001))) * 160
+    )
+    export = client_viewer.get(
+        URL, {"cohort": cohort.slug, "platform": "weibo", "start": "2024-03-01", "end": "2024-03-30", "_export": "csv"}
+    )
     assert export["Content-Type"].startswith("text/csv")
     assert "Big on Weibo" in export.content.decode()
 
@@ -223,11 +256,17 @@ def test_account_page_and_its_query_count(client_viewer, cohort_with_metrics):
     assert queries == more == 7
 
 
-@pytest.mark.parametrize("params", [
-    {"platform": "myspace"}, {"cohort": "no-such-cohort"}, {"start": "2024-13-01"},
-    {"start": "2024-03-10", "end": "2024-03-01"}, {"start": "1900-01-01"},
-    {"start": "2020-01-01", "end": "2024-12-31"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"platform": "myspace"},
+        {"cohort": "no-such-cohort"},
+        {"start": "2024-13-01"},
+        {"start": "2024-03-10", "end": "2024-03-01"},
+        {"start": "1900-01-01"},
+        {"start": "2020-01-01", "end": "2024-12-31"},
+    ],
+)
 def test_bad_parameters_give_400(client_viewer, cohort_with_metrics, params):
     response = client_viewer.get(URL, params)
     assert response.status_code == 400
@@ -236,8 +275,10 @@ def test_bad_parameters_give_400(client_viewer, cohort_with_metrics, params):
 
 def test_bad_bucket_is_400_and_unknown_account_404(client_viewer, cohort_with_metrics):
     _, accounts = cohort_with_metrics
-    assert client_viewer.get(reverse("dashboard:index_account", args=[accounts["big"].pk]),
-                             {"bucket": "year"}).status_code == 400
+    assert (
+        client_viewer.get(reverse("dashboard:index_account", args=[accounts["big"].pk]), {"bucket": "year"}).status_code
+        == 400
+    )
     assert client_viewer.get(reverse("dashboard:index_account", args=[999_999])).status_code == 404
 
 

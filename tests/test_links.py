@@ -29,8 +29,10 @@ def test_pages_never_link_a_javascript_url_written_past_validation(client):
     org = make_org("Hostile links Co")
     Organisation.objects.filter(pk=org.pk).update(website="javascript:alert(2)")
     make_account(org, make_platform("weibo"), url="javascript:alert(3)")
-    for url in (reverse("dashboard:source_detail", args=[source.pk]),
-                reverse("dashboard:company_detail", args=[org.pk])):
+    for url in (
+        reverse("dashboard:source_detail", args=[source.pk]),
+        reverse("dashboard:company_detail", args=[org.pk]),
+    ):
         body = client.get(url).content.decode()
         assert 'href="javascript:' not in body.lower()
 

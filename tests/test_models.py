@@ -83,10 +83,12 @@ def test_membership_rank_unique_within_cohort():
 def test_published_figure_value_matches_comparator():
     source = make_source()
     with pytest.raises(IntegrityError), transaction.atomic():
-        m.PublishedFigure.objects.create(claim="x", comparator=m.Qualifier.MORE_THAN, value=None,
-                                         as_of=datetime.date(2021, 1, 1), source=source)
-    m.PublishedFigure.objects.create(claim="some on Douyin", comparator=m.Qualifier.SOME, value=None,
-                                     as_of=datetime.date(2021, 1, 1), source=source)
+        m.PublishedFigure.objects.create(
+            claim="x", comparator=m.Qualifier.MORE_THAN, value=None, as_of=datetime.date(2021, 1, 1), source=source
+        )
+    m.PublishedFigure.objects.create(
+        claim="some on Douyin", comparator=m.Qualifier.SOME, value=None, as_of=datetime.date(2021, 1, 1), source=source
+    )
 
 
 @pytest.mark.django_db
@@ -113,7 +115,11 @@ def test_oversized_quote_is_rejected_by_validation_and_database():
 def test_str_and_partial_dates():
     org = make_org("Sinopec", name_zh="中国石化")
     assert str(org) == "Sinopec (中国石化)"
-    account = make_account(org, make_platform("weibo", "Weibo"), opened_on=datetime.date(2013, 5, 1),
-                           opened_precision=m.DatePrecision.MONTH)
+    account = make_account(
+        org,
+        make_platform("weibo", "Weibo"),
+        opened_on=datetime.date(2013, 5, 1),
+        opened_precision=m.DatePrecision.MONTH,
+    )
     assert account.opened_display == "2013-05"
     assert str(account) == f"{account.display_name} on Weibo"

@@ -36,16 +36,16 @@ def test_headline_counts_come_from_live_data(client_viewer):
 
 
 def test_as_of_date_changes_the_counts(client_viewer):
-    cohort, platforms = make_cohort_with_adoption(members=5, wechat=5, weibo=0,
-                                                  as_of_open=datetime.date(2018, 1, 1))
+    cohort, platforms = make_cohort_with_adoption(members=5, wechat=5, weibo=0, as_of_open=datetime.date(2018, 1, 1))
     early = client_viewer.get(URL, {"cohort": cohort.slug, "as_of": "2017-12-31"})
     late = client_viewer.get(URL, {"cohort": cohort.slug, "as_of": "2018-01-01"})
     assert early.context["cards"][0]["row"].adopters == 0
     assert late.context["cards"][0]["row"].adopters == 5
 
 
-@pytest.mark.parametrize("params", [{"as_of": "2021-13-45"}, {"cohort": "no-such-cohort"},
-                                    {"platform": "myspace"}, {"as_of": "1800-01-01"}])
+@pytest.mark.parametrize(
+    "params", [{"as_of": "2021-13-45"}, {"cohort": "no-such-cohort"}, {"platform": "myspace"}, {"as_of": "1800-01-01"}]
+)
 def test_bad_filters_give_400_with_a_message(client_viewer, params):
     make_cohort_with_adoption(members=1, wechat=1, weibo=0)
     response = client_viewer.get(URL, params)

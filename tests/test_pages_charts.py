@@ -111,7 +111,7 @@ def test_overview_links_to_every_chart_page_keeping_filters(client_viewer, world
     response = client_viewer.get(reverse("dashboard:overview"), {"cohort": cohort.slug, "as_of": "2020-06-01"})
     content = response.content.decode()
     for slug in CHART_PAGES:
-        assert f'{reverse("dashboard:chart", args=[slug])}?cohort={cohort.slug}&amp;as_of=2020-06-01' in content
+        assert f"{reverse('dashboard:chart', args=[slug])}?cohort={cohort.slug}&amp;as_of=2020-06-01" in content
     assert 'data-figure="fig-adoption-share"' in content
 
 
@@ -181,10 +181,12 @@ def test_figures_page_shows_verdicts(client_viewer, world):
     cohort, platforms = world
     cohort.nominal_size = 6
     cohort.save()
-    make_figure("More than 3 are on WeChat", Qualifier.MORE_THAN, 3, D(2020, 1, 1), cohort=cohort,
-                platform=platforms["wechat"])
-    make_figure("Exactly 5 are on Weibo", Qualifier.EXACTLY, 5, D(2020, 1, 1), cohort=cohort,
-                platform=platforms["weibo"])
+    make_figure(
+        "More than 3 are on WeChat", Qualifier.MORE_THAN, 3, D(2020, 1, 1), cohort=cohort, platform=platforms["wechat"]
+    )
+    make_figure(
+        "Exactly 5 are on Weibo", Qualifier.EXACTLY, 5, D(2020, 1, 1), cohort=cohort, platform=platforms["weibo"]
+    )
     response = client_viewer.get(reverse("dashboard:figure_list"))
     checks = {c.figure.claim: c for c in response.context["checks"]}
     assert checks["More than 3 are on WeChat"].live == 4 and checks["More than 3 are on WeChat"].verdict == "consistent"
@@ -211,9 +213,18 @@ def test_figures_page_empty_and_query_count(client_viewer, world):
 @pytest.mark.parametrize(
     "url",
     [reverse("dashboard:chart", args=[slug]) for slug in CHART_PAGES]
-    + [reverse(name) for name in ("dashboard:overview", "dashboard:platform_list", "dashboard:company_list",
-                                  "dashboard:person_list", "dashboard:statement_list", "dashboard:source_list",
-                                  "dashboard:figure_list")],
+    + [
+        reverse(name)
+        for name in (
+            "dashboard:overview",
+            "dashboard:platform_list",
+            "dashboard:company_list",
+            "dashboard:person_list",
+            "dashboard:statement_list",
+            "dashboard:source_list",
+            "dashboard:figure_list",
+        )
+    ],
 )
 def test_every_page_works_on_an_empty_database(client_viewer, url):
     response = client_viewer.get(url)

@@ -47,28 +47,66 @@ def company(db):
     wechat = make_platform("wechat", "WeChat")
     source = make_source("Company profile", publisher="Xinhua", url="https://example.org/profile")
     account_source = make_source("Account list")
-    org = make_org("China Mobile Communications Group", name_zh="中国移动", short_name="China Mobile",
-                   aliases="CMCC", province="Beijing")
+    org = make_org(
+        "China Mobile Communications Group",
+        name_zh="中国移动",
+        short_name="China Mobile",
+        aliases="CMCC",
+        province="Beijing",
+    )
     cohort = make_cohort("Fortune China 500", year=2021)
     add_member(cohort, org, rank=7)
-    account = make_account(org, wechat, opened_on=D(2013, 5, 1), opened_precision=DatePrecision.MONTH,
-                           display_name="中国移动微信", url="https://mp.weixin.qq.com/cmcc", source=account_source)
+    account = make_account(
+        org,
+        wechat,
+        opened_on=D(2013, 5, 1),
+        opened_precision=DatePrecision.MONTH,
+        display_name="中国移动微信",
+        url="https://mp.weixin.qq.com/cmcc",
+        source=account_source,
+    )
     make_metric(account, D(2020, 1, 1), followers=1200)
     make_metric(account, D(2021, 1, 1), followers=2500)
     ann = make_person("Ann Li")
     Position.objects.create(person=ann, organisation=org, title="Spokesperson", source=source)
-    statement = make_statement("We speak to the public on WeChat every day.", speaker=ann, organisation=org,
-                               source=source, stated_on=D(2021, 3, 1))
-    Activity.objects.create(kind=ActivityKind.LIVESTREAMING, organisation=org, person=ann, count=12,
-                            description="Twelve livestreams on Douyin", source=source)
-    return {"org": org, "account": account, "statement": statement, "ann": ann, "source": source,
-            "account_source": account_source, "cohort": cohort, "wechat": wechat}
+    statement = make_statement(
+        "We speak to the public on WeChat every day.",
+        speaker=ann,
+        organisation=org,
+        source=source,
+        stated_on=D(2021, 3, 1),
+    )
+    Activity.objects.create(
+        kind=ActivityKind.LIVESTREAMING,
+        organisation=org,
+        person=ann,
+        count=12,
+        description="Twelve livestreams on Douyin",
+        source=source,
+    )
+    return {
+        "org": org,
+        "account": account,
+        "statement": statement,
+        "ann": ann,
+        "source": source,
+        "account_source": account_source,
+        "cohort": cohort,
+        "wechat": wechat,
+    }
 
 
 def test_company_detail_shows_everything(client_viewer, company):
-    history = [HistoryRow(when=datetime.datetime(2024, 1, 2, 3, 4, tzinfo=datetime.UTC), who="editor1",
-                          model="Organisation", record="China Mobile", action="changed",
-                          changes=[("province", "", "Beijing")])]
+    history = [
+        HistoryRow(
+            when=datetime.datetime(2024, 1, 2, 3, 4, tzinfo=datetime.UTC),
+            who="editor1",
+            model="Organisation",
+            record="China Mobile",
+            action="changed",
+            changes=[("province", "", "Beijing")],
+        )
+    ]
     with mock.patch("dashboard.views.pages.organisation_history", return_value=history) as reader:
         response = client_viewer.get(reverse("dashboard:company_detail", args=[company["org"].pk]))
     assert response.status_code == 200

@@ -192,11 +192,26 @@ def statements(db):
     org = make_org("China Mobile")
     source = make_source("Interview")
     return {
-        "wechat": make_statement("Our WeChat account talks to customers every day", speaker=ann, organisation=org,
-                                 stated_on=D(2020, 5, 1), platforms=[wechat], source=source),
-        "douyin": make_statement("Short video is where young people are", speaker=bob, stated_on=D(2022, 3, 1),
-                                 platforms=[douyin], topics=[topic], kind=StatementKind.PARAPHRASE, source=source),
-        "ann": ann, "org": org, "topic": topic,
+        "wechat": make_statement(
+            "Our WeChat account talks to customers every day",
+            speaker=ann,
+            organisation=org,
+            stated_on=D(2020, 5, 1),
+            platforms=[wechat],
+            source=source,
+        ),
+        "douyin": make_statement(
+            "Short video is where young people are",
+            speaker=bob,
+            stated_on=D(2022, 3, 1),
+            platforms=[douyin],
+            topics=[topic],
+            kind=StatementKind.PARAPHRASE,
+            source=source,
+        ),
+        "ann": ann,
+        "org": org,
+        "topic": topic,
     }
 
 
@@ -209,7 +224,8 @@ def test_statement_search_and_filters(client_viewer, statements):
     assert _quotes(client_viewer.get(STATEMENTS, {"q": "young"})) == [statements["douyin"].quote]
     assert _quotes(client_viewer.get(STATEMENTS, {"speaker": statements["ann"].pk})) == [statements["wechat"].quote]
     assert _quotes(client_viewer.get(STATEMENTS, {"organisation": statements["org"].pk})) == [
-        statements["wechat"].quote]
+        statements["wechat"].quote
+    ]
     assert _quotes(client_viewer.get(STATEMENTS, {"platform": "douyin"})) == [statements["douyin"].quote]
     assert _quotes(client_viewer.get(STATEMENTS, {"topic": "livestreaming"})) == [statements["douyin"].quote]
     assert _quotes(client_viewer.get(STATEMENTS, {"kind": "paraphrase"})) == [statements["douyin"].quote]
@@ -221,12 +237,21 @@ def test_statement_search_and_filters(client_viewer, statements):
 def test_statement_csv_is_the_filtered_rows(client_viewer, statements):
     rows = csv_rows(client_viewer.get(STATEMENTS, {"platform": "wechat", "_export": "csv"}))
     assert rows[0] == ["Date", "Speaker", "Organisation", "Statement", "Kind", "Source"]
-    assert rows[1:] == [["2020-05-01", "Ann Li", "China Mobile", statements["wechat"].quote, "Direct quote",
-                         "Interview"]]
+    assert rows[1:] == [
+        ["2020-05-01", "Ann Li", "China Mobile", statements["wechat"].quote, "Direct quote", "Interview"]
+    ]
 
 
-@pytest.mark.parametrize("params", [{"speaker": "999999"}, {"speaker": "x"}, {"platform": "myspace"},
-                                    {"stated_after": "yesterday"}, {"kind": "rumour"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"speaker": "999999"},
+        {"speaker": "x"},
+        {"platform": "myspace"},
+        {"stated_after": "yesterday"},
+        {"kind": "rumour"},
+    ],
+)
 def test_statement_bad_filters_are_400(client_viewer, statements, params):
     assert client_viewer.get(STATEMENTS, params).status_code == 400
 

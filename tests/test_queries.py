@@ -83,7 +83,5 @@ def test_cumulative_adoption_stops_at_as_of(world):
 
 
 def test_no_cohort_means_all_companies(world):
-    rows = queries.adoption_by_platform(
-        scope=Scope(cohort=None, as_of=D(2020, 1, 1), platforms=(world["wechat"],))
-    )
+    rows = queries.adoption_by_platform(scope=Scope(cohort=None, as_of=D(2020, 1, 1), platforms=(world["wechat"],)))
     assert rows[0].adopters == 3 and rows[0].cohort_size == 5

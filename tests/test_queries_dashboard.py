@@ -30,8 +30,11 @@ def world(db):
     wechat = make_platform("wechat", "WeChat", display_order=1)
     weibo = make_platform("weibo", "Weibo", display_order=2)
     orgs = [
-        make_org(f"Org {i}", ownership=Ownership.CENTRAL_SOE if i < 2 else Ownership.PRIVATE,
-                 sector=Sector.ENERGY if i < 2 else Sector.INTERNET)
+        make_org(
+            f"Org {i}",
+            ownership=Ownership.CENTRAL_SOE if i < 2 else Ownership.PRIVATE,
+            sector=Sector.ENERGY if i < 2 else Sector.INTERNET,
+        )
         for i in range(4)
     ]
     for i, org in enumerate(orgs):
@@ -93,7 +96,10 @@ def test_follower_distribution_takes_latest_snapshot_on_or_before_as_of(world, d
     with django_assert_num_queries(1):  # accounts' latest snapshot via a correlated subquery
         values = queries.follower_distribution(scope=scope(world))
     assert sorted((v.platform, v.followers) for v in values) == [
-        ("wechat", 50), ("wechat", 200), ("wechat", 5000), ("weibo", 700)
+        ("wechat", 50),
+        ("wechat", 200),
+        ("wechat", 5000),
+        ("weibo", 700),
     ]
     later = queries.follower_distribution(scope=scope(world, D(2021, 6, 1)))
     assert ("wechat", 9000) in [(v.platform, v.followers) for v in later]
@@ -117,7 +123,10 @@ def test_follower_history_for_one_company(world, django_assert_num_queries):
     with django_assert_num_queries(1):
         points = queries.follower_history(organisation_id=org.pk, until=D(2020, 12, 31))
     assert [(p.platform, p.followers) for p in points] == [
-        ("wechat", 1000), ("wechat", 5000), ("wechat", 200), ("weibo", 700)
+        ("wechat", 1000),
+        ("wechat", 5000),
+        ("wechat", 200),
+        ("weibo", 700),
     ]
 
 
@@ -195,7 +204,10 @@ def test_accounts_with_follower_history_in_one_query(world, django_assert_num_qu
         accounts, points = queries.accounts_with_follower_history(organisation_id=org0.pk, until=D(2020, 12, 31))
     assert len(accounts) == 3 and len({a.pk for a in accounts}) == 3  # each account once
     assert [(p.platform, p.followers) for p in points] == [
-        ("wechat", 1000), ("wechat", 5000), ("wechat", 200), ("weibo", 700)
+        ("wechat", 1000),
+        ("wechat", 5000),
+        ("wechat", 200),
+        ("weibo", 700),
     ]
     make_account(org3, world["weibo"], opened_on=D(2020, 1, 1))  # an account without any snapshot
     accounts, points = queries.accounts_with_follower_history(organisation_id=org3.pk, until=D(2020, 12, 31))

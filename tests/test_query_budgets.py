@@ -61,8 +61,10 @@ def _add_companies(cohort, platforms, count: int, source) -> None:
     start = m.CohortMembership.objects.filter(cohort=cohort).count()
     orgs = m.Organisation.objects.bulk_create(
         m.Organisation(
-            name_en=f"Budget Company {n}", name_key=f"budget company {n}", ownership=m.Ownership.CENTRAL_SOE
-            if n % 2 else m.Ownership.PRIVATE, sector=m.Sector.ENERGY if n % 3 else m.Sector.FINANCE,
+            name_en=f"Budget Company {n}",
+            name_key=f"budget company {n}",
+            ownership=m.Ownership.CENTRAL_SOE if n % 2 else m.Ownership.PRIVATE,
+            sector=m.Sector.ENERGY if n % 3 else m.Sector.FINANCE,
             province="Beijing" if n % 2 else "Guangdong",
         )
         for n in (next(_serial) for _ in range(count))
@@ -73,33 +75,51 @@ def _add_companies(cohort, platforms, count: int, source) -> None:
     )
     accounts = m.Account.objects.bulk_create(
         m.Account(
-            organisation=org, platform=platform, display_name=f"{org.name_en} {platform.slug}",
-            handle=f"b{next(_serial)}", opened_on=datetime.date(2014 + i % 6, 1 + i % 12, 1),
+            organisation=org,
+            platform=platform,
+            display_name=f"{org.name_en} {platform.slug}",
+            handle=f"b{next(_serial)}",
+            opened_on=datetime.date(2014 + i % 6, 1 + i % 12, 1),
             closed_on=datetime.date(2023, 1, 1) if i % 7 == 0 else None,
         )
         for i, (org, platform) in enumerate(itertools.product(orgs, platforms))
     )
     m.AccountMetric.objects.bulk_create(
-        m.AccountMetric(account=account, date=datetime.date(2024, month, 1), followers=1000 * (i + 1) + month,
-                        posts=month, reads=10 * month)
+        m.AccountMetric(
+            account=account,
+            date=datetime.date(2024, month, 1),
+            followers=1000 * (i + 1) + month,
+            posts=month,
+            reads=10 * month,
+        )
         for i, account in enumerate(accounts)
         for month in (1, 4, 7)
     )
     people = m.Person.objects.bulk_create(m.Person(name_en=f"Spokesperson {next(_serial)}") for _ in orgs)
     m.Position.objects.bulk_create(
-        m.Position(person=person, organisation=org, title="Head of communications",
-                   start_date=datetime.date(2020, 1, 1))
+        m.Position(
+            person=person, organisation=org, title="Head of communications", start_date=datetime.date(2020, 1, 1)
+        )
         for person, org in zip(people, orgs, strict=True)
     )
     for person, org in zip(people, orgs, strict=True):
         statement = m.Statement.objects.create(
             quote=f"{org.name_en} will speak to the public on every platform. ({next(_serial)})",
-            speaker=person, organisation=org, role="Spokesperson", stated_on=datetime.date(2024, 5, 1), source=source,
+            speaker=person,
+            organisation=org,
+            role="Spokesperson",
+            stated_on=datetime.date(2024, 5, 1),
+            source=source,
         )
         statement.platforms.set(platforms)
         activity = m.Activity.objects.create(
-            kind=m.ActivityKind.LIVESTREAMING, person=person, organisation=org, count=3 + next(_serial) % 5,
-            description=f"Livestreams by {person.name_en}", start_date=datetime.date(2024, 1, 1), source=source,
+            kind=m.ActivityKind.LIVESTREAMING,
+            person=person,
+            organisation=org,
+            count=3 + next(_serial) % 5,
+            description=f"Livestreams by {person.name_en}",
+            start_date=datetime.date(2024, 1, 1),
+            source=source,
         )
         activity.platforms.set(platforms[:1])
     bump_data_version()
@@ -113,11 +133,17 @@ def dataset(db):
         make_platform("douyin", "Douyin", display_order=30),
     ]
     source = m.Source.objects.create(title="Budget source", url="https://example.org/budget", kind=m.SourceKind.NEWS)
-    cohort = m.Cohort.objects.create(name="China Top 500 Enterprises", year=2024, slug="top500-2024", nominal_size=500,
-                                     source=source)
+    cohort = m.Cohort.objects.create(
+        name="China Top 500 Enterprises", year=2024, slug="top500-2024", nominal_size=500, source=source
+    )
     m.PublishedFigure.objects.create(
-        claim="Most of the top 500 are on WeChat.", cohort=cohort, platform=platforms[0],
-        comparator=m.Qualifier.MORE_THAN, value=3, as_of=datetime.date(2024, 6, 1), source=source,
+        claim="Most of the top 500 are on WeChat.",
+        cohort=cohort,
+        platform=platforms[0],
+        comparator=m.Qualifier.MORE_THAN,
+        value=3,
+        as_of=datetime.date(2024, 6, 1),
+        source=source,
     )
     _add_companies(cohort, platforms, 6, source)
 

@@ -58,9 +58,13 @@ def test_browser_path_comes_from_the_setting(settings):
     settings.CHART_RENDER_BROWSER = "/opt/chromium/chrome"
     assert rendering.browser_path() == "/opt/chromium/chrome"
     settings.CHART_RENDER_BROWSER = ""
-    assert rendering.browser_path() in {shutil.which("chromium") or "", shutil.which("chromium-browser") or "",
-                                        shutil.which("google-chrome") or "", os.environ.get("BROWSER_PATH", ""),
-                                        rendering.DEFAULT_BROWSER}
+    assert rendering.browser_path() in {
+        shutil.which("chromium") or "",
+        shutil.which("chromium-browser") or "",
+        shutil.which("google-chrome") or "",
+        os.environ.get("BROWSER_PATH", ""),
+        rendering.DEFAULT_BROWSER,
+    }
 
 
 def test_missing_browser_is_unavailable_at_once(renderer, settings):

@@ -180,8 +180,12 @@ def test_review_and_save_end_to_end(client_editor):
     changes = {
         first: {"decision": "accept", "topics": "Media convergence, new media"},
         # edited: the quote text, the role and an extra platform
-        second: {"decision": "accept", "quote": "Early last year, we built hospitals in Wuhan on WeChat",
-                 "role": "General Manager", "platforms": ["kuaishou"]},
+        second: {
+            "decision": "accept",
+            "quote": "Early last year, we built hospitals in Wuhan on WeChat",
+            "role": "General Manager",
+            "platforms": ["kuaishou"],
+        },
         third: {"decision": "reject"},
         sixth: {"decision": "accept"},
     }
@@ -208,8 +212,9 @@ def test_review_and_save_end_to_end(client_editor):
     assert li.organisation.name_en == "China Telecom"  # proposed, created
     assert sorted(xu.platforms.values_list("slug", flat=True)) == ["kuaishou"]
     assert xu.mentions_livestreaming and not lyu.mentions_livestreaming
-    assert m.Position.objects.filter(person=li.speaker, organisation=li.organisation,
-                                     title="General Manager", source=source).exists()
+    assert m.Position.objects.filter(
+        person=li.speaker, organisation=li.organisation, title="General Manager", source=source
+    ).exists()
     assert m.Person.objects.count() == 3
     page = client_editor.get(response["Location"])
     assert "Saved 3 statements" in page.content.decode()
@@ -246,8 +251,9 @@ def test_a_url_already_in_the_registry_is_flagged_and_its_source_reused(client_e
 
 def test_saving_with_nothing_accepted_is_refused(client_editor):
     preview = _extract(client_editor)
-    changes = {row.number: {"decision": "reject"} for row in [*preview.context["quotes"],
-                                                              *preview.context["paraphrases"]]}
+    changes = {
+        row.number: {"decision": "reject"} for row in [*preview.context["quotes"], *preview.context["paraphrases"]]
+    }
     response = client_editor.post(URL, _post_data(preview, changes))
     assert response.status_code == 400
     assert "Accept at least one statement" in response.content.decode()
@@ -277,9 +283,11 @@ def test_source_admin_links_to_the_extraction_page(client_editor):
 
 
 def test_article_html_is_shown_as_text_on_the_review_screen(client_editor):
-    text = ('Acme Media Group said on Monday it would grow.\n\n'
-            '“Our <script>alert(1)</script> accounts & channels grew fast,” said Wang Li, '
-            'director of Acme Media Group.')
+    text = (
+        "Acme Media Group said on Monday it would grow.\n\n"
+        "“Our <script>alert(1)</script> accounts & channels grew fast,” said Wang Li, "
+        "director of Acme Media Group."
+    )
     response = _extract(client_editor, text=text)
     assert response.status_code == 200
     assert b"<script>alert(1)</script>" not in response.content

@@ -17,10 +17,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-
-
-
-
 def test_paste_review_save_and_see_the_statements_on_the_source_page(page, live_server):
     # A transactional test database is flushed between tests, and with it the
     # roles the migration created; put them back.
@@ -50,7 +46,8 @@ def test_paste_review_save_and_see_the_statements_on_the_source_page(page, live_
     quotes.nth(5).get_by_label("Topics").fill("Livestreaming, SOE communication")
     quotes.nth(0).get_by_label("Text").fill(
         "The integrated development of traditional media and new media helps build a more efficient "
-        "communication system")
+        "communication system"
+    )
     with page.expect_navigation():
         page.get_by_role("button", name="Save accepted statements").click()
 

@@ -91,8 +91,17 @@ def test_importing_statements_needs_the_editor_role(role, can_import, can_export
 def test_editors_can_review_statements():
     """Reviewing extracted statements edits them and their sources and speakers."""
     user = editor()
-    for perm in ("add_statement", "change_statement", "delete_statement", "add_source", "change_source",
-                 "add_person", "change_person", "add_topic", "change_topic"):
+    for perm in (
+        "add_statement",
+        "change_statement",
+        "delete_statement",
+        "add_source",
+        "change_source",
+        "add_person",
+        "change_person",
+        "add_topic",
+        "change_topic",
+    ):
         assert user.has_perm(f"registry.{perm}"), perm
 
 

@@ -23,13 +23,24 @@ def data(db):
     return {
         "media": make_statement(
             "The integrated development of traditional media and new media helps build a more efficient "
-            "communication system", speaker=lyu, organisation=sinopec, role="spokesperson"),
+            "communication system",
+            speaker=lyu,
+            organisation=sinopec,
+            role="spokesperson",
+        ),
         "wuhan": make_statement(
             "Early last year, construction, power and communications enterprises worked together to build "
-            "emergency specialty hospitals in Wuhan", speaker=li, organisation=telecom, role="general manager"),
+            "emergency specialty hospitals in Wuhan",
+            speaker=li,
+            organisation=telecom,
+            role="general manager",
+        ),
         "live": make_statement(
-            "Millions of people were watching a livestreaming session; livestreaming made the media revolution "
-            "visible", speaker=li, organisation=telecom, role="general manager"),
+            "Millions of people were watching a livestreaming session; livestreaming made the media revolution visible",
+            speaker=li,
+            organisation=telecom,
+            role="general manager",
+        ),
         "html": make_statement("Our <script>alert(1)</script> media & account grew", speaker=lyu),
     }
 
@@ -131,8 +142,10 @@ def test_postgres_websearch_syntax(data):
 @pytest.mark.django_db
 def test_postgres_search_indexes_exist():
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
-                       "('statement_search_idx', 'source_search_idx') ORDER BY indexname")
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
+            "('statement_search_idx', 'source_search_idx') ORDER BY indexname"
+        )
         rows = dict(cursor.fetchall())
     assert set(rows) == {"statement_search_idx", "source_search_idx"}
     assert "USING gin" in rows["statement_search_idx"] and "to_tsvector" in rows["statement_search_idx"]

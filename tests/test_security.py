@@ -195,8 +195,9 @@ def test_log_out_needs_post(client):
 def test_login_never_redirects_to_another_site(client):
     user = viewer()
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
-        response = client.post(f"{LOGIN}?next={target}", {"username": user.username, "password": PASSWORD,
-                                                           "next": target})
+        response = client.post(
+            f"{LOGIN}?next={target}", {"username": user.username, "password": PASSWORD, "next": target}
+        )
         assert response.status_code == 302
         assert "evil.example" not in response["Location"], target
         client.logout()
@@ -286,13 +287,20 @@ def test_charts_draw_under_the_content_security_policy(live_server, client, monk
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         try:
             context = browser.new_context()
-            context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME, "value": session_cookie,
-                                  "url": live_server.url}])
+            context.add_cookies(
+                [{"name": django_settings.SESSION_COOKIE_NAME, "value": session_cookie, "url": live_server.url}]
+            )
             page = context.new_page()
             page.add_init_script(
                 "window.__csp = []; document.addEventListener('securitypolicyviolation', e => "
@@ -331,13 +339,28 @@ def test_charts_draw_under_the_content_security_policy(live_server, client, monk
 @pytest.mark.parametrize(
     "report, stderr, status, says",
     [
-        ({"dependencies": [{"name": "django", "version": "4.2.0",
-                            "vulns": [{"id": "PYSEC-2023-1", "fix_versions": ["4.2.1"]}]}]}, "", 1,
-         "VULNERABLE: django==4.2.0: PYSEC-2023-1 (fixed in 4.2.1)"),
-        ({"dependencies": [{"name": "django", "version": "5.2.19", "vulns": []}]}, "", 0,
-         "1 of 1 packages audited, 0 known vulnerabilities"),
-        ({"dependencies": [{"name": "django", "skip_reason": "Dependency not found on PyPI"}]}, "", 0,
-         "NOTICE: the vulnerability service (pypi) had no answer for 1 packages"),
+        (
+            {
+                "dependencies": [
+                    {"name": "django", "version": "4.2.0", "vulns": [{"id": "PYSEC-2023-1", "fix_versions": ["4.2.1"]}]}
+                ]
+            },
+            "",
+            1,
+            "VULNERABLE: django==4.2.0: PYSEC-2023-1 (fixed in 4.2.1)",
+        ),
+        (
+            {"dependencies": [{"name": "django", "version": "5.2.19", "vulns": []}]},
+            "",
+            0,
+            "1 of 1 packages audited, 0 known vulnerabilities",
+        ),
+        (
+            {"dependencies": [{"name": "django", "skip_reason": "Dependency not found on PyPI"}]},
+            "",
+            0,
+            "NOTICE: the vulnerability service (pypi) had no answer for 1 packages",
+        ),
         (None, "requests.exceptions.ConnectionError: Max retries exceeded", 0, "NOTHING WAS AUDITED"),
         (None, "ValueError: unreadable requirement", 2, "ERROR: pip-audit failed"),
     ],
@@ -346,7 +369,8 @@ def test_the_dependency_audit_never_passes_silently(monkeypatch, capsys, report,
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(
-        "audit_dependencies", django_settings.BASE_DIR / "scripts" / "audit_dependencies.py")
+        "audit_dependencies", django_settings.BASE_DIR / "scripts" / "audit_dependencies.py"
+    )
     audit = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(audit)
     monkeypatch.setattr(audit, "run_pip_audit", lambda args: (report, stderr))

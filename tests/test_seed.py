@@ -33,26 +33,50 @@ SASAC = "State-owned Assets Supervision and Administration Commission of the Sta
 
 # (speaker, role, organisation, words): written out here, not read from the seed.
 QUOTES = [
-    ("Lyu Dapeng", "spokesperson", "China Petrochemical Corporation",
-     "The integrated development of traditional media and new media helps build a more efficient communication "
-     "system, and helps maximize and optimize the publicity effect in the new era"),
-    ("Li Zhengmao", "general manager", "China Telecom Corp Ltd",
-     "Early last year, construction, power and communications enterprises worked together to build emergency "
-     "specialty hospitals in Wuhan"),
-    ("Li Zhengmao", "general manager", "China Telecom Corp Ltd",
-     "By then, millions of people were keeping an eye on the construction site by watching a livestreaming session. "
-     "The online interest was largely a result of the media revolution supported by technological innovation"),
-    ("Liu Yutong", "counselor of the Information Department", "Information Department, Ministry of Foreign Affairs",
-     "Chinese enterprises should more actively tell their own stories, especially when they cooperate with foreign "
-     "companies and expand businesses in the overseas market. In this case, more foreign consumers can learn about "
-     "China in a more objective way."),
-    ("Du Dong", "general manager", "Litang Culture Tourism and Sport Investment Development Co",
-     "With the internet, boundaries of geographies and languages are no longer there. Companies need to lower their "
-     "barriers of communications and prepare for a surge of interest by internet users"),
-    ("Xu Jingyun", "vice-president", "Kuaishou Technology",
-     "Kuaishou will continue to make innovations in content and scenes, and explore more opportunities to help "
-     "companies drive their business growth via short videos and livestreaming sessions. We would like to help "
-     "State-owned enterprises explore new ways of communications"),
+    (
+        "Lyu Dapeng",
+        "spokesperson",
+        "China Petrochemical Corporation",
+        "The integrated development of traditional media and new media helps build a more efficient communication "
+        "system, and helps maximize and optimize the publicity effect in the new era",
+    ),
+    (
+        "Li Zhengmao",
+        "general manager",
+        "China Telecom Corp Ltd",
+        "Early last year, construction, power and communications enterprises worked together to build emergency "
+        "specialty hospitals in Wuhan",
+    ),
+    (
+        "Li Zhengmao",
+        "general manager",
+        "China Telecom Corp Ltd",
+        "By then, millions of people were keeping an eye on the construction site by watching a livestreaming session. "
+        "The online interest was largely a result of the media revolution supported by technological innovation",
+    ),
+    (
+        "Liu Yutong",
+        "counselor of the Information Department",
+        "Information Department, Ministry of Foreign Affairs",
+        "Chinese enterprises should more actively tell their own stories, especially when they cooperate with foreign "
+        "companies and expand businesses in the overseas market. In this case, more foreign consumers can learn about "
+        "China in a more objective way.",
+    ),
+    (
+        "Du Dong",
+        "general manager",
+        "Litang Culture Tourism and Sport Investment Development Co",
+        "With the internet, boundaries of geographies and languages are no longer there. Companies need to lower their "
+        "barriers of communications and prepare for a surge of interest by internet users",
+    ),
+    (
+        "Xu Jingyun",
+        "vice-president",
+        "Kuaishou Technology",
+        "Kuaishou will continue to make innovations in content and scenes, and explore more opportunities to help "
+        "companies drive their business growth via short videos and livestreaming sessions. We would like to help "
+        "State-owned enterprises explore new ways of communications",
+    ),
 ]
 
 POSITIONS = {
@@ -109,8 +133,9 @@ def test_load_restores_a_changed_value(article):
     assert summary["Platform"]["updated"] == 1
     assert summary["Statement"]["relations updated"] == 1
     assert Platform.objects.get(slug="weibo").display_order == 20
-    assert list(Statement.objects.get(quote__startswith="Kuaishou will continue").platforms.values_list(
-        "slug", flat=True)) == ["kuaishou"]
+    assert list(
+        Statement.objects.get(quote__startswith="Kuaishou will continue").platforms.values_list("slug", flat=True)
+    ) == ["kuaishou"]
 
 
 @pytest.mark.parametrize(("speaker", "role", "organisation", "words"), QUOTES)
@@ -160,8 +185,16 @@ def test_reported_speech_is_marked_paraphrase(article):
 
 def test_the_eight_people_and_their_positions(article):
     people = dict(Person.objects.values_list("name_en", "name_zh"))
-    assert set(people) == {"Lyu Dapeng", "Li Zhengmao", "Liu Yutong", "Yu Guoming", "Tamdrin", "Du Dong",
-                           "Jin Xuehua", "Xu Jingyun"}
+    assert set(people) == {
+        "Lyu Dapeng",
+        "Li Zhengmao",
+        "Liu Yutong",
+        "Yu Guoming",
+        "Tamdrin",
+        "Du Dong",
+        "Jin Xuehua",
+        "Xu Jingyun",
+    }
     assert people["Tamdrin"] == "丁真"
     assert people["Lyu Dapeng"] == "吕大鹏"
     tamdrin = Person.objects.get(name_en="Tamdrin")
@@ -183,7 +216,8 @@ def test_organisations_carry_what_the_article_and_reference_data_say(article):
     assert (litang_co.ownership, litang_co.province, litang_co.city) == ("local_soe", "Sichuan", "Litang")
     assert Organisation.objects.get(name_en="Litang County").parent.name_en == "Garze Tibetan Autonomous Prefecture"
     assert Organisation.objects.get(name_en="Information Department, Ministry of Foreign Affairs").parent.name_zh == (
-        "中华人民共和国外交部")
+        "中华人民共和国外交部"
+    )
     assert Organisation.objects.get(short_name="SASAC").kind == "regulator"
     assert not Organisation.objects.exclude(credit_code=None).exists()  # the article gives none
     assert not Organisation.objects.filter(is_demo=True).exists()
@@ -192,15 +226,26 @@ def test_organisations_carry_what_the_article_and_reference_data_say(article):
 def test_platforms(article):
     domestic = list(Platform.objects.filter(is_main=True).values_list("slug", "display_order", "region"))
     assert domestic == [
-        ("wechat", 10, Region.DOMESTIC), ("weibo", 20, Region.DOMESTIC), ("douyin", 30, Region.DOMESTIC),
-        ("kuaishou", 40, Region.DOMESTIC), ("bilibili", 50, Region.DOMESTIC), ("toutiao", 60, Region.DOMESTIC),
-        ("xiaohongshu", 70, Region.DOMESTIC), ("wechat-channels", 80, Region.DOMESTIC),
+        ("wechat", 10, Region.DOMESTIC),
+        ("weibo", 20, Region.DOMESTIC),
+        ("douyin", 30, Region.DOMESTIC),
+        ("kuaishou", 40, Region.DOMESTIC),
+        ("bilibili", 50, Region.DOMESTIC),
+        ("toutiao", 60, Region.DOMESTIC),
+        ("xiaohongshu", 70, Region.DOMESTIC),
+        ("wechat-channels", 80, Region.DOMESTIC),
     ]
     overseas = set(Platform.objects.filter(is_main=False, region=Region.OVERSEAS).values_list("slug", flat=True))
     assert overseas == {"facebook", "x", "youtube", "linkedin", "tiktok"}
     operators = dict(Platform.objects.filter(operator__isnull=False).values_list("slug", "operator__short_name"))
-    assert operators == {"wechat": "Tencent", "wechat-channels": "Tencent", "weibo": "Weibo", "douyin": "ByteDance",
-                         "toutiao": "ByteDance", "kuaishou": "Kuaishou"}
+    assert operators == {
+        "wechat": "Tencent",
+        "wechat-channels": "Tencent",
+        "weibo": "Weibo",
+        "douyin": "ByteDance",
+        "toutiao": "ByteDance",
+        "kuaishou": "Kuaishou",
+    }
     assert Platform.objects.get(slug="x").name_en == "X (Twitter)"
     assert Platform.objects.get(slug="wechat-channels").name_zh == "视频号"
 
@@ -208,7 +253,11 @@ def test_platforms(article):
 def test_the_top_500_cohort_has_no_members_from_the_seed(article):
     cohort = Cohort.objects.get(slug=seed.TOP_500_SLUG)
     assert (cohort.name, cohort.year, cohort.nominal_size, cohort.is_demo) == (
-        "China Top 500 Enterprises 2020", 2020, 500, False)
+        "China Top 500 Enterprises 2020",
+        2020,
+        500,
+        False,
+    )
     assert "China Enterprise Confederation" in cohort.publisher
     assert "without naming" in cohort.description
     assert not cohort.memberships.exists()

@@ -22,8 +22,19 @@ PROD_SECRET = secrets.token_urlsafe(50)
 # --------------------------------------------------------------------------- readers
 
 
-@pytest.mark.parametrize("raw, expected", [("true", True), ("1", True), (" YES ", True), ("on", True),
-                                           ("false", False), ("0", False), ("no", False), ("", False)])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("true", True),
+        ("1", True),
+        (" YES ", True),
+        ("on", True),
+        ("false", False),
+        ("0", False),
+        ("no", False),
+        ("", False),
+    ],
+)
 def test_env_bool_reads_the_usual_spellings(monkeypatch, raw, expected):
     monkeypatch.setenv("FLAG", raw)
     assert env.env_bool("FLAG", not expected) is expected
@@ -92,7 +103,12 @@ def test_postgres_url_with_everything(tmp_path):
     )
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["USER"], config["PASSWORD"], config["HOST"], config["PORT"], config["NAME"]) == (
-        "reg@user", "p:ss", "db.internal", "6543", "news db")
+        "reg@user",
+        "p:ss",
+        "db.internal",
+        "6543",
+        "news db",
+    )
     assert config["CONN_MAX_AGE"] == 0
     assert config["OPTIONS"] == {"connect_timeout": 3, "sslmode": "require"}
 
@@ -125,8 +141,12 @@ def test_accounts_settings():
     assert settings.SESSION_COOKIE_HTTPONLY and settings.CSRF_COOKIE_HTTPONLY
     assert settings.SESSION_COOKIE_SAMESITE == "Lax"
     names = [v["NAME"].rsplit(".", 1)[-1] for v in settings.AUTH_PASSWORD_VALIDATORS]
-    assert names == ["UserAttributeSimilarityValidator", "MinimumLengthValidator", "CommonPasswordValidator",
-                     "NumericPasswordValidator"]
+    assert names == [
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    ]
     assert settings.AXES_FAILURE_LIMIT == 5 and settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
 
 
@@ -145,10 +165,15 @@ def test_content_security_policy_allows_no_inline_or_remote_script():
 
 
 def _run(code: str, **environ) -> subprocess.CompletedProcess:
-    clean = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp"),
-             "DJANGO_SETTINGS_MODULE": "config.settings", **environ}
-    return subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, env=clean, capture_output=True, text=True,
-                          timeout=120)
+    clean = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        **environ,
+    }
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=clean, capture_output=True, text=True, timeout=120
+    )
 
 
 _DUMP = """
@@ -168,7 +193,10 @@ def _prod(**extra) -> dict:
 def test_check_deploy_reports_nothing_in_production():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=BASE_DIR, capture_output=True, text=True, timeout=120,
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp"), **_prod()},
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -236,8 +264,9 @@ def test_unusable_environment_stops_start_up_with_a_clear_message(environ, messa
 
 def _manage(*args, **environ):
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp"), **environ}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_code_only_commands_run_in_a_bare_checkout():

@@ -29,22 +29,36 @@ def registry_people():
         "lyu": make_person("Lyu Dapeng", name_zh="吕大鹏", aliases="Lü Dapeng\nLv Dapeng"),
         "li": make_person("Li Zhengmao", name_zh="李正茂"),
         "smith": make_person("Anna Smith"),
-        "sinopec": make_org("China Petrochemical Corporation", name_zh="中国石油化工集团有限公司",
-                            short_name="Sinopec", aliases="Sinopec Group\n中国石化"),
+        "sinopec": make_org(
+            "China Petrochemical Corporation",
+            name_zh="中国石油化工集团有限公司",
+            short_name="Sinopec",
+            aliases="Sinopec Group\n中国石化",
+        ),
         "telecom": make_org("China Telecom Corp Ltd", short_name="China Telecom"),
     }
 
 
-@pytest.mark.parametrize("name", ["Lyu Dapeng", "lyu dapeng", "LYU  DAPENG", "吕大鹏", "Lü Dapeng", "Lv Dapeng",
-                                  "Ｌｙｕ Ｄａｐｅｎｇ"])
+@pytest.mark.parametrize(
+    "name", ["Lyu Dapeng", "lyu dapeng", "LYU  DAPENG", "吕大鹏", "Lü Dapeng", "Lv Dapeng", "Ｌｙｕ Ｄａｐｅｎｇ"]
+)
 def test_people_match_on_name_chinese_name_aliases_case_and_nfkc(registry_people, name):
     match = match_names([name], []).person(name)
     assert match.existing == registry_people["lyu"]
     assert not match.creates
 
 
-@pytest.mark.parametrize("name", ["Sinopec", "sinopec group", "中国石化", "China Petrochemical Corporation",
-                                  "中国石油化工集团有限公司", "CHINA PETROCHEMICAL CORPORATION"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Sinopec",
+        "sinopec group",
+        "中国石化",
+        "China Petrochemical Corporation",
+        "中国石油化工集团有限公司",
+        "CHINA PETROCHEMICAL CORPORATION",
+    ],
+)
 def test_organisations_match_on_every_name(registry_people, name):
     assert match_names([], [name]).organisation(name).existing == registry_people["sinopec"]
 
@@ -99,7 +113,10 @@ def test_platform_slugs_map_to_rows_and_topics_parse():
     rows = platform_rows_for(["wechat", "livestreaming", "twitter", "short-video"], {"wechat": wechat, "x": x})
     assert rows == [wechat, x]
     assert parse_topic_names(" Livestreaming, new media ,livestreaming,, Crisis  PR") == [
-        "Livestreaming", "new media", "Crisis PR"]
+        "Livestreaming",
+        "new media",
+        "Crisis PR",
+    ]
 
 
 def test_new_topics_get_a_slug_in_any_script():
@@ -109,22 +126,46 @@ def test_new_topics_get_a_slug_in_any_script():
 
 
 def _article(**extra):
-    return ArticleData(text="An article about new media. " * 3, title="An article", url="https://e.example/a",
-                       published_on=datetime.date(2021, 2, 3), **extra)
+    return ArticleData(
+        text="An article about new media. " * 3,
+        title="An article",
+        url="https://e.example/a",
+        published_on=datetime.date(2021, 2, 3),
+        **extra,
+    )
 
 
 def test_save_reviewed_creates_what_is_needed_in_one_go(registry_people):
     make_platform("weibo", "Weibo")
     m.Topic.objects.create(name="Crisis PR", slug="crisis-pr")
-    result = save_reviewed(_article(), [
-        ReviewedStatement(quote="We post on Weibo daily.", kind="quote", speaker="吕大鹏", role="spokesperson",
-                          organisation="Sinopec", platforms=["weibo", "livestreaming"], mentions_livestreaming=True,
-                          topics=["crisis pr", "Weibo strategy"]),
-        ReviewedStatement(quote="the company would explore new channels", kind="paraphrase", speaker="",
-                          organisation="Hengxing Auto Co"),
-        ReviewedStatement(quote="We will open more accounts", kind="quote", speaker="Du Dong",
-                          role="general manager", organisation="Hengxing Auto Co"),
-    ])
+    result = save_reviewed(
+        _article(),
+        [
+            ReviewedStatement(
+                quote="We post on Weibo daily.",
+                kind="quote",
+                speaker="吕大鹏",
+                role="spokesperson",
+                organisation="Sinopec",
+                platforms=["weibo", "livestreaming"],
+                mentions_livestreaming=True,
+                topics=["crisis pr", "Weibo strategy"],
+            ),
+            ReviewedStatement(
+                quote="the company would explore new channels",
+                kind="paraphrase",
+                speaker="",
+                organisation="Hengxing Auto Co",
+            ),
+            ReviewedStatement(
+                quote="We will open more accounts",
+                kind="quote",
+                speaker="Du Dong",
+                role="general manager",
+                organisation="Hengxing Auto Co",
+            ),
+        ],
+    )
     assert result.source_created and result.source.full_text.startswith("An article")
     assert len(result.statements) == 3
     first, org_speaks, new_person = result.statements
@@ -137,22 +178,39 @@ def test_save_reviewed_creates_what_is_needed_in_one_go(registry_people):
     assert new_person.organisation == org_speaks.organisation  # created once, used twice
     assert [p.name_en for p in result.people] == ["Du Dong"]
     assert [o.name_en for o in result.organisations] == ["Hengxing Auto Co"]
-    assert {(p.person.name_en, p.title) for p in result.positions} == {("Lyu Dapeng", "spokesperson"),
-                                                                       ("Du Dong", "general manager")}
+    assert {(p.person.name_en, p.title) for p in result.positions} == {
+        ("Lyu Dapeng", "spokesperson"),
+        ("Du Dong", "general manager"),
+    }
     assert "Saved 3 statements" in result.summary() and "Du Dong" in result.summary()
 
 
 def test_known_role_adds_no_position_and_duplicates_are_skipped(registry_people):
-    m.Position.objects.create(person=registry_people["li"], organisation=registry_people["telecom"],
-                              title="general manager")
-    old = make_statement("Early last year, we built hospitals.", speaker=registry_people["li"],
-                         source=make_source("Earlier"))
-    result = save_reviewed(_article(), [
-        ReviewedStatement(quote="Early last year, we built hospitals", kind="quote", speaker="Li Zhengmao",
-                          role="general manager", organisation="China Telecom"),
-        ReviewedStatement(quote="Something new", kind="quote", speaker="Li Zhengmao", role="general manager",
-                          organisation="China Telecom"),
-    ])
+    m.Position.objects.create(
+        person=registry_people["li"], organisation=registry_people["telecom"], title="general manager"
+    )
+    old = make_statement(
+        "Early last year, we built hospitals.", speaker=registry_people["li"], source=make_source("Earlier")
+    )
+    result = save_reviewed(
+        _article(),
+        [
+            ReviewedStatement(
+                quote="Early last year, we built hospitals",
+                kind="quote",
+                speaker="Li Zhengmao",
+                role="general manager",
+                organisation="China Telecom",
+            ),
+            ReviewedStatement(
+                quote="Something new",
+                kind="quote",
+                speaker="Li Zhengmao",
+                role="general manager",
+                organisation="China Telecom",
+            ),
+        ],
+    )
     assert [s.quote for s in result.statements] == ["Something new"]
     assert result.duplicates[0][1] == old
     assert result.positions == []
@@ -162,8 +220,10 @@ def test_known_role_adds_no_position_and_duplicates_are_skipped(registry_people)
 def test_nothing_new_writes_nothing(registry_people):
     make_statement("Said before", speaker=registry_people["li"])
     sources = m.Source.objects.count()
-    result = save_reviewed(_article(), [ReviewedStatement(quote="said before.", kind="quote",
-                                                          speaker="Li Zhengmao", organisation="Brand New Org")])
+    result = save_reviewed(
+        _article(),
+        [ReviewedStatement(quote="said before.", kind="quote", speaker="Li Zhengmao", organisation="Brand New Org")],
+    )
     assert result.statements == [] and len(result.duplicates) == 1
     assert m.Source.objects.count() == sources
     assert not m.Organisation.objects.filter(name_en="Brand New Org").exists()

@@ -70,8 +70,13 @@ def _describe_items(items, *, cohorts, platforms) -> list[dict]:
     described = []
     for item in items:
         definition = CATALOGUE.get(item.chart)
-        entry = {"item": item, "title": definition.title if definition else item.chart, "problem": "",
-                 "filters": "", "query": item.query}
+        entry = {
+            "item": item,
+            "title": definition.title if definition else item.chart,
+            "problem": "",
+            "filters": "",
+            "query": item.query,
+        }
         if definition is None:
             entry["problem"] = "This chart is no longer on the dashboard."
         else:
@@ -138,13 +143,15 @@ def briefing_add(request):
         briefing = Briefing.objects.create(owner=request.user)
     last = briefing.items.aggregate(last=Max("position"))["last"]
     caption = (request.POST.get("caption") or "").strip()[:CAPTION_MAX]
-    BriefingItem.objects.create(briefing=briefing, chart=slug, query=stored, caption=caption,
-                                position=0 if last is None else last + 1)
+    BriefingItem.objects.create(
+        briefing=briefing, chart=slug, query=stored, caption=caption, position=0 if last is None else last + 1
+    )
     _touch(briefing)
     messages.success(request, f"Added “{CATALOGUE[slug].title}” to “{briefing.title}”.")
     next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                                    require_https=request.is_secure()):
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(next_url)
     return _back(request, briefing)
 
@@ -167,9 +174,12 @@ def briefing_detail(request, uuid):
         candidates = Statement.objects.exclude(briefings=briefing)
         if search:
             candidates = candidates.filter(
-                Q(quote__icontains=search) | Q(speaker__name_en__icontains=search)
-                | Q(speaker__name_zh__icontains=search) | Q(organisation__name_en__icontains=search)
-                | Q(organisation__name_zh__icontains=search) | Q(role__icontains=search)
+                Q(quote__icontains=search)
+                | Q(speaker__name_en__icontains=search)
+                | Q(speaker__name_zh__icontains=search)
+                | Q(organisation__name_en__icontains=search)
+                | Q(organisation__name_zh__icontains=search)
+                | Q(role__icontains=search)
                 | Q(source__title__icontains=search)
             )
         choices = list(_statement_rows(candidates).order_by("-stated_on", "id")[:STATEMENT_CHOICES])
@@ -283,8 +293,7 @@ def build_pack(briefing: Briefing, *, now=None) -> exports.Pack:
     for item in briefing.items.all():
         title = CATALOGUE[item.chart].title if item.chart in CATALOGUE else item.chart
         try:
-            chart, scope, _ = build_from_query(item.chart, QueryDict(item.query), cohorts=cohorts,
-                                               platforms=platforms)
+            chart, scope, _ = build_from_query(item.chart, QueryDict(item.query), cohorts=cohorts, platforms=platforms)
         except (KeyError, ScopeError, ChartParamError):
             omitted.append(title)
             continue

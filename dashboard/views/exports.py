@@ -93,8 +93,14 @@ def render_unavailable(request, error: RenderError, **context) -> HttpResponse:
     """503 with a plain explanation; logged with what was being made."""
     log.error(
         "chart render failed",
-        extra={"error_kind": type(error).__name__, "detail": str(error)[:500], "path": request.path,
-               "query": request.META.get("QUERY_STRING", "")[:500], "user": request.user.get_username(), **context},
+        extra={
+            "error_kind": type(error).__name__,
+            "detail": str(error)[:500],
+            "path": request.path,
+            "query": request.META.get("QUERY_STRING", "")[:500],
+            "user": request.user.get_username(),
+            **context,
+        },
     )
     response = error_page(request, 503, "Chart images are unavailable", error.reason)
     response["Retry-After"] = "60"

@@ -57,7 +57,8 @@ class RankingTable(DashboardTable):
     rank = tables.Column()
     account = tables.Column(linkify=lambda record: reverse("dashboard:index_account", args=[record["account_id"]]))
     organisation = tables.Column(
-        linkify=lambda record: reverse("dashboard:company_detail", args=[record["organisation_id"]]))
+        linkify=lambda record: reverse("dashboard:company_detail", args=[record["organisation_id"]])
+    )
     index = tables.Column(verbose_name="Index", attrs={"td": {"class": "num"}})
 
     class Meta:
@@ -72,18 +73,31 @@ class RankingTable(DashboardTable):
 
 
 def _input_columns(platform: str) -> list[tuple[str, tables.Column]]:
-    names = (["days", "posts", "reads", "wows", "likes", "shares", "headline_reads", "max_reads"]
-             if platform == "wechat" else ["days", "posts", "shares", "comments", "likes"])
-    labels = {"shares": "reposts" if platform == "weibo" else "shares", "wows": "wows (在看)",
-              "headline_reads": "headline reads", "max_reads": "peak reads"}
+    names = (
+        ["days", "posts", "reads", "wows", "likes", "shares", "headline_reads", "max_reads"]
+        if platform == "wechat"
+        else ["days", "posts", "shares", "comments", "likes"]
+    )
+    labels = {
+        "shares": "reposts" if platform == "weibo" else "shares",
+        "wows": "wows (在看)",
+        "headline_reads": "headline reads",
+        "max_reads": "peak reads",
+    }
     return [(n, tables.Column(verbose_name=labels.get(n, n), attrs={"td": {"class": "num"}})) for n in names]
 
 
 def _rows(ranked, platform):
     rows = []
     for item in ranked:
-        row = {"rank": item.rank, "account": item.account, "account_id": item.account_id,
-               "organisation": item.organisation, "organisation_id": item.organisation_id, "index": item.index}
+        row = {
+            "rank": item.rank,
+            "account": item.account,
+            "account_id": item.account_id,
+            "organisation": item.organisation,
+            "organisation_id": item.organisation_id,
+            "index": item.index,
+        }
         for name, _ in _input_columns(platform):
             row[name] = getattr(item.totals, name)
         rows.append(row)
@@ -103,18 +117,26 @@ def ranking(request):
     data = form.cleaned_data
     platform = data["platform"] or "wechat"
     by_slug = {c.slug: c for c in cohorts}
-    cohort = by_slug[data["cohort"]] if data["cohort"] else (
-        default_cohort(cohorts) if "cohort" not in request.GET else None)
-    members = (Organisation.objects.filter(Exists(CohortMembership.objects.filter(
-        cohort=cohort, organisation=OuterRef("pk")))) if cohort else Organisation.objects.companies())
+    cohort = (
+        by_slug[data["cohort"]]
+        if data["cohort"]
+        else (default_cohort(cohorts) if "cohort" not in request.GET else None)
+    )
+    members = (
+        Organisation.objects.filter(Exists(CohortMembership.objects.filter(cohort=cohort, organisation=OuterRef("pk"))))
+        if cohort
+        else Organisation.objects.companies()
+    )
     start, end = data["start"], data["end"]
     if end is None:
-        end = (indices.latest_metric_date(platform_slug=platform, organisations=members) if start is None
-               else start + datetime.timedelta(days=DEFAULT_DAYS - 1))
+        end = (
+            indices.latest_metric_date(platform_slug=platform, organisations=members)
+            if start is None
+            else start + datetime.timedelta(days=DEFAULT_DAYS - 1)
+        )
     if end is not None and start is None:
         start = end - datetime.timedelta(days=DEFAULT_DAYS - 1)
-    ranked = indices.ranked_accounts(platform_slug=platform, start=start, end=end,
-                                     organisations=members) if end else []
+    ranked = indices.ranked_accounts(platform_slug=platform, start=start, end=end, organisations=members) if end else []
     name = indices.PLATFORM_INDEX[platform]
     table = RankingTable(_rows(ranked, platform), extra_columns=_input_columns(platform))
     cohort_label = str(cohort) if cohort else "all companies"
@@ -129,13 +151,28 @@ def ranking(request):
         meta = charts.ChartMeta(
             title=f"{name}: top accounts, {start:%-d %b %Y} – {end:%-d %b %Y}",
             subtitle=f"{dict(PLATFORMS)[platform]} accounts of {cohort_label}",
-            source=SOURCE.format(name=name), demo=bool(cohort and cohort.is_demo))
+            source=SOURCE.format(name=name),
+            demo=bool(cohort and cohort.is_demo),
+        )
         figure = json.loads(charts.index_ranking_bar(ranked[:20], meta, index_name=name).to_json())
-    return render(request, "dashboard/indices.html", {
-        "form": form, "platform": platform, "index_name": name, "cohort": cohort, "cohort_label": cohort_label,
-        "start": start, "end": end, "table": table, "figure": figure, "count": len(ranked),
-        "export_formats": EXPORT_FORMATS, "table_label": f"{name} ranking",
-    })
+    return render(
+        request,
+        "dashboard/indices.html",
+        {
+            "form": form,
+            "platform": platform,
+            "index_name": name,
+            "cohort": cohort,
+            "cohort_label": cohort_label,
+            "start": start,
+            "end": end,
+            "table": table,
+            "figure": figure,
+            "count": len(ranked),
+            "export_formats": EXPORT_FORMATS,
+            "table_label": f"{name} ranking",
+        },
+    )
 
 
 BUCKETS = ("month", "week")
@@ -159,9 +196,19 @@ def account_index(request, account_id: int):
         meta = charts.ChartMeta(
             title=f"{name} of {account.display_name}, by {bucket}",
             subtitle=f"{account.organisation.name_en} on {account.platform.name_en}",
-            source=SOURCE.format(name=name), demo=account.is_demo)
+            source=SOURCE.format(name=name),
+            demo=account.is_demo,
+        )
         figure = json.loads(charts.index_over_time_line(points, meta, index_name=name, bucket=bucket).to_json())
-    return render(request, "dashboard/indices_account.html", {
-        "account": account, "index_name": name, "points": points, "figure": figure, "bucket": bucket,
-        "buckets": BUCKETS,
-    })
+    return render(
+        request,
+        "dashboard/indices_account.html",
+        {
+            "account": account,
+            "index_name": name,
+            "points": points,
+            "figure": figure,
+            "bucket": bucket,
+            "buckets": BUCKETS,
+        },
+    )

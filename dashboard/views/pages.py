@@ -241,8 +241,9 @@ class ListPage(ExportMixin, SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["export_formats"] = self.export_formats
-        context["filtered"] = bool(self.filterset.is_bound and any(
-            v for k, v in self.request.GET.items() if k in self.filterset.filters))
+        context["filtered"] = bool(
+            self.filterset.is_bound and any(v for k, v in self.request.GET.items() if k in self.filterset.filters)
+        )
         return context
 
 
@@ -269,7 +270,9 @@ class CompanyList(ListPage):
     def get_table_data(self):
         filterset = self.filterset
         return queries.company_rows(
-            self.object_list, platforms=self.main_platforms, as_of=filterset.as_of_date(),
+            self.object_list,
+            platforms=self.main_platforms,
+            as_of=filterset.as_of_date(),
             cohort=filterset.chosen_cohort,
         )
 
@@ -372,8 +375,10 @@ def company_detail(request, pk: int):
     panel = None
     if points:
         scope = Scope(cohort=None, as_of=today, platforms=())
-        panel = _panel(build_chart("company-followers", scope, company=organisation, points=points),
-                       urlencode({"company": organisation.pk}))
+        panel = _panel(
+            build_chart("company-followers", scope, company=organisation, points=points),
+            urlencode({"company": organisation.pk}),
+        )
     return render(
         request,
         "dashboard/company_detail.html",
@@ -398,7 +403,8 @@ def person_detail(request, pk: int):
     statements, activities, demo banner (8)."""
     person = get_object_or_404(Person, pk=pk)
     positions = list(
-        Position.objects.filter(person=person).select_related("organisation", "source")
+        Position.objects.filter(person=person)
+        .select_related("organisation", "source")
         .order_by(F("start_date").desc(nulls_last=True))
     )
     statements = list(queries.statements_for(speaker=person))

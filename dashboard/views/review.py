@@ -47,23 +47,34 @@ TEMPLATE_REVIEW = "dashboard/review.html"
 
 class ArticleForm(forms.Form):
     text = forms.CharField(
-        label="Article text", max_length=ARTICLE_MAX_CHARS, strip=True,
+        label="Article text",
+        max_length=ARTICLE_MAX_CHARS,
+        strip=True,
         widget=forms.Textarea(attrs={"rows": 18}),
         help_text=f"Paste the article as plain text, up to {ARTICLE_MAX_CHARS:,} characters. "
-                  "Page clutter (share buttons, captions, related links) is ignored.",
-        error_messages={"required": "Paste the article's text.",
-                        "max_length": "The article is too long: at most %(limit_value)s characters "
-                                      "(it has %(show_value)s)."},
+        "Page clutter (share buttons, captions, related links) is ignored.",
+        error_messages={
+            "required": "Paste the article's text.",
+            "max_length": "The article is too long: at most %(limit_value)s characters (it has %(show_value)s).",
+        },
     )
-    title = forms.CharField(label="Title", max_length=500,
-                            error_messages={"required": "Give the article's title."})
-    url = forms.URLField(label="URL", max_length=1000, required=False, assume_scheme="https",
-                         help_text="If the registry already holds this URL, its source is reused.",
-                         error_messages={"invalid": "Enter the full address, e.g. https://www.example.com/article."})
+    title = forms.CharField(label="Title", max_length=500, error_messages={"required": "Give the article's title."})
+    url = forms.URLField(
+        label="URL",
+        max_length=1000,
+        required=False,
+        assume_scheme="https",
+        help_text="If the registry already holds this URL, its source is reused.",
+        error_messages={"invalid": "Enter the full address, e.g. https://www.example.com/article."},
+    )
     publisher = forms.CharField(label="Publisher", max_length=200, required=False)
-    published_on = forms.DateField(label="Publication date", required=False, input_formats=["%Y-%m-%d"],
-                                   widget=forms.DateInput(attrs={"type": "date"}),
-                                   error_messages={"invalid": "Enter the date as YYYY-MM-DD."})
+    published_on = forms.DateField(
+        label="Publication date",
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the date as YYYY-MM-DD."},
+    )
     language = forms.ChoiceField(label="Language", choices=Language.choices, initial=Language.ENGLISH)
 
     def clean_text(self):
@@ -74,8 +85,14 @@ class ArticleForm(forms.Form):
 
     def article(self) -> ArticleData:
         data = self.cleaned_data
-        return ArticleData(text=data["text"], title=data["title"], url=data["url"], publisher=data["publisher"],
-                           published_on=data["published_on"], language=data["language"])
+        return ArticleData(
+            text=data["text"],
+            title=data["title"],
+            url=data["url"],
+            publisher=data["publisher"],
+            published_on=data["published_on"],
+            language=data["language"],
+        )
 
 
 DECISIONS = [("accept", "Accept"), ("reject", "Reject")]
@@ -84,17 +101,27 @@ DECISIONS = [("accept", "Accept"), ("reject", "Reject")]
 class CandidateForm(forms.Form):
     decision = forms.ChoiceField(label="Decision", choices=DECISIONS, widget=forms.RadioSelect, initial="accept")
     kind = forms.ChoiceField(label="Kind", choices=StatementKind.choices)
-    quote = forms.CharField(label="Text", required=False, max_length=QUOTE_MAX_LENGTH,
-                            widget=forms.Textarea(attrs={"rows": 3}))
-    speaker = forms.CharField(label="Speaker", required=False, max_length=255,
-                              help_text="Empty when the organisation speaks as itself.")
+    quote = forms.CharField(
+        label="Text", required=False, max_length=QUOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    speaker = forms.CharField(
+        label="Speaker", required=False, max_length=255, help_text="Empty when the organisation speaks as itself."
+    )
     role = forms.CharField(label="Role", required=False, max_length=255)
     organisation = forms.CharField(label="Organisation", required=False, max_length=255)
-    platforms = forms.MultipleChoiceField(label="Also about", required=False, widget=forms.CheckboxSelectMultiple,
-                                          help_text="Platforms the text does not name but the statement is about.")
+    platforms = forms.MultipleChoiceField(
+        label="Also about",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Platforms the text does not name but the statement is about.",
+    )
     mentions_livestreaming = forms.BooleanField(label="About livestreaming", required=False)
-    topics = forms.CharField(label="Topics", required=False, max_length=500,
-                             help_text="Comma-separated; a topic not yet in the registry is created.")
+    topics = forms.CharField(
+        label="Topics",
+        required=False,
+        max_length=500,
+        help_text="Comma-separated; a topic not yet in the registry is created.",
+    )
 
     def __init__(self, *args, platform_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,8 +144,11 @@ class CandidateForm(forms.Form):
         data = self.cleaned_data
         detected = detect_platforms(data["quote"])
         return ReviewedStatement(
-            quote=data["quote"].strip(), kind=data["kind"], speaker=data["speaker"].strip(),
-            role=data["role"].strip(), organisation=data["organisation"].strip(),
+            quote=data["quote"].strip(),
+            kind=data["kind"],
+            speaker=data["speaker"].strip(),
+            role=data["role"].strip(),
+            organisation=data["organisation"].strip(),
             platforms=list(dict.fromkeys([*detected, *data["platforms"]])),
             mentions_livestreaming=LIVESTREAMING in detected or data["mentions_livestreaming"],
             topics=parse_topic_names(data["topics"]),
@@ -134,7 +164,11 @@ class BaseCandidateFormSet(forms.BaseFormSet):
 
 
 CandidateFormSet = formset_factory(
-    CandidateForm, formset=BaseCandidateFormSet, extra=0, max_num=MAX_CANDIDATES, validate_max=True,
+    CandidateForm,
+    formset=BaseCandidateFormSet,
+    extra=0,
+    max_num=MAX_CANDIDATES,
+    validate_max=True,
     absolute_max=MAX_CANDIDATES,
 )
 
@@ -155,8 +189,14 @@ class ReviewRow:
 def _initial(candidate: Candidate) -> dict:
     speaker = "" if candidate.speaker_is_org else (candidate.speaker or "")
     organisation = candidate.org or (candidate.speaker if candidate.speaker_is_org else "") or ""
-    return {"decision": "accept", "kind": candidate.kind, "quote": candidate.quote,
-            "speaker": speaker, "role": candidate.role or "", "organisation": organisation}
+    return {
+        "decision": "accept",
+        "kind": candidate.kind,
+        "quote": candidate.quote,
+        "speaker": speaker,
+        "role": candidate.role or "",
+        "organisation": organisation,
+    }
 
 
 def _platforms() -> list[Platform]:
@@ -182,14 +222,25 @@ def _rows(formset, platforms, existing_source: Source | None) -> list[ReviewRow]
     for number, form in enumerate(forms_, start=1):
         person, org = matches.person(_value(form, "speaker")), matches.organisation(_value(form, "organisation"))
         existing = duplicates.get(quote_key(_value(form, "quote")), [])
-        duplicate = duplicate_of(existing, person=person.existing if person else None,
-                                 organisation=org.existing if org else None, source=existing_source,
-                                 kind=_value(form, "kind"))
+        duplicate = duplicate_of(
+            existing,
+            person=person.existing if person else None,
+            organisation=org.existing if org else None,
+            source=existing_source,
+            kind=_value(form, "kind"),
+        )
         slugs = detect_platforms(_value(form, "quote"))
-        rows.append(ReviewRow(
-            number=number, form=form, person=person, organisation=org, duplicate=duplicate,
-            detected=[by_slug[s] for s in slugs if s in by_slug], detected_livestreaming=LIVESTREAMING in slugs,
-        ))
+        rows.append(
+            ReviewRow(
+                number=number,
+                form=form,
+                person=person,
+                organisation=org,
+                duplicate=duplicate,
+                detected=[by_slug[s] for s in slugs if s in by_slug],
+                detected_livestreaming=LIVESTREAMING in slugs,
+            )
+        )
     return rows
 
 
@@ -200,14 +251,19 @@ def _render_review(request, article_form, formset, platforms, status=200):
         if row.duplicate and not formset.is_bound:
             row.form.initial["decision"] = "reject"  # flagged: staff must choose to accept it
     kind_of = {row.number: _value(row.form, "kind") for row in rows}
-    return render(request, TEMPLATE_REVIEW, {
-        "article_form": article_form,
-        "formset": formset,
-        "quotes": [r for r in rows if kind_of[r.number] == StatementKind.QUOTE],
-        "paraphrases": [r for r in rows if kind_of[r.number] != StatementKind.QUOTE],
-        "existing_source": existing_source,
-        "duplicates": sum(1 for r in rows if r.duplicate),
-    }, status=status)
+    return render(
+        request,
+        TEMPLATE_REVIEW,
+        {
+            "article_form": article_form,
+            "formset": formset,
+            "quotes": [r for r in rows if kind_of[r.number] == StatementKind.QUOTE],
+            "paraphrases": [r for r in rows if kind_of[r.number] != StatementKind.QUOTE],
+            "existing_source": existing_source,
+            "duplicates": sum(1 for r in rows if r.duplicate),
+        },
+        status=status,
+    )
 
 
 def _initial_from_source(pk: str | None) -> dict:
@@ -217,8 +273,14 @@ def _initial_from_source(pk: str | None) -> dict:
     source = Source.objects.filter(pk=int(pk)).first()
     if source is None:
         return {}
-    return {"text": source.full_text, "title": source.title, "url": source.url, "publisher": source.publisher,
-            "published_on": source.published_on, "language": source.language}
+    return {
+        "text": source.full_text,
+        "title": source.title,
+        "url": source.url,
+        "publisher": source.publisher,
+        "published_on": source.published_on,
+        "language": source.language,
+    }
 
 
 @editor_required

@@ -22,8 +22,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections
 
-EXCLUDED = {"contenttypes.contenttype", "auth.permission", "sessions.session", "axes.accessattempt",
-            "axes.accesslog", "axes.accessfailurelog"}
+EXCLUDED = {
+    "contenttypes.contenttype",
+    "auth.permission",
+    "sessions.session",
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
+}
 
 
 class FullPrecisionEncoder(DjangoJSONEncoder):
@@ -74,8 +80,14 @@ def write_json(path: Path, using: str = DEFAULT_DB_ALIAS) -> int:
 
     try:
         with opener(path, "wt", encoding="utf-8") as stream:
-            serializers.serialize("json", objects(), stream=stream, cls=FullPrecisionEncoder,
-                                  use_natural_foreign_keys=True, ensure_ascii=False)
+            serializers.serialize(
+                "json",
+                objects(),
+                stream=stream,
+                cls=FullPrecisionEncoder,
+                use_natural_foreign_keys=True,
+                ensure_ascii=False,
+            )
     except BaseException:
         path.unlink(missing_ok=True)  # never leave a partial file that looks like a backup
         raise
@@ -109,8 +121,9 @@ class Command(BaseCommand):
     def _pg_dump(self, database: dict, path: Path) -> None:
         executable = shutil.which("pg_dump")
         if not executable:
-            raise CommandError("pg_dump is not installed (Debian: apt-get install postgresql-client); "
-                               "or back up with --format json.")
+            raise CommandError(
+                "pg_dump is not installed (Debian: apt-get install postgresql-client); or back up with --format json."
+            )
         args, env = postgres_environment(database)
         command = [executable, "--format=custom", "--no-owner", "--no-privileges", "--file", str(path), *args]
         # Safe: pg_dump from PATH with a fixed argument list, no shell.

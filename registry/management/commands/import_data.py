@@ -20,8 +20,14 @@ from tqdm import tqdm
 from registry.importing import KINDS, ImportFileError, import_metrics
 from registry.resources import LINE, RESOURCES, SYSTEM_USER, raw_dataset
 
-ACTIONS = {"new": "create", "update": "update", "skip": "unchanged", "error": "error", "invalid": "error",
-           "delete": "delete"}
+ACTIONS = {
+    "new": "create",
+    "update": "update",
+    "skip": "unchanged",
+    "error": "error",
+    "invalid": "error",
+    "delete": "delete",
+}
 
 
 def history_user(username):
@@ -70,18 +76,29 @@ class Command(BaseCommand):
         if cohort and kind != "memberships":
             raise CommandError("--cohort applies to memberships only.")
         if kind == "metrics":
-            return self.import_metrics(path, encoding=encoding, dry_run=dry_run, user=account, reason=reason,
-                                       progress=not no_progress)
+            return self.import_metrics(
+                path, encoding=encoding, dry_run=dry_run, user=account, reason=reason, progress=not no_progress
+            )
         try:
             dataset = raw_dataset(path, encoding=encoding)
         except ImportFileError as error:
             raise CommandError(f"{path}: {error}") from None
         resource = RESOURCES[kind](user=account, cohort=cohort, change_reason=reason)
-        resource.progress = tqdm(total=len(dataset), file=sys.stderr, unit="row", disable=no_progress,
-                                 desc=f"{kind} ({dataset.encoding or 'xlsx'})")
-        result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True,
-                                      rollback_on_validation_errors=True, retain_instance_in_row_result=True,
-                                      file_name=path.name)
+        resource.progress = tqdm(
+            total=len(dataset),
+            file=sys.stderr,
+            unit="row",
+            disable=no_progress,
+            desc=f"{kind} ({dataset.encoding or 'xlsx'})",
+        )
+        result = resource.import_data(
+            dataset,
+            dry_run=dry_run,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+            retain_instance_in_row_result=True,
+            file_name=path.name,
+        )
         resource.progress.close()
         preview, errors = [], [(None, str(e.error)) for e in result.base_errors]
         counts = {"create": 0, "update": 0, "unchanged": 0, "error": 0}
@@ -95,25 +112,41 @@ class Command(BaseCommand):
                 errors.append((line, _validation_message(row.validation_error)))
             else:
                 preview.append((line, action, _describe(resource, row)))
-        print_report(self.stdout, self.style, warnings=getattr(result, "import_warnings", resource.warnings),
-                     preview=preview, counts=counts, errors=errors, dry_run=dry_run,
-                     written=not dry_run and not errors)
+        print_report(
+            self.stdout,
+            self.style,
+            warnings=getattr(result, "import_warnings", resource.warnings),
+            preview=preview,
+            counts=counts,
+            errors=errors,
+            dry_run=dry_run,
+            written=not dry_run and not errors,
+        )
         if errors:
             raise CommandError(f"{len(errors)} error(s) in {path.name}; nothing was written.")
 
     def import_metrics(self, path, *, encoding, dry_run, user, reason, progress):
         bar = tqdm(file=sys.stderr, unit="row", disable=not progress, desc="metrics")
         try:
-            report = import_metrics(path, encoding=encoding, dry_run=dry_run, user=user, change_reason=reason,
-                                    progress=bar)
+            report = import_metrics(
+                path, encoding=encoding, dry_run=dry_run, user=user, change_reason=reason, progress=bar
+            )
         except ImportFileError as error:
             raise CommandError(f"{path}: {error}") from None
         finally:
             bar.close()
         shown = len(report.preview)
-        print_report(self.stdout, self.style, warnings=report.warnings, preview=report.preview,
-                     counts=report.counts, errors=report.errors, dry_run=dry_run, written=report.written,
-                     hidden=report.rows - shown - report.counts["error"])
+        print_report(
+            self.stdout,
+            self.style,
+            warnings=report.warnings,
+            preview=report.preview,
+            counts=report.counts,
+            errors=report.errors,
+            dry_run=dry_run,
+            written=report.written,
+            hidden=report.rows - shown - report.counts["error"],
+        )
         if report.counts["error"]:
             raise CommandError(f"{report.counts['error']} error(s) in {path.name}; nothing was written.")
         return None
@@ -121,8 +154,10 @@ class Command(BaseCommand):
 
 def _validation_message(error) -> str:
     if hasattr(error, "message_dict"):
-        return "; ".join(f"{field}: {' '.join(messages)}" if field != "__all__" else " ".join(messages)
-                         for field, messages in error.message_dict.items())
+        return "; ".join(
+            f"{field}: {' '.join(messages)}" if field != "__all__" else " ".join(messages)
+            for field, messages in error.message_dict.items()
+        )
     return " ".join(error.messages)
 
 

@@ -27,5 +27,6 @@ class Command(ImportCommand):
 
     def handle(self, *args, path, dry_run, encoding, user, no_progress, **options):
         reason = f"record_metrics {path.name} (by {user or SYSTEM_USER})"
-        return self.import_metrics(path, encoding=encoding, dry_run=dry_run, user=history_user(user),
-                                   reason=reason, progress=not no_progress)
+        return self.import_metrics(
+            path, encoding=encoding, dry_run=dry_run, user=history_user(user), reason=reason, progress=not no_progress
+        )

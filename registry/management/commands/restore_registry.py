@@ -32,8 +32,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--no-input", "--noinput", action="store_false", dest="interactive",
-                            help="Do not ask for confirmation.")
+        parser.add_argument(
+            "--no-input", "--noinput", action="store_false", dest="interactive", help="Do not ask for confirmation."
+        )
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
     def handle(self, *args, file, interactive, database, **options):
@@ -60,8 +61,17 @@ class Command(BaseCommand):
         if not executable:
             raise CommandError("pg_restore is not installed (Debian: apt-get install postgresql-client).")
         args, env = postgres_environment(database)
-        command = [executable, "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-                   "--exit-on-error", *args, str(path)]
+        command = [
+            executable,
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            "--exit-on-error",
+            *args,
+            str(path),
+        ]
         # Safe: pg_restore from PATH with a fixed argument list, no shell.
         result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603  # nosec B603
         if result.returncode != 0:
