@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from registry.extraction import Candidate, clean_text, detect_platforms, extract
+from registry.statements import Candidate, clean_text, detect_platforms, extract
 
 CORPUS = Path(__file__).parent / "extraction_corpus"
 SEED = CORPUS / "seed_article.txt"

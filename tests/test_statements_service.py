@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from registry import models as m
-from registry.statements import (
+from registry.statements.service import (
     ArticleData,
     ReviewedStatement,
     find_duplicates,

@@ -4,11 +4,11 @@ One URL, three steps, all plain form posts (works without JavaScript):
 
 1. GET: the article form (text, title, URL, publisher, date, language).
 2. POST step=extract: the article is checked and run through
-   ``registry.extraction.extract``; the review screen lists every candidate as a
+   ``registry.statements.extract``; the review screen lists every candidate as a
    form (accept / reject, every field editable). The article travels in hidden
    fields: nothing is written to the database until step 3.
 3. POST step=save: the accepted candidates are written in one transaction by
-   ``registry.statements.save_reviewed``; then a redirect to the source's page.
+   ``registry.statements.service.save_reviewed``; then a redirect to the source's page.
 
 step=edit goes back from the review screen to the article form, keeping the text.
 """
@@ -24,9 +24,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from dashboard.access import editor_required
-from registry.extraction import Candidate, detect_platforms, extract
+from registry.statements import Candidate, detect_platforms, extract
 from registry.models import QUOTE_MAX_LENGTH, Language, Platform, Source, StatementKind, quote_key
-from registry.statements import (
+from registry.statements.service import (
     LIVESTREAMING,
     ArticleData,
     NameMatch,

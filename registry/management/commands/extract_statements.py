@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from registry.extraction import Candidate, extract
+from registry.statements import Candidate, extract
 
 _URL_LINE = re.compile(r"https?://\S+")
 _JSON_KEYS = ("quote", "speaker", "role", "org", "kind")

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
-from registry.extraction import detect_platforms
+from registry.statements.platforms import detect_platforms
 from registry.models import (
     Language,
     Organisation,

@@ -1,0 +1,426 @@
+"""Direct quotes (and paraphrases) in English articles and who said them.
+
+The extractor follows the structure of attribution rather than one pattern per phrasing:
+
+1. **Quote spans** (``text.find_quotes``): straight and curly marks, mixed; a quote that
+   runs over paragraphs gives one span per paragraph, the later ones *continuations*.
+2. **Speech or not** (``_is_statement``): a span is a statement when a speech cue governs
+   it, or when it stands as a sentence of its own. One- and two-word quotes, Title-Cased
+   names of things ("Belt and Road"), and quotes inside a clause that no speech cue or
+   speech-like verb governs ("the so-called “two micro, one end” strategy") are not.
+3. **The governing cue** (``_cue_for``), tried in this order -- the choice rules:
+
+   a. a continuation paragraph belongs to the quote it continues;
+   b. the second part of a split quote (“A,” said X, “B.”) takes the cue between the parts;
+   c. the clause right after the quote: “...,” said NAME, TITLE / “...,” NAME said /
+      “...?” asked NAME / “...,” the company said in a statement / “...,” he told Reuters;
+   d. the clause right before it: NAME, TITLE, said: “...” / ORG's TITLE NAME said “...” /
+      According to NAME, “...” / ..., adding: “...” / NAME told a news agency that “...”;
+   e. a paragraph ending in "NAME said:" introduces the quote opening the next paragraph;
+   f. a partial quote inside a clause whose verb takes speech as its object ("calling it",
+      "vowed to", "they expect", "described the move as"): the clause's subject;
+   g. a quote-only paragraph followed by a caption-like line that is only a name and
+      title ("-- Li Wei, CEO of X");
+   h. otherwise, a quote right after a quote of the same paragraph (“A.” he said. “B.”),
+      or a paragraph of quotes right after a paragraph whose quotes had a speaker, keeps
+      that speaker. Anything else stays unattributed: a speaker is never guessed.
+
+4. **Candidate speakers** (``en_mentions.parse_subject``): the subject of the cue is read
+   as a name with titles and organisation, a nameless role, an organisation, a pronoun or
+   a reference ("the company", "the state-owned firm").
+5. **Discourse** (``Discourse``): people and organisations in text order; a surname, "Mr
+   Li", he/she, "the company", "the spokesperson" resolve to the most recent fitting
+   entity, and inherit role and organisation.
+
+Output conventions: ``speaker`` is a person or ``None``; an organisation speaking as itself
+has ``speaker=None`` and ``org`` set; a nameless speaker ("a Sinopec spokesperson") keeps
+role and org. Paraphrases (reported speech) come from ``en_paraphrase`` with
+``kind="paraphrase"`` and are never merged with quotes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from registry.statements import en_lexicon as lx
+from registry.statements.core import NOBODY, Candidate, Speaker
+from registry.statements.en_mentions import (
+    Attribution,
+    Event,
+    Mention,
+    can_be_short_name,
+    document_orgs,
+    first_sentence,
+    is_channel_mention,
+    is_company,
+    last_sentence,
+    looks_like_org,
+    name_spans,
+    parse_subject,
+    sentence_ends,
+    surname,
+)
+from registry.statements.en_paraphrase import intro_events, paraphrase_events
+from registry.statements.platforms import detect_platforms
+from registry.statements.text import ENGLISH_MARKS, Paragraph, QuoteSpan, find_quotes, paragraphs_of, squash
+
+__all__ = ["Discourse", "extract_en"]
+
+# How far from a quote the cue may be looked for: bounds the work per quote, so a paragraph
+# with hundreds of quote marks stays linear.
+_WINDOW = 600
+
+
+# --------------------------------------------------------------------------- speech or not
+
+
+def _is_title_like(text: str) -> bool:
+    words = re.findall(r"[^\W\d_][\w'’-]*", text)
+    small = {"and", "of", "the", "in", "for", "on", "to", "a", "an", "with", "&", "at", "by"}
+    return (
+        bool(words)
+        and not text.rstrip().endswith((*lx.TERMINAL, ",", ";", ":"))
+        and all(w[0].isupper() or w in small for w in words)
+    )
+
+
+def _ends_with_speech_intro(left: str) -> bool:
+    tail = left.rstrip()
+    if not tail:
+        return True
+    if tail[-1] in '.!?:”"…—–-([,;':
+        return True
+    return bool(re.search(rf"(?:{lx.VERB}|\bthat|\bas follows)$", tail))
+
+
+def _stands_alone(text: str, before: str, after: str) -> bool:
+    """An unattributed quote is a statement only as a sentence of its own."""
+    if last_sentence(before).strip(" ,;:—–-"):
+        return False
+    return text.endswith((*lx.TERMINAL, ",")) or not after.strip() or after.lstrip()[:1] in lx.TERMINAL
+
+
+# --------------------------------------------------------------------------- cues
+
+
+def post_attribution(after: str, offset: int, known: frozenset[str]) -> Attribution | None:
+    """“...,” said NAME, TITLE / “...,” NAME said / “...,” the ministry said in a statement."""
+    clause = first_sentence(after[:_WINDOW])
+    stripped = clause.lstrip(" ,;—–-")
+    position = offset + len(clause) - len(stripped)
+    stripped = stripped.rstrip(" .!?")
+    if not stripped:
+        return None
+    match = lx.POST_VERB_FIRST.match(stripped)
+    if match:
+        mention = parse_subject(match.group("subject"), known, verb_first=True)
+    else:
+        match = lx.POST_SUBJECT_FIRST.match(stripped)
+        if not match or lx.VERB_RE.search(match.group("subject")):
+            return None
+        mention = parse_subject(match.group("subject"), known, verb_first=False)
+    return Attribution(mention, position) if mention else None
+
+
+def pre_attribution(before: str, offset: int, known: frozenset[str]) -> Attribution | None:
+    """NAME, TITLE, said: “...” / ORG's TITLE NAME said “...” / According to NAME, “...”."""
+    before = before[-_WINDOW:]
+    offset = offset + max(0, len(before) - _WINDOW)
+    sentence = last_sentence(before)
+    start = offset + len(before) - len(sentence)
+    according = re.search(r"\baccording to\s+(?P<subject>[^,“”\"]+),\s*$", sentence, re.I)
+    if according:
+        mention = parse_subject(according.group("subject"), known, verb_first=True)
+        return Attribution(mention, start + according.start("subject")) if mention else None
+    participle = lx.PARTICIPLE_INTRO.search(sentence)
+    if participle:
+        return post_attribution(sentence[: participle.start()] + ".", start, known)
+    for verb in reversed(list(lx.VERB_RE.finditer(sentence))):
+        tail = sentence[verb.end() :]
+        tail_re = lx.TOLD_TAIL if verb.group() in lx.INTRO_VERBS else lx.INTRO_TAIL
+        if not (tail_re.fullmatch(tail) or lx.INTRO_TAIL.fullmatch(tail)):
+            continue
+        mention = parse_subject(sentence[: verb.start()], known, verb_first=False)
+        return Attribution(mention, start) if mention else None
+    return None
+
+
+def _is_split_gap(gap: str, known: frozenset[str]) -> bool:
+    """True for the gap in “First part,” said NAME, “second part.”"""
+    stripped = gap.strip()
+    return (
+        stripped.endswith((",", ":"))
+        and not sentence_ends(stripped.rstrip(",:"))
+        and post_attribution(stripped.rstrip(",:") + ".", 0, known) is not None
+    )
+
+
+# --------------------------------------------------------------------------- discourse
+
+
+class Discourse:
+    """What the article has said so far about people and organisations, in text order.
+
+    Organisations are collected from the narrative only (quoted statements masked out).
+    """
+
+    def __init__(self, masked: str, known: frozenset[str]):
+        self.known = known
+        self.orgs = [
+            (span.start, span.text)
+            for span in name_spans(masked)
+            if looks_like_org(span.text, known) and not is_channel_mention(masked, span)
+        ]
+        # "Hengxing" is the short form of "Hengxing Auto Co" when it speaks on its own.
+        self.short_names = {
+            name.split()[0]
+            for _, name in self.orgs
+            if " " in name and set(name.split()) & lx.COMPANY_KEYWORDS and can_be_short_name(name.split()[0])
+        }
+        self.people: list[Speaker] = []
+        self.speakers: list[Speaker] = []
+        self.last_person: Speaker | None = None
+        self.last_speaker: Speaker | None = None
+        self.last_org_speaker: Speaker | None = None
+
+    def org_for(self, ref: str, position: int) -> str | None:
+        """Most recent organisation of the kind named by ``ref`` ("company", "ministry" ...)."""
+        kind = lx.ORG_REFS[ref]
+        for start, name in reversed(self.orgs):
+            if start >= position:
+                continue
+            tokens = set(name.split())
+            if kind == "company" and is_company(name, self.known) and not self._is_bystander_platform(name):
+                return name
+            if kind == "platform" and (name in lx.PLATFORM_ORGS or name in self.known and name not in lx.KNOWN_ORGS):
+                return name
+            if kind == "regulator" and tokens & {"Ministry", "Commission", "Administration", "Bureau"}:
+                return name
+            if kind in tokens or (kind == "Bank" and name in {"ICBC", "CCB"}):
+                return name
+        return None
+
+    def _is_org_name(self, name: str) -> bool:
+        return looks_like_org(name, self.known) or name in self.short_names
+
+    def _is_bystander_platform(self, name: str) -> bool:
+        """A platform the article talks about, rather than one that has spoken or is the subject."""
+        spoke = self.last_org_speaker is not None and self.last_org_speaker.org == name
+        return name in lx.PLATFORM_ORGS and name not in self.known and not spoke
+
+    def _person(self, name: str) -> Speaker | None:
+        for person in reversed(self.people):
+            if person.name == name:
+                return person
+        if " " in name:
+            return None
+        for person in reversed(self.people):
+            if surname(person.name) == name:
+                return person
+        for person in reversed(self.people):
+            if name in person.name.split():
+                return person
+        return None
+
+    def resolve(self, mention: Mention, position: int) -> Speaker:
+        if mention.pronoun in {"he", "she"}:
+            return self.last_person or NOBODY
+        if mention.pronoun == "it":
+            return self.last_org_speaker or NOBODY
+        if mention.pronoun == "they":
+            return self.last_speaker if self.last_speaker and self.last_speaker.is_org else NOBODY
+        if mention.definite:
+            same_role = (s for s in reversed(self.speakers) if s.role and s.role.lower() == mention.role.lower())
+            return next(same_role, NOBODY)
+        if mention.name_org_ref:
+            org = self.org_for(mention.org_ref, position)
+            return Speaker(None, None, org, True) if org else NOBODY
+        org = mention.org or (self.org_for(mention.org_ref, position) if mention.org_ref else None)
+        if mention.name is None:
+            return Speaker(None, mention.role, org, False)
+        if mention.is_org:
+            return Speaker(None, None, mention.name, True)
+        known_person = self._person(mention.name)
+        if known_person is None and " " not in mention.name and self._is_org_name(mention.name):
+            return Speaker(None, None, mention.name, True)
+        if known_person is not None:
+            return Speaker(known_person.name, mention.role or known_person.role, org or known_person.org, False)
+        return Speaker(mention.name, mention.role, org, False)
+
+    def remember(self, speaker: Speaker, *, spoke: bool) -> None:
+        if not speaker.known:
+            return
+        if spoke:
+            self.speakers.append(speaker)
+            self.last_speaker = speaker
+            if speaker.is_org:
+                self.last_org_speaker = speaker
+        if speaker.name:
+            self.people = [p for p in self.people if p.name != speaker.name] + [speaker]
+            self.last_person = speaker
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+@dataclass(frozen=True)
+class _Context:
+    span: QuoteSpan
+    text: str
+    before: str  # from the previous quote of the paragraph (or its start) to the opening mark
+    after: str  # from the closing mark to the next quote of the paragraph (or its end)
+    left_start: int
+    prev: QuoteSpan | None  # the previous quote of the same paragraph
+
+
+def _contexts(cleaned: str, paragraphs: list[Paragraph], spans: list[QuoteSpan]) -> list[_Context]:
+    contexts = []
+    for index, span in enumerate(spans):
+        para = paragraphs[span.para]
+        prev = spans[index - 1] if index and spans[index - 1].para == span.para else None
+        nxt = spans[index + 1] if index + 1 < len(spans) and spans[index + 1].para == span.para else None
+        left_start = max(prev.close_at if prev else para.start, span.open_at - _WINDOW)
+        right_end = min(nxt.open_at if nxt else para.end, span.close_at + _WINDOW)
+        contexts.append(
+            _Context(
+                span,
+                span.text(cleaned),
+                cleaned[left_start : span.open_at],
+                cleaned[span.close_at : right_end],
+                left_start,
+                prev,
+            )
+        )
+    return contexts
+
+
+def _is_fragment(context: _Context, cleaned: str, paragraphs: list[Paragraph]) -> bool:
+    """Too short, a Title-Cased name of a thing, or embedded mid-clause (scare quotes)."""
+    text = context.text
+    if len(text.split()) < 3 or _is_title_like(text):
+        return True
+    if context.span.continues:
+        return False
+    para = paragraphs[context.span.para]
+    left = cleaned[max(para.start, context.span.open_at - _WINDOW) : context.span.open_at]
+    return not _ends_with_speech_intro(left)
+
+
+def _attribution_for(
+    context: _Context, paragraphs: list[Paragraph], known: frozenset[str], cleaned: str
+) -> Attribution | None:
+    span, text, before, after = context.span, context.text, context.before, context.after
+    # (c) after the quote. A full stop inside the marks ends the sentence: what follows is a
+    # new sentence, not an attribution ("“We grew.” He said the firm ..."), unless it
+    # opens in lower case.
+    if not text.endswith(".") or after.lstrip()[:1].islower() or after.lstrip()[:1] == ",":
+        found = post_attribution(after, span.close_at, known)
+        if found:
+            return found
+    # (d) before it
+    found = pre_attribution(before, context.left_start, known)
+    if found or before.strip() or span.para == 0:
+        return found
+    # (e) "Asked about costs, Hu said:" + a new paragraph
+    previous = paragraphs[span.para - 1]
+    return pre_attribution(previous.text, previous.start, known) if previous.text.endswith(":") else None
+
+
+def _quote_events(cleaned: str, paragraphs: list[Paragraph], known: frozenset[str]) -> list[Event]:
+    spans = find_quotes(paragraphs, ENGLISH_MARKS)
+    contexts = _contexts(cleaned, paragraphs, spans)
+    events: list[Event] = []
+    last: Event | None = None  # the last statement kept
+    for context in contexts:
+        span = context.span
+        if span.end <= span.start:
+            continue
+        if span.continues and last is not None and last.end >= paragraphs[span.para - 1].start:
+            # (a) a continuation paragraph of the quote before
+            events.append(Event(span.open_at, "quote", span.start, span.end, context.text, None, "previous"))
+            last = events[-1]
+            continue
+        if _is_fragment(context, cleaned, paragraphs):
+            continue
+        attribution = None
+        prev = context.prev
+        if prev is not None and last is not None and last.start == prev.start and _is_split_gap(context.before, known):
+            # (b) the second part of a split quote: the cue between the parts
+            attribution = last.attribution
+        if attribution is None:
+            attribution = _attribution_for(context, paragraphs, known, cleaned)
+        inherit = ""
+        if attribution is None:
+            if prev is not None and last is not None and last.start == prev.start:
+                if not last_sentence(context.before).strip(" ,;"):
+                    inherit = "previous"  # (h) “A.” he said. “B.”
+        if attribution is None and not inherit and not _stands_alone(context.text, context.before, context.after):
+            continue
+        events.append(Event(span.open_at, "quote", span.start, span.end, context.text, attribution, inherit))
+        last = events[-1]
+    return events
+
+
+def _mask_quotes(cleaned: str, events: list[Event]) -> str:
+    """Blank out quoted statements so the narrative is read without them.
+
+    A final full stop (or ? !) stays visible: it still ends the sentence around the quote.
+    """
+    chars = list(cleaned)
+    for event in events:
+        end = event.end - 1 if cleaned[event.end - 1] in ".?!" else event.end
+        for i in range(event.start, end):
+            if chars[i] != "\n":
+                chars[i] = "\x00"
+    return "".join(chars)
+
+
+# --------------------------------------------------------------------------- the pipeline
+
+
+def extract_en(cleaned: str, *, paraphrases: bool = True) -> list[Candidate]:
+    """Direct quotes (and paraphrases) of a cleaned English article, in document order."""
+    paragraphs = paragraphs_of(cleaned)
+    known = document_orgs(cleaned)
+    quotes = _quote_events(cleaned, paragraphs, known)
+    masked = _mask_quotes(cleaned, quotes)
+    events = quotes + intro_events(masked, paragraphs, known)
+    if paraphrases:
+        events += paraphrase_events(masked, paragraphs, known)
+    order = {"intro": 0, "paraphrase": 1, "quote": 2}
+    events.sort(key=lambda e: (e.position, order[e.kind]))
+
+    discourse = Discourse(masked, known)
+    candidates: list[Candidate] = []
+    previous_quote = NOBODY
+    for event in events:
+        if event.kind == "intro":
+            discourse.remember(discourse.resolve(event.attribution.mention, event.position), spoke=False)
+            continue
+        if event.attribution is not None:
+            speaker = discourse.resolve(event.attribution.mention, event.attribution.position)
+        elif event.inherit:
+            speaker = previous_quote
+        else:
+            speaker = NOBODY
+        discourse.remember(speaker, spoke=True)
+        if event.kind == "quote":
+            previous_quote = speaker
+        candidates.append(_candidate(event, speaker))
+    candidates.sort(key=lambda c: (c.start, c.kind))
+    return candidates
+
+
+def _candidate(event: Event, speaker: Speaker) -> Candidate:
+    return Candidate(
+        quote=squash(event.text),
+        speaker=speaker.name,
+        role=speaker.role,
+        org=speaker.org,
+        kind=event.kind,
+        speaker_is_org=speaker.is_org,
+        start=event.start,
+        end=event.end,
+        platforms=detect_platforms(event.text),
+    )
