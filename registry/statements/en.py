@@ -41,7 +41,7 @@ role and org. Paraphrases (reported speech) come from ``en_paraphrase`` with
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from registry.statements import en_lexicon as lx
 from registry.statements.core import NOBODY, Candidate, Speaker
@@ -76,6 +76,7 @@ _WINDOW = 600
 
 
 def _is_title_like(text: str) -> bool:
+    text = text.rstrip(",")
     words = re.findall(r"[^\W\d_][\w'’-]*", text)
     small = {"and", "of", "the", "in", "for", "on", "to", "a", "an", "with", "&", "at", "by"}
     return (
@@ -295,21 +296,118 @@ def _contexts(cleaned: str, paragraphs: list[Paragraph], spans: list[QuoteSpan])
     return contexts
 
 
-def _is_fragment(context: _Context, cleaned: str, paragraphs: list[Paragraph]) -> bool:
-    """Too short, a Title-Cased name of a thing, or embedded mid-clause (scare quotes)."""
-    text = context.text
-    if len(text.split()) < 3 or _is_title_like(text):
-        return True
-    if context.span.continues:
-        return False
-    para = paragraphs[context.span.para]
-    left = cleaned[max(para.start, context.span.open_at - _WINDOW) : context.span.open_at]
-    return not _ends_with_speech_intro(left)
+# Words right before a quote that make it the name of a thing, not words someone said:
+# strong ones whatever the quote's length, weak ones (articles, possessives) for short quotes.
+_NAMING_STRONG = re.compile(
+    r"(?:\bso-called|\btitled|\bentitled|\bnamed|\bnicknamed|\bdubbed|\bknown\s+(?:\w+\s+){0,5}?as(?:\s+the)?"
+    r"|\bslogan(?:\s+is)?|\bmotto(?:\s+is)?|\bhashtag(?:\s+[\w-]+){0,3}|\bcalls|\b(?:commonly|now|also|widely)\s+called"
+    r"|\bwhat\s+(?:\w+\s+){0,2}call(?:s|ed)?|\bis\s+called|\breferred\s+to\s+as|\b(?:term|phrase|word|label)"
+    r"|\bdescribes?\s+(?:itself|themselves|himself|herself)\s+as|,\s*called)\s*[,:]?\s*$",
+    re.I,
+)
+_NAMING_WEAK = re.compile(
+    r"(?:\baccount|\bchannel|\bcolumn|\bseries|\bprogramme|\bprogram|\bcampaign|\bbrand|\bsuch\s+as|\blike"
+    r"|\bthe|\ba|\ban|\bits|\btheir|\bhis|\bher|\bour|\bverified|\bdormant|\bonly|\bcalled)\s*[,:]?\s*$",
+    re.I,
+)
+# After a quote: a verb, so the quote was the subject of a clause of reported speech.
+_VERB_AFTER = re.compile(r"^\W*\s*(?:had|has|have|was|were|is|are|would|will|could|can|should|may|might)\b")
+_DOCUMENTS = re.compile(
+    r"^(?:the|this|that|its)\s+(?:\w+\s+)?(?:notice|statement|report|circular|document|guidelines?|rules|post|"
+    r"announcement|letter|reply|response|filing|plan|regulation|provisions|measures)$",
+    re.I,
+)
 
 
-def _attribution_for(
-    context: _Context, paragraphs: list[Paragraph], known: frozenset[str], cleaned: str
-) -> Attribution | None:
+# Verbs that give a partial quote inside a clause to the clause's subject.
+_GOVERNING = re.compile(
+    r"\b(?:said|says|say|told|tells|added|adds|wrote|writes|noted|notes|stressed|stresses|described|describes|describing"
+    r"|calling|called|calls|call|vowed|vows|vowing|pledged|pledges|pledging|promised|promises|promising|urged|urges|urging"
+    r"|warned|warns|warning|expects?|expected|expecting|hopes?|hoped|aims?|aimed|aiming|wants?|wanted|insisted|argued"
+    r"|admitted|acknowledged|conceded|labell?ed|branded|characteri[sz]ed|praised|critici[sz]ed|announced|declared"
+    r"|reiterated|committed|worried|believes?|believed|thinks?|thought|feels?|felt|according\s+to|replied|responded"
+    r"|confirmed|explained|complained|asked|stated|states|insists|argues|predicted|predicts|estimated|called\s+for"
+    r"|saying|adding|noting|explaining|stressing|insisting|arguing|claiming|claimed|claims|recalled|recalling)\b",
+    re.I,
+)
+_PARTICIPLE = re.compile(r"^(?:adding|noting|saying|describing|calling|vowing|pledging|promising|urging|warning|explaining)")
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _subject_of_clause(sentence: str, offset: int, known: frozenset[str]) -> Attribution | None:
+    """The subject of the last governing verb in ``sentence`` (the quote follows it)."""
+    for verb in reversed(list(_GOVERNING.finditer(sentence))):
+        head = sentence[: verb.start()]
+        if _PARTICIPLE.match(verb.group().lower()) and head.rstrip().endswith(","):
+            # "..., Zhu said, describing the guidelines as": the subject of the main clause
+            found = pre_attribution(head.rstrip().rstrip(",") + ":", offset, known) or _subject_of_clause(
+                head.rstrip().rstrip(","), offset, known
+            )
+            if found:
+                return found
+            continue
+        if verb.group().lower() == "according to":
+            mention = parse_subject(sentence[verb.end() :].split(",")[0], known, verb_first=True)
+        else:
+            clause = re.split(r"\b(?:that|which|who|and|but|because|while|when|after|before|if)\b|[;:—]", head)[-1]
+            mention = parse_subject(clause, known, verb_first=False) if clause.strip() else None
+        if mention is not None:
+            return Attribution(mention, offset)
+    return None
+
+
+def _is_headline(paragraphs: list[Paragraph], index: int) -> bool:
+    para = paragraphs[index].text
+    return index == 0 and _words(para) <= 30 and not para.rstrip("”\"’' ").endswith((".", "!", "?"))
+
+
+def _classify(
+    context: _Context, paragraphs: list[Paragraph], known: frozenset[str]
+) -> tuple[bool, Attribution | None, bool]:
+    """(is a statement, the attribution found, a headline quote)."""
+    span, text, before, after = context.span, context.text, context.before, context.after
+    if _words(text) < 2:
+        return False, None, False
+    lead = last_sentence(before)
+    stripped_lead = lead.strip()
+    if _is_headline(paragraphs, span.para):
+        attribution = _subject_of_clause(stripped_lead, context.left_start, known) if stripped_lead else None
+        return True, attribution, True
+    title_like = _is_title_like(text)
+    bare_lead = stripped_lead.rstrip(":")
+    if stripped_lead and _NAMING_STRONG.search(bare_lead):
+        return False, None, False
+    if stripped_lead and _NAMING_WEAK.search(bare_lead) and (_words(text) <= 4 or title_like):
+        # 'said a "system upgrade" had caused': an article after a speech verb, a verb after
+        if not (re.search(r"\b(?:said|says|told)\s+(?:a|an|the)$", bare_lead) and _VERB_AFTER.match(after)):
+            return False, None, False
+    if title_like and not stripped_lead.endswith(":"):
+        return False, None, False
+    attribution = _attribution_for(context, paragraphs, known)
+    if attribution is not None:
+        return True, attribution, False
+    if not stripped_lead:
+        return _words(text) >= 3, None, False
+    if stripped_lead.endswith(":"):
+        # "one of the most-liked posts read:" -- written words of unnamed people
+        wrote = re.search(r"\b(?:read|reads|wrote|writes|posted|commented|replied)\s*:$", stripped_lead)
+        return _words(text) >= 5 or bool(wrote), None, False
+    if stripped_lead[-1] in ",;—–-(" and _words(text) >= 3 and _ends_with_speech_intro(lead):
+        return True, None, False
+    # a partial quote inside a clause: the clause's subject, when a speech-like verb governs it
+    verbs = list(_GOVERNING.finditer(lead))
+    if not verbs:
+        return False, None, False
+    if _words(text) <= 4 and _words(lead[verbs[-1].end() :]) > 6:
+        return False, None, False  # a short quote far from the verb: a term in the clause
+    found = _subject_of_clause(lead, context.left_start, known)
+    return True, found, False  # without a subject: the words of an unnamed group ("officials worried")
+
+
+def _attribution_for(context: _Context, paragraphs: list[Paragraph], known: frozenset[str]) -> Attribution | None:
     span, text, before, after = context.span, context.text, context.before, context.after
     # (c) after the quote. A full stop inside the marks ends the sentence: what follows is a
     # new sentence, not an attribution ("“We grew.” He said the firm ..."), unless it
@@ -327,39 +425,116 @@ def _attribution_for(
     return pre_attribution(previous.text, previous.start, known) if previous.text.endswith(":") else None
 
 
+def _caption_attribution(
+    context: _Context, paragraphs: list[Paragraph], known: frozenset[str]
+) -> Attribution | None:
+    """(g) A quote standing alone in its paragraph, followed by a line that is only a name
+    and a title or organisation ("Fang Kexin, Chinese University of Hong Kong")."""
+    span = context.span
+    if context.before.strip() or context.after.strip(" .") or span.para + 1 >= len(paragraphs):
+        return None
+    line = paragraphs[span.para + 1]
+    text = line.text.strip().lstrip("—–-― ").strip()
+    if not text or _words(text) > 14 or any(mark in text for mark in lx.ALL_MARKS) or lx.VERB_RE.search(text):
+        return None
+    if text.endswith((".", "!", "?")) and not text.endswith(("Co.", "Ltd.", "Inc.", "Corp.")):
+        return None
+    mention = parse_subject(text, known, verb_first=True)
+    if mention is None or not mention.name or mention.is_org:
+        return None
+    return Attribution(mention, line.start)
+
+
 def _quote_events(cleaned: str, paragraphs: list[Paragraph], known: frozenset[str]) -> list[Event]:
     spans = find_quotes(paragraphs, ENGLISH_MARKS)
     contexts = _contexts(cleaned, paragraphs, spans)
     events: list[Event] = []
+    chains: list[list[int]] = []  # indexes into events of the parts of one multi-paragraph quote
+    headlines: list[int] = []
     last: Event | None = None  # the last statement kept
+    last_span: QuoteSpan | None = None
     for context in contexts:
         span = context.span
         if span.end <= span.start:
             continue
-        if span.continues and last is not None and last.end >= paragraphs[span.para - 1].start:
+        if span.continues and last is not None and last_span is not None and last_span.runs_on:
             # (a) a continuation paragraph of the quote before
             events.append(Event(span.open_at, "quote", span.start, span.end, context.text, None, "previous"))
-            last = events[-1]
+            chains[-1].append(len(events) - 1)
+            last, last_span = events[-1], span
             continue
-        if _is_fragment(context, cleaned, paragraphs):
+        statement, attribution, headline = _classify(context, paragraphs, known)
+        if not statement:
             continue
-        attribution = None
         prev = context.prev
-        if prev is not None and last is not None and last.start == prev.start and _is_split_gap(context.before, known):
-            # (b) the second part of a split quote: the cue between the parts
-            attribution = last.attribution
-        if attribution is None:
-            attribution = _attribution_for(context, paragraphs, known, cleaned)
+        if (
+            attribution is None
+            and prev is not None
+            and last is not None
+            and last.start == prev.start
+            and _is_split_gap(context.before, known)
+        ):
+            attribution = last.attribution  # (b) the second part of a split quote
         inherit = ""
-        if attribution is None:
+        if attribution is None and not headline:
+            attribution = _caption_attribution(context, paragraphs, known)
+        if attribution is None and not headline:
             if prev is not None and last is not None and last.start == prev.start:
                 if not last_sentence(context.before).strip(" ,;"):
                     inherit = "previous"  # (h) “A.” he said. “B.”
-        if attribution is None and not inherit and not _stands_alone(context.text, context.before, context.after):
-            continue
+            elif prev is None and not context.before.strip() and _follows_quote_paragraph(span, paragraphs, last):
+                inherit = "previous"  # (h) a paragraph of quotes after a quoted speaker's paragraph
         events.append(Event(span.open_at, "quote", span.start, span.end, context.text, attribution, inherit))
-        last = events[-1]
-    return events
+        chains.append([len(events) - 1])
+        if headline:
+            headlines.append(len(events) - 1)
+        last, last_span = events[-1], span
+    _share_chain_attributions(events, chains)
+    return _attribute_headlines(events, headlines)
+
+
+def _follows_quote_paragraph(span: QuoteSpan, paragraphs: list[Paragraph], last: Event | None) -> bool:
+    """The previous paragraph ends with a statement that has a speaker of its own."""
+    if last is None or span.para == 0:
+        return False
+    previous = paragraphs[span.para - 1]
+    if not previous.start <= last.start < previous.end:
+        return False
+    tail = previous.text[last.end - previous.start :]
+    return (last.attribution is not None or last.inherit) and len(tail) < 120
+
+
+def _share_chain_attributions(events: list[Event], chains: list[list[int]]) -> None:
+    """A quote over several paragraphs is attributed once, often in its last paragraph."""
+    for chain in chains:
+        if len(chain) < 2:
+            continue
+        found = next((events[i].attribution for i in chain if events[i].attribution is not None), None)
+        if found is None:
+            continue
+        for i in chain:
+            if events[i].attribution is None:
+                events[i] = replace(events[i], attribution=found, inherit="")
+
+
+def _attribute_headlines(events: list[Event], headlines: list[int]) -> list[Event]:
+    """A headline quote repeats words of the article: it takes the speaker of the body quote
+    that holds its words; without one (and without a cue of its own) it is dropped."""
+    drop = set()
+    for index in headlines:
+        words = _normalised(events[index].text)
+        body = next(
+            (e for i, e in enumerate(events) if i not in headlines and words and words in _normalised(e.text)), None
+        )
+        if body is not None:
+            events[index] = replace(events[index], attribution=None, inherit="", echo_of=body.start)
+        elif events[index].attribution is None:
+            drop.add(index)
+    return [e for i, e in enumerate(events) if i not in drop]
+
+
+def _normalised(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
 
 
 def _mask_quotes(cleaned: str, events: list[Event]) -> str:
@@ -394,7 +569,11 @@ def extract_en(cleaned: str, *, paraphrases: bool = True) -> list[Candidate]:
     discourse = Discourse(masked, known)
     candidates: list[Candidate] = []
     previous_quote = NOBODY
+    echoes: list[Event] = []
     for event in events:
+        if event.echo_of >= 0:
+            echoes.append(event)  # a headline: speaker of the body quote, read below
+            continue
         if event.kind == "intro":
             discourse.remember(discourse.resolve(event.attribution.mention, event.position), spoke=False)
             continue
@@ -407,6 +586,11 @@ def extract_en(cleaned: str, *, paraphrases: bool = True) -> list[Candidate]:
         discourse.remember(speaker, spoke=True)
         if event.kind == "quote":
             previous_quote = speaker
+        candidates.append(_candidate(event, speaker))
+    by_start = {c.start: c for c in candidates if c.kind == "quote"}
+    for event in echoes:
+        body = by_start.get(event.echo_of)
+        speaker = Speaker(body.speaker, body.role, body.org, body.speaker_is_org) if body else NOBODY
         candidates.append(_candidate(event, speaker))
     candidates.sort(key=lambda c: (c.start, c.kind))
     return candidates

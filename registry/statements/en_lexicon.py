@@ -212,3 +212,12 @@ COMPANY_SUFFIXES = frozenset("co corp inc ltd limited".split())
 SENTENCE_END = re.compile(r"[.!?…]+[”\"’)]*(?=\s+[“\"‘(]?[A-Z0-9\x00]|\s*$)")
 NEXT_WORD = re.compile(r"\s*(\w+)")
 TERMINAL = (".", "!", "?", "…")
+
+# Capitalised words that belong to a title before a name ("Sinopec Brand Director Liu").
+TITLE_MODIFIERS = frozenset(
+    "Chief Vice Deputy Executive Senior General Assistant Associate Managing Regional Country Global Head "
+    "Brand Marketing Communications Communication Operating Financial Technology Technical Product Press "
+    "Public Media Party Officer Engineer Analyst Economist Strategist Spokesperson Spokesman Spokeswoman "
+    "Researcher Lecturer Partner Founder Co-founder Chairman Chairwoman President Director Manager "
+    "Secretary Editor-in-chief Commissioner Principal".split()
+)

@@ -29,7 +29,7 @@ def sentence_ends(text: str) -> list[int]:
         following = lx.NEXT_WORD.match(text, match.end())
         if match.group().startswith(".") and (
             token in lx.ABBREVIATIONS
-            or re.fullmatch(r"[a-z]", token)  # an initial: "John F. Kennedy"
+            or re.fullmatch(r"[a-z](?:\.[a-z])*", token)  # initials: "John F. Kennedy", "K.W. Lam"
             or (token in lx.COMPANY_SUFFIXES and following and following.group(1).lower() in lx.COMPANY_SUFFIXES)
         ):
             continue
@@ -60,6 +60,14 @@ def first_sentence(text: str) -> str:
     return text[: ends[0]] if ends else text
 
 
+NATIVE_NAME = re.compile(r"\s*[（(][^()（）]{0,30}[\u3400-\u9fff][^()（）]{0,30}[)）]")
+
+
+def strip_native(text: str) -> str:
+    """Drop a name's Chinese form in brackets: "Ma Jun (马骏), the group's manager"."""
+    return NATIVE_NAME.sub("", text) if "(" in text or "（" in text else text
+
+
 def split_chunks(text: str) -> list[str]:
     return [chunk.strip() for chunk in re.split(r",\s+|\s+(?:[—–]|--)\s+", text) if chunk.strip()]
 
@@ -76,6 +84,7 @@ class Span:
 
 
 WORD_RE = re.compile(r"[^\W_](?:[\w&]|['’.\-](?=[^\W_]))*(?:['’]s\b)?")
+INITIALS = re.compile(r"[A-Z](?:\.[A-Z])*")
 CONNECTORS = frozenset({"of", "the", "and", "for", "&", "de", "van", "von", "der", "du", "la", "le", "bin"})
 
 
@@ -121,8 +130,11 @@ def next_name_word(text: str, words: list[re.Match[str]], j: int) -> int | None:
         k += 1
     if k == len(words) or not is_capitalised(words[k].group()):
         return None
-    # Only single spaces may separate the words: a comma or a full stop ends the name.
+    # Only single spaces may separate the words: a comma or a full stop ends the name,
+    # except the full stop of an initial ("K.W. Lam", "Francis T. Chan").
     gap = text[words[j].end() : words[k].start()]
+    if gap == ". " and k == j + 1 and INITIALS.fullmatch(words[j].group()):
+        return k
     return k if gap == " ".join(["", *(w.group() for w in words[j + 1 : k]), ""]) else None
 
 
@@ -178,11 +190,23 @@ def surname(name: str) -> str:
     return tokens[-1]
 
 
+def is_title_word(token: str) -> bool:
+    return token in lx.TITLE_WORDS or token in lx.TITLE_MODIFIERS or token.lower() in lx.ROLE_NOUNS
+
+
 def split_title_words(name: str) -> tuple[str, str]:
-    """Split "Xiaomi CEO Lei Jun" into ("Lei Jun", "Xiaomi CEO"); drop honorifics."""
+    """Split "Xiaomi CEO Lei Jun" into ("Lei Jun", "Xiaomi CEO"); drop honorifics.
+
+    A capitalised title may run over "of": "China Eastern Vice President of Customer
+    Service Xu Jianping" gives ("Xu Jianping", "China Eastern Vice President of Customer
+    Service"): after "of", the person is the last two words.
+    """
     tokens = name.split()
     title_at = max((i for i, token in enumerate(tokens) if token in lx.TITLE_WORDS), default=-1)
-    person = [t for t in tokens[title_at + 1 :] if t not in lx.HONORIFICS]
+    rest = tokens[title_at + 1 :]
+    if title_at >= 0 and len(rest) >= 3 and rest[0] in ("of", "for", "at"):
+        return " ".join(rest[-2:]), " ".join(tokens[: len(tokens) - 2])
+    person = [t for t in rest if t not in lx.HONORIFICS]
     return " ".join(person), " ".join(tokens[: title_at + 1])
 
 
@@ -242,7 +266,7 @@ def parse_appositive(text: str, known: frozenset[str], *, need_role: bool) -> tu
     A relative clause ("who supplies Yili") and a trailing location ("in Hong Kong") are not
     part of the title.
     """
-    text = lx.ARTICLE.sub("", text.strip().rstrip(".,;:"))
+    text = lx.ARTICLE.sub("", strip_native(text).strip().rstrip(".,;:"))
     if re.match(r"(?:who|which|whose|that)\b", text):
         return None, None, None
     text = lx.RELATIVE_CLAUSE.sub("", text)
@@ -309,11 +333,19 @@ def parse_premodifier(prefix: str) -> tuple[str | None, str | None, bool]:
     if not prefix:
         return None, None, False
     words = prefix.split()
-    if words[-1].lower() in lx.ORG_CUE_NOUNS:
+    if words[-1] in lx.ORG_CUE_NOUNS:  # lower case: "video-sharing app Kuaishou"
         return None, None, True
     spans = name_spans(prefix)
     if spans and spans[0].start == 0 and not is_descriptor_word(spans[0].text):
         rest = lx.POSSESSIVE_TAIL.sub("", prefix[spans[0].end :]).strip()
+        org_words = spans[0].text.split()
+        # "Sinopec Brand Director": the organisation, then a capitalised title
+        cut = next((k for k in range(1, len(org_words)) if is_title_word(org_words[k])), None)
+        if cut is not None and org_words[cut - 1] not in CONNECTORS:
+            title = " ".join(org_words[cut:])
+            return " ".join(part for part in (title, rest) if part) or None, " ".join(org_words[:cut]), False
+        if all(is_title_word(w) or w in CONNECTORS for w in org_words):
+            return (prefix if prefix else None), None, False
         return rest or None, spans[0].text, False
     return (prefix if has_role_noun(prefix) else None), None, False
 
@@ -369,7 +401,7 @@ def parse_subject(text: str, known: frozenset[str], *, verb_first: bool) -> Ment
     China Telecom"). Otherwise it precedes it ("Liu Yutong, counselor of ..., said"),
     possibly after an opener ("In a statement, the ministry said").
     """
-    text = text.strip().rstrip(".")
+    text = strip_native(text).strip().rstrip(".")
     if not text or any(mark in text for mark in lx.ALL_MARKS + "\x00"):
         return None
     has_appositive = text.rstrip().endswith(",") and not verb_first
@@ -437,4 +469,5 @@ class Event:
     end: int = 0
     text: str = ""
     attribution: Attribution | None = None
-    inherit: str = ""  # "", "previous" (same paragraph or continuation) or "paragraph"
+    inherit: str = ""  # "previous": the speaker of the quote before
+    echo_of: int = -1  # a headline quote: the start of the body quote whose words it repeats

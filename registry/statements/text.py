@@ -183,12 +183,14 @@ class QuoteMarks:
     pairs: dict[str, str]
     straight: str
     nested: dict[str, tuple[str, str]]
+    single: bool = False  # also ‘…’ and '…' outside double quotes (headlines, British style)
 
 
 ENGLISH_MARKS = QuoteMarks(
     pairs={"“": "”\"“", "„": "“”\"", "«": "»", '"': "\"”“"},
     straight='"',
     nested={},
+    single=True,
 )
 CHINESE_MARKS = QuoteMarks(
     pairs={"“": "”\"“", "「": "」", "『": "』", '"': "\"”“", "＂": "＂\"”"},
@@ -208,6 +210,21 @@ def _mark_context(text: str, i: int) -> tuple[bool, bool]:
     return opening, closing
 
 
+# A single-quoted stretch: an opening mark at the start of a word, a closing mark at the end
+# of one (so "don't" and "companies' accounts" do not count), within 300 characters.
+_SINGLE = re.compile(r"(?<![\w’'‘])[‘'](?=[^\W_])([^\n]{1,300}?[^\s])[’'](?![^\W_])")
+
+
+def _single_quotes(para: Paragraph, taken: list[QuoteSpan]) -> list[QuoteSpan]:
+    found = []
+    for match in _SINGLE.finditer(para.text):
+        start, end = para.start + match.start(), para.start + match.end()
+        if any(span.open_at < end and start < span.close_at for span in taken):
+            continue
+        found.append(_span(para, match.start(), match.end() - 1, match.group()[0], match.group()[-1], False, runs_on=False))
+    return found
+
+
 def find_quotes(paragraphs: list[Paragraph], marks: QuoteMarks) -> list[QuoteSpan]:
     """Pair quote marks into spans, in document order. One pass: O(length of the text).
 
@@ -220,6 +237,7 @@ def find_quotes(paragraphs: list[Paragraph], marks: QuoteMarks) -> list[QuoteSpa
     carried = False
     for index, para in enumerate(paragraphs):
         text = para.text
+        first = len(spans)
         opened_at: int | None = None
         opener = ""
         depth = 0
@@ -269,6 +287,11 @@ def find_quotes(paragraphs: list[Paragraph], marks: QuoteMarks) -> list[QuoteSpa
             runs_on = bool(nxt) and (nxt[0] in marks.pairs or nxt[0] in marks.straight)
             spans.append(_span(para, opened_at, length, opener, "", continues, runs_on=runs_on))
             carried = runs_on
+        if marks.single and ("'" in text or "‘" in text):
+            here = spans[first:]
+            extra = _single_quotes(para, here)
+            if extra:
+                spans[first:] = sorted(here + extra, key=lambda span: span.open_at)
     return spans
 
 
