@@ -57,11 +57,12 @@ from registry.statements.en_mentions import (
     last_sentence,
     looks_like_org,
     name_spans,
+    org_part,
     parse_subject,
     sentence_ends,
     surname,
 )
-from registry.statements.en_paraphrase import intro_events, paraphrase_events
+from registry.statements.en_paraphrase import intro_events, mention_events, paraphrase_events
 from registry.statements.platforms import detect_platforms
 from registry.statements.text import ENGLISH_MARKS, Paragraph, QuoteSpan, find_quotes, paragraphs_of, squash
 
@@ -169,7 +170,7 @@ class Discourse:
     def __init__(self, masked: str, known: frozenset[str]):
         self.known = known
         self.orgs = [
-            (span.start, span.text)
+            (span.start, org_part(span.text))
             for span in name_spans(masked)
             if looks_like_org(span.text, known) and not is_channel_mention(masked, span)
         ]
@@ -192,6 +193,8 @@ class Discourse:
             if start >= position:
                 continue
             tokens = set(name.split())
+            if name in lx.MEDIA:
+                continue
             if kind == "company" and is_company(name, self.known) and not self._is_bystander_platform(name):
                 return name
             if kind == "platform" and (name in lx.PLATFORM_ORGS or name in self.known and name not in lx.KNOWN_ORGS):
@@ -224,7 +227,18 @@ class Discourse:
                 return person
         return None
 
+    def issuer(self, position: int) -> str | None:
+        """Who issued "the notice": the organisation that spoke last, else the last one named."""
+        if self.last_org_speaker is not None:
+            return self.last_org_speaker.org
+        return next((name for start, name in reversed(self.orgs) if start < position and name not in lx.MEDIA), None)
+
     def resolve(self, mention: Mention, position: int) -> Speaker:
+        if mention.document:
+            org = self.issuer(position)
+            return Speaker(None, None, org, True) if org else NOBODY
+        if mention.definite and mention.pronoun:  # "the 52-year-old"
+            return self.last_person or NOBODY
         if mention.pronoun in {"he", "she"}:
             return self.last_person or NOBODY
         if mention.pronoun == "it":
@@ -260,6 +274,16 @@ class Discourse:
         if speaker.name:
             self.people = [p for p in self.people if p.name != speaker.name] + [speaker]
             self.last_person = speaker
+        elif spoke and speaker.role and not speaker.is_org:
+            self.last_person = speaker  # "said one executive ... he added": the same unnamed person
+
+    def mentioned(self, name: str) -> None:
+        """A person named in the narrative becomes the one "he" or "she" means next."""
+        person = self._person(name)
+        if person is not None:
+            self.last_person = person
+        elif " " in name:
+            self.remember(Speaker(name, None, None, False), spoke=False)
 
 
 # --------------------------------------------------------------------------- quotes
@@ -458,8 +482,10 @@ def _quote_events(cleaned: str, paragraphs: list[Paragraph], known: frozenset[st
         if span.end <= span.start:
             continue
         if span.continues and last is not None and last_span is not None and last_span.runs_on:
-            # (a) a continuation paragraph of the quote before
-            events.append(Event(span.open_at, "quote", span.start, span.end, context.text, None, "previous"))
+            # (a) a continuation paragraph of the quote before; its attribution, if it has
+            # one ("...," she said), is the whole quote's
+            own = _attribution_for(context, paragraphs, known) if span.close_mark else None
+            events.append(Event(span.open_at, "quote", span.start, span.end, context.text, own, "previous"))
             chains[-1].append(len(events) - 1)
             last, last_span = events[-1], span
             continue
@@ -560,10 +586,10 @@ def extract_en(cleaned: str, *, paraphrases: bool = True) -> list[Candidate]:
     known = document_orgs(cleaned)
     quotes = _quote_events(cleaned, paragraphs, known)
     masked = _mask_quotes(cleaned, quotes)
-    events = quotes + intro_events(masked, paragraphs, known)
+    events = quotes + intro_events(masked, paragraphs, known) + mention_events(masked, paragraphs, known)
     if paraphrases:
         events += paraphrase_events(masked, paragraphs, known)
-    order = {"intro": 0, "paraphrase": 1, "quote": 2}
+    order = {"mention": 0, "intro": 1, "paraphrase": 2, "quote": 3}
     events.sort(key=lambda e: (e.position, order[e.kind]))
 
     discourse = Discourse(masked, known)
@@ -576,6 +602,9 @@ def extract_en(cleaned: str, *, paraphrases: bool = True) -> list[Candidate]:
             continue
         if event.kind == "intro":
             discourse.remember(discourse.resolve(event.attribution.mention, event.position), spoke=False)
+            continue
+        if event.kind == "mention":
+            discourse.mentioned(event.text)
             continue
         if event.attribution is not None:
             speaker = discourse.resolve(event.attribution.mention, event.attribution.position)

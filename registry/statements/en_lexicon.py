@@ -55,7 +55,9 @@ HONORIFICS = frozenset({"Mr", "Mr.", "Ms", "Ms.", "Mrs", "Mrs.", "Dr", "Dr.", "P
 TITLE_WORDS = frozenset(
     "Chairman Chairwoman Chair CEO CFO CTO COO President Vice-President Vice-president Director Professor "
     "Minister Vice-Minister Spokesperson Spokesman Spokeswoman Founder Co-founder Secretary Ambassador Premier "
-    "Vice-Premier Governor Mayor Deputy Chief Executive Manager Counselor Counsellor Editor".split()
+    "Vice-Premier Governor Mayor Deputy Chief Executive Manager Counselor Counsellor Editor Officer Engineer "
+    "Designer Economist Strategist Analyst Researcher Lecturer Partner Head Supervisor Representative "
+    "Commissioner Anchor".split()
 )
 ROLE_NOUNS = frozenset(
     "spokesperson spokesman spokeswoman manager director president vice-president chairman chairwoman chair ceo "
@@ -179,7 +181,33 @@ ORG_REFS: dict[str, str] = {
     "start-up": "company",
     "giant": "company",
     "conglomerate": "company",
+    "chain": "company",
+    "carmaker": "company",
+    "automaker": "company",
+    "maker": "company",
+    "insurer": "company",
+    "lender": "company",
+    "utility": "company",
+    "supplier": "company",
+    "manufacturer": "company",
+    "developer": "company",
+    "studio": "company",
+    "school": "University",
+    "watchdog": "regulator",
+    "association": "Association",
+    "exchange": "Exchange",
+    "office": "Office",
 }
+# Documents that speak for whoever issued them ("the notice said").
+DOCUMENT_REF_RE = re.compile(
+    r"^(?:the|this|that|its|their)\s+(?:[a-z-]+\s+)?(?:notice|statement|report|circular|document|guidelines?|rules|"
+    r"post|announcement|letter|reply|response|filing|plan|regulation|provisions|measures|release|notification)$"
+)
+# Media named as where something was said ("told AFP"): never "the company".
+MEDIA = frozenset(
+    "AFP|Reuters|Xinhua|Bloomberg|Caixin|CGTN|SCMP|AP|CNN|BBC|Yicai|Jiemian|Sixth Tone|Global Times|China Daily|"
+    "People's Daily|The Paper|Nikkei|Financial Times|South China Morning Post|Xinhua News Agency".split("|")
+)
 ORG_REF_RE = re.compile(rf"^(?:the|its)\s+(?:[a-z-]+\s+)?({'|'.join(map(re.escape, ORG_REFS))})$")
 STATEMENT_FROM = re.compile(
     r"^(?:a|the)\s+(?:statement|notice|post|announcement|circular|press release)\s+"
@@ -192,7 +220,9 @@ TRAILING_LOCATION = re.compile(
     r"\s+(?:based\s+)?in\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*(?:\s+(?:province|city|county|region))?$"
 )
 BASED_IN = re.compile(r"(?:[A-Z][\w'’]*\s+)*[A-Z][\w'’]*-based\b")
-POSSESSIVE_UNIT = re.compile(r"['’]s?\s+[a-z][\w\s-]*")
+POSSESSIVE_UNIT = re.compile(r"['’]s?\s+(?:[A-Z][\w-]*\s+)*(?:[a-z][\w\s-]*|(?:School|Department|College|Faculty|Institute|Center|Centre|Office|Division)\b.*)")
+# Possessives that are part of an organisation's name ("People's Daily", "King's College").
+NAME_POSSESSIVES = frozenset("People's People’s King's King’s Queen's Queen’s Children's Children’s Women's Women’s Workers' Workers’".split())
 POSSESSIVE_TAIL = re.compile(r"^['’]s?(?=\s)")
 SUBUNITS = frozenset(
     "School College Faculty Department Division Institute Center Centre Office Laboratory Lab".split()

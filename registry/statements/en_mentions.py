@@ -60,11 +60,12 @@ def first_sentence(text: str) -> str:
     return text[: ends[0]] if ends else text
 
 
-NATIVE_NAME = re.compile(r"\s*[（(][^()（）]{0,30}[\u3400-\u9fff][^()（）]{0,30}[)）]")
+NATIVE_NAME = re.compile(r"\s*[（(][^()（）]{0,30}[\u3400-\u9fff][^()（）]{0,30}[)）]|\s*\([A-Z][A-Z&]{1,9}\)")
 
 
 def strip_native(text: str) -> str:
-    """Drop a name's Chinese form in brackets: "Ma Jun (马骏), the group's manager"."""
+    """Drop a name's Chinese form or an acronym in brackets: "Ma Jun (马骏), the group's
+    manager", "the State Administration for Market Regulation (SAMR)"."""
     return NATIVE_NAME.sub("", text) if "(" in text or "（" in text else text
 
 
@@ -84,6 +85,7 @@ class Span:
 
 
 WORD_RE = re.compile(r"[^\W_](?:[\w&]|['’.\-](?=[^\W_]))*(?:['’]s\b)?")
+PAREN_WORD = re.compile(r"(?<=\w) \(([A-Z][a-z]+)\)(?= [A-Z])")
 INITIALS = re.compile(r"[A-Z](?:\.[A-Z])*")
 CONNECTORS = frozenset({"of", "the", "and", "for", "&", "de", "van", "von", "der", "du", "la", "le", "bin"})
 
@@ -106,6 +108,8 @@ def name_spans(text: str) -> list[Span]:
     month is dropped, and an "and" that does not belong to an organisation name splits the
     run in two.
     """
+    if "(" in text:  # "Chongqing Rail Transit (Group) Co.": the bracketed word is part of the name
+        text = PAREN_WORD.sub(lambda m: f" {m.group(1)} ", text)
     words = list(WORD_RE.finditer(text))
     spans: list[Span] = []
     i = 0
@@ -114,7 +118,9 @@ def name_spans(text: str) -> list[Span]:
             i += 1
             continue
         j = i
-        while not strip_possessive(words[j].group())[1] and (k := next_name_word(text, words, j)) is not None:
+        while (
+            not strip_possessive(words[j].group())[1] or words[j].group() in lx.NAME_POSSESSIVES
+        ) and (k := next_name_word(text, words, j)) is not None:
             j = k
         spans.extend(trim_span(text, words[i : j + 1]))
         i = j + 1
@@ -145,7 +151,7 @@ def trim_span(text: str, words: list[re.Match[str]]) -> list[Span]:
         words = words[1:]
     if not words or (len(words) == 1 and strip_possessive(words[0].group())[0] in lx.NOT_NAMES):
         return []
-    possessive = strip_possessive(words[-1].group())[1]
+    possessive = strip_possessive(words[-1].group())[1] and words[-1].group() not in lx.NAME_POSSESSIVES
     start, end = words[0].start(), words[-1].end() - (2 if possessive else 0)
     name = text[start:end]
     if " and " not in name or has_org_keyword(name):
@@ -187,6 +193,8 @@ def surname(name: str) -> str:
     tokens = name.split()
     if len(tokens) > 1 and tokens[0] in lx.CHINESE_SURNAMES:
         return tokens[0]
+    if len(tokens) > 2 and tokens[-2] in lx.CHINESE_SURNAMES:  # "Peter Zhu Yiming"
+        return tokens[-2]
     return tokens[-1]
 
 
@@ -225,6 +233,7 @@ class Mention:
     org_ref: str | None = None  # "company" in "general manager of the company"
     name_org_ref: bool = False  # the speaker itself is "the ministry"
     definite: bool = False  # "the spokesperson": someone already introduced
+    document: bool = False  # "the notice said": whoever issued it
 
 
 def has_role_noun(text: str) -> bool:
@@ -242,7 +251,7 @@ def is_descriptor_word(word: str) -> bool:
 
 def parse_org_phrase(text: str) -> tuple[str | None, str | None]:
     """(org, org_ref) for text that should name an organisation, e.g. "the Ministry of X"."""
-    text = text.strip()
+    text = text.strip().rstrip(".")
     ref = org_ref(text)
     if ref:
         return None, ref
@@ -360,6 +369,11 @@ def parse_head(head: str, known: frozenset[str]) -> Mention | None:
     ref = org_ref(lowered)
     if ref:
         return Mention(is_org=True, org_ref=ref, name_org_ref=True)
+    if lx.DOCUMENT_REF_RE.match(lowered):
+        return Mention(is_org=True, document=True)
+    aged = re.fullmatch(r"the\s+(\d+-year-old)(?:\s+([a-z-]+))?", lowered)
+    if aged:
+        return Mention(role=aged.group(2), definite=True, pronoun="he")
     spans = name_spans(head)
     if not spans or spans[-1].end != len(head) or spans[-1].possessive:
         return parse_role_phrase(head, known)
@@ -378,16 +392,45 @@ def parse_head(head: str, known: frozenset[str]) -> Mention | None:
     return Mention(name=name, role=role, org=org)
 
 
+_GAVE_NAME = re.compile(r"who\s+gave\s+(?:only\s+)?(?:his|her|their)\s+(?:sur)?name(?:\s+as|,)?\s+([A-Z][\w'’-]+)")
+_WORKS_AT = re.compile(
+    r"who\s+(?:teaches|lectures|works|researches|studies|is\s+a\s+[\w\s-]+?)\b[\w\s-]*?\s+(?:at|for|with)\s+(?P<org>.+)$"
+)
+
+
 def with_appositives(mention: Mention, chunks: list[str], known: frozenset[str]) -> Mention:
-    """Add the title from the appositive after a name ("Li Zhengmao, general manager of X")."""
-    if mention.is_org or mention.pronoun or mention.role or mention.org:
+    """Add the title from the appositive after a name ("Li Zhengmao, general manager of X"),
+    the organisation from a chunk of its own after the title ("..., head of HR, CSCEC") or a
+    relative clause ("who teaches marketing at X"), and a name the speaker gave ("a
+    shopkeeper, who gave her surname as Sun")."""
+    if mention.is_org or mention.pronoun:
         return mention
-    for chunk in chunks:
+    if mention.name is None:
+        for chunk in chunks:
+            gave = _GAVE_NAME.match(chunk)
+            if gave:
+                return replace(mention, name=gave.group(1))
+        return mention
+    if mention.role or mention.org:
+        return mention
+    for index, chunk in enumerate(chunks):
         if lx.APPOSITIVE_STOP.match(chunk):
+            works = _WORKS_AT.match(chunk)
+            if works:
+                org, _ = parse_org_phrase(works.group("org"))
+                if org:
+                    return replace(mention, org=org)
             break
         if re.fullmatch(r"\d+", chunk):
             continue
+        if looks_like_org(chunk, known) and name_spans(chunk) and name_spans(chunk)[0].text == chunk:
+            return replace(mention, org=chunk)
         role, org, ref = parse_appositive(chunk, known, need_role=False)
+        if role and not (org or ref) and index + 1 < len(chunks):
+            following = chunks[index + 1]
+            spans = name_spans(following)
+            if spans and spans[0].text == following and looks_like_org(following, known):
+                org = following
         if role or org or ref:
             return replace(mention, role=role, org=org, org_ref=ref)
         break
@@ -421,7 +464,20 @@ def parse_subject(text: str, known: frozenset[str], *, verb_first: bool) -> Ment
     mention = parse_head(head, known)
     if mention is None:
         return None
+    if mention.name is None and mention.role and rest and not verb_first:
+        spans = name_spans(rest[0])
+        if spans and spans[0].text == rest[0] and not looks_like_org(rest[0], known) and 2 <= len(rest[0].split()) <= 4:
+            return replace(mention, name=rest[0], definite=False)
     return with_appositives(mention, rest, known)
+
+
+def org_part(name: str) -> str:
+    """The organisation in a run such as "Sinopec Brand Director Liu Hongmei" ("Sinopec")."""
+    tokens = name.split()
+    cut = next((k for k in range(1, len(tokens)) if tokens[k] in lx.TITLE_WORDS or tokens[k] in lx.TITLE_MODIFIERS), None)
+    if cut is None or tokens[cut - 1] in CONNECTORS:
+        return name
+    return " ".join(tokens[:cut])
 
 
 def can_be_short_name(word: str) -> bool:

@@ -139,3 +139,22 @@ def _introduced_name(chunk: str, known: frozenset[str]) -> str | None:
     if not 2 <= len(chunk.split()) <= 4 or chunk in lx.PLACES or looks_like_org(chunk, known):
         return None
     return chunk
+
+
+def mention_events(masked: str, paragraphs: list[Paragraph], known: frozenset[str]) -> list[Event]:
+    """Every personal name in the narrative ("Zhang Hao straps on his harness"), so that
+    "he"/"she" and a surname later refer to the person the text last spoke about."""
+    events = []
+    for para in paragraphs:
+        text = masked[para.start : para.end]
+        for span in name_spans(text):
+            name = span.text
+            if span.possessive and " " not in name:
+                continue
+            words = name.split()
+            if len(words) > 4 or looks_like_org(name, known) or name in lx.PLACES or words[0] in lx.TITLE_WORDS:
+                continue
+            if len(words) == 1 and (name in lx.NOT_NAMES or name in lx.KNOWN_ORGS):
+                continue
+            events.append(Event(para.start + span.start, "mention", text=name))
+    return events
