@@ -252,6 +252,8 @@ class Discourse:
             org = self.org_for(mention.org_ref, position)
             return Speaker(None, None, org, True) if org else NOBODY
         org = mention.org or (self.org_for(mention.org_ref, position) if mention.org_ref else None)
+        if org is None and mention.implied_org:
+            org = self.org_for("company", position)
         if mention.name is None:
             return Speaker(None, mention.role, org, False)
         if mention.is_org:
@@ -279,6 +281,10 @@ class Discourse:
 
     def mentioned(self, name: str) -> None:
         """A person named in the narrative becomes the one "he" or "she" means next."""
+        words = [w for w in name.split() if w not in lx.HONORIFICS]
+        if not words:
+            return
+        name = " ".join(words)
         person = self._person(name)
         if person is not None:
             self.last_person = person
@@ -376,7 +382,9 @@ def _subject_of_clause(sentence: str, offset: int, known: frozenset[str]) -> Att
         if verb.group().lower() == "according to":
             mention = parse_subject(sentence[verb.end() :].split(",")[0], known, verb_first=True)
         else:
-            clause = re.split(r"\b(?:that|which|who|and|but|because|while|when|after|before|if)\b|[;:—]", head)[-1]
+            clause = re.split(
+                r"\b(?:that|which|who|because|while|when|after|before|if|say|says|said|told|think|thinks)\b|[;:—]", head
+            )[-1]
             mention = parse_subject(clause, known, verb_first=False) if clause.strip() else None
         if mention is not None:
             return Attribution(mention, offset)
@@ -414,7 +422,17 @@ def _classify(
     if attribution is not None:
         return True, attribution, False
     if not stripped_lead:
-        return _words(text) >= 3, None, False
+        if _words(text) < 3:
+            return False, None, False
+        # 'Song added that the successful cases ... "The banks that do well ..."': the quote
+        # carries on the reported speech of the sentence before it in the paragraph
+        earlier = last_sentence(before[: len(before) - len(lead)].rstrip())
+        said = re.search(r"\b(?:said|says|added|adds|noted|notes|explained|stressed|argued|warned|told)\b", earlier)
+        if said and earlier and not any(mark in earlier for mark in lx.ALL_MARKS):
+            mention = parse_subject(earlier[: said.start()], known, verb_first=False)
+            if mention is not None:
+                return True, Attribution(mention, context.left_start), False
+        return True, None, False
     if stripped_lead.endswith(":"):
         # "one of the most-liked posts read:" -- written words of unnamed people
         wrote = re.search(r"\b(?:read|reads|wrote|writes|posted|commented|replied)\s*:$", stripped_lead)
@@ -440,6 +458,11 @@ def _attribution_for(context: _Context, paragraphs: list[Paragraph], known: froz
         found = post_attribution(after, span.close_at, known)
         if found:
             return found
+    remark = lx.MADE_REMARK.match(after[:_WINDOW])
+    if remark:  # “...” NAME, TITLE, made the remark at a forum.
+        mention = parse_subject(remark.group("subject"), known, verb_first=False)
+        if mention is not None:
+            return Attribution(mention, span.close_at)
     # (d) before it
     found = pre_attribution(before, context.left_start, known)
     if found or before.strip() or span.para == 0:
@@ -628,9 +651,9 @@ def extract_en(cleaned: str, *, paraphrases: bool = True) -> list[Candidate]:
 def _candidate(event: Event, speaker: Speaker) -> Candidate:
     return Candidate(
         quote=squash(event.text),
-        speaker=speaker.name,
-        role=speaker.role,
-        org=speaker.org,
+        speaker=squash(speaker.name) if speaker.name else None,
+        role=squash(speaker.role) if speaker.role else None,
+        org=squash(speaker.org) if speaker.org else None,
         kind=event.kind,
         speaker_is_org=speaker.is_org,
         start=event.start,

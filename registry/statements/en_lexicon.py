@@ -51,7 +51,9 @@ SPEECH_CIRCUMSTANCE = re.compile(
 )
 
 PRONOUNS = frozenset({"he", "she", "they", "it"})
-HONORIFICS = frozenset({"Mr", "Mr.", "Ms", "Ms.", "Mrs", "Mrs.", "Dr", "Dr.", "Prof", "Prof.", "Madam", "Miss"})
+HONORIFICS = frozenset(
+    {"Mr", "Mr.", "Ms", "Ms.", "Mrs", "Mrs.", "Dr", "Dr.", "Prof", "Prof.", "Madam", "Miss", "Auntie", "Uncle", "Grandma"}
+)
 TITLE_WORDS = frozenset(
     "Chairman Chairwoman Chair CEO CFO CTO COO President Vice-President Vice-president Director Professor "
     "Minister Vice-Minister Spokesperson Spokesman Spokeswoman Founder Co-founder Secretary Ambassador Premier "
@@ -68,7 +70,10 @@ ROLE_NOUNS = frozenset(
     "producer supervisor coordinator strategist commentator livestreamer streamer marketer planner insider "
     "source operator merchant vendor farmer seller buyer customer consumer viewer follower administrator "
     "commissioner inspector principal scholar lineman linemen captain pilot teller host technician "
-    "veterinarian chemist".split()
+    "veterinarian chemist shopkeeper resident villager driver passenger netizen tester parent retiree "
+    "entrepreneur trader dealer investor shopper courier rider nurse doctor miner fisherman grandmother woman man "
+    "agent broker banker trainee graduate intern editor-in-chief lawmaker legislator deputy researcher "
+    "teacher owner".split()
 )
 # Common nouns that mark the name after them as an organisation ("video-sharing app Kuaishou").
 ORG_CUE_NOUNS = frozenset(
@@ -85,10 +90,15 @@ ORG_KEYWORDS = frozenset(
     "Motors Motor Automobile Insurance Securities Capital Partners Studio Studios Labs Laboratory "
     "Entertainment Games Pharmaceutical Pharmaceuticals Foods Brands Stores Hospital Grid Steel Chemical "
     "Chemicals Construction Engineering Industries Industry Investment Development Organization Organisation "
-    "Union Alliance Consortium Xinhua Power Shipping Logistics Airport".split()
+    "Union Alliance Consortium Xinhua Power Shipping Logistics Airport Electronics Appliances Mobility Auto "
+    "Automotive Pharma Biotech Semiconductor Software Systems Solutions Consulting Research Ventures Trading "
+    "Beverage Dairy Textile Retail Commerce Transit Rail Water Gas Mining Coal Oil Resources Materials "
+    "Center Centre Online Exchanges Clearing".split()
 )
 COMPANY_KEYWORDS = frozenset("Co Co. Corp Corp. Corporation Ltd Ltd. Limited Inc Inc. Group Holdings Company".split())
 NON_COMPANY_KEYWORDS = frozenset(
+    "SAMR CAC SASAC NDRC MIIT CSRC CBIRC NFRA PBOC MOFCOM NBS MOF MIC NHC SEC CIIE ".split()
+    +
     "Ministry Commission Administration Bureau Department Council Committee Government University College "
     "School Academy Court Procuratorate Office Agency Association Federation Society Foundation Daily News "
     "Times Press Xinhua".split()
@@ -251,3 +261,12 @@ TITLE_MODIFIERS = frozenset(
     "Researcher Lecturer Partner Founder Co-founder Chairman Chairwoman President Director Manager "
     "Secretary Editor-in-chief Commissioner Principal".split()
 )
+
+# "... made the remark at a forum": the sentence after a quote names who said it.
+MADE_REMARK = re.compile(
+    r"^\s*(?P<subject>[^.!?“”\"]{2,200}?)\s+(?:made|gave|offered|delivered)\s+(?:the|these|those|this|that)\s+"
+    r"(?:remarks?|comments?|statement|observation|point)\b"
+)
+# Capitalised titles that only a company's officers hold: without an organisation named,
+# the company the article is about is meant.
+CORPORATE_TITLES = frozenset("CEO CFO CTO COO Chairman Chairwoman Co-Chief Chief".split())

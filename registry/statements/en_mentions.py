@@ -85,7 +85,7 @@ class Span:
 
 
 WORD_RE = re.compile(r"[^\W_](?:[\w&]|['’.\-](?=[^\W_]))*(?:['’]s\b)?")
-PAREN_WORD = re.compile(r"(?<=\w) \(([A-Z][a-z]+)\)(?= [A-Z])")
+PAREN_WORD = re.compile(r"(?<=\w) \(([A-Z][a-z]+)\)(?=[ ,.;]|$)")
 INITIALS = re.compile(r"[A-Z](?:\.[A-Z])*")
 CONNECTORS = frozenset({"of", "the", "and", "for", "&", "de", "van", "von", "der", "du", "la", "le", "bin"})
 
@@ -141,7 +141,9 @@ def next_name_word(text: str, words: list[re.Match[str]], j: int) -> int | None:
     gap = text[words[j].end() : words[k].start()]
     if gap == ". " and k == j + 1 and INITIALS.fullmatch(words[j].group()):
         return k
-    return k if gap == " ".join(["", *(w.group() for w in words[j + 1 : k]), ""]) else None
+    if not gap[:1].isspace() or re.search(r"[^\w\s&]", gap):
+        return None
+    return k if [t for t in gap.split() if t != "&"] == [w.group() for w in words[j + 1 : k]] else None
 
 
 def trim_span(text: str, words: list[re.Match[str]]) -> list[Span]:
@@ -234,6 +236,7 @@ class Mention:
     name_org_ref: bool = False  # the speaker itself is "the ministry"
     definite: bool = False  # "the spokesperson": someone already introduced
     document: bool = False  # "the notice said": whoever issued it
+    implied_org: bool = False  # "Chief Financial Officer Ma Lan": an officer of the company in the news
 
 
 def has_role_noun(text: str) -> bool:
@@ -265,7 +268,14 @@ def parse_org_phrase(text: str) -> tuple[str | None, str | None]:
     descriptor = lx.BASED_IN.sub("", bare[: spans[-1].start]).split()
     if any(lx.PREPOSITION.fullmatch(w) or not (w[0].islower() or is_descriptor_word(w)) for w in descriptor):
         return None, None
-    return spans[-1].text, None
+    if spans[-1].text in lx.NOT_ACRONYM_ORGS:
+        return None, None
+    return without_based(spans[-1].text), None
+
+
+def without_based(name: str) -> str:
+    """ "Shenzhen-based Lianhe Electronics" -> "Lianhe Electronics"."""
+    return re.sub(r"^(?:[A-Z][\w'’]*\s+)*[A-Z][\w'’]*-based\s+", "", name)
 
 
 def parse_appositive(text: str, known: frozenset[str], *, need_role: bool) -> tuple[str | None, ...]:
@@ -310,11 +320,13 @@ def parse_appositive(text: str, known: frozenset[str], *, need_role: bool) -> tu
 
 def split_subunit(text: str, prep_start: int, org: str, known: frozenset[str]) -> tuple[str, str]:
     """Keep a sub-unit in the role: "professor at the School of X" of "Beijing Normal University"."""
-    parents = list(re.finditer(r"\s+of\s+(?:the\s+)?", text))
-    if org.split()[0] in lx.SUBUNITS and parents and parents[-1].start() > prep_start:
-        name = text[parents[-1].end() :]
-        if looks_like_org(name, known):
-            return text[: parents[-1].start()], name
+    if org.split()[0] in lx.SUBUNITS:
+        for parent in re.finditer(r"\s+of\s+(?:the\s+)?", text):
+            if parent.start() <= prep_start:
+                continue
+            name = text[parent.end() :]
+            if looks_like_org(name, known) and name.split()[0] not in lx.SUBUNITS:
+                return text[: parent.start()], name
     return text[:prep_start], org
 
 
@@ -348,13 +360,13 @@ def parse_premodifier(prefix: str) -> tuple[str | None, str | None, bool]:
     if spans and spans[0].start == 0 and not is_descriptor_word(spans[0].text):
         rest = lx.POSSESSIVE_TAIL.sub("", prefix[spans[0].end :]).strip()
         org_words = spans[0].text.split()
+        if all(is_title_word(w) or w in CONNECTORS for w in org_words):
+            return (prefix if prefix else None), None, False  # "Chief Financial Officer"
         # "Sinopec Brand Director": the organisation, then a capitalised title
         cut = next((k for k in range(1, len(org_words)) if is_title_word(org_words[k])), None)
         if cut is not None and org_words[cut - 1] not in CONNECTORS:
             title = " ".join(org_words[cut:])
             return " ".join(part for part in (title, rest) if part) or None, " ".join(org_words[:cut]), False
-        if all(is_title_word(w) or w in CONNECTORS for w in org_words):
-            return (prefix if prefix else None), None, False
         return rest or None, spans[0].text, False
     return (prefix if has_role_noun(prefix) else None), None, False
 
@@ -378,6 +390,8 @@ def parse_head(head: str, known: frozenset[str]) -> Mention | None:
     if not spans or spans[-1].end != len(head) or spans[-1].possessive:
         return parse_role_phrase(head, known)
     last = spans[-1]
+    if re.search(r"\b(?:at|of|with|for|from|in)\s+(?:(?:the|a|an|one|its|a\s+local|[a-z-]+)\s+){0,2}$", head[: last.start]):
+        return parse_role_phrase(head, known)  # "an official with the Industrial and Commercial Bank of China"
     name, title = split_title_words(last.text)
     prefix = f"{head[: last.start]} {title}".strip()
     if not name:
@@ -389,7 +403,8 @@ def parse_head(head: str, known: frozenset[str]) -> Mention | None:
         return None  # "Analysts said ...": a group, not a named speaker
     if any(word[0].isupper() and word not in lx.HONORIFICS for word in head[: last.start].split()) and not (role or org):
         return None  # unexplained capitalised words before the name: not a clean subject
-    return Mention(name=name, role=role, org=org)
+    corporate = bool(role) and not org and any(w in lx.CORPORATE_TITLES for w in role.split())
+    return Mention(name=name, role=role, org=org, implied_org=corporate)
 
 
 _GAVE_NAME = re.compile(r"who\s+gave\s+(?:only\s+)?(?:his|her|their)\s+(?:sur)?name(?:\s+as|,)?\s+([A-Z][\w'’-]+)")
@@ -501,7 +516,7 @@ def document_orgs(cleaned: str) -> frozenset[str]:
     found = set()
     for span in name_spans(cleaned):
         previous = re.search(r"([a-z-]+)\s+$", cleaned[max(0, span.start - 30) : span.start])
-        if previous and previous.group(1) in lx.ORG_CUE_NOUNS and " " not in span.text:
+        if previous and previous.group(1) in lx.ORG_CUE_NOUNS and len(span.text.split()) <= 4:
             found.add(span.text)
     return frozenset(found)
 

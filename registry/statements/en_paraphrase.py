@@ -154,6 +154,8 @@ def mention_events(masked: str, paragraphs: list[Paragraph], known: frozenset[st
             words = name.split()
             if len(words) > 4 or looks_like_org(name, known) or name in lx.PLACES or words[0] in lx.TITLE_WORDS:
                 continue
+            if name in lx.MEDIA or "-based" in name or any(w in lx.ORG_KEYWORDS for w in words):
+                continue
             if len(words) == 1 and (name in lx.NOT_NAMES or name in lx.KNOWN_ORGS):
                 continue
             events.append(Event(para.start + span.start, "mention", text=name))

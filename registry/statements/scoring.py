@@ -12,7 +12,8 @@ A corpus article is ``NAME.txt`` with its gold ``NAME.json`` (see
 - **Attribution** is right when a matched quote has the right speaker (normalised; both
   ``null`` counts) and the right organisation: the predicted org equals, after
   normalisation (also a leading "the" dropped), the gold ``org`` or one of its
-  ``org_alternatives``, or both are ``null``. Precision divides by predicted quotes,
+  ``org_alternatives``, or both are ``null`` (names compared case-folded, without a
+  leading "the", full stops, commas, apostrophes or brackets). Precision divides by predicted quotes,
   recall by gold quotes, so a quote not found is an attribution missed.
 - **Invented quotes**: predicted quotes that do not stand right after a quote mark in the
   article, or that the gold lists as ``non_speech``.
@@ -49,7 +50,7 @@ def normalise_name(text: str | None) -> str:
         return ""
     text = unicodedata.normalize("NFKC", text).casefold().strip()
     text = re.sub(r"^the\s+", "", text)
-    text = re.sub(r"[\s.,'’]+", " ", text).strip()
+    text = re.sub(r"[\s.,'’()（）]+", " ", text).strip()
     return text
 
 
