@@ -13,7 +13,8 @@ A corpus article is ``NAME.txt`` with its gold ``NAME.json`` (see
   ``null`` counts) and the right organisation: the predicted org equals, after
   normalisation (also a leading "the" dropped), the gold ``org`` or one of its
   ``org_alternatives``, or both are ``null`` (names compared case-folded, without a
-  leading "the", full stops, commas, apostrophes or brackets). Precision divides by predicted quotes,
+  leading "the", full stops, commas, apostrophes or brackets; for organisations also
+  without the legal form at the end: "Group", "Co Ltd", 集团, 有限公司). Precision divides by predicted quotes,
   recall by gold quotes, so a quote not found is an attribution missed.
 - **Invented quotes**: predicted quotes that do not stand right after a quote mark in the
   article, or that the gold lists as ``non_speech``.
@@ -45,6 +46,12 @@ def normalise_quote(text: str) -> str:
     return _EDGE.sub("", text)
 
 
+_LEGAL_FORM = re.compile(
+    r"(?:\s+(?:group|co|ltd|limited|corp|corporation|inc|holdings|plc|company))+$"
+    r"|(?:集团)?(?:股份有限公司|有限责任公司|有限公司|公司)$|集团$|(?:集團)?(?:股份有限公司|有限公司|公司)$|集團$"
+)
+
+
 def normalise_name(text: str | None) -> str:
     if not text:
         return ""
@@ -52,6 +59,13 @@ def normalise_name(text: str | None) -> str:
     text = re.sub(r"^the\s+", "", text)
     text = re.sub(r"[\s.,'’()（）]+", " ", text).strip()
     return text
+
+
+def normalise_org(text: str | None) -> str:
+    """An organisation's name without its legal form ("Group", "Co Ltd", 集团, 有限公司)."""
+    name = normalise_name(text)
+    stripped = _LEGAL_FORM.sub("", name).strip()
+    return stripped or name
 
 
 @dataclass
@@ -127,10 +141,10 @@ def _between_marks(text: str, quote: str) -> bool:
 
 
 def _org_right(predicted: str | None, gold: dict) -> bool:
-    allowed = {normalise_name(gold.get("org"))} | {normalise_name(a) for a in gold.get("org_alternatives") or []}
+    allowed = {normalise_org(gold.get("org"))} | {normalise_org(a) for a in gold.get("org_alternatives") or []}
     if not gold.get("org"):
         allowed = {""}
-    return normalise_name(predicted) in allowed
+    return normalise_org(predicted) in allowed
 
 
 def _match_quotes(gold: list[dict], predicted: list) -> list[tuple[list[int], int]]:

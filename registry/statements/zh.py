@@ -66,12 +66,15 @@ _ADVERBIAL_TAIL = re.compile(
     r"(?:"
     r"(?:在|于|当|就|对|针对|围绕|面对|谈及|谈到|说起|提及|回顾)[^，。！？]{0,40}?(?:时|上|中|后|前|期间|之际|里|会上|现场|之时|方面|问题|时候)"
     r"|(?:在)?接受[^，。！？]{0,30}?采访(?:时)?"
-    r"|(?:对|向|跟|给)(?:本报|本台|本网|本刊|新华社|中新网|澎湃新闻|界面新闻)?(?:记者|媒体|笔者|大家|网友|观众)"
+    r"|(?:对|向|跟|给)(?:本报|本台|本网|本刊|新华社|中新网|中央社|澎湃新闻|界面新闻|财新|[\u4e00-\u9fff]{1,6})?(?:记者|媒体|笔者|大家|网友|观众|参观者|用户|镜头|读者|投资者|消费者)"
+    r"|(?:对着|面对|当着)[^，。！？]{1,8}"
+    r"|(?:对|向|跟|给)(?:本报|本台|本网|本刊|新华社|中新网|中央社|财新|澎湃|界面|路透社|彭博社|法新社)"
+    r"|在给[^，。！？]{1,20}?中"
     r"|(?:通过|借助|经由|在)[^，。！？]{0,20}?(?:微博|微信|公众号|官网|官方账号|平台|发布会|声明|公告|回复|朋友圈|视频|直播间?)"
     r"|(?:也|还|则|又|更|都|亦|曾|已|就此|对此|对此事|随即|随后|当即|再次|同时|进一步|明确|公开|坦率地|笑着|直接|近日|日前|此前|"
     r"昨天|今天|昨日|今日|当天|当日|上午|下午|晚间|早前|此外|另外|最后|首先|其次|特别|专门|多次|一再|反复|深有感触地|感慨地|"
     r"自豪地|动情地|激动地|坚定地|肯定地|自信地|认真地|平静地|兴奋地|高兴地|毫不讳言地|不无|一度|曾经|先后|均|都曾|亲自|"
-    r"\d{1,2}日|\d{1,2}月\d{1,2}日|[一二三四五六七八九十]+日)"
+    r"\d{1,2}日|\d{1,2}月\d{1,2}日|[一二三四五六七八九十]+日|这样|如此|这么|当场|现场|则|还|又|方面)"
     r")$"
 )
 _LEADING_NOISE = re.compile(
@@ -139,15 +142,22 @@ class _Mention:
     group: bool = False  # 业内人士, 网友
 
 
+_DOCUMENTS = ("声明", "公告", "通报", "通知", "博文", "回复", "回应", "说明", "情况说明", "致歉声明", "书面回应", "帖文")
 _GROUP = _Mention(group=True)
+_UNKNOWN = _Mention(group=True)  # a speech verb whose subject names nobody the text identifies
 
 
 # --------------------------------------------------------------------------- names and subjects
 
 
+_LATIN_NAME = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}")
+
+
 def _is_name(text: str) -> bool:
     """A Chinese personal name: a surname and one to three given characters (or a
-    transliterated name with a middle dot)."""
+    transliterated name with a middle dot, or a name in Latin letters: "Vivian Cheung")."""
+    if _LATIN_NAME.fullmatch(text):
+        return True
     if not _NAME_CHARS.fullmatch(text):
         return False
     if "·" in text or "•" in text:
@@ -177,9 +187,38 @@ def _looks_like_org(text: str) -> bool:
     return text in KNOWN_ORGS or (len(text) >= 3 and text.endswith(ORG_SUFFIXES) and len(text) <= 30)
 
 
+_STRONG_ORG_END = re.compile(
+    r"(?:股份有限公司|有限责任公司|有限公司|集团公司|公司|集团|银行|大学|委员会|管理局|监督管理局|研究院|研究所|学会|协会|"
+    r"商会|联合会|基金会|电视台|日报社|报社|国资委|总局|总署|政府|法院|检察院|部|局|厅|委|署|办)"
+)
+_UNIT_END = re.compile(r"(?:部|处|科|室|办公室|中心|学院|院|系|所|组|课题组|团队|行业|业务|事业部|事业群|板块|团|队|站|分院)$")
+
+
 def _split_subunit(prefix: _Text) -> tuple[_Text, _Text]:
-    """(organisation, sub-unit) for "国家电网宣传部" -> ("国家电网", "宣传部")."""
+    """(organisation, sub-unit) for "国家电网宣传部" -> ("国家电网", "宣传部"),
+    "香港理工大学会计及金融学院" -> ("香港理工大学", "会计及金融学院"),
+    "比亚迪品牌及公关处" -> ("比亚迪", "品牌及公关处")."""
     text = prefix.s
+    if len(text) < 4:
+        return prefix, _Text("", "")
+    known = next((o for o in KNOWN_ORGS if text.startswith(o) and len(text) > len(o)), None)
+    if known:
+        cut = len(known)
+        suffix = re.match(r"(?:集团有限公司|股份有限公司|有限公司|集团|公司|股份)", text[cut:])
+        if suffix:
+            cut += suffix.end()
+        rest = text[cut:]
+        if rest and (len(rest) >= 2 or _UNIT_END.search(rest)):
+            return prefix.cut(0, cut), prefix.cut(cut)
+        return prefix, _Text("", "")
+    if not _UNIT_END.search(text):
+        return prefix, _Text("", "")
+    for match in _STRONG_ORG_END.finditer(text):
+        cut = match.end()
+        rest = text[cut:]
+        if cut >= 3 and len(rest) >= 2 and _UNIT_END.search(rest) and not _STRONG_ORG_END.fullmatch(rest):
+            return prefix.cut(0, cut), prefix.cut(cut)
+    # a sub-unit named by its function: 集团党委宣传部 -> 集团 + 党委宣传部
     for tail in sorted(SUBUNIT_TAILS, key=len, reverse=True):
         if not text.endswith(tail):
             continue
@@ -187,7 +226,6 @@ def _split_subunit(prefix: _Text) -> tuple[_Text, _Text]:
         for head in sorted(SUBUNIT_HEADS, key=len, reverse=True):
             if body.endswith(head) and len(body) - len(head) >= 2:
                 cut = len(body) - len(head)
-                # a chain of units: 集团党委宣传部 -> 集团 + 党委宣传部
                 while True:
                     inner = next((h for h in SUBUNIT_HEADS if text[:cut].endswith(h) and cut - len(h) >= 2), None)
                     if inner is None:
@@ -239,6 +277,8 @@ def _parse_subject(subject: _Text) -> _Mention | None:
             return _GROUP
     if text in ORG_REFERENCES:
         return _Mention(org_ref=text)
+    if text.rstrip("还也则又") in _DOCUMENTS:
+        return _Mention(org_ref="官方")
     if text in ROLE_REFERENCES or (text.startswith(("该", "这位", "上述", "那位")) and _title_run(text)):
         return _Mention(role_ref=True)
     if _is_name(text):
@@ -268,13 +308,18 @@ def _parse_subject(subject: _Text) -> _Mention | None:
         if org is None and text.startswith(("一位", "一名", "有关", "相关", "多位", "某")):
             return _Mention(role=role)
         return _Mention(role=role, org=org)
+    latin = re.search(r"[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}$", subject.o)
+    if latin and not _title_run(text[: latin.start()]):
+        org = _clean_org(subject.cut(0, latin.start()))
+        return _Mention(name=latin.group(), org=org.o.strip() or None)
     # ORG + NAME without a title (中石化李明), or ORG alone (the organisation speaks)
     for length in (3, 2, 4):
         if len(text) > length + 1 and _is_name(text[-length:]) and _ends_with_org(text[:-length]):
             org = _clean_org(subject.cut(0, len(text) - length))
             return _Mention(name=subject.o[-length:], org=org.o or None)
-    if _looks_like_org(text) or text in KNOWN_ORGS:
-        return _Mention(org=subject.o, org_speaks=True)
+    bare = re.sub(r"(?:方面|官方|官微|官博)$", "", text)
+    if bare and (_looks_like_org(bare) or bare in KNOWN_ORGS):
+        return _Mention(org=subject.o[: len(bare)], org_speaks=True)
     return None
 
 
@@ -300,19 +345,36 @@ def _subject_of_cue(clause: _Text) -> _Mention | None:
     subject = clause.cut(0, len(clause) - len(verb))
     if subject.s.startswith("据"):
         subject = subject.cut(1)
-    if subject.s.endswith(("据了解", "据悉", "据报道", "据介绍", "有人", "有网友")):
+    if subject.s.endswith(("据了解", "据悉", "据报道", "据介绍")) or subject.s in ("", "据"):
         return None
-    return _parse_subject(subject)
+    found = _parse_subject(subject)
+    return found if found is not None else _UNKNOWN
 
 
 def _post_cue(right: _Text) -> _Mention | None:
-    """``“…”SUBJECT VERB`` up to the next comma or full stop."""
+    """``“…”SUBJECT VERB`` up to the next comma or full stop; or a later clause of the same
+    sentence, ``“…”在会上，NAME这样概括``."""
     right = right.strip(" ，,")
-    end = min((i for i in (right.s.find(ch) for ch in "，,。！？!?；;：:\n") if i >= 0), default=len(right))
-    head = right.cut(0, end)
-    if not head or len(head) > 40:
-        return None
-    return _subject_of_cue(head)
+    end = min((i for i in (right.s.find(ch) for ch in "。！？!?；;\n") if i >= 0), default=len(right))
+    sentence = right.cut(0, end)
+    start = 0
+    for number, clause_end in enumerate(
+        [i for i, ch in enumerate(sentence.s) if ch in "，,：:"] + [len(sentence)]
+    ):
+        clause = sentence.cut(start, clause_end)
+        start = clause_end + 1
+        if not clause or len(clause) > 40:
+            break
+        so = re.search(r"(?:这样|如此|这么)(?:概括|形容|总结|描述|说|表示|评价|解释|回答)", clause.s)
+        if so:
+            return _parse_subject(clause.cut(0, so.start())) or _UNKNOWN
+        if number == 0 or _verb_at_end(clause.s.strip()):
+            found = _subject_of_cue(clause)
+            if found is not None:
+                return found
+        if number >= 1:
+            break
+    return None
 
 
 def _pre_cue(left: _Text) -> _Mention | None:
@@ -470,6 +532,14 @@ class _Found:
     speech: bool
 
 
+# "人民网北京4月18日电（记者 韩雪松）", "新华社北京5月1日电": a dateline opening a paragraph.
+_DATELINE = re.compile(r"^[^，。“”「」]{0,24}?(?:电|讯|消息)\s*(?:[（(][^）)]{0,30}[）)])?\s*")
+# "刘振宇把这种转变概括为“从播报到对话”": words the subject puts it in.
+_PUT_AS = re.compile(r"把[^，。！？“”「」]{1,24}?(?:概括|形容|总结|比喻|比作|描述|定义|归纳|称)为$")
+# "有网友评论“……”", "网友留言：“……”": posted words of unnamed people.
+_POSTED = re.compile(r"(?:评论|留言|写道|弹幕|回复|感叹|直呼|调侃|吐槽|发帖|刷屏)[：:]?$")
+
+
 def extract_zh(cleaned: str) -> list[Candidate]:
     """Direct quotes of a cleaned Chinese article with their speakers, in document order."""
     paragraphs = paragraphs_of(cleaned)
@@ -478,33 +548,56 @@ def extract_zh(cleaned: str) -> list[Candidate]:
     spans = find_quotes(paragraphs, CHINESE_MARKS)
     discourse = _Discourse(simple, cleaned)
     found: list[_Found] = []
+    boundary = -1  # where the text that may hold a quote's cue starts: after the last speech quote
     for index, span in enumerate(spans):
         para = paragraphs[span.para]
-        prev = spans[index - 1] if index and spans[index - 1].para == span.para else None
+        if boundary < para.start:
+            dateline = _DATELINE.match(simple[para.start : para.end]) if span.para <= 2 else None
+            boundary = para.start + (dateline.end() if dateline and dateline.end() < span.open_at - para.start else 0)
+        prev = found[-1] if found and found[-1].span.para == span.para else None
         nxt = spans[index + 1] if index + 1 < len(spans) and spans[index + 1].para == span.para else None
-        left = article.cut(prev.close_at if prev else para.start, span.open_at)
+        left = article.cut(boundary, span.open_at)
         right = article.cut(span.close_at, nxt.open_at if nxt else para.end)
         quote = simple[span.start : span.end]
         discourse.advance(span.open_at)
-        previous = found[-1] if found else None
+        previous = next((f for f in reversed(found) if f.speech), None)
 
-        if span.continues and previous is not None:
-            found.append(_Found(span, previous.speaker, previous.speech))
+        if span.continues and found and found[-1].speech:
+            own, _ = _governing_cue(span, quote, left, right, article, paragraphs, None)
+            speaker = discourse.resolve(own, span.open_at) if own is not None else found[-1].speaker
+            if own is not None and not found[-1].speaker.known:
+                found[-1] = _Found(found[-1].span, speaker, True)
+            found.append(_Found(span, speaker, True))
+            boundary = span.close_at
             continue
         mention, cued = _governing_cue(span, quote, left, right, article, paragraphs, prev)
-        speech = _is_speech(quote, left, right, cued)
+        speech = _is_speech(quote, left, right, cued, headline=span.para == 0)
         if not speech:
             found.append(_Found(span, NOBODY, False))
             continue
+        tail = _sentence_tail(left).s.strip(" ，,")
         if cued:
             speaker = discourse.resolve(mention, span.open_at)
-        elif previous is not None and previous.speech and prev is not None and not _sentence_tail(left).s.strip(" ，,"):
-            speaker = previous.speaker  # “A。”他说。“B。”
+        elif prev is not None and prev.speech and not tail:
+            speaker = prev.speaker  # “A。”他说。“B。”
+        elif not tail and (reported := _reported_before(left)) is not None:
+            speaker = discourse.resolve(reported, span.open_at)  # 他说，……。“……”
+        elif (
+            prev is None
+            and not left.s.strip()
+            and previous is not None
+            and previous.speaker.known
+            and previous.span.para == span.para - 1
+            and _ends_with_statement(paragraphs[span.para - 1], previous.span)
+        ):
+            speaker = previous.speaker  # a quote paragraph right after the speaker's paragraph
         else:
             speaker = NOBODY
         discourse.spoke(speaker)
         found.append(_Found(span, speaker, True))
+        boundary = span.close_at
 
+    _attribute_headlines(found, simple)
     return [
         Candidate(
             quote=" ".join(cleaned[f.span.start : f.span.end].split()),
@@ -522,6 +615,36 @@ def extract_zh(cleaned: str) -> list[Candidate]:
     ]
 
 
+def _ends_with_statement(paragraph, span: QuoteSpan) -> bool:
+    """The paragraph ends with the quote or with its short attribution ("……”他说。")."""
+    return len(paragraph.text) - (span.close_at - paragraph.start) <= 20
+
+
+def _reported_before(left: _Text) -> _Mention | None:
+    """The sentence before the quote opens with "SUBJECT VERB，" (reported speech)."""
+    text = left.s.rstrip()
+    if not text or text[-1] not in _TERMINATORS:
+        return None
+    body = left.cut(0, len(text) - 1)
+    sentence = _sentence_tail(body)
+    mention = _sentence_cue(sentence)
+    return None if mention is _UNKNOWN else mention
+
+
+def _attribute_headlines(found: list[_Found], simple: str) -> None:
+    """A headline quote without a speaker takes the speaker of the body quote that repeats it."""
+    for index, item in enumerate(found):
+        if item.span.para != 0 or not item.speech or item.speaker.known:
+            continue
+        words = simple[item.span.start : item.span.end].strip("。！？，")
+        body = next(
+            (f for f in found[index + 1 :] if f.speech and f.span.para > 0 and words in simple[f.span.start : f.span.end]),
+            None,
+        )
+        if body is not None:
+            found[index] = _Found(item.span, body.speaker, True)
+
+
 def _governing_cue(span, quote, left, right, article, paragraphs, prev) -> tuple[_Mention | None, bool]:
     """(subject, whether a speech cue governs the quote)."""
     post = _post_cue(right)
@@ -532,6 +655,19 @@ def _governing_cue(span, quote, left, right, article, paragraphs, prev) -> tuple
     pre = _pre_cue(left)
     if pre is not None:
         return pre, True
+    before = left.s.rstrip(" ")
+    if _PUT_AS.search(before):
+        mention = _sentence_cue(_Text(_sentence_tail(left).s + "，", _sentence_tail(left).o + "，")) or _subject_before(
+            left, _PUT_AS.search(before).start()
+        )
+        return mention or _UNKNOWN, True
+    if _POSTED.search(before):
+        return _GROUP, True
+    if before.endswith(("：", ":")):
+        subject = _clause_before(left.strip(" ：:"))
+        mention = _parse_subject(subject) if len(subject) <= 20 else None
+        if mention is not None and (mention.org_speaks or mention.name):
+            return mention, True  # a headline's "国网浙江电力：“……”"
     tail = _sentence_tail(left)
     if not tail.s.strip() and span.para > 0 and prev is None:
         previous = paragraphs[span.para - 1]
@@ -546,6 +682,11 @@ def _governing_cue(span, quote, left, right, article, paragraphs, prev) -> tuple
     return None, False
 
 
+def _subject_before(left: _Text, end: int) -> _Mention | None:
+    clause = _clause_before(left.cut(0, end))
+    return _parse_subject(clause)
+
+
 def _post_group_cue(right: _Text) -> bool:
     head = right.s.strip(" ，,")[:12]
     return bool(re.match(r"(?:有|一位|一名|不少|很多|许多)?(?:网友|业内人士|市民|居民|用户|消费者|专家)", head)) and bool(
@@ -553,18 +694,20 @@ def _post_group_cue(right: _Text) -> bool:
     )
 
 
-def _is_speech(quote: str, left: _Text, right: _Text, cued: bool) -> bool:
+def _is_speech(quote: str, left: _Text, right: _Text, cued: bool, *, headline: bool = False) -> bool:
     quote = quote.strip()
     if not quote or not _HAN.search(quote) and len(quote.split()) < 3:
         return False
     before = left.s.rstrip(" ")
-    if _TERM_BEFORE.search(before) and not _is_clause(quote):
-        return False
     after = right.s.lstrip(" ")
+    if _TERM_BEFORE.search(before) and not _is_clause(quote) and not _PUT_AS.search(before):
+        return False
     if not _is_clause(quote) and _TERM_AFTER.match(after) and after[:1] not in "，,。！？!?；;":
         return False
     if cued:
-        return _is_clause(quote) or before.endswith(("：", ":")) or len(quote) >= 6
+        return _is_clause(quote) or before.endswith(("：", ":")) or len(quote) >= 5
+    if headline:
+        return False
     # no cue: a quote standing as a sentence of its own
     opens_sentence = not _sentence_tail(left).s.strip(" ，,")
     ends_sentence = quote.endswith(tuple(_TERMINATORS)) or after[:1] in _TERMINATORS or not after
