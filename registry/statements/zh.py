@@ -58,7 +58,7 @@ from registry.statements.zh_lexicon import (
 __all__ = ["extract_zh"]
 
 _TERMINATORS = "。！？!?…"
-_CLAUSE_DELIMITERS = "，,；;：:。！？!?、（）()《》 \n"
+_CLAUSE_DELIMITERS = "，,；;：:。！？!?（）()《》\n"
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
 # Adverbials between a subject and its verb, peeled off the end of the subject.
@@ -70,6 +70,8 @@ _ADVERBIAL_TAIL = re.compile(
     r"|(?:对着|面对|当着)[^，。！？]{1,8}"
     r"|(?:对|向|跟|给)(?:本报|本台|本网|本刊|新华社|中新网|中央社|财新|澎湃|界面|路透社|彭博社|法新社)"
     r"|在给[^，。！？]{1,20}?中"
+    r"|受访时|受访|接受采访时"
+    r"|(?:发布(?:消息|声明|公告|通报|通知|博文)?|发文|发帖|撰文)"
     r"|(?:通过|借助|经由|在)[^，。！？]{0,20}?(?:微博|微信|公众号|官网|官方账号|平台|发布会|声明|公告|回复|朋友圈|视频|直播间?)"
     r"|(?:也|还|则|又|更|都|亦|曾|已|就此|对此|对此事|随即|随后|当即|再次|同时|进一步|明确|公开|坦率地|笑着|直接|近日|日前|此前|"
     r"昨天|今天|昨日|今日|当天|当日|上午|下午|晚间|早前|此外|另外|最后|首先|其次|特别|专门|多次|一再|反复|深有感触地|感慨地|"
@@ -194,49 +196,70 @@ _STRONG_ORG_END = re.compile(
 _UNIT_END = re.compile(r"(?:部|处|科|室|办公室|中心|学院|院|系|所|组|课题组|团队|行业|业务|事业部|事业群|板块|团|队|站|分院)$")
 
 
+_HEADS = sorted(SUBUNIT_HEADS, key=len, reverse=True)
+_TAILS = sorted(SUBUNIT_TAILS, key=len, reverse=True)
+
+
+def _heads_before(text: str, cut: int) -> int:
+    """Move ``cut`` back over function words (宣传, 品牌与文化, 投资者关系 ...)."""
+    while True:
+        head = next((h for h in _HEADS if text[:cut].endswith(h)), None)
+        if head is None:
+            joined = re.search(r"(?:与|及|和|暨)$", text[:cut])
+            if joined and cut > 1 and any(text[: cut - 1].endswith(h) for h in _HEADS):
+                cut -= 1
+                continue
+            return cut
+        cut -= len(head)
+
+
+def _unit_suffix(text: str) -> int:
+    """Length of the department at the end of ``text`` ("新闻中心" of "国网江苏电力新闻中心"):
+    function words (宣传, 品牌 ...) and a unit word (部, 中心, 学院 ...)."""
+    for tail in _TAILS:
+        if text.endswith(tail):
+            cut = _heads_before(text, len(text) - len(tail))
+            if cut < len(text) - len(tail):
+                return len(text) - cut
+    return 0
+
+
 def _split_subunit(prefix: _Text) -> tuple[_Text, _Text]:
     """(organisation, sub-unit) for "国家电网宣传部" -> ("国家电网", "宣传部"),
     "香港理工大学会计及金融学院" -> ("香港理工大学", "会计及金融学院"),
-    "比亚迪品牌及公关处" -> ("比亚迪", "品牌及公关处")."""
+    "中国移动财务" -> ("中国移动", "财务")."""
     text = prefix.s
-    if len(text) < 4:
+    if len(text) < 3:
         return prefix, _Text("", "")
-    known = next((o for o in KNOWN_ORGS if text.startswith(o) and len(text) > len(o)), None)
+    unit = _unit_suffix(text)
+    if unit and len(text) - unit >= 2:
+        return prefix.cut(0, len(text) - unit), prefix.cut(len(text) - unit)
+    known = next((o for o in KNOWN_ORGS if text.startswith(o)), None)
     if known:
         cut = len(known)
-        suffix = re.match(r"(?:集团有限公司|股份有限公司|有限公司|集团|公司|股份)", text[cut:])
-        if suffix:
-            cut += suffix.end()
-        rest = text[cut:]
-        if rest and (len(rest) >= 2 or _UNIT_END.search(rest)):
+        legal = re.match(r"(?:集团有限公司|股份有限公司|有限公司|集团|公司|股份)", text[cut:])
+        cut += legal.end() if legal else 0
+        if cut < len(text) and _heads_before(text, len(text)) <= cut:
+            return prefix.cut(0, cut), prefix.cut(cut)
+        if cut < len(text) and _UNIT_END.search(text):
             return prefix.cut(0, cut), prefix.cut(cut)
         return prefix, _Text("", "")
-    if not _UNIT_END.search(text):
-        return prefix, _Text("", "")
-    for match in _STRONG_ORG_END.finditer(text):
-        cut = match.end()
-        rest = text[cut:]
-        if cut >= 3 and len(rest) >= 2 and _UNIT_END.search(rest) and not _STRONG_ORG_END.fullmatch(rest):
-            return prefix.cut(0, cut), prefix.cut(cut)
-    # a sub-unit named by its function: 集团党委宣传部 -> 集团 + 党委宣传部
-    for tail in sorted(SUBUNIT_TAILS, key=len, reverse=True):
-        if not text.endswith(tail):
-            continue
-        body = text[: -len(tail)]
-        for head in sorted(SUBUNIT_HEADS, key=len, reverse=True):
-            if body.endswith(head) and len(body) - len(head) >= 2:
-                cut = len(body) - len(head)
-                while True:
-                    inner = next((h for h in SUBUNIT_HEADS if text[:cut].endswith(h) and cut - len(h) >= 2), None)
-                    if inner is None:
-                        break
-                    cut -= len(inner)
+    heads = _heads_before(text, len(text))
+    if heads < len(text) and heads >= 4:  # "中国海外发展投资者关系"
+        return prefix.cut(0, heads), prefix.cut(heads)
+    if _UNIT_END.search(text):
+        for match in _STRONG_ORG_END.finditer(text):
+            cut = match.end()
+            rest = text[cut:]
+            if cut >= 3 and len(rest) >= 2 and _UNIT_END.search(rest) and not _STRONG_ORG_END.fullmatch(rest):
                 return prefix.cut(0, cut), prefix.cut(cut)
     return prefix, _Text("", "")
 
 
 def _clean_org(text: _Text) -> _Text:
     text = text.strip(" 的之")
+    if "的" in text.s:  # "一位不愿透露姓名的湛江供电局线路班": the organisation follows the last 的
+        text = text.cut(text.s.rfind("的") + 1)
     match = _LEADING_NOISE.match(text.s)
     if match:
         text = text.cut(match.end()).strip(" 的")
@@ -256,9 +279,28 @@ def _title_run(text: str) -> list[tuple[int, int]]:
     return found
 
 
+_PARENTHETICAL = re.compile(r"\s*[（(][^（）()]{1,30}[)）]")
+
+
+def _without_parentheticals(subject: _Text) -> _Text:
+    """Drop bracketed asides ("Vivian Cheung（張慧雯）", "（集团）" kept: it is part of a name)."""
+    keep_s, keep_o, last = [], [], 0
+    for match in _PARENTHETICAL.finditer(subject.s):
+        if match.group().strip() in ("（集团）", "(集团)", "（控股）", "(控股)"):
+            continue
+        keep_s.append(subject.s[last : match.start()])
+        keep_o.append(subject.o[last : match.start()])
+        last = match.end()
+    if not last:
+        return subject
+    keep_s.append(subject.s[last:])
+    keep_o.append(subject.o[last:])
+    return _Text("".join(keep_s), "".join(keep_o))
+
+
 def _parse_subject(subject: _Text) -> _Mention | None:
     """Read ORG + TITLE + NAME (or a part of it, or a reference) from an attribution subject."""
-    subject = subject.strip(" ，,、：:")
+    subject = _without_parentheticals(subject).strip(" ，,、：:")
     while True:  # peel adverbials and connectives
         tail = _ADVERBIAL_TAIL.search(subject.s)
         if tail is None or tail.start() == 0:
@@ -289,6 +331,9 @@ def _parse_subject(subject: _Text) -> _Mention | None:
     titles = _title_run(text)
     for start, end in reversed(titles):
         rest = text[end:]
+        if rest.startswith(" ") and _LATIN_NAME.fullmatch(rest.strip()):
+            end += len(rest) - len(rest.lstrip())
+            rest = rest.strip()
         if rest and not _is_name(rest):
             continue
         # extend the run backwards over titles joined by 、/兼/和 and a sub-unit
@@ -300,11 +345,14 @@ def _parse_subject(subject: _Text) -> _Mention | None:
                 break
         org_part, unit = _split_subunit(_clean_org(subject.cut(0, first)))
         role = (unit.o + subject.o[first:end]).strip() or None
-        org = org_part.o or None
-        if org and not (_looks_like_org(org_part.s) or _ends_with_org(org_part.s) or unit):
-            org = org if len(org_part.s) <= 12 else None
+        org = org_part.o.strip() or None
+        reference = org_part.s.strip() if org_part.s.strip() in ORG_REFERENCES else None
+        if reference:
+            org = None
+        elif org and not (_looks_like_org(org_part.s) or _ends_with_org(org_part.s) or unit):
+            org = None
         if rest:
-            return _Mention(name=subject.o[end:], role=role, org=org)
+            return _Mention(name=subject.o[end:].strip(), role=role, org=org, org_ref=reference)
         if org is None and text.startswith(("一位", "一名", "有关", "相关", "多位", "某")):
             return _Mention(role=role)
         return _Mention(role=role, org=org)
@@ -446,7 +494,7 @@ class _Discourse:
     def org_before(self, position: int, reference: str) -> str | None:
         wants_bank = reference.endswith("行")
         for start, name in reversed(self.orgs):
-            if start >= position:
+            if start >= position or name in _PLATFORM_NAMES:
                 continue
             if wants_bank and not name.endswith(("银行", "行")):
                 continue
@@ -472,6 +520,9 @@ class _Discourse:
             return person or NOBODY
         if mention.org_speaks:
             return Speaker(org=mention.org, is_org=True)
+        if mention.name and mention.org_ref:
+            org = self.org_before(position, mention.org_ref)
+            return Speaker(mention.name, mention.role, org)
         if mention.name:
             known = self.people.get(mention.name) or next(
                 (p for n, p in reversed(self.people.items()) if len(mention.name) >= 2 and n.endswith(mention.name)),
@@ -490,9 +541,20 @@ def _narrative_people(simple: str, original: str) -> list[tuple[int, Speaker]]:
     organisation before it, in text order. One pass over the titles: linear."""
     found = []
     pattern = re.compile("|".join(re.escape(t) for t in TITLES))
+    for match in re.finditer(
+        r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,3})是([\u4e00-\u9fffA-Za-z（）()]{2,30}?)的([\u4e00-\u9fff]{2,8})[。，]",
+        simple,
+    ):
+        name, org, title = match.group(1), match.group(2), match.group(3)
+        if _is_name(name) and title in TITLES and (_looks_like_org(org) or _ends_with_org(org)):
+            start = match.start(2)
+            found.append(
+                (match.start(), Speaker(original[match.start(1) : match.end(1)], original[match.start(3) : match.end(3)], original[start : start + len(org)]))
+            )
     for match in pattern.finditer(simple):
         end = match.end()
-        length = _name_length_at(simple, end) if end < len(simple) else 0
+        latin = _LATIN_NAME.match(simple, end + 1) if simple[end : end + 1] == " " else _LATIN_NAME.match(simple, end)
+        length = (latin.end() - end) if latin else (_name_length_at(simple, end) if end < len(simple) else 0)
         if not length:
             continue
         start = max(
@@ -533,6 +595,10 @@ class _Found:
 
 
 # "人民网北京4月18日电（记者 韩雪松）", "新华社北京5月1日电": a dateline opening a paragraph.
+_PLATFORM_NAMES = frozenset(
+    "微博 微信 抖音 快手 小红书 哔哩哔哩 B站 今日头条 视频号 知乎 淘宝 天猫 新华社 人民日报 人民网 新华网 央视 "
+    "澎湃新闻 界面新闻 财新 第一财经 环球时报 中国日报 中新网 中央社 国资小新".split()
+)
 _DATELINE = re.compile(r"^[^，。“”「」]{0,24}?(?:电|讯|消息)\s*(?:[（(][^）)]{0,30}[）)])?\s*")
 # "刘振宇把这种转变概括为“从播报到对话”": words the subject puts it in.
 _PUT_AS = re.compile(r"把[^，。！？“”「」]{1,24}?(?:概括|形容|总结|比喻|比作|描述|定义|归纳|称)为$")
