@@ -9,26 +9,26 @@ __all__ = ["PLATFORM_NAMES", "detect_platforms", "platform_mentions"]
 _PLATFORM_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (slug, re.compile(pattern, flags))
     for slug, pattern, flags in (
-        ("wechat-channels", r"\bwechat[\s-]+channels?\b|视频号|視頻號|視訊號", re.I),
-        ("wechat", r"\b(?:wechat|weixin)\b(?![\s-]+channels?\b)|微信(?!视频号|視頻號)", re.I),
-        ("weibo", r"\b(?:sina\s+)?weibo\b|\bmicroblog(?:s|ging)?\b|微博", re.I),
-        ("douyin", r"\bdouyin\b|抖音", re.I),
-        ("tiktok", r"\btiktok\b", re.I),
-        ("kuaishou", r"\bkuaishou\b|快手", re.I),
-        ("bilibili", r"\bbilibili\b|哔哩哔哩|嗶哩嗶哩|(?<![A-Za-z])B站", re.I),
-        ("toutiao", r"\btoutiao\b|今日头条|今日頭條|头条号|頭條號", re.I),
-        ("xiaohongshu", r"\bxiaohongshu\b|\blittle\s+red\s+book\b|小红书|小紅書", re.I),
+        ("wechat-channels", r"(?<![A-Za-z])wechat[\s-]+channels?(?![A-Za-z])|视频号|視頻號|視訊號", re.I),
+        ("wechat", r"(?<![A-Za-z])(?:wechat|weixin)(?![A-Za-z])(?![\s-]+channels?\b)|微信(?!视频号|視頻號)", re.I),
+        ("weibo", r"(?<![A-Za-z])(?:sina\s+)?weibo(?![A-Za-z])|\bmicroblog(?:s|ging)?\b|微博", re.I),
+        ("douyin", r"(?<![A-Za-z])douyin(?![A-Za-z])|抖音", re.I),
+        ("tiktok", r"(?<![A-Za-z])tiktok(?![A-Za-z])", re.I),
+        ("kuaishou", r"(?<![A-Za-z])kuaishou(?![A-Za-z])|快手", re.I),
+        ("bilibili", r"(?<![A-Za-z])bilibili(?![A-Za-z])|哔哩哔哩|嗶哩嗶哩|(?<![A-Za-z])B站", re.I),
+        ("toutiao", r"(?<![A-Za-z])toutiao(?![A-Za-z])|今日头条|今日頭條|头条号|頭條號", re.I),
+        ("xiaohongshu", r"(?<![A-Za-z])xiaohongshu(?![A-Za-z])|\blittle\s+red\s+book\b|小红书|小紅書", re.I),
         # "RED" only in capitals: the colour is far more common than the app.
         ("xiaohongshu", r"(?<![\w-])RED(?![\w-])", 0),
         ("livestreaming", r"\blive[\s-]?stream(?:s|ing|ed|ers?)?\b|\blive\s+broadcast(?:s|ing)?\b|直播", re.I),
         ("short-video", r"\bshort[\s-](?:form\s+)?videos?\b|短视频|短視頻", re.I),
-        ("facebook", r"\bfacebook\b|脸书|臉書", re.I),
-        ("twitter", r"\btwitter\b|推特", re.I),
+        ("facebook", r"(?<![A-Za-z])facebook(?![A-Za-z])|脸书|臉書", re.I),
+        ("twitter", r"(?<![A-Za-z])twitter(?![A-Za-z])|推特", re.I),
         # A bare capital X counts only where it plainly names the platform.
         ("twitter", r"(?<![\w-])X(?=\s*[(,]\s*(?:formerly|previously)\b)|\b(?:on|via)\s+X(?![\w-])", 0),
-        ("youtube", r"\byoutube\b|油管", re.I),
-        ("linkedin", r"\blinkedin\b|领英|領英", re.I),
-        ("instagram", r"\binstagram\b", re.I),
+        ("youtube", r"(?<![A-Za-z])youtube(?![A-Za-z])|油管", re.I),
+        ("linkedin", r"(?<![A-Za-z])linkedin(?![A-Za-z])|领英|領英", re.I),
+        ("instagram", r"(?<![A-Za-z])instagram(?![A-Za-z])", re.I),
     )
 )
 

@@ -18,9 +18,9 @@ A corpus article is ``NAME.txt`` with its gold ``NAME.json`` (see
   recall by gold quotes, so a quote not found is an attribution missed.
 - **Invented quotes**: predicted quotes that do not stand right after a quote mark in the
   article, or that the gold lists as ``non_speech``.
-- **Figures**: a predicted figure matches a gold one with the same platform, value,
-  comparator and unit (one to one). Population and date are reported as the share of
-  matched figures that also get them right.
+- **Figures**: a predicted figure matches a gold one with the same platform and value
+  (one to one). How many matched figures also have the right comparator and year is
+  reported beside (``figure_fields_right``).
 
 Pure Python: usable from tests, scripts and the shell.
 """
@@ -189,12 +189,7 @@ def _joined_run(key: str, keys: list[str], used: set[int]) -> list[int]:
 
 
 def _figure_key(figure: dict) -> tuple:
-    return (
-        (figure.get("platform") or "").casefold(),
-        figure.get("value"),
-        figure.get("comparator"),
-        figure.get("unit") or "",
-    )
+    return ((figure.get("platform") or "").casefold(), figure.get("value"))
 
 
 def score_articles(
@@ -261,7 +256,7 @@ def score_articles(
                 remaining.remove(hit)
                 matched += 1
                 same_year = str(figure.get("as_of") or "")[:4] == str(hit.get("as_of") or "")[:4]
-                fields += bool(figure.get("population")) == bool(hit.get("population")) and same_year
+                fields += figure.get("comparator") == hit.get("comparator") and same_year
             for g in remaining:
                 score.misses.append((article.name, "missed figure", str(_figure_key(g))))
             score.figures = Counts(len(gold_figures), len(proposed), matched, matched)
