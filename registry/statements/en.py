@@ -360,7 +360,9 @@ _GOVERNING = re.compile(
     r"|saying|adding|noting|explaining|stressing|insisting|arguing|claiming|claimed|claims|recalled|recalling)\b",
     re.I,
 )
-_PARTICIPLE = re.compile(r"^(?:adding|noting|saying|describing|calling|vowing|pledging|promising|urging|warning|explaining)")
+_PARTICIPLE = re.compile(
+    r"^(?:adding|noting|saying|describing|calling|vowing|pledging|promising|urging|warning|explaining)"
+)
 
 
 def _words(text: str) -> int:
@@ -472,9 +474,7 @@ def _attribution_for(context: _Context, paragraphs: list[Paragraph], known: froz
     return pre_attribution(previous.text, previous.start, known) if previous.text.endswith(":") else None
 
 
-def _caption_attribution(
-    context: _Context, paragraphs: list[Paragraph], known: frozenset[str]
-) -> Attribution | None:
+def _caption_attribution(context: _Context, paragraphs: list[Paragraph], known: frozenset[str]) -> Attribution | None:
     """(g) A quote standing alone in its paragraph, followed by a line that is only a name
     and a title or organisation ("Fang Kexin, Chinese University of Hong Kong")."""
     span = context.span

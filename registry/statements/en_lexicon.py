@@ -52,7 +52,23 @@ SPEECH_CIRCUMSTANCE = re.compile(
 
 PRONOUNS = frozenset({"he", "she", "they", "it"})
 HONORIFICS = frozenset(
-    {"Mr", "Mr.", "Ms", "Ms.", "Mrs", "Mrs.", "Dr", "Dr.", "Prof", "Prof.", "Madam", "Miss", "Auntie", "Uncle", "Grandma"}
+    {
+        "Mr",
+        "Mr.",
+        "Ms",
+        "Ms.",
+        "Mrs",
+        "Mrs.",
+        "Dr",
+        "Dr.",
+        "Prof",
+        "Prof.",
+        "Madam",
+        "Miss",
+        "Auntie",
+        "Uncle",
+        "Grandma",
+    }
 )
 TITLE_WORDS = frozenset(
     "Chairman Chairwoman Chair CEO CFO CTO COO President Vice-President Vice-president Director Professor "
@@ -98,8 +114,7 @@ ORG_KEYWORDS = frozenset(
 COMPANY_KEYWORDS = frozenset("Co Co. Corp Corp. Corporation Ltd Ltd. Limited Inc Inc. Group Holdings Company".split())
 NON_COMPANY_KEYWORDS = frozenset(
     "SAMR CAC SASAC NDRC MIIT CSRC CBIRC NFRA PBOC MOFCOM NBS MOF MIC NHC SEC CIIE ".split()
-    +
-    "Ministry Commission Administration Bureau Department Council Committee Government University College "
+    + "Ministry Commission Administration Bureau Department Council Committee Government University College "
     "School Academy Court Procuratorate Office Agency Association Federation Society Foundation Daily News "
     "Times Press Xinhua".split()
 )
@@ -230,13 +245,15 @@ TRAILING_LOCATION = re.compile(
     r"\s+(?:based\s+)?in\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*(?:\s+(?:province|city|county|region))?$"
 )
 BASED_IN = re.compile(r"(?:[A-Z][\w'’]*\s+)*[A-Z][\w'’]*-based\b")
-POSSESSIVE_UNIT = re.compile(r"['’]s?\s+(?:[A-Z][\w-]*\s+)*(?:[a-z][\w\s-]*|(?:School|Department|College|Faculty|Institute|Center|Centre|Office|Division)\b.*)")
-# Possessives that are part of an organisation's name ("People's Daily", "King's College").
-NAME_POSSESSIVES = frozenset("People's People’s King's King’s Queen's Queen’s Children's Children’s Women's Women’s Workers' Workers’".split())
-POSSESSIVE_TAIL = re.compile(r"^['’]s?(?=\s)")
-SUBUNITS = frozenset(
-    "School College Faculty Department Division Institute Center Centre Office Laboratory Lab".split()
+POSSESSIVE_UNIT = re.compile(
+    r"['’]s?\s+(?:[A-Z][\w-]*\s+)*(?:[a-z][\w\s-]*|(?:School|Department|College|Faculty|Institute|Center|Centre|Office|Division)\b.*)"
 )
+# Possessives that are part of an organisation's name ("People's Daily", "King's College").
+NAME_POSSESSIVES = frozenset(
+    "People's People’s King's King’s Queen's Queen’s Children's Children’s Women's Women’s Workers' Workers’".split()
+)
+POSSESSIVE_TAIL = re.compile(r"^['’]s?(?=\s)")
+SUBUNITS = frozenset("School College Faculty Department Division Institute Center Centre Office Laboratory Lab".split())
 
 OPEN_MARKS = "“„«"
 CLOSE_MARKS = "”»"

@@ -118,9 +118,9 @@ def name_spans(text: str) -> list[Span]:
             i += 1
             continue
         j = i
-        while (
-            not strip_possessive(words[j].group())[1] or words[j].group() in lx.NAME_POSSESSIVES
-        ) and (k := next_name_word(text, words, j)) is not None:
+        while (not strip_possessive(words[j].group())[1] or words[j].group() in lx.NAME_POSSESSIVES) and (
+            k := next_name_word(text, words, j)
+        ) is not None:
             j = k
         spans.extend(trim_span(text, words[i : j + 1]))
         i = j + 1
@@ -390,7 +390,9 @@ def parse_head(head: str, known: frozenset[str]) -> Mention | None:
     if not spans or spans[-1].end != len(head) or spans[-1].possessive:
         return parse_role_phrase(head, known)
     last = spans[-1]
-    if re.search(r"\b(?:at|of|with|for|from|in)\s+(?:(?:the|a|an|one|its|a\s+local|[a-z-]+)\s+){0,2}$", head[: last.start]):
+    if re.search(
+        r"\b(?:at|of|with|for|from|in)\s+(?:(?:the|a|an|one|its|a\s+local|[a-z-]+)\s+){0,2}$", head[: last.start]
+    ):
         return parse_role_phrase(head, known)  # "an official with the Industrial and Commercial Bank of China"
     name, title = split_title_words(last.text)
     prefix = f"{head[: last.start]} {title}".strip()
@@ -401,7 +403,9 @@ def parse_head(head: str, known: frozenset[str]) -> Mention | None:
         return Mention(name=name, is_org=True)
     if " " not in name and has_role_noun(name.lower().removesuffix("s")):
         return None  # "Analysts said ...": a group, not a named speaker
-    if any(word[0].isupper() and word not in lx.HONORIFICS for word in head[: last.start].split()) and not (role or org):
+    if any(word[0].isupper() and word not in lx.HONORIFICS for word in head[: last.start].split()) and not (
+        role or org
+    ):
         return None  # unexplained capitalised words before the name: not a clean subject
     corporate = bool(role) and not org and any(w in lx.CORPORATE_TITLES for w in role.split())
     return Mention(name=name, role=role, org=org, implied_org=corporate)
@@ -489,7 +493,9 @@ def parse_subject(text: str, known: frozenset[str], *, verb_first: bool) -> Ment
 def org_part(name: str) -> str:
     """The organisation in a run such as "Sinopec Brand Director Liu Hongmei" ("Sinopec")."""
     tokens = name.split()
-    cut = next((k for k in range(1, len(tokens)) if tokens[k] in lx.TITLE_WORDS or tokens[k] in lx.TITLE_MODIFIERS), None)
+    cut = next(
+        (k for k in range(1, len(tokens)) if tokens[k] in lx.TITLE_WORDS or tokens[k] in lx.TITLE_MODIFIERS), None
+    )
     if cut is None or tokens[cut - 1] in CONNECTORS:
         return name
     return " ".join(tokens[:cut])

@@ -167,9 +167,15 @@ def _en_figures(sentence: str) -> list[tuple[int, str, str, int | None, str]]:
         text = match.group().strip()
         is_share = unit == "percent"
         qualified = any(match.group(name) for name, _ in _EN_COMPARATORS)
-        if not qualified and re.search(
-            r"\b(?:top|the|roughly|Fortune\s+China|Global|China|of|its|their|all\s+of\s+the)\s+$", sentence[: match.start()], re.I
-        ) and not sentence[: match.start()].rstrip().endswith(("all", "All")):
+        if (
+            not qualified
+            and re.search(
+                r"\b(?:top|the|roughly|Fortune\s+China|Global|China|of|its|their|all\s+of\s+the)\s+$",
+                sentence[: match.start()],
+                re.I,
+            )
+            and not sentence[: match.start()].rstrip().endswith(("all", "All"))
+        ):
             continue  # "China's top 500 companies", "the 98 central SOEs": the population, not a count
         if not is_share:
             if _YEAR.fullmatch(match.group("number") or "") and not match.group("of"):
@@ -189,7 +195,20 @@ def _en_figures(sentence: str) -> list[tuple[int, str, str, int | None, str]]:
 
 # --------------------------------------------------------------------------- Chinese
 
-_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ZH_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
@@ -231,7 +250,13 @@ def _zh_figures(sentence: str) -> list[tuple[int, str, str, int | None, str, str
         if match.group("half"):
             half = match.group("half")
             value, unit = 50, "percent"
-            comparator = "about" if half.startswith("近") else "more_than" if ("以上" in half + post or "过" in half or "逾" in half) else "about"
+            comparator = (
+                "about"
+                if half.startswith("近")
+                else "more_than"
+                if ("以上" in half + post or "过" in half or "逾" in half)
+                else "about"
+            )
         else:
             value = _zh_number(match.group("count").replace(",", ""))
             marker = match.group("unit")
@@ -239,11 +264,15 @@ def _zh_figures(sentence: str) -> list[tuple[int, str, str, int | None, str, str
                 continue
             if value == 1 and not match.group("count").isdigit():
                 continue  # 一家: "a company", not a count
-            if marker == "个" and not re.match(r"^(?:省|市|部门|单位|集团|企业|公司|政府)", sentence[match.end() : match.end() + 4]):
+            if marker == "个" and not re.match(
+                r"^(?:省|市|部门|单位|集团|企业|公司|政府)", sentence[match.end() : match.end() + 4]
+            ):
                 continue
             if _ZH_NOT_ORGS.match(sentence[match.end() : match.end() + 3]):
                 continue
-            if sentence[match.end() - 1 : match.end() + 1].endswith("强") or sentence[match.start() - 2 : match.start()] in ("前", "共有"):
+            if sentence[match.end() - 1 : match.end() + 1].endswith("强") or sentence[
+                match.start() - 2 : match.start()
+            ] in ("前", "共有"):
                 continue
             unit = "percent" if marker in ("成", "%", "％") else ""
             if marker == "成":

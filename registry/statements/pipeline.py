@@ -15,7 +15,7 @@ LANGUAGES = ("en", "zh")
 
 
 def detect_language(text: str) -> str:
-    """"zh" when Chinese characters make up a fifth or more of the letters, else "en"."""
+    """ "zh" when Chinese characters make up a fifth or more of the letters, else "en"."""
     return "zh" if cjk_share(text) >= 0.2 else "en"
 
 

@@ -148,9 +148,7 @@ def _not_text_message(position: int | None) -> str:
 def _checked(text: str, encoding: str) -> DecodedText:
     """Refuse decodings full of control characters: binary data that happened to decode."""
     sample = text[:20_000]
-    control = sum(
-        1 for ch in sample if unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and ch not in "\n\r\t\f\v"
-    )
+    control = sum(1 for ch in sample if unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and ch not in "\n\r\t\f\v")
     if control > max(2, len(sample) // 200):
         raise NotText(_not_text_message(None))
     return DecodedText(text.lstrip("\ufeff"), encoding)

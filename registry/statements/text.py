@@ -187,13 +187,13 @@ class QuoteMarks:
 
 
 ENGLISH_MARKS = QuoteMarks(
-    pairs={"“": "”\"“", "„": "“”\"", "«": "»", '"': "\"”“"},
+    pairs={"“": '”"“', "„": '“”"', "«": "»", '"': '"”“'},
     straight='"',
     nested={},
     single=True,
 )
 CHINESE_MARKS = QuoteMarks(
-    pairs={"“": "”\"“", "「": "」", "『": "』", '"': "\"”“", "＂": "＂\"”"},
+    pairs={"“": '”"“', "「": "」", "『": "』", '"': '"”“', "＂": '＂"”'},
     straight='"＂',
     nested={"「": ("『", "』"), "“": ("‘", "’")},
 )
@@ -206,7 +206,7 @@ def _mark_context(text: str, i: int) -> tuple[bool, bool]:
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
     opening = (before.isspace() or before in "([{—–-/:：，,。（【") and not after.isspace()
-    closing = not before.isspace() and (after.isspace() or after in ".,;:!?)]—–-…，。；：！？）、" or after in "\"”’")
+    closing = not before.isspace() and (after.isspace() or after in ".,;:!?)]—–-…，。；：！？）、" or after in '"”’')
     return opening, closing
 
 
@@ -221,7 +221,9 @@ def _single_quotes(para: Paragraph, taken: list[QuoteSpan]) -> list[QuoteSpan]:
         start, end = para.start + match.start(), para.start + match.end()
         if any(span.open_at < end and start < span.close_at for span in taken):
             continue
-        found.append(_span(para, match.start(), match.end() - 1, match.group()[0], match.group()[-1], False, runs_on=False))
+        found.append(
+            _span(para, match.start(), match.end() - 1, match.group()[0], match.group()[-1], False, runs_on=False)
+        )
     return found
 
 

@@ -144,7 +144,20 @@ class _Mention:
     group: bool = False  # 业内人士, 网友
 
 
-_DOCUMENTS = ("声明", "公告", "通报", "通知", "博文", "回复", "回应", "说明", "情况说明", "致歉声明", "书面回应", "帖文")
+_DOCUMENTS = (
+    "声明",
+    "公告",
+    "通报",
+    "通知",
+    "博文",
+    "回复",
+    "回应",
+    "说明",
+    "情况说明",
+    "致歉声明",
+    "书面回应",
+    "帖文",
+)
 _GROUP = _Mention(group=True)
 _UNKNOWN = _Mention(group=True)  # a speech verb whose subject names nobody the text identifies
 
@@ -193,7 +206,9 @@ _STRONG_ORG_END = re.compile(
     r"(?:股份有限公司|有限责任公司|有限公司|集团公司|公司|集团|银行|大学|委员会|管理局|监督管理局|研究院|研究所|学会|协会|"
     r"商会|联合会|基金会|电视台|日报社|报社|国资委|总局|总署|政府|法院|检察院|部|局|厅|委|署|办)"
 )
-_UNIT_END = re.compile(r"(?:部|处|科|室|办公室|中心|学院|院|系|所|组|课题组|团队|行业|业务|事业部|事业群|板块|团|队|站|分院)$")
+_UNIT_END = re.compile(
+    r"(?:部|处|科|室|办公室|中心|学院|院|系|所|组|课题组|团队|行业|业务|事业部|事业群|板块|团|队|站|分院)$"
+)
 
 
 _HEADS = sorted(SUBUNIT_HEADS, key=len, reverse=True)
@@ -314,7 +329,9 @@ def _parse_subject(subject: _Text) -> _Mention | None:
         return None
     if text in PERSON_PRONOUNS:
         return _Mention(pronoun=True)
-    if text in GROUP_PRONOUNS or text.endswith(("们", "人士", "网友", "专家", "市民", "用户", "消费者", "居民", "村民")):
+    if text in GROUP_PRONOUNS or text.endswith(
+        ("们", "人士", "网友", "专家", "市民", "用户", "消费者", "居民", "村民")
+    ):
         if not _title_run(text):
             return _GROUP
     if text in ORG_REFERENCES:
@@ -326,7 +343,11 @@ def _parse_subject(subject: _Text) -> _Mention | None:
     if _is_name(text):
         return _Mention(name=subject.o)
     for title in ADDRESS_TITLES:
-        if text.endswith(title) and 1 <= len(text) - len(title) <= 2 and text[0] in SURNAMES | {t[0] for t in COMPOUND_SURNAMES}:
+        if (
+            text.endswith(title)
+            and 1 <= len(text) - len(title) <= 2
+            and text[0] in SURNAMES | {t[0] for t in COMPOUND_SURNAMES}
+        ):
             return _Mention(surname=subject.o[: len(text) - len(title)])
     titles = _title_run(text)
     for start, end in reversed(titles):
@@ -406,9 +427,7 @@ def _post_cue(right: _Text) -> _Mention | None:
     end = min((i for i in (right.s.find(ch) for ch in "。！？!?；;\n") if i >= 0), default=len(right))
     sentence = right.cut(0, end)
     start = 0
-    for number, clause_end in enumerate(
-        [i for i, ch in enumerate(sentence.s) if ch in "，,：:"] + [len(sentence)]
-    ):
+    for number, clause_end in enumerate([i for i, ch in enumerate(sentence.s) if ch in "，,：:"] + [len(sentence)]):
         clause = sentence.cut(start, clause_end)
         start = clause_end + 1
         if not clause or len(clause) > 40:
@@ -549,7 +568,14 @@ def _narrative_people(simple: str, original: str) -> list[tuple[int, Speaker]]:
         if _is_name(name) and title in TITLES and (_looks_like_org(org) or _ends_with_org(org)):
             start = match.start(2)
             found.append(
-                (match.start(), Speaker(original[match.start(1) : match.end(1)], original[match.start(3) : match.end(3)], original[start : start + len(org)]))
+                (
+                    match.start(),
+                    Speaker(
+                        original[match.start(1) : match.end(1)],
+                        original[match.start(3) : match.end(3)],
+                        original[start : start + len(org)],
+                    ),
+                )
             )
     for match in pattern.finditer(simple):
         end = match.end()
@@ -704,7 +730,11 @@ def _attribute_headlines(found: list[_Found], simple: str) -> None:
             continue
         words = simple[item.span.start : item.span.end].strip("。！？，")
         body = next(
-            (f for f in found[index + 1 :] if f.speech and f.span.para > 0 and words in simple[f.span.start : f.span.end]),
+            (
+                f
+                for f in found[index + 1 :]
+                if f.speech and f.span.para > 0 and words in simple[f.span.start : f.span.end]
+            ),
             None,
         )
         if body is not None:
@@ -755,9 +785,9 @@ def _subject_before(left: _Text, end: int) -> _Mention | None:
 
 def _post_group_cue(right: _Text) -> bool:
     head = right.s.strip(" ，,")[:12]
-    return bool(re.match(r"(?:有|一位|一名|不少|很多|许多)?(?:网友|业内人士|市民|居民|用户|消费者|专家)", head)) and bool(
-        _verb_at_end(re.split(r"[，,。！？]", head)[0] or "")
-    )
+    return bool(
+        re.match(r"(?:有|一位|一名|不少|很多|许多)?(?:网友|业内人士|市民|居民|用户|消费者|专家)", head)
+    ) and bool(_verb_at_end(re.split(r"[，,。！？]", head)[0] or ""))
 
 
 def _is_speech(quote: str, left: _Text, right: _Text, cued: bool, *, headline: bool = False) -> bool:
