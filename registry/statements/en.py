@@ -531,7 +531,12 @@ def _quote_events(cleaned: str, paragraphs: list[Paragraph], known: frozenset[st
             if prev is not None and last is not None and last.start == prev.start:
                 if not last_sentence(context.before).strip(" ,;"):
                     inherit = "previous"  # (h) “A.” he said. “B.”
-            elif prev is None and not context.before.strip() and _follows_quote_paragraph(span, paragraphs, last):
+            elif (
+                prev is None
+                and not context.before.strip()
+                and not context.after.strip(" .")
+                and _follows_quote_paragraph(span, paragraphs, last)
+            ):
                 inherit = "previous"  # (h) a paragraph of quotes after a quoted speaker's paragraph
         events.append(Event(span.open_at, "quote", span.start, span.end, context.text, attribution, inherit))
         chains.append([len(events) - 1])

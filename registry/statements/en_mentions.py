@@ -141,7 +141,7 @@ def next_name_word(text: str, words: list[re.Match[str]], j: int) -> int | None:
     gap = text[words[j].end() : words[k].start()]
     if gap == ". " and k == j + 1 and INITIALS.fullmatch(words[j].group()):
         return k
-    if not gap[:1].isspace() or re.search(r"[^\w\s&]", gap):
+    if not gap[:1].isspace() or "\n" in gap or re.search(r"[^\w\s&]", gap):
         return None
     return k if [t for t in gap.split() if t != "&"] == [w.group() for w in words[j + 1 : k]] else None
 
@@ -321,9 +321,9 @@ def parse_appositive(text: str, known: frozenset[str], *, need_role: bool) -> tu
 def split_subunit(text: str, prep_start: int, org: str, known: frozenset[str]) -> tuple[str, str]:
     """Keep a sub-unit in the role: "professor at the School of X" of "Beijing Normal University"."""
     if org.split()[0] in lx.SUBUNITS:
-        for parent in re.finditer(r"\s+of\s+(?:the\s+)?", text):
+        for parent in reversed(list(re.finditer(r"\s+of\s+(?:the\s+)?", text))):
             if parent.start() <= prep_start:
-                continue
+                break
             name = text[parent.end() :]
             if looks_like_org(name, known) and name.split()[0] not in lx.SUBUNITS:
                 return text[: parent.start()], name

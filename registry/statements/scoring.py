@@ -169,17 +169,39 @@ def _match_quotes(gold: list[dict], predicted: list) -> list[tuple[list[int], in
     return pairs
 
 
+def _split_matches(gold: list[dict], predicted: list, pairs: list) -> list[tuple[int, list[int]]]:
+    """(gold index, predicted indexes): gold quotes labelled joined (a corpus whose
+    conventions join split and multi-paragraph quotes) that consecutive predictions make up."""
+    used_gold = {g for run, _ in pairs for g in run}
+    used_pred = {p for _, p in pairs}
+    keys = [normalise_quote(c.quote) for c in predicted]
+    found = []
+    for g_index, item in enumerate(gold):
+        if g_index in used_gold:
+            continue
+        run = _joined_run(normalise_quote(item["quote"]), keys, used_pred)
+        if run:
+            used_pred.update(run)
+            found.append((g_index, run))
+    return found
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text)
+
+
 def _joined_run(key: str, keys: list[str], used: set[int]) -> list[int]:
-    """Indexes of consecutive gold quotes whose texts, joined, are ``key`` (spaces ignored)."""
-    target = key.replace(" ", "")
+    """Indexes of consecutive quotes whose texts, joined, are ``key`` (spaces and
+    punctuation ignored)."""
+    target = _letters(key)
     for start in range(len(keys)):
-        if start in used or not keys[start] or not target.startswith(keys[start].replace(" ", "")):
+        if start in used or not keys[start] or not target.startswith(_letters(keys[start])):
             continue
         joined, run = "", []
         for index in range(start, len(keys)):
             if index in used:
                 break
-            joined += keys[index].replace(" ", "")
+            joined += _letters(keys[index])
             run.append(index)
             if len(run) > 1 and joined == target:
                 return run
@@ -196,18 +218,36 @@ def score_articles(
     articles: Iterable[Article],
     extract: Callable[[str], list],
     propose_figures: Callable[[str], list[dict]] | None = None,
+    *,
+    split_gold: bool = False,
 ) -> Score:
     """Score ``extract`` (text -> candidates with .quote .speaker .org .kind) and, when
-    given, ``propose_figures`` (text -> figure dicts as in the gold) on ``articles``."""
+    given, ``propose_figures`` (text -> figure dicts as in the gold) on ``articles``.
+    ``split_gold``: the gold joins quotes split by their attribution or running over
+    paragraphs (the first corpus's convention); consecutive predictions may make one up."""
     total = Score()
     for article in articles:
         score = Score(articles=1)
         gold = [g for g in article.gold.get("quotes", []) if g.get("kind", "quote") == "quote"]
         predicted = [c for c in extract(article.text) if getattr(c, "kind", "quote") == "quote"]
         pairs = _match_quotes(gold, predicted)
-        score.quotes = Counts(len(gold), len(predicted), sum(len(g) for g, _ in pairs), len(pairs))
+        splits = _split_matches(gold, predicted, pairs) if split_gold else []
+        score.quotes = Counts(
+            len(gold),
+            len(predicted),
+            sum(len(g) for g, _ in pairs) + len(splits),
+            len(pairs) + sum(len(run) for _, run in splits),
+        )
         right_gold = right_pred = 0
-        found_gold = set()
+        found_gold = {g for g, _ in splits}
+        for g_index, run in splits:
+            rights = [
+                normalise_name(predicted[p].speaker) == normalise_name(gold[g_index].get("speaker"))
+                and _org_right(predicted[p].org, gold[g_index])
+                for p in run
+            ]
+            right_gold += all(rights)
+            right_pred += sum(rights)
         for gold_indexes, p_index in pairs:
             candidate = predicted[p_index]
             found_gold.update(gold_indexes)
@@ -229,7 +269,7 @@ def score_articles(
                         )
                     )
         score.attribution = Counts(len(gold), len(predicted), right_gold, right_pred)
-        matched_pred = {p for _, p in pairs}
+        matched_pred = {p for _, p in pairs} | {p for _, run in splits for p in run}
         non_speech = {normalise_quote(n) for n in article.gold.get("non_speech", [])}
         for index, candidate in enumerate(predicted):
             if index in matched_pred:
