@@ -757,3 +757,251 @@ def test_corpus_paraphrases_never_come_back_as_quotes():
         paraphrased = {_spaces(g["quote"]).lower() for g in gold if g["kind"] == "paraphrase"}
         quoted = {_spaces(c.quote).lower() for c in predicted if c.kind == "quote"}
         assert not paraphrased & quoted, name
+
+
+# --------------------------------------------------------------------------- output conventions
+
+
+def test_an_organisation_has_no_speaker_and_a_role_keeps_no_organisation_words():
+    text = (
+        "Sinopec said in a statement that it would open 200 livestream rooms.\n\n"
+        "“Every station is a storyteller,” said Zhang Wei, deputy head of the news center at Sinopec."
+    )
+    found = extract(text)
+
+    assert [(c.kind, who(c), c.speaker_is_org) for c in found] == [
+        ("paraphrase", (None, None, "Sinopec"), True),
+        ("quote", ("Zhang Wei", "deputy head of the news center", "Sinopec"), False),
+    ]
+
+
+def test_a_quote_nobody_is_named_for_stays_unattributed_and_nothing_outside_marks_is_returned():
+    text = "Sales rose.\n\n“The market has changed for good.”\n\nAnalysts expect more growth next year."
+    found = quotes(text)
+
+    assert [(c.quote, who(c)) for c in found] == [("The market has changed for good.", (None, None, None))]
+
+
+# --------------------------------------------------------------------------- patterns seen failing on unseen news
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "“We will publish every complaint,” Sinopec Chief Engineer Wang Jun said.",
+            ("Wang Jun", "Chief Engineer", "Sinopec"),
+        ),
+        ("“Trains are universal,” said K.W. Lam, an analyst at CLSA.", ("K.W. Lam", "analyst", "CLSA")),
+        (
+            "“We cannot turn every farmer into a star,” said Ma Jun (马骏), deputy general manager at Zhouzhi Group.",
+            ("Ma Jun", "deputy general manager", "Zhouzhi Group"),
+        ),
+        (
+            "“A press officer must answer within an hour,” said Huang Zhiyong, deputy director of the press office "
+            "of the Guangdong Provincial People's Government.",
+            ("Huang Zhiyong", "deputy director of the press office", "Guangdong Provincial People's Government"),
+        ),
+    ],
+)
+def test_titles_initials_and_chinese_names_in_brackets(text, expected):
+    assert who(only_quote(text)) == expected
+
+
+def test_the_state_owned_firm_means_the_company_named_before():
+    text = (
+        "China Mobile Communications Group Co opened 31 provincial accounts on Douyin.\n\n"
+        "The state-owned firm said it would “answer every complaint within an hour”."
+    )
+
+    assert who(only_quote(text)) == (None, None, "China Mobile Communications Group Co")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Song Yu, a professor at Fudan University, called the move “a turning point for state media”.",
+        "Song Yu, a professor at Fudan University, vowed to “open every channel to the public”.",
+        "Song Yu, a professor at Fudan University, described the shift as “from opening accounts to running them”.",
+    ],
+)
+def test_partial_quotes_after_verbs_that_are_not_speech_verbs(sentence):
+    assert who(only_quote(sentence)) == ("Song Yu", "professor", "Fudan University")
+
+
+def test_terms_slogans_and_account_names_are_not_statements():
+    text = (
+        "SASAC began promoting the “two micro, one end” model in 2014. Its account, “Guoziwei,” posts daily. "
+        "The so-called “zombie accounts” were closed, and the series, titled “Power On, Anhui,” ran on WeChat."
+    )
+
+    assert quotes(text) == []
+
+
+def test_told_a_news_agency_and_said_in_an_email_interview_and_made_the_remark():
+    text = (
+        "“The first post must go out before we know everything,” Tan Xiaofei, head of user communications at NIO, "
+        "told a news agency.\n\n"
+        "“We didn’t plan any of this,” Fu Jing, new-media supervisor at Chongqing Rail Transit, "
+        "said in an email interview.\n\n"
+        "“Government accounts should sound like a neighbour.” Lou Jianguo, director of the Anji County Media Center, "
+        "made the remark at a forum."
+    )
+
+    assert [c.speaker for c in quotes(text)] == ["Tan Xiaofei", "Fu Jing", "Lou Jianguo"]
+
+
+def test_a_second_quote_in_the_next_paragraph_belongs_to_the_previous_speaker():
+    text = (
+        "“If someone says their power has been cut, we reply within 30 minutes,” said Gao Jun, deputy director "
+        "at State Grid Jiangsu Electric Power.\n\n"
+        "“For us, the comment section is a service window.”"
+    )
+
+    assert [c.speaker for c in quotes(text)] == ["Gao Jun", "Gao Jun"]
+
+
+def test_a_quote_followed_by_a_caption_line_naming_the_speaker():
+    text = (
+        "Some utilities keep comments open.\n\n"
+        "“The comment section is where customers tell you the truth for free.”\n\n"
+        "Fang Kexin, Chinese University of Hong Kong\n\n"
+        "Not every company is retreating."
+    )
+
+    assert who(only_quote(text)) == ("Fang Kexin", None, "Chinese University of Hong Kong")
+
+
+def test_a_headline_quote_takes_the_speaker_of_the_body_quote_it_repeats():
+    text = (
+        "“We Got It Wrong”: Inside NIO’s Silence on Weibo\n\n"
+        "“We got it wrong, and we should have said so on day one,” Tan Xiaofei, head of user communications at NIO, "
+        "told reporters."
+    )
+
+    assert [(c.quote, c.speaker) for c in quotes(text)] == [
+        ("We Got It Wrong", "Tan Xiaofei"),
+        ("We got it wrong, and we should have said so on day one,", "Tan Xiaofei"),
+    ]
+
+
+def test_a_quote_that_opens_with_one_mark_and_closes_with_another():
+    quote = only_quote("\"We will answer every question,” said Li Na, spokesperson of Haier.")
+
+    assert (quote.quote, quote.speaker) == ("We will answer every question,", "Li Na")
+
+
+# --------------------------------------------------------------------------- Chinese
+
+
+def zh_quotes(text: str) -> list[tuple]:
+    return [(c.quote, c.speaker, c.role, c.org) for c in extract(text) if c.kind == "quote"]
+
+
+def test_chinese_attribution_before_and_after_the_quote_and_split_quotes():
+    text = (
+        "在11日举行的发布会上，中国石化新闻发言人吕大鹏表示：“我们将继续推进新媒体建设，讲好央企故事。”\n\n"
+        "“新媒体已经成为企业沟通公众的重要渠道。”他说，“今年我们在抖音和快手上开展了多场直播。”\n\n"
+        "“我们希望通过短视频让更多人了解电网工作。”国家电网宣传部副主任张伟说。"
+    )
+
+    assert zh_quotes(text) == [
+        ("我们将继续推进新媒体建设，讲好央企故事。", "吕大鹏", "新闻发言人", "中国石化"),
+        ("新媒体已经成为企业沟通公众的重要渠道。", "吕大鹏", "新闻发言人", "中国石化"),
+        ("今年我们在抖音和快手上开展了多场直播。", "吕大鹏", "新闻发言人", "中国石化"),
+        ("我们希望通过短视频让更多人了解电网工作。", "张伟", "宣传部副主任", "国家电网"),
+    ]
+
+
+def test_chinese_company_follow_ups_and_organisations_speaking():
+    text = (
+        "中国移动通信集团有限公司今天发布了新的客服规则。\n\n"
+        "该公司在声明中表示：“我们高度重视用户反馈，将尽快完善相关服务。”\n\n"
+        "据中国移动相关负责人介绍，“目前线上渠道已经承接了大部分客户咨询。”"
+    )
+
+    assert zh_quotes(text) == [
+        ("我们高度重视用户反馈，将尽快完善相关服务。", None, None, "中国移动通信集团有限公司"),
+        ("目前线上渠道已经承接了大部分客户咨询。", None, "相关负责人", "中国移动"),
+    ]
+
+
+def test_traditional_characters_and_corner_brackets_with_nested_marks():
+    text = "「我們會繼續加大投入，把『種草』做成服務。」中國移動副總裁李明在接受採訪時說。"
+
+    assert zh_quotes(text) == [("我們會繼續加大投入，把『種草』做成服務。", "李明", "副總裁", "中國移動")]
+
+
+def test_chinese_quoted_terms_account_names_and_titles_are_not_statements():
+    text = (
+        "近年来，央企纷纷布局“两微一抖”，国务院国资委的官方账号“国资小新”粉丝已超过千万。"
+        "该系列短视频以“电力小课堂”为名，坚持“内容为王”的理念。"
+    )
+
+    assert zh_quotes(text) == []
+
+
+def test_chinese_reported_speech_carries_into_the_next_quote_and_paragraph():
+    text = (
+        "卢晓峰是永康恒瑞杯业有限公司的总经理。他说，转机出现在一次直播中。“那之后我就明白了，我们卖的不只是杯子。”\n\n"
+        "“同行也在看，我们的工艺、价格，几乎都是透明的。”卢晓峰说。\n\n"
+        "“所以我们更要把质量做好。”"
+    )
+
+    assert [(q[1], q[3]) for q in zh_quotes(text)] == [("卢晓峰", "永康恒瑞杯业有限公司")] * 3
+
+
+# --------------------------------------------------------------------------- any encoding
+
+
+CHINESE_ARTICLE = "中国石化新闻发言人吕大鹏表示：“我们将继续推进新媒体建设，讲好央企故事。”\n"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "label"),
+    [
+        ("utf-8", "UTF-8"),
+        ("utf-8-sig", "UTF-8 with byte-order mark"),
+        ("gbk", "GB18030"),
+        ("gb18030", "GB18030"),
+        ("big5", "Big5"),
+        ("utf-16", "UTF-16"),
+    ],
+)
+def test_command_reads_chinese_articles_in_any_common_encoding(tmp_path, encoding, label):
+    text = CHINESE_ARTICLE if encoding != "big5" else "中國石化新聞發言人呂大鵬表示：「我們將繼續推進新媒體建設。」\n"
+    article = tmp_path / "article.txt"
+    article.write_bytes(text.encode(encoding))
+    err = io.StringIO()
+    out = io.StringIO()
+
+    call_command("extract_statements", str(article), format="json", stdout=out, stderr=err)
+
+    rows = json.loads(out.getvalue())
+    assert len(rows) == 1 and rows[0]["speaker"] in ("吕大鹏", "呂大鵬") and rows[0]["kind"] == "quote"
+    assert set(rows[0]) == GOLD_KEYS
+    assert label in err.getvalue()
+
+
+def test_command_reads_the_seed_article_as_utf16_and_still_gives_its_six_quotes(tmp_path):
+    article = tmp_path / "seed.txt"
+    article.write_bytes(SEED.read_text(encoding="utf-8").encode("utf-16"))
+
+    rows = json.loads(run_command(str(article), format="json"))
+
+    assert [r["speaker"] for r in rows if r["kind"] == "quote"] == [
+        "Lyu Dapeng",
+        "Li Zhengmao",
+        "Li Zhengmao",
+        "Liu Yutong",
+        "Du Dong",
+        "Xu Jingyun",
+    ]
+
+
+def test_command_refuses_bytes_that_are_not_text(tmp_path):
+    article = tmp_path / "photo.txt"
+    article.write_bytes(bytes(range(256)) * 40)
+
+    with pytest.raises(CommandError, match="not text"):
+        run_command(str(article))

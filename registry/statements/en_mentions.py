@@ -491,14 +491,13 @@ def parse_subject(text: str, known: frozenset[str], *, verb_first: bool) -> Ment
 
 
 def org_part(name: str) -> str:
-    """The organisation in a run such as "Sinopec Brand Director Liu Hongmei" ("Sinopec")."""
-    tokens = name.split()
-    cut = next(
-        (k for k in range(1, len(tokens)) if tokens[k] in lx.TITLE_WORDS or tokens[k] in lx.TITLE_MODIFIERS), None
-    )
-    if cut is None or tokens[cut - 1] in CONNECTORS:
+    """The organisation in a run such as "Sinopec Brand Director Liu Hongmei" ("Sinopec");
+    a run that is only an organisation's name is returned as it is."""
+    person, title = split_title_words(name)
+    if not person or not title:
         return name
-    return " ".join(tokens[:cut])
+    _, org, _ = parse_premodifier(title)
+    return org or name
 
 
 def can_be_short_name(word: str) -> bool:

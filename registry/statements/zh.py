@@ -600,14 +600,18 @@ def _narrative_orgs(simple: str, original: str) -> list[tuple[int, str]]:
     for match in known.finditer(simple):
         found.append((match.start(), match.group()))
     suffixed = re.compile(
-        r"(?<=[，,。！？；;：:、“”「」（）()\s])[\u4e00-\u9fff]{2,14}?(?:股份有限公司|有限公司|集团|公司|银行)"
+        r"(?:(?<=[，,。！？；;：:、“”「」（）()\s])|^)[\u4e00-\u9fff]{2,14}?(?:股份有限公司|有限公司|集团|公司|银行)(?:股份有限公司|有限公司)?",
+        re.M,
     )
     for match in suffixed.finditer(simple):
         name = match.group()
         if not name.startswith(("该", "这家", "一家", "本", "各", "多家", "相关")):
             found.append((match.start(), name))
-    found.sort()
-    return found
+    longest: dict[int, str] = {}
+    for start, name in found:  # "中国移动通信集团有限公司" rather than the "中国移动" inside it
+        if len(name) > len(longest.get(start, "")):
+            longest[start] = name
+    return sorted(longest.items())
 
 
 # --------------------------------------------------------------------------- the pipeline
@@ -663,7 +667,8 @@ def extract_zh(cleaned: str) -> list[Candidate]:
             boundary = span.close_at
             continue
         mention, cued = _governing_cue(span, quote, left, right, article, paragraphs, prev)
-        speech = _is_speech(quote, left, right, cued, headline=span.para == 0)
+        headline = span.para == 0 and len(para.text) <= 60 and not para.text.rstrip("”」』\" ").endswith(("。", "！", "？"))
+        speech = _is_speech(quote, left, right, cued, headline=headline)
         if not speech:
             found.append(_Found(span, NOBODY, False))
             continue
@@ -726,7 +731,7 @@ def _reported_before(left: _Text) -> _Mention | None:
 def _attribute_headlines(found: list[_Found], simple: str) -> None:
     """A headline quote without a speaker takes the speaker of the body quote that repeats it."""
     for index, item in enumerate(found):
-        if item.span.para != 0 or not item.speech or item.speaker.known:
+        if item.span.para != 0 or not item.speech or item.speaker.known or len(found) < 2:
             continue
         words = simple[item.span.start : item.span.end].strip("。！？，")
         body = next(

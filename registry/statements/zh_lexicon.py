@@ -1,10 +1,14 @@
 """Words the Chinese extractor reads attribution with (simplified forms).
 
 Traditional text is matched through ``to_simplified``, a character-for-character map that
-keeps every offset, so the output is always taken from the article as written.
+keeps every offset, so the output is always taken from the article as written. The map is
+OpenCC's traditional-to-simplified character table (shipped by the
+opencc-python-reimplemented package), each character to its first simplified form.
 """
 
 from __future__ import annotations
+
+from importlib import resources
 
 # Traditional -> simplified, one character each, for the characters of the attribution
 # vocabulary, titles, organisation words and the common surnames (not a general converter:
@@ -22,7 +26,7 @@ _T2S_PAIRS = (
     "約约 餘余 逾逾 過过 超超 達达 佔占 數数 將将 從从 與与 並并 還还 讓让 給给 難难 學学 "
     "術术 研研 究究 院院 所所 協协 聯联 盟盟 辦办 護护 醫医 藥药 療疗 險险 證证 券券 資资 "
     "產产 權权 屬属 級级 層层 黨党 組组 織织 紀纪 檢检 員员 職职 幣币 錢钱 費费 貿贸 稅税 "
-    "闆板 係系 積积 電电 體体 創创 辦办 董董 監监 執执 財财 會会 計计 審审 核核 務务 勢势 態态 慶庆 親亲 愛爱 "
+    "闆板 採采 係系 積积 電电 體体 創创 辦办 董董 監监 執执 財财 會会 計计 審审 核核 務务 勢势 態态 慶庆 親亲 愛爱 "
     "歡欢 樂乐 來来 見见 現现 聽听 頁页 圖图 攝摄 謝谢 贊赞 讚赞 譽誉 顧顾 客客 戶户 "
     "陳陈 張张 劉刘 黃黄 趙赵 吳吴 孫孙 馬马 鄭郑 謝谢 韓韩 馮冯 鄧邓 蕭萧 葉叶 蘇苏 呂吕 盧卢 "
     "蔣蒋 鍾钟 譚谭 陸陆 賈贾 韋韦 鄒邹 閆闫 龍龙 賀贺 顧顾 龔龚 萬万 錢钱 嚴严 湯汤 羅罗 "
@@ -39,7 +43,21 @@ _T2S_PAIRS = (
     "郵邮 遞递 順顺 聯联 騰腾 訊讯 裡里 裏里 邊边 們们 麼么 嗎吗 呢呢 啊啊 吧吧"
 )
 _T2S = {pair[0]: pair[1] for pair in _T2S_PAIRS.split() if len(pair) == 2 and pair[0] != pair[1]}
-_TABLE = str.maketrans(_T2S)
+
+
+def _opencc_characters() -> dict[str, str]:
+    """OpenCC's TSCharacters table: one traditional character to one simplified one."""
+    table = resources.files("opencc").joinpath("dictionary", "TSCharacters.txt").read_text(encoding="utf-8")
+    mapping = {}
+    for line in table.splitlines():
+        source, _, targets = line.partition("\t")
+        target = targets.split(" ")[0] if targets else ""
+        if len(source) == 1 and len(target) == 1 and source != target:
+            mapping[source] = target
+    return mapping
+
+
+_TABLE = str.maketrans({**_T2S, **_opencc_characters()})
 
 
 def to_simplified(text: str) -> str:
