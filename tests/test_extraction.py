@@ -433,7 +433,8 @@ def test_a_quote_running_over_several_paragraphs_is_one_quote_per_paragraph():
 
 def test_a_quote_over_paragraphs_takes_the_attribution_of_its_last_paragraph():
     text = (
-        "China Mobile will appoint spokespeople in all its provincial branches, said Li Jiahui, a director at the group.\n\n"
+        "China Mobile will appoint spokespeople in its provincial branches, said Li Jiahui, a director at the group."
+        "\n\n"
         "“Our spokespeople will not just read statements. They will explain tariffs in plain language.\n\n"
         "“We want people to feel they are talking to someone who knows the answer,” she said."
     )
@@ -886,7 +887,7 @@ def test_a_headline_quote_takes_the_speaker_of_the_body_quote_it_repeats():
 
 
 def test_a_quote_that_opens_with_one_mark_and_closes_with_another():
-    quote = only_quote("\"We will answer every question,” said Li Na, spokesperson of Haier.")
+    quote = only_quote('"We will answer every question,” said Li Na, spokesperson of Haier.')
 
     assert (quote.quote, quote.speaker) == ("We will answer every question,", "Li Na")
 

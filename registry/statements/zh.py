@@ -667,7 +667,8 @@ def extract_zh(cleaned: str) -> list[Candidate]:
             boundary = span.close_at
             continue
         mention, cued = _governing_cue(span, quote, left, right, article, paragraphs, prev)
-        headline = span.para == 0 and len(para.text) <= 60 and not para.text.rstrip("”」』\" ").endswith(("。", "！", "？"))
+        ending = para.text.rstrip('”」』" ')
+        headline = span.para == 0 and len(para.text) <= 60 and not ending.endswith(("。", "！", "？"))
         speech = _is_speech(quote, left, right, cued, headline=headline)
         if not speech:
             found.append(_Found(span, NOBODY, False))
