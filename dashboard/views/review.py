@@ -109,7 +109,7 @@ class ArticleForm(forms.Form):
         label=gettext_lazy("Publication date"),
         required=False,
         input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": gettext_lazy("Enter the date as YYYY-MM-DD.")},
     )
     language = forms.ChoiceField(
@@ -257,7 +257,7 @@ class FigureForm(forms.Form):
         label=gettext_lazy("As of"),
         required=False,
         input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": gettext_lazy("Enter the date as YYYY-MM-DD.")},
     )
     as_of_precision = forms.ChoiceField(label=gettext_lazy("Date known to the"), choices=DatePrecision.choices)
@@ -346,8 +346,9 @@ def _initial(candidate: Candidate) -> dict:
     }
 
 
-def _figure_initial(candidate: FigureCandidate, cohorts: list[Cohort], published_on) -> dict:
+def _figure_initial(candidate: FigureCandidate, cohorts: list[Cohort], platforms: list[Platform], published_on) -> dict:
     as_of, precision = as_of_of(candidate.as_of, published_on)
+    platform = candidate.platform if any(p.slug == candidate.platform for p in platforms) else ""
     cohort = match_cohort(candidate.population, cohorts)
     return {
         "decision": "accept",
@@ -356,7 +357,7 @@ def _figure_initial(candidate: FigureCandidate, cohorts: list[Cohort], published
         "value": candidate.value,
         "unit": candidate.unit,
         "cohort": str(cohort.pk) if cohort else "",
-        "platform": candidate.platform,
+        "platform": platform,
         "as_of": as_of,
         "as_of_precision": precision,
         "population": candidate.population or "",
@@ -520,6 +521,6 @@ def extract_statements(request):
     formset = _formset(platforms, initial=[_initial(c) for c in candidates])
     published_on = article_form.cleaned_data.get("published_on")
     figure_formset = _figure_formset(
-        platforms, cohorts, initial=[_figure_initial(p, cohorts, published_on) for p in proposals]
+        platforms, cohorts, initial=[_figure_initial(p, cohorts, platforms, published_on) for p in proposals]
     )
     return _render_review(request, article_form, formset, figure_formset, platforms)

@@ -291,6 +291,11 @@ def _zh_figures(sentence: str) -> list[tuple[int, str, str, int | None, str, str
                 continue
         text = match.group("whole")
         population = match.group("pop") if match.group("of") else None
+        if population is None and match.group("unit") == "家":  # "超过400家中国企业500强已开通"
+            noun = re.match(
+                r"([\u4e00-\u9fff0-9]{2,14}?)(?:已|均|都|中|开通|开设|在|拥有|入驻|设有|，|、)", sentence[match.end() :]
+            )
+            population = noun.group(1) if noun else None
         found.append((match.start(), text, comparator, value, unit, population))
     return found
 
