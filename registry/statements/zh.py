@@ -66,11 +66,11 @@ _ADVERBIAL_TAIL = re.compile(
     r"(?:"
     r"(?:在|于|当|就|对|针对|围绕|面对|谈及|谈到|说起|提及|回顾)[^，。！？]{0,40}?(?:时|上|中|后|前|期间|之际|里|会上|现场|之时|方面|问题|时候)"
     r"|(?:在)?接受[^，。！？]{0,30}?采访(?:时)?"
-    r"|(?:对|向|跟|给)(?:本报|本台|本网|本刊|新华社|中新网|中央社|澎湃新闻|界面新闻|财新|[\u4e00-\u9fff]{1,6})?(?:记者|媒体|笔者|大家|网友|观众|参观者|用户|镜头|读者|投资者|消费者)"
+    r"|(?:对|向|跟|给)(?:本报|本台|本网|本刊|新华社|中新网|中央社|澎湃新闻|界面新闻|财新|[\u4e00-\u9fff0-9A-Za-z]{1,10})?(?:记者|媒体|笔者|大家|网友|观众|参观者|用户|镜头|读者|投资者|消费者)"
     r"|(?:对着|面对|当着)[^，。！？]{1,8}"
     r"|(?:对|向|跟|给)(?:本报|本台|本网|本刊|新华社|中新网|中央社|财新|澎湃|界面|路透社|彭博社|法新社)"
     r"|在给[^，。！？]{1,20}?中"
-    r"|受访时|受访|接受采访时"
+    r"|受访时|受访|接受采访时|接受[^，。！？]{0,20}?(?:采访|访问|专访)(?:时)?"
     r"|(?:发布(?:消息|声明|公告|通报|通知|博文)?|发文|发帖|撰文)"
     r"|(?:通过|借助|经由|在)[^，。！？]{0,20}?(?:微博|微信|公众号|官网|官方账号|平台|发布会|声明|公告|回复|朋友圈|视频|直播间?)"
     r"|(?:也|还|则|又|更|都|亦|曾|已|就此|对此|对此事|随即|随后|当即|再次|同时|进一步|明确|公开|坦率地|笑着|直接|近日|日前|此前|"
@@ -89,7 +89,7 @@ _AFTER_NAME = re.compile(
     r"^(?:[，,。！？!?；;：:、（）()“”「」『』\"\s]|$|表示|说|称|指出|介绍|强调|坦言|认为|透露|回应|告诉|接受|在|于|也|还|"
     r"则|就|对|向|跟|和|与|及|等|的|是|曾|已|正|将|会|要|带领|率|一行|同志|先生|女士|今年|去年|近日|日前|此前|坦承|提到|谈到|"
     r"直言|补充|解释|回忆|举例|分析|预计|建议|呼吁|提醒|重申|披露|证实|说明|答|问|笑|感慨|感叹|介|负责|主持|出席|担任|兼任|现任|"
-    r"上任|表态|发言|致辞|透|讲|道|告|看来|来说)"
+    r"上任|表态|发言|致辞|透|讲|道|告|看来|来说|今天|昨天|昨日|当天|日前|近日|今日)"
 )
 # Quoted text that is a name of a thing: the noun after it says so.
 _TERM_AFTER = re.compile(
@@ -103,7 +103,7 @@ _TERM_BEFORE = re.compile(
     r"(?:所谓|称为|称之为|被称为|被誉为|誉为|号称|名为|叫做|叫作|简称|俗称|昵称|冠以|命名为|取名|定名为|打造|推出|开设|开通|"
     r"创办|上线|发起|开展|举办|实施|提出|构建|形成|落实|推进|践行|秉持|坚持|围绕|聚焦|以|按照|遵循|贯彻|获评|荣获|获得|"
     r"入选|评为|搜索|关注|点击|输入|标注|写着|印有|印着|写有|挂着|打出|喊出|口号|主题为|主题是|题为|名叫|账号|"
-    r"即|和|与|及|、|或|的|在)$"
+    r"即|和|与|及|、|或|的|在|号|频道|渠道|栏目|系列|节目|品牌|专栏|话题|标签|称号)$"
 )
 
 
@@ -275,6 +275,8 @@ def _clean_org(text: _Text) -> _Text:
     text = text.strip(" 的之")
     if "的" in text.s:  # "一位不愿透露姓名的湛江供电局线路班": the organisation follows the last 的
         text = text.cut(text.s.rfind("的") + 1)
+    if "、" in text.s:  # "计划主持人、政大企业管理学系": the organisation of the last title
+        text = text.cut(text.s.rfind("、") + 1)
     match = _LEADING_NOISE.match(text.s)
     if match:
         text = text.cut(match.end()).strip(" 的")
@@ -338,7 +340,14 @@ def _parse_subject(subject: _Text) -> _Mention | None:
         return _Mention(org_ref=text)
     if text.rstrip("还也则又") in _DOCUMENTS:
         return _Mention(org_ref="官方")
-    if text in ROLE_REFERENCES or (text.startswith(("该", "这位", "上述", "那位")) and _title_run(text)):
+    reference = next((r for r in ORG_REFERENCES if text.startswith(r) and r.startswith(("该", "这家"))), None)
+    if reference:
+        runs = _title_run(text[len(reference) :])
+        if runs and runs[-1][1] == len(text) - len(reference):
+            return _Mention(role=subject.o[len(reference) :], org_ref=reference)  # 该公司相关负责人
+    if text in ROLE_REFERENCES or (
+        text.startswith(("该", "这位", "上述", "那位")) and _title_run(text) and _title_run(text)[-1][1] == len(text)
+    ):
         return _Mention(role_ref=True)
     if _is_name(text):
         return _Mention(name=subject.o)
@@ -387,6 +396,8 @@ def _parse_subject(subject: _Text) -> _Mention | None:
             org = _clean_org(subject.cut(0, len(text) - length))
             return _Mention(name=subject.o[-length:], org=org.o or None)
     bare = re.sub(r"(?:方面|官方|官微|官博)$", "", text)
+    if bare.startswith(("一位", "一名", "有关", "某", "多位", "不少")):
+        return _GROUP
     if bare and (_looks_like_org(bare) or bare in KNOWN_ORGS):
         return _Mention(org=subject.o[: len(bare)], org_speaks=True)
     return None
@@ -528,7 +539,7 @@ class _Discourse:
             return NOBODY
         if mention.pronoun:
             return self.last_person or NOBODY
-        if mention.org_ref:
+        if mention.org_ref and not mention.role and not mention.name:
             org = self.org_before(position, mention.org_ref)
             return Speaker(org=org, is_org=True) if org else NOBODY
         if mention.role_ref:
@@ -550,6 +561,8 @@ class _Discourse:
             if known:
                 return Speaker(known.name, mention.role or known.role, mention.org or known.org)
             return Speaker(mention.name, mention.role, mention.org)
+        if mention.org_ref:
+            return Speaker(None, mention.role, self.org_before(position, mention.org_ref))
         if mention.role or mention.org:
             return Speaker(None, mention.role, mention.org)
         return NOBODY
@@ -607,6 +620,13 @@ def _narrative_orgs(simple: str, original: str) -> list[tuple[int, str]]:
         name = match.group()
         if not name.startswith(("该", "这家", "一家", "本", "各", "多家", "相关")):
             found.append((match.start(), name))
+    acting = re.compile(
+        r"(?:^|(?<=[，。；\n]))([\u4e00-\u9fffA-Za-z]{2,8}?)(?:通过|发布|宣布|推出|发表|致歉|道歉|回应称|连夜)", re.M
+    )
+    for match in acting.finditer(simple):
+        name = match.group(1)
+        if not _is_name(name) and not re.search(r"[日月年晚早时后前该他她这其]", name):
+            found.append((match.start(1), name))
     longest: dict[int, str] = {}
     for start, name in found:  # "中国移动通信集团有限公司" rather than the "中国移动" inside it
         if len(name) > len(longest.get(start, "")):
@@ -678,6 +698,8 @@ def extract_zh(cleaned: str) -> list[Candidate]:
             speaker = discourse.resolve(mention, span.open_at)
         elif prev is not None and prev.speech and not tail:
             speaker = prev.speaker  # “A。”他说。“B。”
+        elif (caption := _caption_after(span, left, right, paragraphs, article)) is not None:
+            speaker = discourse.resolve(caption, span.open_at)  # “……” ——应届毕业生 付雨桐
         elif not tail and (reported := _reported_before(left)) is not None:
             speaker = discourse.resolve(reported, span.open_at)  # 他说，……。“……”
         elif (
@@ -711,6 +733,21 @@ def extract_zh(cleaned: str) -> list[Candidate]:
         for f in found
         if f.speech and f.span.end > f.span.start
     ]
+
+
+def _caption_after(span: QuoteSpan, left: _Text, right: _Text, paragraphs, article: _Text) -> _Mention | None:
+    """A quote alone in its paragraph, and a next line "——TITLE NAME" naming who said it."""
+    if left.s.strip() or right.s.strip(" 。") or span.para + 1 >= len(paragraphs):
+        return None
+    following = paragraphs[span.para + 1]
+    line = article.cut(following.start, following.end)
+    dash = re.match(r"\s*(?:——|—|--|－－)\s*", line.s)
+    if dash is None or len(line) > 40:
+        return None
+    subject = line.cut(dash.end())
+    subject = _Text(subject.s.replace(" ", ""), subject.o.replace(" ", ""))
+    mention = _parse_subject(subject)
+    return mention if mention is not None and mention.name else None
 
 
 def _ends_with_statement(paragraph, span: QuoteSpan) -> bool:
@@ -807,7 +844,7 @@ def _is_speech(quote: str, left: _Text, right: _Text, cued: bool, *, headline: b
     if not _is_clause(quote) and _TERM_AFTER.match(after) and after[:1] not in "，,。！？!?；;":
         return False
     if cued:
-        return _is_clause(quote) or before.endswith(("：", ":")) or len(quote) >= 5
+        return _is_clause(quote) or len(quote) >= 6
     if headline:
         return False
     # no cue: a quote standing as a sentence of its own
