@@ -58,7 +58,7 @@ from registry.statements.zh_lexicon import (
 __all__ = ["extract_zh"]
 
 _TERMINATORS = "。！？!?…"
-_CLAUSE_DELIMITERS = "，,；;：:。！？!?（）()《》\n"
+_CLAUSE_DELIMITERS = "，,；;：:。！？!?《》\n"
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
 # Adverbials between a subject and its verb, peeled off the end of the subject.
