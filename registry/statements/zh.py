@@ -501,8 +501,10 @@ class _Discourse:
     def advance(self, position: int) -> None:
         """Take in the people the narrative introduced before ``position``."""
         while self._intro_at < len(self.intros) and self.intros[self._intro_at][0] < position:
-            _, person = self.intros[self._intro_at]
+            at, person = self.intros[self._intro_at]
             self._intro_at += 1
+            if isinstance(person, _Mention):  # "该公司首席执行官 David Lam": the company meant
+                person = self.resolve(person, at)
             self.remember(person)
 
     def remember(self, speaker: Speaker) -> None:
@@ -568,7 +570,7 @@ class _Discourse:
         return NOBODY
 
 
-def _narrative_people(simple: str, original: str) -> list[tuple[int, Speaker]]:
+def _narrative_people(simple: str, original: str) -> list[tuple[int, Speaker | _Mention]]:
     """People the text introduces as TITLE + NAME ("董事长王建国"), with their title and the
     organisation before it, in text order. One pass over the titles: linear."""
     found = []
@@ -602,7 +604,9 @@ def _narrative_people(simple: str, original: str) -> list[tuple[int, Speaker]]:
         )
         mention = _parse_subject(_Text(simple[start + 1 : end + length], original[start + 1 : end + length]))
         if mention and mention.name:
-            found.append((match.start(), Speaker(mention.name, mention.role, mention.org)))
+            found.append(
+                (match.start(), mention if mention.org_ref else Speaker(mention.name, mention.role, mention.org))
+            )
     return found
 
 
@@ -618,7 +622,7 @@ def _narrative_orgs(simple: str, original: str) -> list[tuple[int, str]]:
     )
     for match in suffixed.finditer(simple):
         name = match.group()
-        if not name.startswith(("该", "这家", "一家", "本", "各", "多家", "相关")):
+        if not name.startswith(("该", "这家", "一家", "本", "各", "多家", "相关", "有限", "股份", "集团")):
             found.append((match.start(), name))
     acting = re.compile(
         r"(?:^|(?<=[，。；\n]))([\u4e00-\u9fffA-Za-z]{2,8}?)(?:通过|发布|宣布|推出|发表|致歉|道歉|回应称|连夜)", re.M
