@@ -357,7 +357,8 @@ _GOVERNING = re.compile(
     r"|admitted|acknowledged|conceded|labell?ed|branded|characteri[sz]ed|praised|critici[sz]ed|announced|declared"
     r"|reiterated|committed|worried|believes?|believed|thinks?|thought|feels?|felt|according\s+to|replied|responded"
     r"|confirmed|explained|complained|asked|stated|states|insists|argues|predicted|predicts|estimated|called\s+for"
-    r"|saying|adding|noting|explaining|stressing|insisting|arguing|claiming|claimed|claims|recalled|recalling)\b",
+    r"|saying|adding|noting|explaining|stressing|insisting|arguing|claiming|claimed|claims|recalled|recalling"
+    r"|declaring|declared|pledging|announcing|promising|vowing)\b",
     re.I,
 )
 _PARTICIPLE = re.compile(
@@ -445,7 +446,11 @@ def _classify(
     verbs = list(_GOVERNING.finditer(lead))
     if not verbs:
         return False, None, False
-    if _words(text) <= 4 and _words(lead[verbs[-1].end() :]) > 6:
+    between = lead[verbs[-1].end() :]
+    reported = re.search(
+        r"\b(?:it|they|he|she|we)\s+(?:would|will|should|must|could|was|were|is|are|had|has)\s*$", between
+    )
+    if _words(text) <= 4 and _words(between) > 6 and not reported:
         return False, None, False  # a short quote far from the verb: a term in the clause
     found = _subject_of_clause(lead, context.left_start, known)
     return True, found, False  # without a subject: the words of an unnamed group ("officials worried")

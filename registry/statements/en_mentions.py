@@ -343,6 +343,8 @@ def parse_role_phrase(text: str, known: frozenset[str]) -> Mention | None:
     role, org, ref = parse_appositive(text, known, need_role=True)
     if not role:
         return None
+    if org in lx.PLATFORM_ORGS and role.split()[-1].lower() in {"user", "users", "netizen", "blogger", "viewer", "fan"}:
+        org = None  # "a Weibo user" speaks for nobody
     if text.lower().startswith("the ") and not (org or ref):
         return Mention(role=role, definite=True)
     return Mention(role=role, org=org, org_ref=ref)

@@ -103,7 +103,7 @@ _TERM_BEFORE = re.compile(
     r"(?:所谓|称为|称之为|被称为|被誉为|誉为|号称|名为|叫做|叫作|简称|俗称|昵称|冠以|命名为|取名|定名为|打造|推出|开设|开通|"
     r"创办|上线|发起|开展|举办|实施|提出|构建|形成|落实|推进|践行|秉持|坚持|围绕|聚焦|以|按照|遵循|贯彻|获评|荣获|获得|"
     r"入选|评为|搜索|关注|点击|输入|标注|写着|印有|印着|写有|挂着|打出|喊出|口号|主题为|主题是|题为|名叫|账号|"
-    r"即|和|与|及|、|或|的|在|号|频道|渠道|栏目|系列|节目|品牌|专栏|话题|标签|称号)$"
+    r"即|和|与|及|、|或|的|在|号|频道|渠道|栏目|系列|节目|品牌|专栏|话题|标签|称号|入驻|加入|登录|进入|建立|创建|成立|组建|设立)$"
 )
 
 
@@ -806,6 +806,10 @@ def _governing_cue(span, quote, left, right, article, paragraphs, prev) -> tuple
         return mention or _UNKNOWN, True
     if _POSTED.search(before):
         return _GROUP, True
+    pledge = re.search(r"(?:承诺|呼吁|号召|誓言|保证|表示要|强调要|提出要|要求)$", before)
+    if pledge:  # "并承诺“不做僵尸不作秀”": the words of the clause's subject
+        mention = _sentence_cue(_Text(_sentence_tail(left).s + "，", _sentence_tail(left).o + "，"))
+        return mention or _UNKNOWN, True
     if before.endswith(("：", ":")):
         subject = _clause_before(left.strip(" ：:"))
         mention = _parse_subject(subject) if len(subject) <= 20 else None
