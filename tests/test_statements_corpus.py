@@ -20,13 +20,14 @@ CORPUS = Path(__file__).parent / "statements_corpus"
 QUOTE_KEYS = {"quote", "speaker", "role", "org", "org_alternatives"}
 COMPARATORS = {"exactly", "more_than", "at_least", "about", "fewer_than", "some"}
 
-# Floors: dev is what the rules were tuned to; test is what was measured on the untouched
-# split (see docs/STATEMENTS.md), minus nothing.
+# Floors: what was measured (docs/STATEMENTS.md), rounded down. Dev is what the rules
+# were tuned on; test is what the untouched split gave when it was scored once, after
+# tuning ended -- below the targets for attribution, reported as it is.
 FLOORS = {
-    ("dev", "en"): {"quote_f1": 0.99, "attribution_f1": 0.89, "figure_f1": 0.75},
-    ("dev", "zh"): {"quote_f1": 0.96, "attribution_f1": 0.66, "figure_f1": 0.80},
-    ("test", "en"): {"quote_f1": 0.0, "attribution_f1": 0.0, "figure_f1": 0.0},
-    ("test", "zh"): {"quote_f1": 0.0, "attribution_f1": 0.0, "figure_f1": 0.0},
+    ("dev", "en"): {"quote_f1": 0.99, "attribution_f1": 0.89, "figure_f1": 0.77},
+    ("dev", "zh"): {"quote_f1": 0.98, "attribution_f1": 0.84, "figure_f1": 0.86},
+    ("test", "en"): {"quote_f1": 0.98, "attribution_f1": 0.66, "figure_f1": 0.55},
+    ("test", "zh"): {"quote_f1": 0.95, "attribution_f1": 0.64, "figure_f1": 0.95},
 }
 
 
@@ -89,8 +90,8 @@ def test_accuracy_per_language_and_split(scores):
         assert score.figures.f1 >= floor["figure_f1"], (split, language)
 
 
-def test_no_invented_quotes_on_dev(scores):
+def test_no_invented_quotes(scores):
     """Nothing that is not between quote marks, and none of the terms the gold lists as not speech."""
-    for language in ("en", "zh"):
-        invented = scores[("dev", language)].invented
-        assert len(invented) <= {"en": 0, "zh": 3}[language], invented
+    for key in scores:
+        invented = scores[key].invented
+        assert invented == [], invented
