@@ -22,23 +22,24 @@ from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 __all__ = ["DecodedText", "NotText", "decode_article", "encoding_label"]
 
 # Magic numbers of the files people most often upload by mistake.
-_BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "PDF"),
-    (b"PK\x03\x04", "ZIP (a Word, Excel or other Office document)"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old-style Office (.doc, .xls)"),
-    (b"\x89PNG", "PNG image"),
-    (b"\xff\xd8\xff", "JPEG image"),
-    (b"GIF8", "GIF image"),
-    (b"{\\rtf", "RTF"),
-    (b"\x1f\x8b", "gzip archive"),
-    (b"7z\xbc\xaf", "7-Zip archive"),
-    (b"Rar!", "RAR archive"),
-    (b"\x7fELF", "program"),
-    (b"MZ", "Windows program"),
+_BINARY_SIGNATURES = (
+    (b"%PDF", gettext_lazy("PDF")),
+    (b"PK\x03\x04", gettext_lazy("ZIP (a Word, Excel or other Office document)")),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", gettext_lazy("old-style Office (.doc, .xls)")),
+    (b"\x89PNG", gettext_lazy("PNG image")),
+    (b"\xff\xd8\xff", gettext_lazy("JPEG image")),
+    (b"GIF8", gettext_lazy("GIF image")),
+    (b"{\\rtf", gettext_lazy("RTF")),
+    (b"\x1f\x8b", gettext_lazy("gzip archive")),
+    (b"7z\xbc\xaf", gettext_lazy("7-Zip archive")),
+    (b"Rar!", gettext_lazy("RAR archive")),
+    (b"\x7fELF", gettext_lazy("program")),
+    (b"MZ", gettext_lazy("Windows program")),
 )
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
