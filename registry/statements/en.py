@@ -45,25 +45,22 @@ from dataclasses import dataclass, replace
 
 from registry.statements import en_lexicon as lx
 from registry.statements.core import NOBODY, Candidate, Speaker
+from registry.statements.en_discourse import Discourse
 from registry.statements.en_mentions import (
     Attribution,
     Event,
     Mention,
-    can_be_short_name,
     document_orgs,
     first_sentence,
-    is_channel_mention,
-    is_company,
     last_sentence,
-    looks_like_org,
     name_spans,
-    org_part,
     parse_subject,
     sentence_ends,
-    surname,
 )
-from registry.statements.en_paraphrase import intro_events, mention_events, paraphrase_events
+from registry.statements.en_options import QuoteSituation, quote_options
+from registry.statements.en_paraphrase import description_events, intro_events, mention_events, paraphrase_events
 from registry.statements.platforms import detect_platforms
+from registry.statements.ranking import Chooser, model_chooser
 from registry.statements.text import ENGLISH_MARKS, Paragraph, QuoteSpan, find_quotes, paragraphs_of, squash
 
 __all__ = ["Discourse", "extract_en"]
@@ -122,7 +119,7 @@ def post_attribution(after: str, offset: int, known: frozenset[str]) -> Attribut
         if not match or lx.VERB_RE.search(match.group("subject")):
             return None
         mention = parse_subject(match.group("subject"), known, verb_first=False)
-    return Attribution(mention, position) if mention else None
+    return Attribution(mention, position, "post") if mention else None
 
 
 def pre_attribution(before: str, offset: int, known: frozenset[str]) -> Attribution | None:
@@ -134,17 +131,18 @@ def pre_attribution(before: str, offset: int, known: frozenset[str]) -> Attribut
     according = re.search(r"\baccording to\s+(?P<subject>[^,“”\"]+),\s*$", sentence, re.I)
     if according:
         mention = parse_subject(according.group("subject"), known, verb_first=True)
-        return Attribution(mention, start + according.start("subject")) if mention else None
+        return Attribution(mention, start + according.start("subject"), "according") if mention else None
     participle = lx.PARTICIPLE_INTRO.search(sentence)
     if participle:
-        return post_attribution(sentence[: participle.start()] + ".", start, known)
+        found = post_attribution(sentence[: participle.start()] + ".", start, known)
+        return replace(found, kind="pre") if found else None
     for verb in reversed(list(lx.VERB_RE.finditer(sentence))):
         tail = sentence[verb.end() :]
         tail_re = lx.TOLD_TAIL if verb.group() in lx.INTRO_VERBS else lx.INTRO_TAIL
         if not (tail_re.fullmatch(tail) or lx.INTRO_TAIL.fullmatch(tail)):
             continue
         mention = parse_subject(sentence[: verb.start()], known, verb_first=False)
-        return Attribution(mention, start) if mention else None
+        return Attribution(mention, start, "pre") if mention else None
     return None
 
 
@@ -156,140 +154,6 @@ def _is_split_gap(gap: str, known: frozenset[str]) -> bool:
         and not sentence_ends(stripped.rstrip(",:"))
         and post_attribution(stripped.rstrip(",:") + ".", 0, known) is not None
     )
-
-
-# --------------------------------------------------------------------------- discourse
-
-
-class Discourse:
-    """What the article has said so far about people and organisations, in text order.
-
-    Organisations are collected from the narrative only (quoted statements masked out).
-    """
-
-    def __init__(self, masked: str, known: frozenset[str]):
-        self.known = known
-        self.orgs = [
-            (span.start, org_part(span.text))
-            for span in name_spans(masked)
-            if looks_like_org(span.text, known) and not is_channel_mention(masked, span)
-        ]
-        # "Hengxing" is the short form of "Hengxing Auto Co" when it speaks on its own.
-        self.short_names = {
-            name.split()[0]
-            for _, name in self.orgs
-            if " " in name and set(name.split()) & lx.COMPANY_KEYWORDS and can_be_short_name(name.split()[0])
-        }
-        self.people: list[Speaker] = []
-        self.speakers: list[Speaker] = []
-        self.last_person: Speaker | None = None
-        self.last_speaker: Speaker | None = None
-        self.last_org_speaker: Speaker | None = None
-
-    def org_for(self, ref: str, position: int) -> str | None:
-        """Most recent organisation of the kind named by ``ref`` ("company", "ministry" ...)."""
-        kind = lx.ORG_REFS[ref]
-        for start, name in reversed(self.orgs):
-            if start >= position:
-                continue
-            tokens = set(name.split())
-            if name in lx.MEDIA:
-                continue
-            if kind == "company" and is_company(name, self.known) and not self._is_bystander_platform(name):
-                return name
-            if kind == "platform" and (name in lx.PLATFORM_ORGS or name in self.known and name not in lx.KNOWN_ORGS):
-                return name
-            if kind == "regulator" and tokens & {"Ministry", "Commission", "Administration", "Bureau"}:
-                return name
-            if kind in tokens or (kind == "Bank" and name in {"ICBC", "CCB"}):
-                return name
-        return None
-
-    def _is_org_name(self, name: str) -> bool:
-        return looks_like_org(name, self.known) or name in self.short_names
-
-    def _is_bystander_platform(self, name: str) -> bool:
-        """A platform the article talks about, rather than one that has spoken or is the subject."""
-        spoke = self.last_org_speaker is not None and self.last_org_speaker.org == name
-        return name in lx.PLATFORM_ORGS and name not in self.known and not spoke
-
-    def _person(self, name: str) -> Speaker | None:
-        for person in reversed(self.people):
-            if person.name == name:
-                return person
-        if " " in name:
-            return None
-        for person in reversed(self.people):
-            if surname(person.name) == name:
-                return person
-        for person in reversed(self.people):
-            if name in person.name.split():
-                return person
-        return None
-
-    def issuer(self, position: int) -> str | None:
-        """Who issued "the notice": the organisation that spoke last, else the last one named."""
-        if self.last_org_speaker is not None:
-            return self.last_org_speaker.org
-        return next((name for start, name in reversed(self.orgs) if start < position and name not in lx.MEDIA), None)
-
-    def resolve(self, mention: Mention, position: int) -> Speaker:
-        if mention.document:
-            org = self.issuer(position)
-            return Speaker(None, None, org, True) if org else NOBODY
-        if mention.definite and mention.pronoun:  # "the 52-year-old"
-            return self.last_person or NOBODY
-        if mention.pronoun in {"he", "she"}:
-            return self.last_person or NOBODY
-        if mention.pronoun == "it":
-            return self.last_org_speaker or NOBODY
-        if mention.pronoun == "they":
-            return self.last_speaker if self.last_speaker and self.last_speaker.is_org else NOBODY
-        if mention.definite:
-            same_role = (s for s in reversed(self.speakers) if s.role and s.role.lower() == mention.role.lower())
-            return next(same_role, NOBODY)
-        if mention.name_org_ref:
-            org = self.org_for(mention.org_ref, position)
-            return Speaker(None, None, org, True) if org else NOBODY
-        org = mention.org or (self.org_for(mention.org_ref, position) if mention.org_ref else None)
-        if org is None and mention.implied_org:
-            org = self.org_for("company", position)
-        if mention.name is None:
-            return Speaker(None, mention.role, org, False)
-        if mention.is_org:
-            return Speaker(None, None, mention.name, True)
-        known_person = self._person(mention.name)
-        if known_person is None and " " not in mention.name and self._is_org_name(mention.name):
-            return Speaker(None, None, mention.name, True)
-        if known_person is not None:
-            return Speaker(known_person.name, mention.role or known_person.role, org or known_person.org, False)
-        return Speaker(mention.name, mention.role, org, False)
-
-    def remember(self, speaker: Speaker, *, spoke: bool) -> None:
-        if not speaker.known:
-            return
-        if spoke:
-            self.speakers.append(speaker)
-            self.last_speaker = speaker
-            if speaker.is_org:
-                self.last_org_speaker = speaker
-        if speaker.name:
-            self.people = [p for p in self.people if p.name != speaker.name] + [speaker]
-            self.last_person = speaker
-        elif spoke and speaker.role and not speaker.is_org:
-            self.last_person = speaker  # "said one executive ... he added": the same unnamed person
-
-    def mentioned(self, name: str) -> None:
-        """A person named in the narrative becomes the one "he" or "she" means next."""
-        words = [w for w in name.split() if w not in lx.HONORIFICS]
-        if not words:
-            return
-        name = " ".join(words)
-        person = self._person(name)
-        if person is not None:
-            self.last_person = person
-        elif " " in name:
-            self.remember(Speaker(name, None, None, False), spoke=False)
 
 
 # --------------------------------------------------------------------------- quotes
@@ -381,17 +245,54 @@ def _subject_of_clause(sentence: str, offset: int, known: frozenset[str]) -> Att
             )
             if found:
                 return found
+            main = _main_subject(head, known)  # "X apologized ..., saying its services had “...”"
+            if main is not None:
+                return Attribution(main, offset, "partial")
             continue
         if verb.group().lower() == "according to":
             mention = parse_subject(sentence[verb.end() :].split(",")[0], known, verb_first=True)
         else:
-            clause = re.split(
-                r"\b(?:that|which|who|because|while|when|after|before|if|say|says|said|told|think|thinks)\b|[;:—]", head
-            )[-1]
-            mention = parse_subject(clause, known, verb_first=False) if clause.strip() else None
+            mention, _ = _clause_subject(head, known)
         if mention is not None:
-            return Attribution(mention, offset)
+            return Attribution(mention, offset, "partial")
     return None
+
+
+_CLAUSE_BREAK = re.compile(
+    r"\b(?:that|which|who|because|while|when|after|before|if|say|says|said|told|think|thinks)\b|[;:—]"
+)
+_REPORTING = frozenset({"say", "says", "said", "told", "think", "thinks"})
+_NON_RESTRICTIVE = re.compile(r",\s*(?:which|who|whose)\b[^,]*,")
+
+
+def _clause_subject(head: str, known: frozenset[str]) -> tuple[Mention | None, bool]:
+    """(the subject of the clause ``head`` ends in, whether a reporting verb governs that clause).
+
+    Words quoted inside reported speech are the reporter's: in "the company said it wanted
+    to “...”" and "Li said the firm would “...”" the subject of "said" is the speaker."""
+    head = _NON_RESTRICTIVE.sub(" ", head)  # "The bank, which has 300 branches, said a “...”"
+    breaks = list(_CLAUSE_BREAK.finditer(head))
+    clause = head[breaks[-1].end() :] if breaks else head
+    if breaks and breaks[-1].group() in _REPORTING:
+        reporter, _ = _clause_subject(head[: breaks[-1].start()], known)
+        if reporter is not None or clause.strip():
+            return reporter, True
+    return (parse_subject(clause, known, verb_first=False) if clause.strip() else None), False
+
+
+_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]+,[^—–]{0,40}?(?:--|—|–)\s*")
+
+
+def _main_subject(head: str, known: frozenset[str]) -> Mention | None:
+    """The name opening the sentence ``head`` when a verb follows it: "China Eastern
+    Airlines on Sunday apologized to passengers ..."."""
+    text = _DATELINE.sub("", head.strip())
+    spans = name_spans(text)
+    if not spans or text[: spans[0].start].strip() not in ("", "The", "the"):
+        return None
+    if not text[spans[0].end :].lstrip()[:1].islower():
+        return None
+    return parse_subject(text[: spans[0].end], known, verb_first=False)
 
 
 def _is_headline(paragraphs: list[Paragraph], index: int) -> bool:
@@ -410,7 +311,7 @@ def _classify(
     stripped_lead = lead.strip()
     if _is_headline(paragraphs, span.para):
         attribution = _subject_of_clause(stripped_lead, context.left_start, known) if stripped_lead else None
-        return True, attribution, True
+        return True, replace(attribution, kind="headline") if attribution else None, True
     title_like = _is_title_like(text)
     bare_lead = stripped_lead.rstrip(":")
     if stripped_lead and _NAMING_STRONG.search(bare_lead):
@@ -434,7 +335,7 @@ def _classify(
         if said and earlier and not any(mark in earlier for mark in lx.ALL_MARKS):
             mention = parse_subject(earlier[: said.start()], known, verb_first=False)
             if mention is not None:
-                return True, Attribution(mention, context.left_start), False
+                return True, Attribution(mention, context.left_start, "reported"), False
         return True, None, False
     if stripped_lead.endswith(":"):
         # "one of the most-liked posts read:" -- written words of unnamed people
@@ -469,14 +370,22 @@ def _attribution_for(context: _Context, paragraphs: list[Paragraph], known: froz
     if remark:  # “...” NAME, TITLE, made the remark at a forum.
         mention = parse_subject(remark.group("subject"), known, verb_first=False)
         if mention is not None:
-            return Attribution(mention, span.close_at)
+            return Attribution(mention, span.close_at, "remark")
+    if not before.strip() and not after.strip(" .") and span.para + 1 < len(paragraphs):
+        following = paragraphs[span.para + 1]
+        remark = lx.MADE_REMARK.match(following.text[:_WINDOW])
+        if remark:  # a quote alone in its paragraph, then "NAME, TITLE, made the remark at ..."
+            mention = parse_subject(remark.group("subject"), known, verb_first=False)
+            if mention is not None:
+                return Attribution(mention, following.start, "remark")
     # (d) before it
     found = pre_attribution(before, context.left_start, known)
     if found or before.strip() or span.para == 0:
         return found
     # (e) "Asked about costs, Hu said:" + a new paragraph
     previous = paragraphs[span.para - 1]
-    return pre_attribution(previous.text, previous.start, known) if previous.text.endswith(":") else None
+    found = pre_attribution(previous.text, previous.start, known) if previous.text.endswith(":") else None
+    return replace(found, kind="colon") if found else None
 
 
 def _caption_attribution(context: _Context, paragraphs: list[Paragraph], known: frozenset[str]) -> Attribution | None:
@@ -494,7 +403,7 @@ def _caption_attribution(context: _Context, paragraphs: list[Paragraph], known: 
     mention = parse_subject(text, known, verb_first=True)
     if mention is None or not mention.name or mention.is_org:
         return None
-    return Attribution(mention, line.start)
+    return Attribution(mention, line.start, "caption")
 
 
 def _quote_events(cleaned: str, paragraphs: list[Paragraph], known: frozenset[str]) -> list[Event]:
@@ -513,7 +422,7 @@ def _quote_events(cleaned: str, paragraphs: list[Paragraph], known: frozenset[st
             # (a) a continuation paragraph of the quote before; its attribution, if it has
             # one ("...," she said), is the whole quote's
             own = _attribution_for(context, paragraphs, known) if span.close_mark else None
-            events.append(Event(span.open_at, "quote", span.start, span.end, context.text, own, "previous"))
+            events.append(Event(span.open_at, "quote", span.start, span.end, context.text, own, "continuation"))
             chains[-1].append(len(events) - 1)
             last, last_span = events[-1], span
             continue
@@ -528,21 +437,21 @@ def _quote_events(cleaned: str, paragraphs: list[Paragraph], known: frozenset[st
             and last.start == prev.start
             and _is_split_gap(context.before, known)
         ):
-            attribution = last.attribution  # (b) the second part of a split quote
+            attribution = replace(last.attribution, kind="split") if last.attribution else None  # (b)
         inherit = ""
         if attribution is None and not headline:
             attribution = _caption_attribution(context, paragraphs, known)
         if attribution is None and not headline:
             if prev is not None and last is not None and last.start == prev.start:
                 if not last_sentence(context.before).strip(" ,;"):
-                    inherit = "previous"  # (h) “A.” he said. “B.”
+                    inherit = "same_para"  # (h) “A.” he said. “B.”
             elif (
                 prev is None
                 and not context.before.strip()
                 and not context.after.strip(" .")
                 and _follows_quote_paragraph(span, paragraphs, last)
             ):
-                inherit = "previous"  # (h) a paragraph of quotes after a quoted speaker's paragraph
+                inherit = "next_para"  # (h) a paragraph of quotes after a quoted speaker's paragraph
         events.append(Event(span.open_at, "quote", span.start, span.end, context.text, attribution, inherit))
         chains.append([len(events) - 1])
         if headline:
@@ -573,7 +482,7 @@ def _share_chain_attributions(events: list[Event], chains: list[list[int]]) -> N
             continue
         for i in chain:
             if events[i].attribution is None:
-                events[i] = replace(events[i], attribution=found, inherit="")
+                events[i] = replace(events[i], attribution=replace(found, kind="chain"), inherit="")
 
 
 def _attribute_headlines(events: list[Event], headlines: list[int]) -> list[Event]:
@@ -613,41 +522,68 @@ def _mask_quotes(cleaned: str, events: list[Event]) -> str:
 # --------------------------------------------------------------------------- the pipeline
 
 
-def extract_en(cleaned: str, *, paraphrases: bool = True) -> list[Candidate]:
-    """Direct quotes (and paraphrases) of a cleaned English article, in document order."""
+def extract_en(cleaned: str, *, paraphrases: bool = True, chooser: Chooser | None = None) -> list[Candidate]:
+    """Direct quotes (and paraphrases) of a cleaned English article, in document order.
+
+    ``chooser`` picks each quote's attribution among its options (``en_options``); by
+    default the trained model (``ranking.load_model("en")``)."""
     paragraphs = paragraphs_of(cleaned)
     known = document_orgs(cleaned)
     quotes = _quote_events(cleaned, paragraphs, known)
     masked = _mask_quotes(cleaned, quotes)
     events = quotes + intro_events(masked, paragraphs, known) + mention_events(masked, paragraphs, known)
+    events += description_events(masked, paragraphs, known)
     if paraphrases:
         events += paraphrase_events(masked, paragraphs, known)
-    order = {"mention": 0, "intro": 1, "paraphrase": 2, "quote": 3}
+    order = {"mention": 0, "describe": 1, "intro": 2, "paraphrase": 3, "quote": 4}
     events.sort(key=lambda e: (e.position, order[e.kind]))
 
-    discourse = Discourse(masked, known)
+    choose = chooser or model_chooser("en")
+    discourse = Discourse(masked, known, paragraphs)
     candidates: list[Candidate] = []
-    previous_quote = NOBODY
+    previous_quote, previous_para = NOBODY, -1
     echoes: list[Event] = []
+    para_at = discourse.para_at
     for event in events:
         if event.echo_of >= 0:
             echoes.append(event)  # a headline: speaker of the body quote, read below
             continue
         if event.kind == "intro":
-            discourse.remember(discourse.resolve(event.attribution.mention, event.position), spoke=False)
+            speaker = discourse.resolve(event.attribution.mention, event.position)
+            discourse.remember(speaker, spoke=False, position=event.position)
             continue
         if event.kind == "mention":
-            discourse.mentioned(event.text)
+            discourse.mentioned(event.text, event.position)
+            _read_gender(discourse, masked, event)
             continue
-        if event.attribution is not None:
+        if event.kind == "describe":
+            mention = event.attribution.mention
+            if mention.definite:
+                discourse.redescribed(mention.role, mention.org, event.position)
+            else:
+                discourse.described(Speaker(None, mention.role, mention.org, False), event.position)
+            continue
+        if event.kind == "quote":
+            para = para_at(event.start)
+            situation = QuoteSituation(
+                event.start, para, _quote_only(masked, paragraphs[para]), previous_quote, previous_para
+            )
+            attribution = event.attribution
+            options = quote_options(
+                discourse,
+                situation,
+                mention=attribution.mention if attribution else None,
+                cue=attribution.kind if attribution else "",
+                cue_position=attribution.position if attribution else event.start,
+                inherit=event.inherit if attribution is None else "",
+            )
+            speaker = choose(squash(event.text), options).speaker
+            previous_quote, previous_para = speaker, para
+        elif event.attribution is not None:
             speaker = discourse.resolve(event.attribution.mention, event.attribution.position)
-        elif event.inherit:
-            speaker = previous_quote
         else:
             speaker = NOBODY
-        discourse.remember(speaker, spoke=True)
-        if event.kind == "quote":
-            previous_quote = speaker
+        discourse.remember(speaker, spoke=True, position=event.position)
         candidates.append(_candidate(event, speaker))
     by_start = {c.start: c for c in candidates if c.kind == "quote"}
     for event in echoes:
@@ -656,6 +592,25 @@ def extract_en(cleaned: str, *, paraphrases: bool = True) -> list[Candidate]:
         candidates.append(_candidate(event, speaker))
     candidates.sort(key=lambda c: (c.start, c.kind))
     return candidates
+
+
+def _quote_only(masked: str, paragraph: Paragraph) -> bool:
+    """The paragraph holds nothing but quoted statements."""
+    text = masked[paragraph.start : paragraph.end]
+    return "\x00" in text and not re.sub(r"[\x00\s.,;:!?…“”\"‘’'—–-]+", "", text)
+
+
+_GENDERED = re.compile(r"\b(he|she|his|her|him|hers|himself|herself)\b", re.I)
+
+
+def _read_gender(discourse: Discourse, masked: str, event: Event) -> None:
+    """ "Qian Yue starts most of her posts ...": a pronoun later in the sentence that names
+    one person only gives that person's gender."""
+    end = event.position + len(event.text)
+    rest = first_sentence(masked[end : end + 200])
+    pronoun = _GENDERED.search(rest)
+    if pronoun and not name_spans(rest[: pronoun.start()]):
+        discourse.gendered(event.text, pronoun.group(1))
 
 
 def _candidate(event: Event, speaker: Speaker) -> Candidate:

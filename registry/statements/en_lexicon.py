@@ -131,7 +131,7 @@ PLATFORM_ORGS = frozenset(
 )
 NOT_ACRONYM_ORGS = frozenset(
     "CEO CFO CTO COO GDP AI US UK EU COVID COVID-19 APP PR IT VR AR TV CPC PLA RMB IPO ESG SOE SOEs B2B B2C "
-    "OK I".split()
+    "OK I EV EVs NEV NEVs KOL KOLs CEOs".split()
 )
 # Capitalised words that open a sentence rather than a name: trimmed from the front of a run.
 SPAN_OPENERS = frozenset(
@@ -233,7 +233,7 @@ MEDIA = frozenset(
     "AFP|Reuters|Xinhua|Bloomberg|Caixin|CGTN|SCMP|AP|CNN|BBC|Yicai|Jiemian|Sixth Tone|Global Times|China Daily|"
     "People's Daily|The Paper|Nikkei|Financial Times|South China Morning Post|Xinhua News Agency".split("|")
 )
-ORG_REF_RE = re.compile(rf"^(?:the|its)\s+(?:[a-z-]+\s+)?({'|'.join(map(re.escape, ORG_REFS))})$")
+ORG_REF_RE = re.compile(rf"^(?:the|its)\s+(?:[a-z-]+\s+){{0,2}}({'|'.join(map(re.escape, ORG_REFS))})$")
 STATEMENT_FROM = re.compile(
     r"^(?:a|the)\s+(?:statement|notice|post|announcement|circular|press release)\s+"
     r"(?:from|by|issued by|released by|published by)\s+(?P<org>.+)$"
@@ -287,3 +287,17 @@ MADE_REMARK = re.compile(
 # Capitalised titles that only a company's officers hold: without an organisation named,
 # the company the article is about is meant.
 CORPORATE_TITLES = frozenset("CEO CFO CTO COO Chairman Chairwoman Co-Chief Chief".split())
+
+# What only organisations own: "Lanmo Tea's founder", "Lanmo's stores" mark the owner as one.
+ORG_POSSESSIONS = re.compile(
+    r"['’]s?\s+(?:(?:own|new|official|main|first|latest|biggest|largest|flagship|[A-Z][\w-]*)\s+)?(?:founder|co-founder|"
+    r"chief\s+executive|ceo|cfo|chairman|chairwoman|president|spokesperson|spokesman|spokeswoman|stores?|outlets?|"
+    r"shops?|shares|stock|employees|staff|workforce|headquarters|board|products|apps?|accounts?|brand|stream|"
+    r"livestreams?|factory|factories|plants?|subsidiary|subsidiaries|parent|website|customers|management|"
+    r"executives|revenue|profit|sales|branches|franchisees?|annual\s+report|press\s+office|public\s+relations)\b"
+)
+# Words that make a capitalised run a place, never a person ("Guangdong Province").
+PLACE_WORDS = frozenset(
+    "Province City County District Region Prefecture Township Village Town Street Road Avenue Island Bay River "
+    "Lake Mountain Port Square Park Zone".split()
+)

@@ -179,6 +179,8 @@ def looks_like_org(name: str, known: frozenset[str] = frozenset()) -> bool:
         return True
     if len(tokens) > 1 and any(name.endswith(f" {place}") for place in lx.PLACES):
         return True  # "Nike China": people are not named after places
+    if name.title() in lx.PLACES:
+        return False  # "BEIJING", a dateline
     return bool(re.fullmatch(r"[A-Z][A-Z0-9&]{1,7}", name)) and name not in lx.NOT_ACRONYM_ORGS
 
 
@@ -298,7 +300,7 @@ def parse_appositive(text: str, known: frozenset[str], *, need_role: bool) -> tu
     for prep in re.finditer(r"\s+(?:of|at|for|with)\s+", text):
         org, ref = parse_org_phrase(text[prep.end() :])
         role = text[: prep.start()].strip()
-        if not role or not (org or ref):
+        if not role or not (org or ref) or org in lx.PLACES:
             continue
         if org and not (looks_like_org(org, known) or has_role_noun(role)):
             continue
@@ -495,6 +497,9 @@ def parse_subject(text: str, known: frozenset[str], *, verb_first: bool) -> Ment
 def org_part(name: str) -> str:
     """The organisation in a run such as "Sinopec Brand Director Liu Hongmei" ("Sinopec");
     a run that is only an organisation's name is returned as it is."""
+    titled = re.match(r"(?:(?:[A-Z][\w-]*)\s+){0,3}?(?:of|at)\s+(?=[A-Z])", name)
+    if titled and all(is_title_word(w) for w in titled.group().split()[:-1]):
+        return name[titled.end() :]  # "Founder of Meiyang Appliances" opening a headline
     person, title = split_title_words(name)
     if not person or not title:
         return name
@@ -519,12 +524,17 @@ def is_channel_mention(cleaned: str, span: Span) -> bool:
 
 
 def document_orgs(cleaned: str) -> frozenset[str]:
-    """Names the article itself marks as organisations ("video-sharing app Kuaishou")."""
+    """Names the article itself marks as organisations: after a common noun for one
+    ("video-sharing app Kuaishou"), or owning what only organisations own ("Lanmo Tea's
+    founder", "Lanmo's stores")."""
     found = set()
     for span in name_spans(cleaned):
         previous = re.search(r"([a-z-]+)\s+$", cleaned[max(0, span.start - 30) : span.start])
         if previous and previous.group(1) in lx.ORG_CUE_NOUNS and len(span.text.split()) <= 4:
             found.add(span.text)
+        elif span.possessive and len(span.text.split()) <= 4 and lx.ORG_POSSESSIONS.match(cleaned, span.end):
+            if span.text.split()[0] not in lx.HONORIFICS and span.text not in lx.PLACES:
+                found.add(span.text)
     return frozenset(found)
 
 
@@ -535,6 +545,7 @@ def document_orgs(cleaned: str) -> frozenset[str]:
 class Attribution:
     mention: Mention
     position: int
+    kind: str = ""  # the cue: post, pre, according, colon, remark, partial, caption, reported, headline, split, chain
 
 
 @dataclass(frozen=True)

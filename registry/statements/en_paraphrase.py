@@ -29,7 +29,7 @@ from registry.statements.en_mentions import (
 )
 from registry.statements.text import Paragraph, squash
 
-__all__ = ["intro_events", "paraphrase_events"]
+__all__ = ["description_events", "intro_events", "mention_events", "paraphrase_events"]
 
 
 def paraphrase_events(masked: str, paragraphs: list[Paragraph], known: frozenset[str]) -> list[Event]:
@@ -156,7 +156,49 @@ def mention_events(masked: str, paragraphs: list[Paragraph], known: frozenset[st
                 continue
             if name in lx.MEDIA or "-based" in name or any(w in lx.ORG_KEYWORDS for w in words):
                 continue
+            if any(w in lx.PLACE_WORDS for w in words) or (len(words) > 1 and name.isupper()):
+                continue  # "Guangdong Province", a dateline "ZHOUZHI COUNTY"
             if len(words) == 1 and (name in lx.NOT_NAMES or name in lx.KNOWN_ORGS):
                 continue
             events.append(Event(para.start + span.start, "mention", text=name))
+    return events
+
+
+# "A teller at a Chengdu branch has been posting ...", "The 24-year-old teller at an ICBC branch ...":
+# a person described by a role at the start of a sentence, with the organisation after it.
+_DESCRIBED = re.compile(
+    r"(?P<article>A|An|One|The)\s+(?P<phrase>(?:[\w'’-]+\s+){0,4}?(?P<noun>[a-z][\w-]*)"
+    r"(?:\s+(?:at|of|with|for|from)\s+(?:(?:a|an|the|its|one)\s+)?(?P<org>[A-Z][\w&'’.-]*(?:\s+(?:of|and|for|&)?\s*[A-Z][\w&'’.-]*)*)"
+    r"(?:\s+(?:branch|office|store|outlet|plant|unit|factory|subsidiary|team|station))?(?:\s+in\s+[A-Z][\w-]*)?)?)"
+    r"(?=\s+(?:who|has|had|is|was|have|were|in|from|said|says|starts|started|began|joined|works|worked|posts|posted|[a-z]+ed|[a-z]+s)\b|,)"
+)
+
+
+def description_events(masked: str, paragraphs: list[Paragraph], known: frozenset[str]) -> list[Event]:
+    """People described by their role as the subject of a sentence: "A teller at X ..." (a
+    nameless person "she" may mean next) or "The 24-year-old teller at X ..." (more about the
+    person last named)."""
+    events = []
+    for para in paragraphs:
+        text = masked[para.start : para.end]
+        for start, end in sentences(text):
+            if end - start > 2000:
+                continue
+            sentence = text[start:end].lstrip()
+            match = _DESCRIBED.match(sentence)
+            if match is None or match.group("noun").lower().removesuffix("s") not in lx.ROLE_NOUNS:
+                continue
+            if match.group("noun").endswith("s") and match.group("noun").lower() not in lx.ROLE_NOUNS:
+                continue  # "The tellers": a group
+            phrase = match.group("phrase")
+            org = match.group("org")
+            if org and not looks_like_org(org, known):
+                org = None
+            role = phrase[: match.start("org") - match.start("phrase")].strip() if org else phrase
+            role = re.sub(r"\s+(?:at|of|with|for|from)(?:\s+(?:a|an|the|its|one))?$", "", role)
+            role = re.sub(r"^(?:\d+-year-old|[\w-]+-year-old)\s+", "", role)
+            definite = match.group("article") == "The"
+            position = para.start + start + (len(text[start:end]) - len(sentence))
+            mention = Mention(role=role, org=org, definite=definite)
+            events.append(Event(position, "describe", attribution=Attribution(mention, position)))
     return events

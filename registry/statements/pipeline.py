@@ -7,6 +7,7 @@ reads the cleaned text (``text.clean_text``) and returns ``Candidate``s in docum
 from __future__ import annotations
 
 from registry.statements.core import Candidate
+from registry.statements.ranking import Chooser
 from registry.statements.text import cjk_share, clean_text
 
 __all__ = ["detect_language", "extract"]
@@ -19,15 +20,16 @@ def detect_language(text: str) -> str:
     return "zh" if cjk_share(text) >= 0.2 else "en"
 
 
-def extract(raw: str, *, language: str | None = None) -> list[Candidate]:
+def extract(raw: str, *, language: str | None = None, chooser: Chooser | None = None) -> list[Candidate]:
     """Statements of ``raw`` article text, in document order; offsets point into
-    ``clean_text(raw)``. ``language`` ("en" or "zh") is detected when not given."""
+    ``clean_text(raw)``. ``language`` ("en" or "zh") is detected when not given.
+    ``chooser`` replaces the trained attribution model (training uses it)."""
     cleaned = clean_text(raw)
     language = language if language in LANGUAGES else detect_language(cleaned)
     if language == "zh":
         from registry.statements.zh import extract_zh
 
-        return extract_zh(cleaned)
+        return extract_zh(cleaned, chooser=chooser)
     from registry.statements.en import extract_en
 
-    return extract_en(cleaned)
+    return extract_en(cleaned, chooser=chooser)

@@ -1,0 +1,493 @@
+"""What a Chinese article has said so far about people and organisations, in text order.
+
+People introduced in the narrative with a title (``董事长王建国``, ``NAME是ORG的TITLE``) and
+every speaker are remembered; organisations named in the narrative (known names, names
+ending in 公司/集团/银行, organisations acting as subjects) are kept with their paragraph,
+whether they open a clause, and how often the article names them. ``resolve`` gives the
+grammar's one reading of a subject (a bare name or surname picks up the full name, role
+and organisation; 他/她 the most recent person; 该公司 the most recent organisation);
+``alternatives`` every reading the text allows, with the features the attribution model
+weighs (``registry.statements.ranking``).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right, insort
+from collections import Counter
+
+from registry.statements.core import NOBODY, Speaker
+from registry.statements.options import Who
+from registry.statements.text import Paragraph
+from registry.statements.zh_lexicon import (
+    KNOWN_ORGS,
+    TITLES,
+    to_simplified,
+)
+from registry.statements.zh_mentions import (
+    CLAUSE_DELIMITERS,
+    LATIN_NAME,
+    STRONG_ORG_END,
+    Mention,
+    Text,
+    ends_with_org,
+    is_name,
+    looks_like_org,
+    name_length_at,
+    parse_subject,
+)
+
+# --------------------------------------------------------------------------- discourse
+
+
+class Discourse:
+    """People and organisations named so far, in text order."""
+
+    def __init__(self, simple: str, original: str, paragraphs: list[Paragraph] | None = None):
+        self.simple = simple
+        self.original = original
+        self.people: dict[str, Speaker] = {}
+        self.last_person: Speaker | None = None
+        self.speakers: list[Speaker] = []
+        self.intros = narrative_people(simple, original)
+        self.orgs = narrative_orgs(simple, original)
+        self._intro_at = 0
+        self._para_starts = [p.start for p in paragraphs] if paragraphs else [0]
+        self.seen: dict[str, int] = {}  # a person's name -> where the text last named them
+        self.gender: dict[str, str] = {}
+        self._nameless_at: list[tuple[int, Speaker]] = []
+        self.org_spoke: set[str] = set()
+        self._aliases = _read_aliases(simple)
+        names = {name for _, name in self.orgs}
+        self._shortest = {
+            name: min((n for n in names if name.startswith(n) and len(n) >= 2), key=len) for name in names
+        }
+        salience: Counter[str] = Counter()
+        for start, name in self.orgs:
+            if name not in PLATFORM_NAMES:
+                salience[self.canonical(name)] += 2 if self.para_at(start) <= 1 else 1
+        self.main_orgs = [key for key, _ in salience.most_common(2)]
+
+    def advance(self, position: int) -> None:
+        """Take in the people the narrative introduced before ``position``."""
+        while self._intro_at < len(self.intros) and self.intros[self._intro_at][0] < position:
+            at, person = self.intros[self._intro_at]
+            self._intro_at += 1
+            if isinstance(person, Mention):  # "该公司首席执行官 David Lam": the company meant
+                person = self.resolve(person, at)
+            self.remember(person, at)
+
+    def remember(self, speaker: Speaker, position: int = -1) -> None:
+        if speaker.name:
+            known = self.people.get(speaker.name)
+            merged = Speaker(
+                speaker.name,
+                speaker.role or (known.role if known else None),
+                speaker.org or (known.org if known else None),
+            )
+            self.people.pop(speaker.name, None)  # most recent last
+            self.people[speaker.name] = merged
+            self.last_person = merged
+            if position >= 0:
+                self.seen[speaker.name] = position
+            address = re.search(r"(女士|小姐|先生)$", speaker.role or "")
+            if address:
+                self.gender[speaker.name] = "m" if address.group(1) == "先生" else "f"
+
+    def spoke(self, speaker: Speaker, position: int = -1) -> None:
+        if speaker.known:
+            self.speakers.append(speaker)
+            if speaker.is_org and speaker.org:
+                self.org_spoke.add(self.canonical(to_simplified(speaker.org)))
+            elif not speaker.name and speaker.role:
+                self._nameless_at = [(a, s) for a, s in self._nameless_at if s != speaker] + [(position, speaker)]
+                self.last_person = speaker
+        self.remember(speaker, position)
+
+    # ----------------------------------------------------------------- organisations
+
+    def para_at(self, position: int) -> int:
+        return max(0, bisect_right(self._para_starts, position) - 1)
+
+    def canonical(self, name: str) -> str:
+        """One key for the names of one organisation: without its legal form, its short
+        form when the article uses one (中国移动 for 中国移动通信集团有限公司), its alias."""
+        simple = to_simplified(name)
+        simple = self._aliases.get(simple, simple)
+        simple = self._shortest.get(simple, simple)
+        stripped = _LEGAL_FORM.sub("", simple)
+        return stripped or simple
+
+    def main_org_names(self) -> list[str]:
+        names = []
+        for key in self.main_orgs:
+            found = next(((s, n) for s, n in reversed(self.orgs) if self.canonical(n) == key), None)
+            if found:
+                names.append(self.original[found[0] : found[0] + len(found[1])])
+        return names
+
+    def nearest_org(self, position: int, para: int) -> tuple[str, int] | None:
+        for start, name in reversed(self.orgs):
+            if start >= position or name in PLATFORM_NAMES:
+                continue
+            at = self.para_at(start)
+            if at < para - 1:
+                return None
+            return self.original[start : start + len(name)], at
+        return None
+
+    def kind_of(self, name: str) -> str:
+        return org_kind(to_simplified(name))
+
+    def _subject(self, start: int) -> bool:
+        before = self.simple[max(0, start - 3) : start]
+        return (
+            not before
+            or before[-1] in "，。！？；：\n"
+            or bool(re.search(r"(?:^|[，。！？；\n])(?:据|而|但|同时|此外)$", before))
+        )
+
+    def org_alternatives(self, position: int, reference: str) -> list[tuple[str, dict[str, float]]]:
+        """Every organisation 该公司/该行 ... may mean, nearest first, with its features."""
+        wants_bank = reference.endswith("行")
+        para = self.para_at(position)
+        found: list[tuple[str, dict[str, float]]] = []
+        keys: set[str] = set()
+        wants_platform = reference.endswith("平台")
+        for start, name in reversed(self.orgs):
+            if start >= position or (wants_bank and not name.endswith(("银行", "行"))):
+                continue
+            if name in PLATFORM_NAMES and not wants_platform:
+                continue  # a platform or a newspaper is where things are said, not 该公司
+            key = self.canonical(name)
+            if key in keys:
+                continue
+            keys.add(key)
+            features = {f"ref{min(len(found), 2)}": 1.0}
+            if self._subject(start):
+                features["ref_subject"] = 1.0
+            if para - self.para_at(start) >= 2:
+                features["ref_far"] = 1.0
+            if key in self.org_spoke:
+                features["ref_spoke"] = 1.0
+            found.append((self.original[start : start + len(name)], features))
+            if len(found) >= 4:
+                break
+        if not found:
+            org = next((s.org for s in reversed(self.speakers) if s.org), None)
+            if org:
+                found.append((org, {"ref_speaker_org": 1.0}))
+        return found
+
+    def add_org(self, name: str, position: int) -> None:
+        """An organisation named in an attribution ("浙江省市场监督管理局网络交易监督处处长")."""
+        simple = to_simplified(name)
+        if any(start == position for start, _ in self.orgs):
+            return
+        insort(self.orgs, (position, simple))
+        self._shortest.setdefault(simple, simple)
+
+    def org_before(self, position: int, reference: str) -> str | None:
+        wants_bank = reference.endswith("行")
+        for start, name in reversed(self.orgs):
+            if start >= position or name in PLATFORM_NAMES:
+                continue
+            if wants_bank and not name.endswith(("银行", "行")):
+                continue
+            return self.original[start : start + len(name)]
+        for speaker in reversed(self.speakers):
+            if speaker.org:
+                return speaker.org
+        return None
+
+    def resolve(self, mention: Mention | None, position: int) -> Speaker:
+        if mention is None or mention.group:
+            return NOBODY
+        if mention.pronoun:
+            return self.last_person or NOBODY
+        if mention.org_ref and not mention.role and not mention.name:
+            org = self.org_before(position, mention.org_ref)
+            return Speaker(org=org, is_org=True) if org else NOBODY
+        if mention.role_ref:
+            unnamed = next((s for s in reversed(self.speakers) if not s.name and s.role), None)
+            return unnamed or NOBODY
+        if mention.surname:
+            person = next((p for n, p in reversed(self.people.items()) if n.startswith(mention.surname)), None)
+            return person or NOBODY
+        if mention.org_speaks:
+            return Speaker(org=mention.org, is_org=True)
+        if mention.name and mention.org_ref:
+            org = self.org_before(position, mention.org_ref)
+            return Speaker(mention.name, mention.role, org)
+        if mention.name:
+            known = self.people.get(mention.name) or next(
+                (p for n, p in reversed(self.people.items()) if len(mention.name) >= 2 and n.endswith(mention.name)),
+                None,
+            )
+            if known:
+                return Speaker(known.name, mention.role or known.role, mention.org or known.org)
+            return Speaker(mention.name, mention.role, mention.org)
+        if mention.org_ref:
+            return Speaker(None, mention.role, self.org_before(position, mention.org_ref))
+        if mention.role or mention.org:
+            return Speaker(None, mention.role, mention.org)
+        return NOBODY
+
+    def alternatives(self, mention: Mention | None, position: int) -> list[Who]:
+        """Every reading of ``mention`` the text allows, with its features (``s:``) and the
+        organisations that may be the speaker's (``orgs``)."""
+        if mention is None or mention.group:
+            return []
+        if mention.pronoun:
+            return self._person_alternatives(position, mention.pronoun_text)
+        if mention.org_ref and not mention.role and not mention.name:
+            return [
+                Who(org=org, is_org=True, features={f"s{k}": v for k, v in features.items()})
+                for org, features in self.org_alternatives(position, mention.org_ref)
+            ]
+        if mention.role_ref:
+            nameless = [s for s in reversed(self.speakers) if not s.name and s.role][:2]
+            return [
+                Who(None, s.role, orgs=((s.org, "memory"),) if s.org else (), features={f"same_role{k}": 1.0})
+                for k, s in enumerate(nameless)
+            ]
+        if mention.surname:
+            people = [p for n, p in reversed(self.people.items()) if n.startswith(mention.surname)][:3]
+            return [
+                Who(p.name, p.role, orgs=((p.org, "memory"),) if p.org else (), features={f"surname{min(k, 1)}": 1.0})
+                for k, p in enumerate(people)
+            ]
+        if mention.org_speaks:
+            return [Who(org=mention.org, is_org=True, features={"named_org": 1.0})]
+        orgs: list[tuple[str, str]] = []
+        if mention.org:
+            orgs += _title_orgs(mention.org, mention.role)
+        if mention.org_ref:
+            for org, features in self.org_alternatives(position, mention.org_ref):
+                rank = next((k for k in features if k[:3] == "ref" and k[3:].isdigit()), "ref2")
+                orgs.append((org, rank))
+        if not mention.name:
+            return [Who(None, mention.role, orgs=tuple(orgs), features={"nameless": 1.0})]
+        known = self.people.get(mention.name)
+        candidates = (
+            [known]
+            if known
+            else [p for n, p in reversed(self.people.items()) if len(mention.name) >= 2 and n.endswith(mention.name)][
+                :2
+            ]
+        )
+        if not candidates:
+            return [Who(mention.name, mention.role, orgs=tuple(orgs), features={"new_name": 1.0})]
+        found = []
+        for rank, person in enumerate(candidates):
+            memory = [(person.org, "memory")] if person.org else []
+            features = {"known_name" if person.name == mention.name else f"partial_name{rank}": 1.0}
+            found.append(Who(person.name, mention.role or person.role, orgs=tuple(orgs + memory), features=features))
+        return found
+
+    def _person_alternatives(self, position: int, pronoun: str) -> list[Who]:
+        """The people 他/她 may mean: the recent ones, nearest first."""
+        candidates = [(self.seen.get(name, -1), person) for name, person in self.people.items()]
+        candidates += self._nameless_at
+        candidates.sort(key=lambda item: item[0], reverse=True)
+        wanted = "f" if pronoun == "她" else "m"
+        found: list[Who] = []
+        for _, person in candidates:
+            features = {f"recent{min(len(found), 2)}": 1.0}
+            if self.last_person is not None and person == self.last_person:
+                features["last_person"] = 1.0
+            if person.name is None:
+                features["alt_nameless"] = 1.0
+            gender = self.gender.get(person.name or "")
+            if gender:
+                features["gender_agrees" if gender == wanted else "gender_clashes"] = 1.0
+            if any(s.name == person.name and s.role == person.role for s in self.speakers):
+                features["spoke_before"] = 1.0
+            memory = ((person.org, "memory"),) if person.org else ()
+            found.append(Who(person.name, person.role, orgs=memory, features=features))
+            if len(found) >= 4:
+                break
+        last = self.last_person
+        if last is not None and not any(w.name == last.name and w.role == last.role for w in found):
+            memory = ((last.org, "memory"),) if last.org else ()
+            found.insert(0, Who(last.name, last.role, orgs=memory, features={"last_person": 1.0}))
+        return found
+
+
+_UNIT_PREFIX = re.compile(r"^(.{2,14}?(?:部|处|科|室|办公室|中心|学院|学系|系|研究所|研究院|课题组|事业部|分院))(?=.)")
+
+
+def _title_orgs(org: str, role: str | None) -> list[tuple[str, str]]:
+    """The organisation named in the attribution, with the readings a department gives it:
+    the organisation with its department ("清华大学" + "新闻与传播学院", ``title_unit``), and
+    the organisation without what its name runs on into ("浙江省市场监督管理局" of
+    "浙江省市场监督管理局网络交易监督", ``title_parent``)."""
+    found = [(org, "title")]
+    unit = _UNIT_PREFIX.match(to_simplified(role or ""))
+    if unit:
+        found.append((org + (role or "")[: unit.end()], "title_unit"))
+    simple = to_simplified(org)
+    ends = [m.end() for m in STRONG_ORG_END.finditer(simple) if 2 <= m.end() <= len(simple) - 2]
+    if ends:
+        found.append((org[: ends[-1]], "title_parent"))
+    return found
+
+
+_SUBJECT_OPENER = re.compile(r"(?:^|[，。！？；\n])(?:据|而|但|同时|此外)$")
+_LEGAL_FORM = re.compile(r"(?:集团)?(?:股份有限公司|有限责任公司|有限公司|公司)$|集团$|（集团）|\(集团\)")
+
+
+def _read_aliases(simple: str) -> dict[str, str]:
+    """ "中国石油化工集团有限公司（以下简称“中国石化”）": the short name is the same organisation."""
+    aliases = {}
+    for match in re.finditer(
+        r"([\u4e00-\u9fffA-Za-z（）()]{2,30})[（(](?:以下)?简称[“「\"]?([\u4e00-\u9fffA-Za-z]{2,12})[”」\"]?[）)]",
+        simple,
+    ):
+        aliases[match.group(2)] = match.group(1)
+    return aliases
+
+
+_MEDIA_END = ("报", "报社", "电视台", "新闻", "新闻网", "日报", "晚报", "通讯社", "广播电视总台")
+_PLATFORMS = frozenset("微博 微信 抖音 快手 小红书 哔哩哔哩 B站 今日头条 视频号 知乎 淘宝 天猫 百度 西瓜视频".split())
+
+
+_GOVERNMENT_END = ("部", "局", "厅", "委", "署", "办", "政府", "国资委", "总局", "法院", "检察院", "委员会", "办公室")
+
+
+def org_kind(name: str) -> str:
+    """company, government, academic, media, platform or other."""
+    if name in _PLATFORMS:
+        return "platform"
+    if name in PLATFORM_NAMES or name.endswith(_MEDIA_END) or name in {"新华社", "央视", "人民网", "新华网", "财新"}:
+        return "media"
+    if name.endswith(("大学", "学院", "研究院", "研究所", "学会", "学系", "课题组", "实验室")):
+        return "academic"
+    if name.endswith(
+        ("部", "局", "厅", "委", "署", "办", "政府", "国资委", "总局", "法院", "检察院", "委员会", "办公室")
+    ):
+        return "government"
+    if name.endswith(("公司", "集团", "银行", "股份")) or name in KNOWN_ORGS:
+        return "company"
+    return "other"
+
+
+_STAFF = (
+    "发言人 董事长 董事 总经理 经理 总裁 首席执行官 首席运营官 首席财务官 首席技术官 首席营销官 首席品牌官 "
+    "书记 主任 处长 局长 部长 司长 厅长 行长 总监 主管 主播 创始人 员工 工作人员 客服人员 干事 负责人 店长 "
+    "工程师 班员 线路工 操作员 讲解员 秘书长 会长 理事长 总编辑 主编 编辑 记者 社长 台长 站长 队长 组长 科长 "
+    "副总 代言人 新闻官 运营 干部 职工 工人 设计师"
+).split()
+_EXPERT = "教授 讲师 研究员 分析师 专家 学者 经济学家 律师 博士 首席经济学家 首席分析师 首席科学家 研究生".split()
+_PUBLIC = (
+    "网友 市民 居民 村民 游客 乘客 学生 家长 车主 店主 老板 农户 果农 观众 毕业生 大学生 求职者 实习生 受访者 网民 "
+    "志愿者 农民 牧民 渔民 消费者 用户 顾客 司机 骑手 外卖员 快递员 博主 网红 投资人 创业者"
+).split()
+
+
+def role_class(role: str | None) -> str:
+    """ "staff", "expert", "public" or "none": the kind of a Chinese title."""
+    if not role:
+        return "none"
+    role = to_simplified(role)
+    for kind, words in (("expert", _EXPERT), ("public", _PUBLIC), ("staff", _STAFF)):
+        if any(role.endswith(word) for word in words):
+            return kind
+    return "other"
+
+
+_UNIT = re.compile(r"(?:部|处|科|室|办公室|中心|学院|系|所|组|课题组|团队|事业部|分院|站)")
+
+
+def unit_without_org(role: str | None, orgs: tuple[tuple[str, str], ...]) -> bool:
+    """The title names a department ("新闻中心主任") but the text gives no organisation with it."""
+    return bool(role and _UNIT.search(to_simplified(role))) and not any(source == "title" for _, source in orgs)
+
+
+def narrative_people(simple: str, original: str) -> list[tuple[int, Speaker | Mention]]:
+    """People the text introduces as TITLE + NAME ("董事长王建国"), with their title and the
+    organisation before it, in text order. One pass over the titles: linear."""
+    found = []
+    pattern = re.compile("|".join(re.escape(t) for t in TITLES))
+    for match in re.finditer(
+        r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,3})是([\u4e00-\u9fffA-Za-z（）()]{2,30}?)的([\u4e00-\u9fff]{2,8})[。，]",
+        simple,
+    ):
+        name, org, title = match.group(1), match.group(2), match.group(3)
+        if is_name(name) and title in TITLES and (looks_like_org(org) or ends_with_org(org)):
+            start = match.start(2)
+            found.append(
+                (
+                    match.start(),
+                    Speaker(
+                        original[match.start(1) : match.end(1)],
+                        original[match.start(3) : match.end(3)],
+                        original[start : start + len(org)],
+                    ),
+                )
+            )
+    for match in pattern.finditer(simple):
+        end = match.end()
+        latin = LATIN_NAME.match(simple, end + 1) if simple[end : end + 1] == " " else LATIN_NAME.match(simple, end)
+        length = (latin.end() - end) if latin else (name_length_at(simple, end) if end < len(simple) else 0)
+        if not length:
+            continue
+        start = max(
+            (simple.rfind(ch, max(0, match.start() - 40), match.start()) for ch in CLAUSE_DELIMITERS + "“”「」"),
+            default=-1,
+        )
+        mention = parse_subject(Text(simple[start + 1 : end + length], original[start + 1 : end + length]))
+        if mention and mention.name:
+            found.append(
+                (match.start(), mention if mention.org_ref else Speaker(mention.name, mention.role, mention.org))
+            )
+    return found
+
+
+def narrative_orgs(simple: str, original: str) -> list[tuple[int, str]]:
+    """Organisations named in the text (known names and names ending in 公司, 集团, 银行 ...).
+    A known name followed by the rest of a registered name is the registered name
+    (国网 + 浙江省电力有限公司)."""
+    found = []
+    known = re.compile("|".join(re.escape(o) for o in KNOWN_ORGS))
+    for match in known.finditer(simple):
+        full = _REGISTERED_TAIL.match(simple, match.end())
+        found.append((match.start(), match.group() + (full.group() if full else "")))
+    suffixed = re.compile(
+        r"(?:(?<=[，,。！？；;：:、“”「」（）()\s])|^)[\u4e00-\u9fff]{2,14}?(?:[（(]集团[）)])?"
+        r"(?:股份有限公司|有限公司|集团|公司|银行)(?:股份有限公司|有限公司)?",
+        re.M,
+    )
+    for match in suffixed.finditer(simple):
+        found.append((match.start(), match.group()))
+    acting = re.compile(
+        r"(?:^|(?<=[，。；\n]))([\u4e00-\u9fffA-Za-z]{2,8}?)(?:通过|发布|宣布|推出|发表|致歉|道歉|回应称|连夜)", re.M
+    )
+    for match in acting.finditer(simple):
+        name = match.group(1)
+        if not is_name(name) and not re.search(r"[日月年晚早时后前该他她这其]", name):
+            found.append((match.start(1), name))
+    longest: dict[int, str] = {}
+    for start, name in found:  # "中国移动通信集团有限公司" rather than the "中国移动" inside it
+        opener = _NOT_A_NAME_START.match(name)
+        if opener:  # "据中远海运集团", "这是该集团": words before the name
+            start, name = start + opener.end(), name[opener.end() :]
+        if len(name) < 2 or _NOT_AN_ORG.match(name):
+            continue
+        if len(name) > len(longest.get(start, "")):
+            longest[start] = name
+    return sorted(longest.items())
+
+
+_REGISTERED_TAIL = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:集团有限公司|股份有限公司|有限责任公司|有限公司)")
+_NOT_A_NAME_START = re.compile(
+    r"(?:据|由|从|向|对|与|和|及|而|但|是|这是|即|为|在|让|给|把|被|将)(?=[\u4e00-\u9fff]{2})"
+)
+_NOT_AN_ORG = re.compile(r"(?:该|这家|这|那|一家|一份|一个|一|本|各|多家|相关|有限|股份|集团|其|此|某)")
+
+
+# Platforms and media: where things are said, never what 该公司 means.
+PLATFORM_NAMES = frozenset(
+    "微博 微信 抖音 快手 小红书 哔哩哔哩 B站 今日头条 视频号 知乎 淘宝 天猫 新华社 人民日报 人民网 新华网 央视 "
+    "澎湃新闻 界面新闻 财新 第一财经 环球时报 中国日报 中新网 中央社 国资小新".split()
+)
