@@ -222,7 +222,9 @@ _GOVERNING = re.compile(
     r"|reiterated|committed|worried|believes?|believed|thinks?|thought|feels?|felt|according\s+to|replied|responded"
     r"|confirmed|explained|complained|asked|stated|states|insists|argues|predicted|predicts|estimated|called\s+for"
     r"|saying|adding|noting|explaining|stressing|insisting|arguing|claiming|claimed|claims|recalled|recalling"
-    r"|declaring|declared|pledging|announcing|promising|vowing)\b",
+    r"|declaring|declared|pledging|announcing|promising|vowing|cautioned|cautioning|maintained|maintaining|quipped"
+    r"|tweeted|pointed\s+out|pointing\s+out|reckoned|reckons|boasted|boasting|revealed|revealing|disclosed"
+    r"|assured|assuring|advised|advising|admits|admitting|conceding|warning|urging|dubbing|dubbed)\b",
     re.I,
 )
 _PARTICIPLE = re.compile(

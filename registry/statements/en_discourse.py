@@ -350,12 +350,15 @@ class Discourse:
         if mention.pronoun in {"he", "she"}:
             return self.last_person or NOBODY
         if mention.pronoun == "it":
-            return self.last_org_speaker or NOBODY
+            if self.last_org_speaker is not None:
+                return self.last_org_speaker
+            para = self.para_at(position)
+            subject = next((m for m in self.recent_orgs(position, para_from=max(0, para - 1)) if m.subject), None)
+            return Speaker(None, None, subject.name, True) if subject else NOBODY
         if mention.pronoun == "they":
             return self.last_speaker if self.last_speaker and self.last_speaker.is_org else NOBODY
         if mention.definite:
-            same_role = (s for s in reversed(self.speakers) if s.role and s.role.lower() == mention.role.lower())
-            return next(same_role, NOBODY)
+            return next(iter(self._same_role(mention.role)), NOBODY)
         if mention.name_org_ref:
             org = self.org_for(mention.org_ref, position)
             return Speaker(None, None, org, True) if org else NOBODY
@@ -389,25 +392,20 @@ class Discourse:
             options = []
             if self.last_org_speaker is not None:
                 options.append((self.last_org_speaker.org, {"it_spoke": 1.0}))
+            para = self.para_at(position)
+            for rank, org in enumerate(m for m in self.recent_orgs(position, para_from=max(0, para - 1)) if m.subject):
+                options.append((org.name, {f"it_subject{min(rank, 1)}": 1.0}))
+                if rank >= 1:
+                    break
             return self._org_speakers(options)
         if mention.pronoun == "they":
             speaker = self.last_speaker
             return self._org_speakers([(speaker.org, {"they_spoke": 1.0})] if speaker and speaker.is_org else [])
         if mention.definite:
             found = []
-            for rank, s in enumerate(
-                s for s in reversed(self.speakers) if s.role and s.role.lower() == mention.role.lower()
-            ):
-                found.append(
-                    Who(
-                        s.name,
-                        s.role,
-                        s.org,
-                        s.is_org,
-                        ((s.org, "memory"),) if s.org else (),
-                        {f"same_role{min(rank, 1)}": 1.0},
-                    )
-                )
+            for rank, s in enumerate(self._same_role(mention.role)):
+                memory = ((s.org, "memory"),) if s.org else ()
+                found.append(Who(s.name, s.role, orgs=memory, features={f"same_role{min(rank, 1)}": 1.0}))
                 if len(found) >= 2:
                     break
             return found
@@ -443,6 +441,18 @@ class Discourse:
             memory = ((person.org, "memory"),) if person.org else ()
             features = {"known_name" if person.name == mention.name else f"surname{min(rank, 1)}": 1.0}
             found.append(Who(person.name, mention.role or person.role, orgs=orgs + memory, features=features))
+        return found
+
+    def _same_role(self, role: str) -> list[Speaker]:
+        """Speakers, then people described without a name, whose role is ``role`` ("the
+        spokesperson", "the executive"), latest first."""
+        head = role.lower().split()[-1]
+        found = [s for s in reversed(self.speakers) if s.role and s.role.lower() == role.lower()]
+        found += [
+            s
+            for _, s in reversed(self._nameless_at)
+            if s.role and s.role.lower().split()[-1] == head and s not in found
+        ]
         return found
 
     def _org_sources(self, mention: Mention, position: int) -> tuple[tuple[str, str], ...]:

@@ -294,9 +294,9 @@ def parse_appositive(text: str, known: frozenset[str], *, need_role: bool) -> tu
     text = lx.TRAILING_LOCATION.sub("", text)
     if not text or re.fullmatch(r"[\d\s-]+(?:years? old)?", text):
         return None, None, None
-    own = re.fullmatch(rf"({'|'.join(lx.ORG_REFS)})(?:['’]s)?\s+(.+)", text)  # "ministry spokesperson"
-    if own and has_role_noun(own.group(2)):
-        return own.group(2), None, own.group(1)
+    own = re.fullmatch(rf"({'|'.join(lx.ORG_REFS)})(['’]s)?\s+(.+)", text)  # "ministry spokesperson"
+    if own and has_role_noun(own.group(3)) and (own.group(2) or not re.search(r"\s(?:of|at|for|with)\s", own.group(3))):
+        return own.group(3), None, own.group(1)
     for prep in re.finditer(r"\s+(?:of|at|for|with)\s+", text):
         org, ref = parse_org_phrase(text[prep.end() :])
         role = text[: prep.start()].strip()
@@ -375,6 +375,12 @@ def parse_premodifier(prefix: str) -> tuple[str | None, str | None, bool]:
     return (prefix if has_role_noun(prefix) else None), None, False
 
 
+_PERSON_OF_ORG = re.compile(
+    r"(?P<name>(?:[A-Z][\w.'’-]*\s+){1,4}?[A-Z][\w'’-]*)\s+(?:of|from|at)\s+(?:the\s+)?(?P<org>[A-Z][\w&'’.()-]*"
+    r"(?:\s+(?:of|and|for|&)?\s*[A-Z][\w&'’.()-]*)*)"
+)
+
+
 def parse_head(head: str, known: frozenset[str]) -> Mention | None:
     """Parse the head of a subject: a pronoun, an org reference, a name (with pre-modifiers)."""
     head = lx.HEAD_CUT.sub("", head.strip(" ,;:—–-"))
@@ -394,10 +400,29 @@ def parse_head(head: str, known: frozenset[str]) -> Mention | None:
     if not spans or spans[-1].end != len(head) or spans[-1].possessive:
         return parse_role_phrase(head, known)
     last = spans[-1]
-    if re.search(
-        r"\b(?:at|of|with|for|from|in)\s+(?:(?:the|a|an|one|its|a\s+local|[a-z-]+)\s+){0,2}$", head[: last.start]
+    person_of = _PERSON_OF_ORG.fullmatch(head)
+    if (
+        person_of
+        and not looks_like_org(person_of.group("name"), known)
+        and looks_like_org(person_of.group("org"), known)
     ):
-        return parse_role_phrase(head, known)  # "an official with the Industrial and Commercial Bank of China"
+        # "Zhang Wei of Haier", "Professor Zhang Wei of Peking University", "Zhang Wei from Haier"
+        found = parse_head(person_of.group("name"), known)
+        if found is not None and found.name and not found.is_org and not found.org:
+            return replace(found, org=person_of.group("org"))
+    after_preposition = re.search(
+        r"\b(?:at|of|with|for|from|in)\s+((?:(?:the|a|an|one|its|a\s+local|[a-z-]+)\s+){0,2})$", head[: last.start]
+    )
+    if after_preposition:
+        modifiers = after_preposition.group(1)
+        titled_name = (  # "ORG's head of retail marketing Chen Siyu": a title, then the name
+            modifiers.strip()
+            and not re.match(r"(?:the|a|an|one|its)\b", modifiers)
+            and not looks_like_org(last.text, known)
+            and 2 <= len(last.text.split()) <= 4
+        )
+        if not titled_name:
+            return parse_role_phrase(head, known)  # "an official with the Industrial and Commercial Bank of China"
     name, title = split_title_words(last.text)
     prefix = f"{head[: last.start]} {title}".strip()
     if not name:
@@ -411,13 +436,18 @@ def parse_head(head: str, known: frozenset[str]) -> Mention | None:
         role or org
     ):
         return None  # unexplained capitalised words before the name: not a clean subject
+    reference = re.fullmatch(rf"(?:(?:the|its)\s+)?({'|'.join(lx.ORG_REFS)})['’]s\s+(.+)", role or "", re.I)
+    if reference and not org:  # "the firm's chief executive Zhang Wei"
+        return Mention(name=name, role=reference.group(2), org_ref=reference.group(1).lower())
     corporate = bool(role) and not org and any(w in lx.CORPORATE_TITLES for w in role.split())
     return Mention(name=name, role=role, org=org, implied_org=corporate)
 
 
 _GAVE_NAME = re.compile(r"who\s+gave\s+(?:only\s+)?(?:his|her|their)\s+(?:sur)?name(?:\s+as|,)?\s+([A-Z][\w'’-]+)")
 _WORKS_AT = re.compile(
-    r"who\s+(?:teaches|lectures|works|researches|studies|is\s+a\s+[\w\s-]+?)\b[\w\s-]*?\s+(?:at|for|with)\s+(?P<org>.+)$"
+    r"who\s+(?:teaches|lectures|works|worked|researches|studies|heads|headed|leads|led|runs|ran|manages|managed|"
+    r"oversees|directs|chairs|founded|co-founded|joined|represents|serves|served|is|was)\b[\w\s'’-]*?\s+"
+    r"(?:at|for|with|of)\s+(?P<org>.+)$"
 )
 
 
@@ -523,6 +553,10 @@ def is_channel_mention(cleaned: str, span: Span) -> bool:
     )
 
 
+# Role nouns after which "of X" is rarely an organisation ("a member of the public").
+_GROUP_ROLES = frozenset({"member", "user", "resident", "customer", "consumer", "viewer", "follower", "fan", "student"})
+
+
 def document_orgs(cleaned: str) -> frozenset[str]:
     """Names the article itself marks as organisations: after a common noun for one
     ("video-sharing app Kuaishou"), or owning what only organisations own ("Lanmo Tea's
@@ -535,6 +569,18 @@ def document_orgs(cleaned: str) -> frozenset[str]:
         elif span.possessive and len(span.text.split()) <= 4 and lx.ORG_POSSESSIONS.match(cleaned, span.end):
             if span.text.split()[0] not in lx.HONORIFICS and span.text not in lx.PLACES:
                 found.add(span.text)
+        else:
+            role = re.search(
+                r"\b([a-z-]+)\s+(?:of|at|for|with)\s+(?:the\s+)?$", cleaned[max(0, span.start - 40) : span.start]
+            )
+            if (
+                role
+                and role.group(1) in lx.ROLE_NOUNS
+                and role.group(1) not in _GROUP_ROLES
+                and len(span.text.split()) <= 5
+            ):
+                if span.text not in lx.PLACES and not span.possessive and span.text.split()[0] not in lx.HONORIFICS:
+                    found.add(span.text)  # "chief executive of Lanmo Coffee", "an analyst with Morningstar"
     return frozenset(found)
 
 

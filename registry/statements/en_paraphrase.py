@@ -115,6 +115,14 @@ def intro_events(masked: str, paragraphs: list[Paragraph], known: frozenset[str]
         for start, end in sentences(text):
             if end - start > 2000:
                 continue
+            copular = _COPULAR.match(text[start:end].strip())
+            if copular and _introduced_name(copular.group("name"), known):
+                # "Zhang Wei is the brand director of Haier."
+                role, org, ref = parse_appositive(copular.group("title"), known, need_role=True)
+                if role:
+                    mention = Mention(name=copular.group("name"), role=role, org=org, org_ref=ref)
+                    position = para.start + start
+                    events.append(Event(position, "intro", attribution=Attribution(mention, position)))
             chunks = split_chunks(text[start:end])
             for index, chunk in enumerate(chunks):
                 name = _introduced_name(chunk, known)
@@ -126,6 +134,12 @@ def intro_events(masked: str, paragraphs: list[Paragraph], known: frozenset[str]
                 position = para.start + start
                 events.append(Event(position, "intro", attribution=Attribution(mention, position)))
     return events
+
+
+_COPULAR = re.compile(
+    r"(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,3})\s+(?:is|was|has\s+been|had\s+been|became)\s+"
+    r"(?P<title>(?:the|a|an)\s+[^,;.]{3,120}?)(?=[,;.]|\s+(?:who|which|and|since|for|in\s+\d)\b|$)"
+)
 
 
 def _introduced_name(chunk: str, known: frozenset[str]) -> str | None:
@@ -198,6 +212,10 @@ def description_events(masked: str, paragraphs: list[Paragraph], known: frozense
             role = re.sub(r"\s+(?:at|of|with|for|from)(?:\s+(?:a|an|the|its|one))?$", "", role)
             role = re.sub(r"^(?:\d+-year-old|[\w-]+-year-old)\s+", "", role)
             definite = match.group("article") == "The"
+            if not org:  # "A Haier executive": the organisation before the role
+                parsed = parse_subject(f"a {role}", known, verb_first=False)
+                if parsed is not None and parsed.name is None and parsed.role:
+                    role, org = parsed.role, parsed.org
             position = para.start + start + (len(text[start:end]) - len(sentence))
             mention = Mention(role=role, org=org, definite=definite)
             events.append(Event(position, "describe", attribution=Attribution(mention, position)))
