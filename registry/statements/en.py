@@ -332,12 +332,13 @@ def _classify(
             return False, None, False
         # 'Song added that the successful cases ... "The banks that do well ..."': the quote
         # carries on the reported speech of the sentence before it in the paragraph
-        earlier = last_sentence(before[: len(before) - len(lead)].rstrip())
+        body = before[: len(before) - len(lead)].rstrip()
+        earlier = last_sentence(body[:-1] if body.endswith(lx.TERMINAL) else body)
         said = re.search(r"\b(?:said|says|added|adds|noted|notes|explained|stressed|argued|warned|told)\b", earlier)
         if said and earlier and not any(mark in earlier for mark in lx.ALL_MARKS):
             mention = parse_subject(earlier[: said.start()], known, verb_first=False)
             if mention is not None:
-                return True, Attribution(mention, context.left_start, "reported"), False
+                return True, Attribution(mention, context.span.open_at, "reported"), False
         return True, None, False
     if stripped_lead.endswith(":"):
         # "one of the most-liked posts read:" -- written words of unnamed people
@@ -356,6 +357,8 @@ def _classify(
     if _words(text) <= 4 and _words(between) > 6 and not reported:
         return False, None, False  # a short quote far from the verb: a term in the clause
     found = _subject_of_clause(lead, context.left_start, known)
+    if found is not None:  # the subject is read where the quote stands: what it refers to comes before
+        found = replace(found, position=context.span.open_at)
     return True, found, False  # without a subject: the words of an unnamed group ("officials worried")
 
 

@@ -254,12 +254,20 @@ def is_descriptor_word(word: str) -> bool:
     return word in lx.NOT_NAMES or word in lx.PLACES or word.endswith("-based")
 
 
+# "the company's brand department", "the utility's press office": a unit of the organisation meant.
+_REF_OWNS = re.compile(rf"(?:the|its)\s+(?:[a-z-]+\s+){{0,2}}({'|'.join(lx.ORG_REFS)})['’]s\s+[a-z][\w\s-]*$", re.I)
+_UNIT_HEAD = re.compile(r"\b(?:office|department|team|division|unit|bureau|center|centre|headquarters|board)$", re.I)
+
+
 def parse_org_phrase(text: str) -> tuple[str | None, str | None]:
     """(org, org_ref) for text that should name an organisation, e.g. "the Ministry of X"."""
     text = text.strip().rstrip(".")
     ref = org_ref(text)
     if ref:
         return None, ref
+    owner = _REF_OWNS.match(text)
+    if owner:  # "the company's brand department"
+        return None, owner.group(1).lower()
     bare = re.sub(r"^the\s+", "", text, flags=re.I)
     spans = name_spans(bare)
     if spans and spans[0].start == 0 and spans[0].possessive and lx.POSSESSIVE_UNIT.fullmatch(bare[spans[0].end :]):
@@ -393,6 +401,9 @@ def parse_head(head: str, known: frozenset[str]) -> Mention | None:
         return Mention(is_org=True, org_ref=ref, name_org_ref=True)
     if lx.DOCUMENT_REF_RE.match(lowered):
         return Mention(is_org=True, document=True)
+    owner = _REF_OWNS.match(lowered)
+    if owner and _UNIT_HEAD.search(lowered):  # "the utility's press office said": the organisation speaks
+        return Mention(is_org=True, org_ref=owner.group(1), name_org_ref=True)
     aged = re.fullmatch(r"the\s+(\d+-year-old)(?:\s+([a-z-]+))?", lowered)
     if aged:
         return Mention(role=aged.group(2), definite=True, pronoun="he")
@@ -451,6 +462,37 @@ _WORKS_AT = re.compile(
 )
 
 
+_RELATIVE_OWNER = re.compile(
+    r"who\s+(?:[a-z]+\s+){1,2}?(?:(?:the|its)\s+(?:[a-z-]+\s+){0,2}(?P<ref>[a-z-]+)|(?P<org>[A-Z][\w&'’.-]*"
+    r"(?:\s+(?:of|and|for|&)?\s*[A-Z][\w&'’.-]*)*))['’]s\b"
+)
+_RELATIVE_JOINED = re.compile(
+    r"who\s+(?:joined|founded|co-founded|leads|led|heads|headed|runs|ran)\s+(?P<org>[A-Z].*)$"
+)
+
+
+def relative_org(chunk: str, known: frozenset[str]) -> tuple[str | None, str | None]:
+    """(org, org_ref) a relative clause ties a person to: "who teaches marketing at X", "who
+    runs the company's livestream team", "who joined Haier in 2015"."""
+    works = _WORKS_AT.match(chunk)
+    if works:
+        org, ref = parse_org_phrase(lx.TRAILING_LOCATION.sub("", works.group("org")))
+        if org or ref:
+            return org, ref
+    owner = _RELATIVE_OWNER.match(chunk)
+    if owner:
+        if owner.group("ref") and owner.group("ref").lower() in lx.ORG_REFS:
+            return None, owner.group("ref").lower()
+        if owner.group("org") and looks_like_org(owner.group("org"), known):
+            return owner.group("org"), None
+    joined = _RELATIVE_JOINED.match(chunk)
+    if joined:
+        spans = name_spans(joined.group("org"))
+        if spans and spans[0].start == 0 and looks_like_org(spans[0].text, known):
+            return spans[0].text, None
+    return None, None
+
+
 def with_appositives(mention: Mention, chunks: list[str], known: frozenset[str]) -> Mention:
     """Add the title from the appositive after a name ("Li Zhengmao, general manager of X"),
     the organisation from a chunk of its own after the title ("..., head of HR, CSCEC") or a
@@ -468,11 +510,9 @@ def with_appositives(mention: Mention, chunks: list[str], known: frozenset[str])
         return mention
     for index, chunk in enumerate(chunks):
         if lx.APPOSITIVE_STOP.match(chunk):
-            works = _WORKS_AT.match(chunk)
-            if works:
-                org, _ = parse_org_phrase(works.group("org"))
-                if org:
-                    return replace(mention, org=org)
+            org, ref = relative_org(chunk, known)
+            if org or ref:
+                return replace(mention, org=org, org_ref=ref)
             break
         if re.fullmatch(r"\d+", chunk):
             continue

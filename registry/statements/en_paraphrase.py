@@ -24,6 +24,7 @@ from registry.statements.en_mentions import (
     name_spans,
     parse_appositive,
     parse_subject,
+    relative_org,
     sentences,
     split_chunks,
 )
@@ -126,12 +127,19 @@ def intro_events(masked: str, paragraphs: list[Paragraph], known: frozenset[str]
             chunks = split_chunks(text[start:end])
             for index, chunk in enumerate(chunks):
                 name = _introduced_name(chunk, known)
-                if name is None:
-                    continue
                 title = chunks[index + 1] if index + 1 < len(chunks) else ""
-                role, org, ref = parse_appositive(title, known, need_role=True) if title else (None, None, None)
+                if name is None:
+                    name = _trailing_name(chunk, known) if title else None  # "So did Zhao Lei, an analyst at X"
+                    if name is None or not parse_appositive(title, known, need_role=True)[0]:
+                        continue
+                if title.startswith(("who ", "which ")):
+                    role, (org, ref) = None, relative_org(title, known)
+                else:
+                    role, org, ref = parse_appositive(title, known, need_role=True) if title else (None, None, None)
                 mention = Mention(name=name, role=role, org=org, org_ref=ref)
-                position = para.start + start
+                # where the name stands: "the company" in its title means one named before it
+                found = text.find(name, start, end)
+                position = para.start + (found if found >= 0 else start)
                 events.append(Event(position, "intro", attribution=Attribution(mention, position)))
     return events
 
@@ -143,16 +151,34 @@ _COPULAR = re.compile(
 
 
 def _introduced_name(chunk: str, known: frozenset[str]) -> str | None:
-    """The full personal name that makes up ``chunk`` (after an opener such as "For"), if any."""
+    """The full personal name that makes up ``chunk`` (after an opener such as "For",
+    "according to" or "and"), if any; after "Ms"/"Mr" a surname alone."""
+    chunk = re.sub(r"^(?:according\s+to|and|but|while|with|for|as\s+for)\s+", "", chunk, flags=re.I)
     words = chunk.split()
     if len(words) > 2 and words[0].lower() in lx.INTRO_OPENERS:
         chunk = " ".join(words[1:])
+    honorific = chunk.split()[0] if chunk.split() and chunk.split()[0] in lx.HONORIFICS else None
+    if honorific:
+        chunk = chunk[len(honorific) :].strip()
     spans = name_spans(chunk)
     if len(spans) != 1 or spans[0].text != chunk or spans[0].possessive:
         return None
-    if not 2 <= len(chunk.split()) <= 4 or chunk in lx.PLACES or looks_like_org(chunk, known):
+    if not (1 if honorific else 2) <= len(chunk.split()) <= 4 or chunk in lx.PLACES or looks_like_org(chunk, known):
         return None
     return chunk
+
+
+def _trailing_name(chunk: str, known: frozenset[str]) -> str | None:
+    """A full personal name ending ``chunk`` ("So did Zhao Lei", "He met Zhao Lei")."""
+    spans = name_spans(chunk)
+    if not spans or spans[-1].end != len(chunk) or spans[-1].possessive:
+        return None
+    name = spans[-1].text
+    if not 2 <= len(name.split()) <= 4 or name in lx.PLACES or looks_like_org(name, known):
+        return None
+    if any(word in lx.TITLE_WORDS for word in name.split()):
+        return None
+    return name
 
 
 def mention_events(masked: str, paragraphs: list[Paragraph], known: frozenset[str]) -> list[Event]:
