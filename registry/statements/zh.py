@@ -93,6 +93,12 @@ def _subject_of_cue(clause: Text) -> Mention | None:
     if verb is None:
         return None
     subject = clause.cut(0, len(clause) - len(verb))
+    while (inner := _verb_at_end(subject.s.rstrip("着地"))) is not None:
+        # "解释说", "坦言道", "笑着告诉记者": a speech verb before the last one
+        stripped = subject.s.rstrip("着地")
+        if len(stripped) - len(inner) < 2:
+            break
+        subject = subject.cut(0, len(stripped) - len(inner))
     if subject.s.startswith("据"):
         subject = subject.cut(1)
     if subject.s.endswith(("据了解", "据悉", "据报道", "据介绍")) or subject.s in ("", "据"):

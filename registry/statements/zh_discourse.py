@@ -30,9 +30,7 @@ from registry.statements.zh_mentions import (
     STRONG_ORG_END,
     Mention,
     Text,
-    ends_with_org,
     is_name,
-    looks_like_org,
     name_length_at,
     parse_subject,
 )
@@ -74,7 +72,7 @@ class Discourse:
             at, person = self.intros[self._intro_at]
             self._intro_at += 1
             if isinstance(person, Mention):  # "该公司首席执行官 David Lam": the company meant
-                person = self.resolve(person, at)
+                person = self.resolve(person, at) if person.org_ref else Speaker(person.name, person.role, person.org)
             self.remember(person, at)
 
     def remember(self, speaker: Speaker, position: int = -1) -> None:
@@ -412,19 +410,30 @@ def narrative_people(simple: str, original: str) -> list[tuple[int, Speaker | Me
     for match in re.finditer(
         r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,3})是([\u4e00-\u9fffA-Za-z（）()]{2,30}?)的([\u4e00-\u9fff]{2,8})[。，]",
         simple,
-    ):
-        name, org, title = match.group(1), match.group(2), match.group(3)
-        if is_name(name) and title in TITLES and (looks_like_org(org) or ends_with_org(org)):
-            start = match.start(2)
+    ):  # "王芳是该公司品牌部的副主任。"
+        name = match.group(1)
+        if not is_name(name) or match.group(3) not in TITLES:
+            continue
+        start, end = match.start(2), match.end(3)
+        text = Text(simple[start:end].replace("的", "", 1), original[start:end].replace("的", "", 1))
+        mention = parse_subject(text)
+        if mention is not None and mention.role and not mention.name and (mention.org or mention.org_ref):
+            person = original[match.start(1) : match.end(1)]
             found.append(
-                (
-                    match.start(),
-                    Speaker(
-                        original[match.start(1) : match.end(1)],
-                        original[match.start(3) : match.end(3)],
-                        original[start : start + len(org)],
-                    ),
-                )
+                (match.start(), Mention(name=person, role=mention.role, org=mention.org, org_ref=mention.org_ref))
+            )
+    for match in re.finditer(
+        r"(?:^|(?<=[。；\n]))([\u4e00-\u9fff]{2,3})[，,]([^，。；\n“”「」]{3,30}?)[。；]", simple, re.M
+    ):
+        # "张强，国家电网宣传部主任。"
+        name = match.group(1)
+        if not is_name(name):
+            continue
+        mention = parse_subject(Text(match.group(2), original[match.start(2) : match.end(2)]))
+        if mention is not None and mention.role and not mention.name and (mention.org or mention.org_ref):
+            person = original[match.start(1) : match.end(1)]
+            found.append(
+                (match.start(), Mention(name=person, role=mention.role, org=mention.org, org_ref=mention.org_ref))
             )
     for match in pattern.finditer(simple):
         end = match.end()
@@ -441,7 +450,7 @@ def narrative_people(simple: str, original: str) -> list[tuple[int, Speaker | Me
             found.append(
                 (match.start(), mention if mention.org_ref else Speaker(mention.name, mention.role, mention.org))
             )
-    return found
+    return sorted(found, key=lambda item: item[0])
 
 
 def narrative_orgs(simple: str, original: str) -> list[tuple[int, str]]:

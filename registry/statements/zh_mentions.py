@@ -312,15 +312,16 @@ def parse_subject(subject: Text) -> Mention | None:
         text.startswith(("该", "这位", "上述", "那位")) and title_run(text) and title_run(text)[-1][1] == len(text)
     ):
         return Mention(role_ref=True)
+    for title in ADDRESS_TITLES:  # "王总", "李教授", "欧阳女士": a surname and a form of address
+        surname = text[: len(text) - len(title)]
+        if text.endswith(title) and (surname in SURNAMES or surname in COMPOUND_SURNAMES):
+            return Mention(surname=subject.o[: len(surname)])
     if is_name(text):
         return Mention(name=subject.o)
-    for title in ADDRESS_TITLES:
-        if (
-            text.endswith(title)
-            and 1 <= len(text) - len(title) <= 2
-            and text[0] in SURNAMES | {t[0] for t in COMPOUND_SURNAMES}
-        ):
-            return Mention(surname=subject.o[: len(text) - len(title)])
+    for title in TITLES:  # "李明教授": the name before the title
+        name = text[: len(text) - len(title)]
+        if text.endswith(title) and len(name) >= 2 and is_name(name):
+            return Mention(name=subject.o[: len(name)], role=subject.o[len(name) :])
     titles = title_run(text)
     for start, end in reversed(titles):
         rest = text[end:]
