@@ -531,7 +531,7 @@ def extract_en(cleaned: str, *, paraphrases: bool = True, chooser: Chooser | Non
     """Direct quotes (and paraphrases) of a cleaned English article, in document order.
 
     ``chooser`` picks each quote's attribution among its options (``en_options``); by
-    default the trained model (``ranking.load_model("en")``)."""
+    default the trained model (``ranking.load_model()``)."""
     paragraphs = paragraphs_of(cleaned)
     known = document_orgs(cleaned)
     quotes = _quote_events(cleaned, paragraphs, known)
@@ -543,7 +543,7 @@ def extract_en(cleaned: str, *, paraphrases: bool = True, chooser: Chooser | Non
     order = {"mention": 0, "describe": 1, "intro": 2, "paraphrase": 3, "quote": 4}
     events.sort(key=lambda e: (e.position, order[e.kind]))
 
-    choose = chooser or model_chooser("en")
+    choose = chooser or model_chooser()
     discourse = Discourse(masked, known, paragraphs)
     candidates: list[Candidate] = []
     previous_quote, previous_para = NOBODY, -1

@@ -160,7 +160,13 @@ class Discourse:
         self._para_starts = [p.start for p in paragraphs]
         self.org_mentions: list[OrgMention] = []
         titles = {p.index for p in paragraphs if _is_title_case(p.text)}
-        spans = [s for s in name_spans(masked) if looks_like_org(s.text, known) and not is_channel_mention(masked, s)]
+        spans = [
+            s
+            for s in name_spans(masked)
+            if looks_like_org(s.text, known)
+            and not is_channel_mention(masked, s)
+            and s.text not in lx.ORG_KEYWORDS  # "the Ministry" alone names no organisation
+        ]
         body_names = {org_part(s.text) for s in spans if self.para_at(s.start) not in titles}
         for span in spans:
             para = self.para_at(span.start)

@@ -10,6 +10,7 @@ comes from:
   spokesperson", 中国石化新闻发言人); ``title_unit``: the same with the department the
   title names ("Information Office of X", 清华大学新闻与传播学院); ``title_parent``: the
   organisation a longer name starts with (浙江省市场监督管理局 of 浙江省市场监督管理局网络交易监督);
+  ``title_dept``: only a department (新闻办负责人), its organisation left to the article;
 - ``ref0``/``ref1``/``ref2``: a reading of "the company" / 该公司 in the attribution,
   nearest first; ``implied``: the company a corporate title without one means;
 - ``memory``: the organisation the person was introduced with earlier;
@@ -37,7 +38,7 @@ from registry.statements.ranking import Option
 __all__ = ["Organisations", "Who", "deduplicated", "grammar_first", "speaker_options"]
 
 # Organisations the text states with the person (the others are inferred from the article).
-STATED = frozenset({"title", "title_unit", "title_parent", "memory", "ref0", "ref1", "ref2", "implied"})
+STATED = frozenset({"title", "title_unit", "title_parent", "title_dept", "memory", "ref0", "ref1", "ref2", "implied"})
 _WITH_ROLE = frozenset({"main0", "near_para", "near_prev"})
 
 
@@ -117,7 +118,10 @@ def speaker_options(
                 org_features[f"o:{source}*{role}"] = 1.0
             if unit and source in _WITH_ROLE | {"memory"}:
                 org_features[f"o:unit_role*{source}"] = 1.0
-        if not any(source in STATED for source in sources):
+        if any(source in STATED for source in sources):
+            org_features["o:stated"] = 1.0  # shared by every stated source: rare ones learn from common ones
+        else:
+            org_features["o:inferred"] = 1.0
             org_features[f"o:inferred_{orgs.kind_of(name)}"] = 1.0
         options.append(Option(Speaker(who.name, who.role, name, False), org_features))
     none_features = {**features, "o:none": 1.0, f"o:none*{role}": 1.0}

@@ -15,8 +15,8 @@ Nothing is guessed beyond what the options hold, and the options hold only what 
 text offers.
 
 The weights are learned from the development corpus (``registry.statements.training``,
-one command) and stored as a small JSON file per language next to this module
-(``models/attribution-en.json``). Pure Python: no numerical library is needed to train
+one command) and stored as a small JSON file next to this module
+(``models/attribution.json``, one model for both languages). Pure Python: no numerical library is needed to train
 or to use it.
 """
 
@@ -144,10 +144,14 @@ def _softmax(scores: list[float]) -> list[float]:
     return [e / total for e in exps]
 
 
+MODEL_PATH = MODELS / "attribution.json"
+
+
 @cache
-def load_model(language: str) -> Model | None:
-    """The trained model for ``language``, or None when none has been trained."""
-    path = MODELS / f"attribution-{language}.json"
+def load_model() -> Model | None:
+    """The trained model (one for both languages: its features mean the same in each), or
+    None when none has been trained."""
+    path = MODEL_PATH
     if not path.exists():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -163,9 +167,9 @@ def first_option(quote: str, options: list[Option]) -> Option:
     return options[0]
 
 
-def model_chooser(language: str) -> Chooser:
-    """Choose with the trained model of ``language``; without one, the grammar's reading."""
-    model = load_model(language)
+def model_chooser() -> Chooser:
+    """Choose with the trained model; without one, the grammar's reading."""
+    model = load_model()
     if model is None:
         return first_option
     return lambda quote, options: model.choose(options)

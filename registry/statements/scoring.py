@@ -140,7 +140,7 @@ def _between_marks(text: str, quote: str) -> bool:
     return re.search(pattern, squashed) is not None
 
 
-def _org_right(predicted: str | None, gold: dict) -> bool:
+def org_right(predicted: str | None, gold: dict) -> bool:
     allowed = {normalise_org(gold.get("org"))} | {normalise_org(a) for a in gold.get("org_alternatives") or []}
     if not gold.get("org"):
         allowed = {""}
@@ -243,7 +243,7 @@ def score_articles(
         for g_index, run in splits:
             rights = [
                 normalise_name(predicted[p].speaker) == normalise_name(gold[g_index].get("speaker"))
-                and _org_right(predicted[p].org, gold[g_index])
+                and org_right(predicted[p].org, gold[g_index])
                 for p in run
             ]
             right_gold += all(rights)
@@ -253,7 +253,7 @@ def score_articles(
             found_gold.update(gold_indexes)
             rights = [
                 normalise_name(candidate.speaker) == normalise_name(gold[g].get("speaker"))
-                and _org_right(candidate.org, gold[g])
+                and org_right(candidate.org, gold[g])
                 for g in gold_indexes
             ]
             right_gold += sum(rights)

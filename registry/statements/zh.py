@@ -145,7 +145,13 @@ def _sentence_cue(sentence: Text) -> Mention | None:
     comma = min((i for i in (sentence.s.find(ch) for ch in "，,：:") if i >= 0), default=-1)
     if comma <= 0:
         return None
+    view = _IN_VIEW.fullmatch(sentence.s[:comma].strip())
+    if view:  # "在他看来，……": his view
+        return parse_subject(sentence.cut(view.start(1), view.end(1))) or UNKNOWN
     return _subject_of_cue(sentence.cut(0, comma))
+
+
+_IN_VIEW = re.compile(r"(?:在|据)(.{1,24}?)(?:看来|眼中|眼里)")
 
 
 def _sentence_tail(left: Text) -> Text:
@@ -180,13 +186,13 @@ def extract_zh(cleaned: str, *, chooser: Chooser | None = None) -> list[Candidat
     """Direct quotes of a cleaned Chinese article with their speakers, in document order.
 
     ``chooser`` picks each quote's attribution among its options (``zh_options``); by
-    default the trained model (``ranking.load_model("zh")``)."""
+    default the trained model (``ranking.load_model()``)."""
     paragraphs = paragraphs_of(cleaned)
     simple = to_simplified(cleaned)
     article = Text(simple, cleaned)
     spans = find_quotes(paragraphs, CHINESE_MARKS)
     discourse = Discourse(simple, cleaned, paragraphs)
-    choose = chooser or model_chooser("zh")
+    choose = chooser or model_chooser()
     quote_only = _quote_only_paragraphs(paragraphs, spans, simple)
     found: list[_Found] = []
     boundary = -1  # where the text that may hold a quote's cue starts: after the last speech quote

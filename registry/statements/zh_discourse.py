@@ -312,6 +312,7 @@ class Discourse:
         return found
 
 
+_BARE_DEPARTMENT = re.compile(r"(?:集团|公司)?[\u4e00-\u9fff]{1,5}?(?:部|办|处|科|室|中心|办公室|团队|小组)")
 _UNIT_PREFIX = re.compile(r"^(.{2,14}?(?:部|处|科|室|办公室|中心|学院|学系|系|研究所|研究院|课题组|事业部|分院))(?=.)")
 
 
@@ -320,11 +321,13 @@ def _title_orgs(org: str, role: str | None) -> list[tuple[str, str]]:
     the organisation with its department ("清华大学" + "新闻与传播学院", ``title_unit``), and
     the organisation without what its name runs on into ("浙江省市场监督管理局" of
     "浙江省市场监督管理局网络交易监督", ``title_parent``)."""
+    simple = to_simplified(org)
+    if _BARE_DEPARTMENT.fullmatch(simple) and not any(simple.startswith(k) for k in KNOWN_ORGS):
+        return [(org, "title_dept")]  # "新闻办负责人": a department whose organisation the text names elsewhere
     found = [(org, "title")]
     unit = _UNIT_PREFIX.match(to_simplified(role or ""))
     if unit:
         found.append((org + (role or "")[: unit.end()], "title_unit"))
-    simple = to_simplified(org)
     ends = [m.end() for m in STRONG_ORG_END.finditer(simple) if 2 <= m.end() <= len(simple) - 2]
     if ends:
         found.append((org[: ends[-1]], "title_parent"))
@@ -398,7 +401,10 @@ _UNIT = re.compile(r"(?:部|处|科|室|办公室|中心|学院|系|所|组|课�
 
 
 def unit_without_org(role: str | None, orgs: tuple[tuple[str, str], ...]) -> bool:
-    """The title names a department ("新闻中心主任") but the text gives no organisation with it."""
+    """The title names a department ("新闻中心主任", "新闻办负责人") but the text gives no
+    organisation with it."""
+    if any(source == "title_dept" for _, source in orgs):
+        return True
     return bool(role and _UNIT.search(to_simplified(role))) and not any(source == "title" for _, source in orgs)
 
 
@@ -408,11 +414,11 @@ def narrative_people(simple: str, original: str) -> list[tuple[int, Speaker | Me
     found = []
     pattern = re.compile("|".join(re.escape(t) for t in TITLES))
     for match in re.finditer(
-        r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,3})是([\u4e00-\u9fffA-Za-z（）()]{2,30}?)的([\u4e00-\u9fff]{2,8})[。，]",
+        r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,3})(?:是|为|系|任)([\u4e00-\u9fffA-Za-z（）()]{2,30}?)(?:的)?([\u4e00-\u9fff]{2,8})[。，；]",
         simple,
-    ):  # "王芳是该公司品牌部的副主任。"
+    ):  # "王芳是该公司品牌部的副主任。", "陆文杰是清华大学新闻与传播学院教授。"
         name = match.group(1)
-        if not is_name(name) or match.group(3) not in TITLES:
+        if not is_name(name):
             continue
         start, end = match.start(2), match.end(3)
         text = Text(simple[start:end].replace("的", "", 1), original[start:end].replace("的", "", 1))

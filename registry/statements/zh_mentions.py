@@ -240,6 +240,11 @@ def clean_org(text: Text) -> Text:
         text = text.cut(text.s.rfind("的") + 1)
     if "、" in text.s:  # "计划主持人、政大企业管理学系": the organisation of the last title
         text = text.cut(text.s.rfind("、") + 1)
+    for joint in re.finditer(r"[和与及]", text.s):  # "中国石化董事长李强和中国移动": after the first person
+        before = text.s[: joint.start()]
+        if any(is_name(before[-n:]) for n in (2, 3)) and title_run(before):
+            text = text.cut(joint.end())
+            break
     match = _LEADING_NOISE.match(text.s)
     if match:
         text = text.cut(match.end()).strip(" 的")
