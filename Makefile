@@ -92,3 +92,14 @@ bench-exports: $(STAMP)
 .PHONY: bench-statements
 bench-statements: $(STAMP)
 	$(PY) bench/bench_statements.py
+
+# Attribution model: cross-validate on the dev corpus, train, write registry/statements/models/attribution.json.
+.PHONY: train-attribution
+train-attribution: $(STAMP)
+	$(PY) -m registry.statements.training
+
+# Score the extractor on any labelled folder DIR/{en,zh}/<id>.txt + <id>.json (docs/STATEMENTS.md).
+.PHONY: score-statements
+score-statements: $(STAMP)
+	@test -n "$(DIR)" || { echo "usage: make score-statements DIR=path/to/folder"; exit 2; }
+	$(PY) -m registry.statements.scoring "$(DIR)"

@@ -182,6 +182,7 @@ class Discourse:
             subject = _is_subject(masked, self._para_starts[para], span.start)
             self.org_mentions.append(OrgMention(span.start, name, para, subject))
         self.orgs = [(m.start, m.name) for m in self.org_mentions]
+        self._org_starts = [m.start for m in self.org_mentions]
         # "Hengxing" is the short form of "Hengxing Auto Co" when it speaks on its own.
         self.short_names = {
             name.split()[0]
@@ -189,18 +190,26 @@ class Discourse:
             if " " in name and set(name.split()) & lx.COMPANY_KEYWORDS and can_be_short_name(name.split()[0])
         }
         self._aliases = self._read_aliases(masked)
+        self._keys: dict[str, str] = {}  # a name as written -> its key (see ``canonical``)
+        self._full_names: dict[str, str] = {}  # "hengxing" -> "hengxing auto co"
+        for _, name in self.orgs:
+            if " " in name:
+                self._full_names.setdefault(_canonical(name).split()[0], _canonical(name))
         salience: Counter[str] = Counter()
         for mention in self.org_mentions:
             salience[self.canonical(mention.name)] += 2 if mention.para <= 1 else 1
         self.salience = salience
         self.main_orgs = [name for name, _ in salience.most_common(2)]
+        last_named = {self.canonical(name): name for _, name in self.orgs}
+        self._main_names = [last_named[key] for key in self.main_orgs if key in last_named]
         self.people: list[Speaker] = []
+        self._by_name: dict[str, Speaker] = {}
         self.speakers: list[Speaker] = []
         self._nameless_at: list[tuple[int, Speaker]] = []  # people without a name, where last met
         self.last_person: Speaker | None = None
         self.last_speaker: Speaker | None = None
         self.last_org_speaker: Speaker | None = None
-        self.seen: dict[str, int] = {}  # a person's name -> where the text last named them
+        self.seen: dict[str, int] = {}  # a person's name -> where the text last named them, latest last
         self.gender: dict[str, str] = {}
         self.org_spoke: set[str] = set()
 
@@ -221,24 +230,20 @@ class Discourse:
 
     def canonical(self, name: str) -> str:
         """One key for the names of one organisation: its bracketed alias and its short form."""
-        key = _canonical(name)
-        key = self._aliases.get(key, key)
-        if " " not in key:
-            full = next((_canonical(n) for _, n in self.orgs if _canonical(n).split()[0] == key and " " in n), None)
-            if full and name in self.short_names:
-                return full
+        key = self._keys.get(name)
+        if key is None:
+            key = _canonical(name)
+            key = self._aliases.get(key, key)
+            if " " not in key and name in self.short_names:
+                key = self._full_names.get(key, key)
+            self._keys[name] = key
         return key
 
     # ----------------------------------------------------------------- organisations
 
     def main_org_names(self) -> list[str]:
         """The article's most named organisations, as it last names them."""
-        names = []
-        for key in self.main_orgs:
-            name = next((n for _, n in reversed(self.orgs) if self.canonical(n) == key), None)
-            if name:
-                names.append(name)
-        return names
+        return self._main_names
 
     def nearest_org(self, position: int, para: int) -> tuple[str, int] | None:
         """The last organisation named before ``position``, in paragraph ``para`` or the one before."""
@@ -276,8 +281,8 @@ class Discourse:
         found: list[tuple[str, dict[str, float]]] = []
         keys: set[str] = set()
         para = self.para_at(position)
-        for mention in reversed(self.org_mentions):
-            if mention.start >= position or mention.name in lx.MEDIA or not self._compatible(kind, mention.name):
+        for mention in self._mentions_before(position):
+            if mention.name in lx.MEDIA or not self._compatible(kind, mention.name):
                 continue
             key = self.canonical(mention.name)
             if key in keys:
@@ -297,6 +302,12 @@ class Discourse:
             if len(found) >= _ALTERNATIVES:
                 break
         return found
+
+    def _mentions_before(self, position: int, limit: int = 120) -> list[OrgMention]:
+        """The organisations named before ``position``, nearest first: the last ``limit``
+        (bounds the work per quote, so long articles stay linear)."""
+        end = bisect_right(self._org_starts, position - 1)
+        return self.org_mentions[max(0, end - limit) : end][::-1]
 
     def _is_org_name(self, name: str) -> bool:
         return looks_like_org(name, self.known) or name in self.short_names
@@ -505,8 +516,8 @@ class Discourse:
 
     def _person_alternatives(self, position: int, pronoun: str | None) -> list[Who]:
         """The people "he"/"she" may mean: the recent ones, nearest first."""
-        candidates: list[tuple[int, Speaker]] = [(self.seen.get(p.name, -1), p) for p in self.people]
-        candidates += self._nameless_at
+        candidates = [c for c in self.recently_seen(_ALTERNATIVES + 2) if c[0] < position]
+        candidates += [c for c in self._nameless_at[-_ALTERNATIVES:] if c[0] < position]
         candidates.sort(key=lambda item: item[0], reverse=True)
         found: list[Who] = []
         last = self.last_person
@@ -535,6 +546,21 @@ class Discourse:
 
     # ----------------------------------------------------------------- reading events
 
+    def _saw(self, name: str, position: int) -> None:
+        self.seen.pop(name, None)
+        self.seen[name] = position
+
+    def recently_seen(self, limit: int) -> list[tuple[int, Speaker]]:
+        """The people the text named last, latest first (at most ``limit``)."""
+        found = []
+        for name in reversed(self.seen):
+            person = self._by_name.get(name)
+            if person is not None:
+                found.append((self.seen[name], person))
+                if len(found) >= limit:
+                    break
+        return found
+
     def remember(self, speaker: Speaker, *, spoke: bool, position: int = -1) -> None:
         if not speaker.known:
             return
@@ -547,9 +573,10 @@ class Discourse:
                     self.org_spoke.add(self.canonical(speaker.org))
         if speaker.name:
             self.people = [p for p in self.people if p.name != speaker.name] + [speaker]
+            self._by_name[speaker.name] = speaker
             self.last_person = speaker
             if position >= 0:
-                self.seen[speaker.name] = position
+                self._saw(speaker.name, position)
         elif spoke and speaker.role and not speaker.is_org:
             self.last_person = speaker  # "said one executive ... he added": the same unnamed person
             self._note_nameless(speaker, position)
@@ -569,8 +596,9 @@ class Discourse:
             return
         updated = Speaker(person.name, person.role or role, person.org or org, False)
         self.people = [p for p in self.people if p.name != person.name] + [updated]
+        self._by_name[person.name] = updated
         self.last_person = updated
-        self.seen[person.name] = position
+        self._saw(person.name, position)
 
     def mentioned(self, name: str, position: int = -1) -> None:
         """A person named in the narrative becomes the one "he" or "she" means next."""
@@ -584,7 +612,7 @@ class Discourse:
         if person is not None:
             self.last_person = person
             if position >= 0:
-                self.seen[person.name] = position
+                self._saw(person.name, position)
             full = person.name
         elif " " in name:
             self.remember(Speaker(name, None, None, False), spoke=False, position=position)

@@ -109,10 +109,9 @@ def _previous_paragraph_people(discourse: Discourse, situation: QuoteSituation) 
     """People the previous paragraph names: a quote-only paragraph may be theirs."""
     named = [
         (at, person)
-        for person in discourse.people
-        if (at := discourse.seen.get(person.name, -1)) >= 0 and discourse.para_at(at) == situation.para - 1
+        for at, person in discourse.recently_seen(8)
+        if discourse.para_at(at) == situation.para - 1 and at < situation.position
     ]
-    named.sort(key=lambda item: item[0], reverse=True)
     options = []
     for rank, (_, person) in enumerate(named[:3]):
         features = {"s:prev_para_named": 1.0, f"s:prev_para_rank{min(rank, 1)}": 1.0}

@@ -22,19 +22,37 @@ A corpus article is ``NAME.txt`` with its gold ``NAME.json`` (see
   (one to one). How many matched figures also have the right comparator and year is
   reported beside (``figure_fields_right``).
 
-Pure Python: usable from tests, scripts and the shell.
+Pure Python: usable from tests, scripts and the shell. To score any folder laid out as
+``DIR/en/<id>.txt`` + ``DIR/en/<id>.json`` (and ``DIR/zh/...``), with the gold format of
+``tests/statements_corpus/README.md``::
+
+    python -m registry.statements.scoring DIR [--misses]
+    python manage.py score_statements DIR [--misses]
+
+Both print the table of ``tests/test_statements_corpus.py``, one line per language.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Counts", "Score", "load_article", "score_articles", "score_corpus", "format_table"]
+__all__ = [
+    "Counts",
+    "Score",
+    "format_table",
+    "load_article",
+    "org_right",
+    "score_articles",
+    "score_corpus",
+    "score_folder",
+]
 
 _MARKS = "\"'“”‘’「」『』„«»＂"
 _EDGE = re.compile(rf"^[\s{_MARKS}.,;:!?…，。；：！？、—–-]+|[\s{_MARKS}.,;:!?…，。；：！？、—–-]+$")
@@ -329,3 +347,77 @@ def format_table(rows: list[tuple[str, Score]]) -> str:
             f"{len(s.invented):>8}  {s.figures.gold:>8}{s.figures.precision:>6.3f}{s.figures.recall:>6.3f}"
         )
     return "\n".join(lines)
+
+
+class FolderError(ValueError):
+    """A folder that does not hold a labelled corpus."""
+
+
+def folder_articles(root: Path, language: str) -> list[Article]:
+    """The articles of ``root/language``: every ``.txt`` with its ``.json`` gold beside it."""
+    folder = root / language
+    if not folder.is_dir():
+        return []
+    articles = []
+    for path in sorted(folder.glob("*.txt")):
+        if not path.with_suffix(".json").is_file():
+            raise FolderError(f"{path} has no gold file {path.with_suffix('.json').name} beside it")
+        try:
+            articles.append(load_article(path))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise FolderError(f"{path}: {exc}") from exc
+    return articles
+
+
+def score_folder(root: Path) -> list[tuple[str, Score]]:
+    """(label, score) per language for a folder laid out as ``root/{en,zh}/<id>.txt + <id>.json``,
+    scored exactly as the corpus test scores its splits (the extractor as shipped, the
+    language detected, the published-figure candidates)."""
+    from registry.statements.figures import propose_figures
+    from registry.statements.pipeline import extract
+
+    root = Path(root)
+    if not root.is_dir():
+        raise FolderError(f"{root} is not a folder")
+
+    def figures(text: str) -> list[dict]:
+        return [figure.as_json() for figure in propose_figures(text)]
+
+    rows = []
+    for language in ("en", "zh"):
+        articles = folder_articles(root, language)
+        if articles:
+            rows.append((f"{root.name} {language}", score_articles(articles, extract, figures)))
+    if not rows:
+        raise FolderError(f"{root} holds no en/ or zh/ folder with .txt articles and their .json gold")
+    return rows
+
+
+def report(root: Path, *, misses: bool = False) -> str:
+    """The table for ``root`` (and, with ``misses``, every miss line by line)."""
+    rows = score_folder(root)
+    lines = [format_table(rows)]
+    if misses:
+        for label, score in rows:
+            lines += [f"{label} | {article} | {kind} | {detail}" for article, kind, detail in score.misses]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m registry.statements.scoring",
+        description="Score the statement extractor on a labelled folder DIR/{en,zh}/<id>.txt + <id>.json.",
+    )
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--misses", action="store_true", help="also list every miss (attribution, missed, extra)")
+    args = parser.parse_args(argv)
+    try:
+        print(report(args.folder, misses=args.misses))
+    except FolderError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

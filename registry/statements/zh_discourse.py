@@ -13,7 +13,7 @@ weighs (``registry.statements.ranking``).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right, insort
+from bisect import bisect_right
 from collections import Counter
 
 from registry.statements.core import NOBODY, Speaker
@@ -56,6 +56,8 @@ class Discourse:
         self._nameless_at: list[tuple[int, Speaker]] = []
         self.org_spoke: set[str] = set()
         self._aliases = _read_aliases(simple)
+        self._keys: dict[str, str] = {}
+        self._org_starts = [start for start, _ in self.orgs]
         names = {name for _, name in self.orgs}
         self._shortest = {
             name: min((n for n in names if name.startswith(n) and len(n) >= 2), key=len) for name in names
@@ -65,6 +67,10 @@ class Discourse:
             if name not in PLATFORM_NAMES:
                 salience[self.canonical(name)] += 2 if self.para_at(start) <= 1 else 1
         self.main_orgs = [key for key, _ in salience.most_common(2)]
+        last_named = {self.canonical(name): (start, name) for start, name in self.orgs}
+        self._main_names = [
+            original[last_named[key][0] : last_named[key][0] + len(last_named[key][1])] for key in self.main_orgs
+        ]
 
     def advance(self, position: int) -> None:
         """Take in the people the narrative introduced before ``position``."""
@@ -102,6 +108,15 @@ class Discourse:
                 self.last_person = speaker
         self.remember(speaker, position)
 
+    def recently_seen(self, limit: int) -> list[tuple[int, Speaker]]:
+        """The people the text named last, latest first (at most ``limit``)."""
+        found = []
+        for name, person in reversed(self.people.items()):
+            found.append((self.seen.get(name, -1), person))
+            if len(found) >= limit:
+                break
+        return found
+
     # ----------------------------------------------------------------- organisations
 
     def para_at(self, position: int) -> int:
@@ -110,6 +125,12 @@ class Discourse:
     def canonical(self, name: str) -> str:
         """One key for the names of one organisation: without its legal form, its short
         form when the article uses one (中国移动 for 中国移动通信集团有限公司), its alias."""
+        key = self._keys.get(name)
+        if key is None:
+            key = self._keys[name] = self._key(name)
+        return key
+
+    def _key(self, name: str) -> str:
         simple = to_simplified(name)
         simple = self._aliases.get(simple, simple)
         simple = self._shortest.get(simple, simple)
@@ -117,16 +138,18 @@ class Discourse:
         return stripped or simple
 
     def main_org_names(self) -> list[str]:
-        names = []
-        for key in self.main_orgs:
-            found = next(((s, n) for s, n in reversed(self.orgs) if self.canonical(n) == key), None)
-            if found:
-                names.append(self.original[found[0] : found[0] + len(found[1])])
-        return names
+        """The article's most named organisations, as it last names them."""
+        return self._main_names
+
+    def _orgs_before(self, position: int, limit: int = 120) -> list[tuple[int, str]]:
+        """The organisations named before ``position``, nearest first: the last ``limit``
+        (bounds the work per quote, so long articles stay linear)."""
+        end = bisect_right(self._org_starts, position - 1)
+        return self.orgs[max(0, end - limit) : end][::-1]
 
     def nearest_org(self, position: int, para: int) -> tuple[str, int] | None:
-        for start, name in reversed(self.orgs):
-            if start >= position or name in PLATFORM_NAMES:
+        for start, name in self._orgs_before(position):
+            if name in PLATFORM_NAMES:
                 continue
             at = self.para_at(start)
             if at < para - 1:
@@ -152,8 +175,8 @@ class Discourse:
         found: list[tuple[str, dict[str, float]]] = []
         keys: set[str] = set()
         wants_platform = reference.endswith("平台")
-        for start, name in reversed(self.orgs):
-            if start >= position or (wants_bank and not name.endswith(("银行", "行"))):
+        for start, name in self._orgs_before(position):
+            if wants_bank and not name.endswith(("银行", "行")):
                 continue
             if name in PLATFORM_NAMES and not wants_platform:
                 continue  # a platform or a newspaper is where things are said, not 该公司
@@ -177,18 +200,11 @@ class Discourse:
                 found.append((org, {"ref_speaker_org": 1.0}))
         return found
 
-    def add_org(self, name: str, position: int) -> None:
-        """An organisation named in an attribution ("浙江省市场监督管理局网络交易监督处处长")."""
-        simple = to_simplified(name)
-        if any(start == position for start, _ in self.orgs):
-            return
-        insort(self.orgs, (position, simple))
-        self._shortest.setdefault(simple, simple)
-
     def org_before(self, position: int, reference: str) -> str | None:
+        """The organisation 该公司/该行 ... means: the last one named before ``position``."""
         wants_bank = reference.endswith("行")
-        for start, name in reversed(self.orgs):
-            if start >= position or name in PLATFORM_NAMES:
+        for start, name in self._orgs_before(position):
+            if name in PLATFORM_NAMES:
                 continue
             if wants_bank and not name.endswith(("银行", "行")):
                 continue
@@ -199,6 +215,7 @@ class Discourse:
         return None
 
     def resolve(self, mention: Mention | None, position: int) -> Speaker:
+        """The grammar's one reading of ``mention``."""
         if mention is None or mention.group:
             return NOBODY
         if mention.pronoun:
@@ -285,8 +302,8 @@ class Discourse:
 
     def _person_alternatives(self, position: int, pronoun: str) -> list[Who]:
         """The people 他/她 may mean: the recent ones, nearest first."""
-        candidates = [(self.seen.get(name, -1), person) for name, person in self.people.items()]
-        candidates += self._nameless_at
+        candidates = self.recently_seen(6)
+        candidates += [c for c in self._nameless_at[-4:] if c[0] < position]
         candidates.sort(key=lambda item: item[0], reverse=True)
         wanted = "f" if pronoun == "她" else "m"
         found: list[Who] = []

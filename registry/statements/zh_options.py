@@ -86,8 +86,8 @@ def _previous_option(situation: QuoteSituation, features: dict[str, float]) -> O
 def _previous_paragraph_people(discourse: Discourse, situation: QuoteSituation) -> list[Option]:
     named = [
         (at, person)
-        for name, person in discourse.people.items()
-        if (at := discourse.seen.get(name, -1)) >= 0 and discourse.para_at(at) == situation.para - 1
+        for at, person in discourse.recently_seen(8)
+        if at >= 0 and discourse.para_at(at) == situation.para - 1 and at < situation.position
     ]
     named.sort(key=lambda item: item[0], reverse=True)
     options = []
