@@ -202,8 +202,10 @@ class Discourse:
         self.main_orgs = [name for name, _ in salience.most_common(2)]
         last_named = {self.canonical(name): name for _, name in self.orgs}
         self._main_names = [last_named[key] for key in self.main_orgs if key in last_named]
-        self.people: list[Speaker] = []
         self._by_name: dict[str, Speaker] = {}
+        self._by_surname: dict[str, list[str]] = {}  # surname -> names, latest last
+        self._by_word: dict[str, list[str]] = {}  # any word of a name -> names, latest last
+        self._spoke: set[tuple[str | None, str | None]] = set()  # (name, role) of every speaker
         self.speakers: list[Speaker] = []
         self._nameless_at: list[tuple[int, Speaker]] = []  # people without a name, where last met
         self.last_person: Speaker | None = None
@@ -326,9 +328,7 @@ class Discourse:
     def recent_orgs(self, position: int, *, para_from: int) -> list[OrgMention]:
         """Organisations named before ``position`` from paragraph ``para_from`` on, nearest first."""
         found = []
-        for mention in reversed(self.org_mentions):
-            if mention.start >= position:
-                continue
+        for mention in self._mentions_before(position):
             if mention.para < para_from:
                 break
             found.append(mention)
@@ -337,25 +337,32 @@ class Discourse:
     # ----------------------------------------------------------------- people
 
     def _person(self, name: str) -> Speaker | None:
-        for person in reversed(self.people):
-            if person.name == name:
-                return person
-        if " " in name:
-            return None
-        for person in reversed(self.people):
-            if surname(person.name) == name:
-                return person
-        for person in reversed(self.people):
-            if name in person.name.split():
-                return person
+        """The person ``name`` means: the full name, else the latest person with that surname,
+        else the latest with that word in their name."""
+        person = self._by_name.get(name)
+        if person is not None or " " in name:
+            return person
+        for index in (self._by_surname, self._by_word):
+            names = index.get(name)
+            if names:
+                return self._by_name[names[-1]]
         return None
 
     def _people_named(self, name: str) -> list[Speaker]:
         """Everyone ``name`` may mean (a full name, or a surname several people share), latest first."""
-        exact = [p for p in reversed(self.people) if p.name == name]
-        if exact or " " in name:
-            return exact[:1]
-        return [p for p in reversed(self.people) if surname(p.name) == name or name in p.name.split()]
+        if name in self._by_name or " " in name:
+            return [self._by_name[name]] if name in self._by_name else []
+        names = list(reversed(self._by_surname.get(name, [])))
+        names += [n for n in reversed(self._by_word.get(name, [])) if n not in names]
+        return [self._by_name[n] for n in names[:_ALTERNATIVES]]
+
+    def _index_person(self, speaker: Speaker) -> None:
+        """Keep the name indexes: the person is now the latest of their surname and words."""
+        name = speaker.name
+        self._by_name[name] = speaker
+        for index, key in [(self._by_surname, surname(name))] + [(self._by_word, w) for w in name.split()]:
+            names = [n for n in index.get(key, []) if n != name][-7:]
+            index[key] = names + [name]
 
     def resolve(self, mention: Mention, position: int) -> Speaker:
         """The grammar's one reading of ``mention``."""
@@ -464,7 +471,7 @@ class Discourse:
         """Speakers, then people described without a name, whose role is ``role`` ("the
         spokesperson", "the executive"), latest first."""
         head = role.lower().split()[-1]
-        found = [s for s in reversed(self.speakers) if s.role and s.role.lower() == role.lower()]
+        found = [s for s in reversed(self.speakers[-50:]) if s.role and s.role.lower() == role.lower()]
         found += [
             s
             for _, s in reversed(self._nameless_at)
@@ -533,7 +540,7 @@ class Discourse:
             wanted = {"he": "m", "she": "f"}.get(pronoun or "")
             if gender and wanted:
                 features["gender_agrees" if gender == wanted else "gender_clashes"] = 1.0
-            if any(s.name == person.name and s.role == person.role for s in self.speakers):
+            if (person.name, person.role) in self._spoke:
                 features["spoke_before"] = 1.0
             memory = ((person.org, "memory"),) if person.org else ()
             found.append(Who(person.name, person.role, orgs=memory, features=features))
@@ -566,14 +573,14 @@ class Discourse:
             return
         if spoke:
             self.speakers.append(speaker)
+            self._spoke.add((speaker.name, speaker.role))
             self.last_speaker = speaker
             if speaker.is_org:
                 self.last_org_speaker = speaker
                 if speaker.org:
                     self.org_spoke.add(self.canonical(speaker.org))
         if speaker.name:
-            self.people = [p for p in self.people if p.name != speaker.name] + [speaker]
-            self._by_name[speaker.name] = speaker
+            self._index_person(speaker)
             self.last_person = speaker
             if position >= 0:
                 self._saw(speaker.name, position)
@@ -582,7 +589,7 @@ class Discourse:
             self._note_nameless(speaker, position)
 
     def _note_nameless(self, speaker: Speaker, position: int) -> None:
-        self._nameless_at = [(at, s) for at, s in self._nameless_at if s != speaker] + [(position, speaker)]
+        self._nameless_at = [(at, s) for at, s in self._nameless_at[-20:] if s != speaker] + [(position, speaker)]
 
     def described(self, speaker: Speaker, position: int) -> None:
         """A nameless person the narrative introduces ("A teller at a Chengdu branch has ...")."""
@@ -595,8 +602,7 @@ class Discourse:
         if person is None or not person.name or (person.org and person.role):
             return
         updated = Speaker(person.name, person.role or role, person.org or org, False)
-        self.people = [p for p in self.people if p.name != person.name] + [updated]
-        self._by_name[person.name] = updated
+        self._index_person(updated)
         self.last_person = updated
         self._saw(person.name, position)
 

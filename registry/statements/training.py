@@ -46,7 +46,7 @@ from registry.statements.scoring import (
     score_articles,
 )
 
-__all__ = ["FOLDS", "LANGUAGES", "collect_groups", "cross_validate", "folds_of", "train"]
+__all__ = ["FOLDS", "LANGUAGES", "all_dev_groups", "collect_groups", "cross_validate", "folds_of", "train"]
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "statements_corpus"
@@ -121,9 +121,14 @@ def cross_validate(language: str, *, threshold: float = THRESHOLD, root: Path = 
     return total, scores
 
 
+def all_dev_groups(root: Path = CORPUS) -> list[Group]:
+    """Every choice the dev corpus teaches, both languages, in a fixed order."""
+    return [g for language in LANGUAGES for fold in _dev_groups(language, root) for g in fold]
+
+
 def write_model(cross_validated: dict[str, Score], *, root: Path = CORPUS) -> Path:
     """Train on all of dev (both languages) and write the model with its figures."""
-    groups = [g for language in LANGUAGES for fold in _dev_groups(language, root) for g in fold]
+    groups = all_dev_groups(root)
     model = train(groups)
     articles = {language: len(corpus_articles(root, "dev", language)) for language in LANGUAGES}
     data = {

@@ -104,7 +104,7 @@ class Discourse:
             if speaker.is_org and speaker.org:
                 self.org_spoke.add(self.canonical(to_simplified(speaker.org)))
             elif not speaker.name and speaker.role:
-                self._nameless_at = [(a, s) for a, s in self._nameless_at if s != speaker] + [(position, speaker)]
+                self._nameless_at = [(a, s) for a, s in self._nameless_at[-20:] if s != speaker] + [(position, speaker)]
                 self.last_person = speaker
         self.remember(speaker, position)
 
