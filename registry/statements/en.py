@@ -112,6 +112,10 @@ def post_attribution(after: str, offset: int, known: frozenset[str]) -> Attribut
     if not stripped:
         return None
     match = lx.POST_VERB_FIRST.match(stripped)
+    read = re.match(r"(?:read|reads)\s+(?P<subject>.+)$", stripped)
+    if read and not match:  # “...,” read a statement from Haier
+        mention = parse_subject(read.group("subject"), known, verb_first=True)
+        return Attribution(mention, position, "post") if mention and _is_document(mention) else None
     if match:
         mention = parse_subject(match.group("subject"), known, verb_first=True)
     else:
@@ -136,6 +140,11 @@ def pre_attribution(before: str, offset: int, known: frozenset[str]) -> Attribut
     if participle:
         found = post_attribution(sentence[: participle.start()] + ".", start, known)
         return replace(found, kind="pre") if found else None
+    read = re.search(r"^(?P<subject>.+?)\s+(?:read|reads)\s*[:,]?\s*$", sentence)
+    if read:  # Haier's statement read: “...”
+        mention = parse_subject(read.group("subject"), known, verb_first=False)
+        if mention is not None and _is_document(mention):
+            return Attribution(mention, start, "pre")
     for verb in reversed(list(lx.VERB_RE.finditer(sentence))):
         tail = sentence[verb.end() :]
         tail_re = lx.TOLD_TAIL if verb.group() in lx.INTRO_VERBS else lx.INTRO_TAIL
@@ -144,6 +153,11 @@ def pre_attribution(before: str, offset: int, known: frozenset[str]) -> Attribut
         mention = parse_subject(sentence[: verb.start()], known, verb_first=False)
         return Attribution(mention, start, "pre") if mention else None
     return None
+
+
+def _is_document(mention: Mention) -> bool:
+    """A document or an organisation speaking through one ("the notice", "Haier's statement")."""
+    return mention.document or (mention.is_org and mention.pronoun is None)
 
 
 def _is_split_gap(gap: str, known: frozenset[str]) -> bool:
@@ -373,14 +387,14 @@ def _attribution_for(context: _Context, paragraphs: list[Paragraph], known: froz
             return found
     remark = lx.MADE_REMARK.match(after[:_WINDOW])
     if remark:  # “...” NAME, TITLE, made the remark at a forum.
-        mention = parse_subject(remark.group("subject"), known, verb_first=False)
+        mention = parse_subject(remark.group("subject") or remark.group("subject2"), known, verb_first=False)
         if mention is not None:
             return Attribution(mention, span.close_at, "remark")
     if not before.strip() and not after.strip(" .") and span.para + 1 < len(paragraphs):
         following = paragraphs[span.para + 1]
         remark = lx.MADE_REMARK.match(following.text[:_WINDOW])
         if remark:  # a quote alone in its paragraph, then "NAME, TITLE, made the remark at ..."
-            mention = parse_subject(remark.group("subject"), known, verb_first=False)
+            mention = parse_subject(remark.group("subject") or remark.group("subject2"), known, verb_first=False)
             if mention is not None:
                 return Attribution(mention, following.start, "remark")
     # (d) before it

@@ -21,7 +21,8 @@ SPEECH_VERBS = (
     "pointed out|points out|went on|goes on|summed up|sums up|reckoned|reckons|complained|complains|boasted|"
     "boasts|vowed|vows|pledged|pledges|promised|recounted|recounts|reflected|reflects|laughed|laughs|sighed|"
     "mused|muses|agreed|agrees|countered|counters|reiterated|reiterates|disclosed|discloses|revealed|reveals|"
-    "assured|assures|advised|advises|answered|wondered|wonders|explained|according to"
+    "assured|assures|advised|advises|answered|wondered|wonders|explained|"
+    "(?:was|were|is)\\s+quoted\\s+as\\s+saying|according to"
 )
 VERB = rf"\b(?:{SPEECH_VERBS})\b"
 VERB_RE = re.compile(VERB)
@@ -33,7 +34,7 @@ INTRO_TAIL = re.compile(
     r"\s*(?:that)?\s*[:,]?\s*",
 )
 # "..., adding: “...”" -- the speaker is the subject of the clause before the participle.
-PARTICIPLE_INTRO = re.compile(r",?\s+(?:adding|noting|saying|explaining|stressing)\b(?:\s+that)?\s*[:,]?\s*$")
+PARTICIPLE_INTRO = re.compile(r"(?<!\bas),?\s+(?:adding|noting|saying|explaining|stressing)\b(?:\s+that)?\s*[:,]?\s*$")
 TOLD_TAIL = re.compile(r"\s+[^:,“”\"]{1,40}?\s*(?:that)?\s*[:,]?\s*")
 INTRO_VERBS = frozenset({"told", "tells", "asked"})
 
@@ -183,7 +184,8 @@ HEAD_CUT = re.compile(
 TRAILING_ADVERBS = re.compile(r"\s+(?:also|later|then|once|previously|earlier|recently|further|again)$")
 # Appositive chunks that end the subject ("said Li, adding that ...").
 APPOSITIVE_STOP = re.compile(
-    r"^(?:adding|noting|saying|explaining|who|which|when|while|in|at|on|during|according|as|and|but)\b"
+    r"^(?:adding|noting|saying|explaining|who|which|when|while|in|at|on|during|according|as|and|but|speaking|"
+    r"writing|responding|replying|referring|commenting|addressing|talking|appearing|answering|asked|interviewed)\b"
 )
 ORG_REFS: dict[str, str] = {
     "ministry": "Ministry",
@@ -244,8 +246,17 @@ MEDIA = frozenset(
 )
 ORG_REF_RE = re.compile(rf"^(?:the|its)\s+(?:[a-z-]+\s+){{0,2}}({'|'.join(map(re.escape, ORG_REFS))})$")
 STATEMENT_FROM = re.compile(
-    r"^(?:a|the)\s+(?:statement|notice|post|announcement|circular|press release)\s+"
-    r"(?:from|by|issued by|released by|published by)\s+(?P<org>.+)$"
+    r"^(?:a|the)\s+(?:statement|notice|post|announcement|circular|press release|letter|message)\s+"
+    r"(?:from|by|issued by|released by|published by|posted by|signed by|on)\s+(?P<org>.+?)"
+    r"(?:['’]s\s+(?:official\s+)?(?:website|account|weibo|wechat|page|channel|app)|\s+on\s+[A-Z][\w-]*)?$"
+)
+# "“...,” read a statement from X" / "X's statement read: “...”": documents read; posters and
+# comments that "read" something speak for nobody, so "read" is a cue for documents only.
+DOCUMENT_READ = re.compile(r"\b(?:read|reads)\b")
+# "Haier's statement read", "the ministry's notice said": a document of the organisation.
+OWN_DOCUMENT = re.compile(
+    r"^(?P<org>[A-Z][\w&'’.-]*(?:\s+(?:of|and|for|&)?\s*[A-Z][\w&'’.-]*)*)['’]s\s+(?:[a-z-]+\s+)?"
+    r"(?:statement|notice|post|announcement|circular|letter|reply|response|filing|release|message)$"
 )
 ARTICLE = re.compile(r"^(?:a|an|the|one|another)\s+", re.I)
 PREPOSITION = re.compile(r"of|at|for|with|in|from|on|by", re.I)
@@ -292,6 +303,8 @@ TITLE_MODIFIERS = frozenset(
 MADE_REMARK = re.compile(
     r"^\s*(?P<subject>[^.!?“”\"]{2,200}?)\s+(?:made|gave|offered|delivered)\s+(?:the|these|those|this|that)\s+"
     r"(?:remarks?|comments?|statement|observation|point)\b"
+    r"|^\s*(?:that|this)\s+(?:was|is)\s+how\s+(?P<subject2>[^.!?“”\"]{2,200}?)\s+(?:put|described|summed\s+up|explained)\s+it\b",
+    re.I,
 )
 # Capitalised titles that only a company's officers hold: without an organisation named,
 # the company the article is about is meant.

@@ -401,6 +401,11 @@ def parse_head(head: str, known: frozenset[str]) -> Mention | None:
         return Mention(is_org=True, org_ref=ref, name_org_ref=True)
     if lx.DOCUMENT_REF_RE.match(lowered):
         return Mention(is_org=True, document=True)
+    own_document = lx.OWN_DOCUMENT.match(head)
+    if own_document and looks_like_org(own_document.group("org"), known):
+        return Mention(name=own_document.group("org"), is_org=True)  # "Haier's statement read"
+    if lx.STATEMENT_FROM.match(head):  # "a statement posted by Haier on Weibo"
+        return parse_role_phrase(head, known)
     owner = _REF_OWNS.match(lowered)
     if owner and _UNIT_HEAD.search(lowered):  # "the utility's press office said": the organisation speaks
         return Mention(is_org=True, org_ref=owner.group(1), name_org_ref=True)
@@ -456,9 +461,9 @@ def parse_head(head: str, known: frozenset[str]) -> Mention | None:
 
 _GAVE_NAME = re.compile(r"who\s+gave\s+(?:only\s+)?(?:his|her|their)\s+(?:sur)?name(?:\s+as|,)?\s+([A-Z][\w'’-]+)")
 _WORKS_AT = re.compile(
-    r"who\s+(?:teaches|lectures|works|worked|researches|studies|heads|headed|leads|led|runs|ran|manages|managed|"
-    r"oversees|directs|chairs|founded|co-founded|joined|represents|serves|served|is|was)\b[\w\s'’-]*?\s+"
-    r"(?:at|for|with|of)\s+(?P<org>.+)$"
+    r"who\s+(?:(?:has|had|have)\s+(?:long\s+)?|also\s+)?(?:teaches|taught|lectures|works|worked|researches|studies|"
+    r"heads|headed|leads|led|runs|ran|manages|managed|oversees|directs|chairs|founded|co-founded|joined|represents|"
+    r"serves|served|speaks|spoke|is|was|been)\b[\w\s'’-]*?\s+(?:at|for|with|of)\s+(?P<org>.+)$"
 )
 
 
@@ -476,7 +481,9 @@ def relative_org(chunk: str, known: frozenset[str]) -> tuple[str | None, str | N
     runs the company's livestream team", "who joined Haier in 2015"."""
     works = _WORKS_AT.match(chunk)
     if works:
-        org, ref = parse_org_phrase(lx.TRAILING_LOCATION.sub("", works.group("org")))
+        phrase = lx.TRAILING_LOCATION.sub("", works.group("org"))
+        phrase = re.sub(r"\s+(?:for|since|until|in|from|as)\s+(?:[a-z\d][\w-]*\s*)+$", "", phrase)  # "for five years"
+        org, ref = parse_org_phrase(phrase)
         if org or ref:
             return org, ref
     owner = _RELATIVE_OWNER.match(chunk)

@@ -146,7 +146,8 @@ def intro_events(masked: str, paragraphs: list[Paragraph], known: frozenset[str]
 
 _COPULAR = re.compile(
     r"(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,3})\s+(?:is|was|has\s+been|had\s+been|became)\s+"
-    r"(?P<title>(?:the|a|an)\s+[^,;.]{3,120}?)(?=[,;.]|\s+(?:who|which|and|since|for|in\s+\d)\b|$)"
+    r"(?P<title>(?:(?:the|a|an)\s+|[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,4}['’]s\s+)[^,;.]{3,120}?)"
+    r"(?=[,;.]|\s+(?:who|which|and|since|for|in\s+\d)\b|$)"
 )
 
 
