@@ -77,7 +77,16 @@ _TERM_BEFORE = re.compile(
 
 
 def _verb_at_end(text: str) -> str | None:
+    told = _TOLD_REPORTER.search(text)
+    if told and told.start() > 0:  # "告诉界面新闻记者", "对澎湃新闻记者说"
+        return told.group()
     return next((verb for verb in SPEECH_VERBS if text.endswith(verb) and len(text) > len(verb)), None)
+
+
+# Telling a reporter of a named outlet, or "so saying": speech verbs with words inside them.
+_TOLD_REPORTER = re.compile(
+    r"(?:告诉|对|向|跟)[\u4e00-\u9fffA-Za-z]{0,10}?(?:记者|媒体|笔者)(?:表示|说|称|介绍|透露|坦言|直言)?$|(?:如是|这样|如此)说(?:道)?$"
+)
 
 
 def _clause_before(text: Text) -> Text:

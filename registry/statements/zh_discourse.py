@@ -438,7 +438,12 @@ def narrative_people(simple: str, original: str) -> list[tuple[int, Speaker | Me
         if not is_name(name):
             continue
         start, end = match.start(2), match.end(3)
-        text = Text(simple[start:end].replace("的", "", 1), original[start:end].replace("的", "", 1))
+        segment_s, segment_o = simple[start:end], original[start:end]
+        cut = re.search(r"的(?:一名|一位|一个)?|一名|一位", segment_s)  # "中国石化的一名员工"
+        if cut:
+            segment_s = segment_s[: cut.start()] + segment_s[cut.end() :]
+            segment_o = segment_o[: cut.start()] + segment_o[cut.end() :]
+        text = Text(segment_s, segment_o)
         mention = parse_subject(text)
         if mention is not None and mention.role and not mention.name and (mention.org or mention.org_ref):
             person = original[match.start(1) : match.end(1)]
