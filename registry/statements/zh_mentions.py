@@ -202,6 +202,9 @@ def _unit_suffix(text: str) -> int:
     return 0
 
 
+_REGISTERED = re.compile(r"(?:公司|集团|银行|大学)")
+
+
 def split_subunit(prefix: Text) -> tuple[Text, Text]:
     """(organisation, sub-unit) for "国家电网宣传部" -> ("国家电网", "宣传部"),
     "香港理工大学会计及金融学院" -> ("香港理工大学", "会计及金融学院"),
@@ -209,6 +212,12 @@ def split_subunit(prefix: Text) -> tuple[Text, Text]:
     text = prefix.s
     if len(text) < 3:
         return prefix, Text("", "")
+    for match in STRONG_ORG_END.finditer(text):
+        # "浙江省市场监督管理局" + "网络交易监督管理处": a department after the organisation's own ending
+        rest = text[match.end() :]
+        if match.end() >= 3 and len(rest) >= 2 and _UNIT_END.search(rest) and not STRONG_ORG_END.fullmatch(rest):
+            if not _REGISTERED.search(rest):
+                return prefix.cut(0, match.end()), prefix.cut(match.end())
     unit = _unit_suffix(text)
     if unit and len(text) - unit >= 2:
         return prefix.cut(0, len(text) - unit), prefix.cut(len(text) - unit)
