@@ -952,6 +952,160 @@ def test_chinese_reported_speech_carries_into_the_next_quote_and_paragraph():
     assert [(q[1], q[3]) for q in zh_quotes(text)] == [("卢晓峰", "永康恒瑞杯业有限公司")] * 3
 
 
+# --------------------------------------------------------------------------- structures a new article brings
+# Written for these tests, not taken from either corpus: the grammar of attribution in
+# forms the corpora do not hold (other reporting verbs, other ways of naming who speaks).
+
+
+@pytest.mark.parametrize(
+    "verb", ["points out", "conceded", "cautioned", "insists", "admits", "quipped", "tweeted", "recalls", "urged"]
+)
+def test_reporting_verbs_in_all_their_forms(verb):
+    assert only_quote(f"“We are ready for the next phase,” Zhang Wei {verb}.").speaker == "Zhang Wei"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("“We are ready,” said Zhang Wei of Haier.", ("Zhang Wei", None, "Haier")),
+        ("“We are ready,” Zhang Wei from Haier said.", ("Zhang Wei", None, "Haier")),
+        ("“We are ready,” said Haier’s Zhang Wei.", ("Zhang Wei", None, "Haier")),
+        (
+            "Professor Zhang Wei of Peking University said the move was “long overdue”.",
+            ("Zhang Wei", "Professor", "Peking University"),
+        ),
+        ("Li Na, who speaks for Haier, said: “We regret the inconvenience.”", ("Li Na", None, "Haier")),
+        (
+            "“It is about trust,” Wang Lei, who has worked for Meituan for five years, told AFP.",
+            ("Wang Lei", None, "Meituan"),
+        ),
+        (
+            "Zhang Wei, head of marketing at Haier, was quoted as saying “We regret the inconvenience.”",
+            ("Zhang Wei", "head of marketing", "Haier"),
+        ),
+        (
+            "“We regret the inconvenience.” That was how Haier spokeswoman Li Na put it on Monday.",
+            ("Li Na", "spokeswoman", "Haier"),
+        ),
+        (
+            "Bank of Communications' head of retail marketing Chen Siyu said “scams are getting smarter.”",
+            ("Chen Siyu", "head of retail marketing", "Bank of Communications"),
+        ),
+        ("Haier's statement read: “We regret the inconvenience.”", (None, None, "Haier")),
+        ("“We regret the inconvenience,” read a statement posted by Haier on Weibo.", (None, None, "Haier")),
+    ],
+)
+def test_names_titles_and_organisations_in_other_forms(text, expected):
+    assert who(only_quote(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "China Mobile said on Monday it had closed 200 dormant accounts.\n\n“We want fewer, better accounts,” "
+            "said Wang Fang, deputy director of the company's brand department.",
+            ("Wang Fang", "deputy director", "China Mobile"),
+        ),
+        (
+            "State Grid has 2,000 accounts.\n\nThe utility's press office said in a statement: “Every province "
+            "will keep one account.”",
+            (None, None, "State Grid"),
+        ),
+        (
+            "Sinopec has opened 400 stores on Douyin.\n\nLi Ming, who runs the company's livestream team, said "
+            "the stores sell fuel cards.\n\n“Most buyers are truck drivers,” Li said.",
+            ("Li Ming", None, "Sinopec"),
+        ),
+        (
+            "Zhang Wei, chief executive of Lanmo Coffee, opened the stream. “We are ready,” she said.",
+            ("Zhang Wei", "chief executive", "Lanmo Coffee"),
+        ),
+        (
+            "Li Na is Haier's spokeswoman.\n\n“We regret the inconvenience,” she said.",
+            ("Li Na", "spokeswoman", "Haier"),
+        ),
+        (
+            "A Haier executive, who declined to be named, spoke to reporters. “We are ready,” the executive said.",
+            (None, "executive", "Haier"),
+        ),
+        (
+            "Haier issued a statement on Monday. “We are ready for the next phase,” it said.",
+            (None, None, "Haier"),
+        ),
+        (
+            "The Cyberspace Administration of China published new rules on Friday. The regulator said the rules "
+            "would “clean up the online environment”.",
+            (None, None, "Cyberspace Administration of China"),
+        ),
+        (
+            "Li Ming, head of digital at Haier, spoke at the forum. So did Zhao Lei, an analyst at CICC.\n\n"
+            "“The next step is overseas,” he said.",
+            ("Zhao Lei", "analyst", "CICC"),
+        ),
+        (
+            "Ms Li, who joined Haier in 2015, runs its TikTok account.\n\n“We will go overseas this year,” Ms Li said.",
+            ("Li", None, "Haier"),
+        ),
+    ],
+)
+def test_the_discourse_ties_people_to_their_organisations(text, expected):
+    assert who(quotes(text)[-1]) == expected
+
+
+def test_a_quote_carrying_on_reported_speech_keeps_its_speaker():
+    text = (
+        "“We opened the account in 2019,” said Li Ming, head of digital at Haier.\n\n"
+        "He said the account now has two million followers. “The next step is overseas.”"
+    )
+
+    assert [who(c) for c in quotes(text)] == [("Li Ming", "head of digital", "Haier")] * 2
+
+
+def test_posters_that_read_a_slogan_are_not_speakers():
+    text = "Posters in the branch's canteen read “Safety first, service first, every day.”"
+
+    assert all(c.speaker is None and c.org is None for c in quotes(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("中国移动近日关闭了200个账号。“账号不在多，在于用好。”该公司品牌部副主任王芳解释说。", ("王芳", "中国移动")),
+        (
+            "中国移动近日关闭了200个账号。王芳是该公司品牌部的副主任。“账号不在多，在于用好。”她说。",
+            ("王芳", "中国移动"),
+        ),
+        ("国家电网近日发布报告。\n\n张强，国家电网宣传部主任。他说：“新媒体是窗口。”", ("张强", "国家电网")),
+        ("陆文杰是清华大学新闻与传播学院教授。他说：“账号开了不等于用好了。”", ("陆文杰", "清华大学")),
+        ("马永生是中国石化的一名员工。“压力很大，”他告诉记者。", ("马永生", "中国石化")),
+        ("“压力很大。”在接受本报记者采访时，中国石化员工马永生如是说。", ("马永生", "中国石化")),
+        ("马永生（化名）告诉界面新闻记者：“压力很大。”", ("马永生", None)),
+        ("中国移动近日关闭了200个账号。\n\n李明教授表示，“账号不在多，在于用好”。", ("李明", None)),
+        (
+            "中国石化董事长李强和中国移动总经理王芳出席了论坛。\n\n“用户在哪里，我们就在哪里。”王芳说。",
+            ("王芳", "中国移动"),
+        ),
+        (
+            "浙江省市场监督管理局网络交易监督管理处处长罗建国介绍：“新规明确了责任。”",
+            ("罗建国", "浙江省市场监督管理局"),
+        ),
+    ],
+)
+def test_chinese_structures_a_new_article_brings(text, expected):
+    assert [(q[1], q[3]) for q in zh_quotes(text)][-1] == expected
+
+
+def test_chinese_view_of_a_person_carries_into_the_quote():
+    text = "中国石化董事长李强出席了论坛。\n\n“我们要讲好企业故事。”他说。\n\n在他看来，新媒体不是负担。“这是机会。”"
+
+    assert [q[1] for q in zh_quotes(text)] == ["李强", "李强"]
+
+
+def test_a_surname_with_a_form_of_address_is_not_a_full_name():
+    assert zh_quotes("“账号不在多，在于用好。”李教授说。")[0][1] is None
+
+
 # --------------------------------------------------------------------------- any encoding
 
 

@@ -108,8 +108,9 @@ def name_spans(text: str) -> list[Span]:
     month is dropped, and an "and" that does not belong to an organisation name splits the
     run in two.
     """
+    original = text
     if "(" in text:  # "Chongqing Rail Transit (Group) Co.": the bracketed word is part of the name
-        text = PAREN_WORD.sub(lambda m: f" {m.group(1)} ", text)
+        text = PAREN_WORD.sub(lambda m: f" {m.group(1)}  ", text)  # same length: offsets hold
     words = list(WORD_RE.finditer(text))
     spans: list[Span] = []
     i = 0
@@ -122,7 +123,7 @@ def name_spans(text: str) -> list[Span]:
             k := next_name_word(text, words, j)
         ) is not None:
             j = k
-        spans.extend(trim_span(text, words[i : j + 1]))
+        spans.extend(trim_span(original, words[i : j + 1]))
         i = j + 1
     return spans
 
