@@ -992,6 +992,16 @@ def test_reporting_verbs_in_all_their_forms(verb):
             ("Chen Siyu", "head of retail marketing", "Bank of Communications"),
         ),
         ("Haier's statement read: “We regret the inconvenience.”", (None, None, "Haier")),
+        ("As Zhang Wei, Haier's marketing chief, put it: “We are ready.”", ("Zhang Wei", "marketing chief", "Haier")),
+        (
+            "“We are ready,” Zhang Wei — Haier's marketing chief — told reporters.",
+            ("Zhang Wei", "marketing chief", "Haier"),
+        ),
+        (
+            "“We are ready” — that is how Zhang Wei, Haier's marketing chief, summed it up.",
+            ("Zhang Wei", "marketing chief", "Haier"),
+        ),
+        ("“We are ready,” Mr. Zhou told shareholders.", ("Zhou", None, None)),
         ("“We regret the inconvenience,” read a statement posted by Haier on Weibo.", (None, None, "Haier")),
     ],
 )

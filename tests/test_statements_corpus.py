@@ -1,9 +1,11 @@
 """Accuracy on the labelled statements corpus (tests/statements_corpus/), per language and split.
 
 `pytest tests/test_statements_corpus.py -s` prints the table that docs/STATEMENTS.md
-reports. The rules were tuned on `dev/` only; `test/` was scored once, after tuning, and
-its floors are what was measured then, so a regression fails. Matching rules:
-`registry.statements.scoring`.
+reports. The rules were designed and the attribution model trained on `dev/` only (its
+cross-validated figures are tested in tests/test_attribution_model.py); `test/` is scored
+once at the end of a round of work, and its floors are what was measured then, so a
+regression fails. The same table for any labelled folder: `python -m
+registry.statements.scoring DIR`. Matching rules: `registry.statements.scoring`.
 """
 
 import json
@@ -21,11 +23,11 @@ QUOTE_KEYS = {"quote", "speaker", "role", "org", "org_alternatives"}
 COMPARATORS = {"exactly", "more_than", "at_least", "about", "fewer_than", "some"}
 
 # Floors: what was measured (docs/STATEMENTS.md), rounded down. Dev is what the rules
-# were tuned on; test is what the untouched split gave when it was scored once, after
-# tuning ended -- below the targets for attribution, reported as it is.
+# were designed on and the model trained on; test is what the untouched split gave when it
+# was scored, once, after the work ended -- reported as it is.
 FLOORS = {
-    ("dev", "en"): {"quote_f1": 0.99, "attribution_f1": 0.89, "figure_f1": 0.77},
-    ("dev", "zh"): {"quote_f1": 0.98, "attribution_f1": 0.84, "figure_f1": 0.86},
+    ("dev", "en"): {"quote_f1": 0.99, "attribution_f1": 0.94, "figure_f1": 0.77},
+    ("dev", "zh"): {"quote_f1": 0.98, "attribution_f1": 0.89, "figure_f1": 0.86},
     ("test", "en"): {"quote_f1": 0.98, "attribution_f1": 0.66, "figure_f1": 0.55},
     ("test", "zh"): {"quote_f1": 0.95, "attribution_f1": 0.64, "figure_f1": 0.95},
 }

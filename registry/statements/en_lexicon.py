@@ -22,7 +22,7 @@ SPEECH_VERBS = (
     "boasts|vowed|vows|pledged|pledges|promised|recounted|recounts|reflected|reflects|laughed|laughs|sighed|"
     "mused|muses|agreed|agrees|countered|counters|reiterated|reiterates|disclosed|discloses|revealed|reveals|"
     "assured|assures|advised|advises|answered|wondered|wonders|explained|"
-    "(?:was|were|is)\\s+quoted\\s+as\\s+saying|according to"
+    "(?:was|were|is)\\s+quoted\\s+as\\s+saying|put\\s+it(?:\\s+[a-z]+ly)?|according to"
 )
 VERB = rf"\b(?:{SPEECH_VERBS})\b"
 VERB_RE = re.compile(VERB)
@@ -244,7 +244,9 @@ MEDIA = frozenset(
     "AFP|Reuters|Xinhua|Bloomberg|Caixin|CGTN|SCMP|AP|CNN|BBC|Yicai|Jiemian|Sixth Tone|Global Times|China Daily|"
     "People's Daily|The Paper|Nikkei|Financial Times|South China Morning Post|Xinhua News Agency".split("|")
 )
-ORG_REF_RE = re.compile(rf"^(?:the|its)\s+(?:[a-z-]+\s+){{0,2}}({'|'.join(map(re.escape, ORG_REFS))})$")
+ORG_REF_RE = re.compile(
+    rf"^(?:the|its)\s+(?:(?:[a-z-]+|[a-z][\w]*-based)\s+){{0,2}}({'|'.join(map(re.escape, ORG_REFS))})$"
+)
 STATEMENT_FROM = re.compile(
     r"^(?:a|the)\s+(?:statement|notice|post|announcement|circular|press release|letter|message)\s+"
     r"(?:from|by|issued by|released by|published by|posted by|signed by|on)\s+(?P<org>.+?)"
@@ -303,7 +305,8 @@ TITLE_MODIFIERS = frozenset(
 MADE_REMARK = re.compile(
     r"^\s*(?P<subject>[^.!?“”\"]{2,200}?)\s+(?:made|gave|offered|delivered)\s+(?:the|these|those|this|that)\s+"
     r"(?:remarks?|comments?|statement|observation|point)\b"
-    r"|^\s*(?:that|this)\s+(?:was|is)\s+how\s+(?P<subject2>[^.!?“”\"]{2,200}?)\s+(?:put|described|summed\s+up|explained)\s+it\b",
+    r"|^\s*[—–-]*\s*(?:that|this)\s+(?:was|is)\s+how\s+(?P<subject2>[^.!?“”\"]{2,200}?)\s+"
+    r"(?:put\s+it|described\s+it|explained\s+it|summed\s+(?:it\s+)?up)\b",
     re.I,
 )
 # Capitalised titles that only a company's officers hold: without an organisation named,

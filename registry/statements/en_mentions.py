@@ -128,6 +128,9 @@ def name_spans(text: str) -> list[Span]:
     return spans
 
 
+_TITLED = frozenset({"Mr", "Mrs", "Ms", "Dr", "Prof"})  # "Mr. Zhou": the full stop does not end the name
+
+
 def next_name_word(text: str, words: list[re.Match[str]], j: int) -> int | None:
     """Index of the capitalised word continuing the name that ends at ``words[j]``, if any."""
     k = j + 1
@@ -140,7 +143,7 @@ def next_name_word(text: str, words: list[re.Match[str]], j: int) -> int | None:
     # Only single spaces may separate the words: a comma or a full stop ends the name,
     # except the full stop of an initial ("K.W. Lam", "Francis T. Chan").
     gap = text[words[j].end() : words[k].start()]
-    if gap == ". " and k == j + 1 and INITIALS.fullmatch(words[j].group()):
+    if gap == ". " and k == j + 1 and (INITIALS.fullmatch(words[j].group()) or words[j].group() in _TITLED):
         return k
     if not gap[:1].isspace() or "\n" in gap or re.search(r"[^\w\s&]", gap):
         return None
@@ -296,7 +299,7 @@ def parse_appositive(text: str, known: frozenset[str], *, need_role: bool) -> tu
     A relative clause ("who supplies Yili") and a trailing location ("in Hong Kong") are not
     part of the title.
     """
-    text = lx.ARTICLE.sub("", strip_native(text).strip().rstrip(".,;:"))
+    text = lx.ARTICLE.sub("", strip_native(text).strip().rstrip(".,;:—– "))
     if re.match(r"(?:who|which|whose|that)\b", text):
         return None, None, None
     text = lx.RELATIVE_CLAUSE.sub("", text)
@@ -548,7 +551,9 @@ def parse_subject(text: str, known: frozenset[str], *, verb_first: bool) -> Ment
     text = strip_native(text).strip().rstrip(".")
     if not text or any(mark in text for mark in lx.ALL_MARKS + "\x00"):
         return None
-    has_appositive = text.rstrip().endswith(",") and not verb_first
+    if not verb_first:
+        text = re.sub(r"^As\s+(?=[A-Z])", "", text)  # "As Zhang Wei, X's marketing chief, put it"
+    has_appositive = text.rstrip().endswith((",", "—", "–", "--")) and not verb_first
     chunks = split_chunks(text.rstrip(", "))
     if not chunks:
         return None
