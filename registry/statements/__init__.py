@@ -2,14 +2,18 @@
 
 - ``pipeline``: the shared pipeline, ``extract(raw, language=None)``;
   ``text``: cleaning, paragraphs, quote spans; ``core``: ``Candidate``;
-- ``en`` / ``en_mentions`` / ``en_lexicon``: English attribution;
-  ``zh`` / ``zh_lexicon``: Chinese attribution;
+- ``en`` / ``en_mentions`` / ``en_paraphrase`` / ``en_discourse`` / ``en_options`` /
+  ``en_lexicon``: English attribution; ``zh`` / ``zh_mentions`` / ``zh_discourse`` /
+  ``zh_options`` / ``zh_lexicon``: Chinese attribution;
+- ``options`` / ``ranking``: the attribution model (options, choice, trained weights in
+  ``models/attribution.json``); ``training``: cross-validation and training on dev;
 - ``reading``: bytes to text in any common encoding;
 - ``figures``: published-figure candidates read from the text;
 - ``platforms``: platform names in either language;
 - ``service``: matching names to the registry, duplicates, saving what staff accepted;
 - ``search``: full-text search over statements and sources;
-- ``scoring``: precision, recall and F1 against a labelled corpus.
+- ``scoring``: precision, recall and F1 against a labelled corpus
+  (``python -m registry.statements.scoring DIR``).
 
 The extraction modules are pure Python (no database); ``service`` and ``search`` use the
 ORM. Import them by module; this package's namespace only re-exports the pure pieces.

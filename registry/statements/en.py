@@ -28,9 +28,10 @@ The extractor follows the structure of attribution rather than one pattern per p
 4. **Candidate speakers** (``en_mentions.parse_subject``): the subject of the cue is read
    as a name with titles and organisation, a nameless role, an organisation, a pronoun or
    a reference ("the company", "the state-owned firm").
-5. **Discourse** (``Discourse``): people and organisations in text order; a surname, "Mr
-   Li", he/she, "the company", "the spokesperson" resolve to the most recent fitting
-   entity, and inherit role and organisation.
+5. **Discourse and choice** (``en_discourse``, ``en_options``, ``ranking``): every reading
+   of the subject the article allows (a surname, he/she, "the company" ...), each paired
+   with the organisations that may be the speaker's, is an option; the attribution model
+   chooses among them and nobody. The grammar's own reading comes first.
 
 Output conventions: ``speaker`` is a person or ``None``; an organisation speaking as itself
 has ``speaker=None`` and ``org`` set; a nameless speaker ("a Sinopec spokesperson") keeps

@@ -191,6 +191,7 @@ class Discourse:
         }
         self._aliases = self._read_aliases(masked)
         self._keys: dict[str, str] = {}  # a name as written -> its key (see ``canonical``)
+        self._compatible_cache: dict[tuple[str, str], bool] = {}
         self._full_names: dict[str, str] = {}  # "hengxing" -> "hengxing auto co"
         for _, name in self.orgs:
             if " " in name:
@@ -256,6 +257,12 @@ class Discourse:
         return org_kind(name, self.known)
 
     def _compatible(self, kind: str, name: str) -> bool:
+        key = (kind, name)
+        if key not in self._compatible_cache:
+            self._compatible_cache[key] = self._is_compatible(kind, name)
+        return self._compatible_cache[key]
+
+    def _is_compatible(self, kind: str, name: str) -> bool:
         tokens = set(name.split())
         if kind == "company":
             return is_company(name, self.known)

@@ -14,17 +14,16 @@ The structure of attribution, as Chinese news writes it:
    right at the quote, ``据SUBJECT介绍，“…”``, or a previous paragraph ending in
    ``SUBJECT表示：``; for a quote inside a sentence, a first clause ``SUBJECT VERB，`` of
    that sentence (``他表示，公司将“…”``).
-4. **The subject** of the cue is read as ORG + (sub-unit) + TITLE + NAME
-   (``中国石化新闻发言人吕大鹏``, ``国家电网宣传部副主任张伟``), NAME alone, a surname with
-   a form of address (王总, 李女士), ORG alone (the organisation speaks), ORG + TITLE with
-   no name (``中国移动相关负责人``: unnamed, role and org kept), a pronoun (他/她), an
-   organisation reference (该公司, 该行) or a role reference (该负责人). A group (业内人士,
-   网友) gives no speaker.
-5. **Discourse**: people introduced in the narrative with a title (``董事长王建国``) and
-   every speaker are remembered in text order; a bare name or surname picks up the full
-   name, role and organisation; 他/她 the most recent person; 该公司 the most recent
-   organisation named; a continuation paragraph and an uncued quote right after a quote
-   of the same paragraph keep the previous speaker. Nothing else is guessed.
+4. **The subject** of the cue is read by ``zh_mentions.parse_subject`` as ORG +
+   (sub-unit) + TITLE + NAME, NAME (+ TITLE), a surname with a form of address, ORG
+   alone, ORG + TITLE with no name, a pronoun (他/她), an organisation reference (该公司,
+   该行) or a role reference (该负责人). A group (业内人士, 网友) gives no speaker.
+5. **Discourse and choice** (``zh_discourse``, ``zh_options``, ``ranking``): people and
+   organisations in text order; every reading of the subject, each paired with the
+   organisations that may be the speaker's, is an option, and the attribution model
+   (the same as for English) chooses among them and nobody. A continuation paragraph,
+   an uncued quote right after a quote of the same paragraph, and a quote paragraph right
+   after the speaker's offer the previous speaker. Nothing else is guessed.
 
 All matching runs on ``to_simplified`` text; everything returned is sliced from the
 article as written, at the same offsets.
