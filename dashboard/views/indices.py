@@ -3,7 +3,6 @@ for a period, and one account's index over time. Formulas: registry.indices
 and docs/INDICES.md."""
 
 import datetime
-import json
 
 import django_tables2 as tables
 from django import forms
@@ -154,7 +153,7 @@ def ranking(request):
             source=SOURCE.format(name=name),
             demo=bool(cohort and cohort.is_demo),
         )
-        figure = json.loads(charts.index_ranking_bar(ranked[:20], meta, index_name=name).to_json())
+        figure = charts.index_ranking_bar(ranked[:20], meta, index_name=name)
     return render(
         request,
         "dashboard/indices.html",
@@ -199,7 +198,7 @@ def account_index(request, account_id: int):
             source=SOURCE.format(name=name),
             demo=account.is_demo,
         )
-        figure = json.loads(charts.index_over_time_line(points, meta, index_name=name, bucket=bucket).to_json())
+        figure = charts.index_over_time_line(points, meta, index_name=name, bucket=bucket)
     return render(
         request,
         "dashboard/indices_account.html",

@@ -2,7 +2,6 @@
 chart catalogue, render."""
 
 import dataclasses
-import json
 from urllib.parse import urlencode
 
 from django.db.models import F
@@ -52,16 +51,12 @@ from registry.models import (
 )
 
 
-def _figure_json(chart_data) -> dict:
-    # plotly's encoder handles dates and numbers; json_script then embeds it safely.
-    return json.loads(chart_data.figure.to_json())
-
-
 def _panel(chart_data, query: str | None = None) -> dict:
     """What templates/dashboard/_chart.html needs for one chart. ``query`` is the
     query string that rebuilds this chart (for its downloads and briefings) when
     the page drew it with other filters than the URL's own."""
-    panel = {"chart": chart_data, "figure": _figure_json(chart_data), "fig_id": f"fig-{chart_data.slug}"}
+    # The figure is plain data; json_script embeds it (dates as ISO strings).
+    panel = {"chart": chart_data, "figure": chart_data.figure, "fig_id": f"fig-{chart_data.slug}"}
     if query is not None:
         panel["query"] = query
     return panel
