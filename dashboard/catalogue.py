@@ -94,8 +94,11 @@ def _meta(title: str, scope: Scope, source: str = SOURCE_NOTE) -> charts.ChartMe
 
 
 @chart("adoption-by-platform", gettext_lazy("Organisations with an official account, by platform"))
-def _adoption_by_platform(scope: Scope, *, title: str, adoption=None, **_unused) -> ChartData:
-    rows = adoption if adoption is not None else queries.adoption_by_platform(scope=scope)
+def _adoption_by_platform(scope: Scope, *, title: str, **_unused) -> ChartData:
+    """2 queries: organisations in scope, adopters per platform (both kept in
+    ``extra`` for the overview's cards)."""
+    size = queries.cohort_size(scope=scope)
+    rows = queries.adoption_by_platform(scope=scope, size=size)
     meta = _meta(title, scope)
     return ChartData(
         slug="adoption-by-platform",
@@ -108,6 +111,7 @@ def _adoption_by_platform(scope: Scope, *, title: str, adoption=None, **_unused)
             categories=tuple(r.name for r in rows),
             series=(Series(_("Organisations"), tuple(r.adopters for r in rows)),),
         ),
+        extra={"adoption": rows, "size": size},
     )
 
 

@@ -76,14 +76,16 @@ def _scope_or_400(request):
 @require_GET
 def overview(request):
     """Headline cards, adopters per platform and adoption over time.
-    Queries: user, cohorts, platforms, cohort size, adoption, timeline (+ demo banner)."""
+    Queries: user, cohorts, platforms, then for charts not cached since the last
+    write: cohort size, adoption, timeline (+ demo banner). The cards read the
+    cached adopters chart, so a warm overview reads nothing from the registry."""
     scope, filterset, error = _scope_or_400(request)
     if error:
         return error
-    size = queries.cohort_size(scope=scope)
-    adoption = queries.adoption_by_platform(scope=scope, size=size)
+    by_platform = build_chart("adoption-by-platform", scope)
+    size, adoption = by_platform.extra["size"], by_platform.extra["adoption"]
     panels = [
-        build_chart("adoption-by-platform", scope, adoption=adoption),
+        by_platform,
         build_chart("adoption-share", scope, adoption=adoption),
         build_chart("adoption-over-time", scope),
     ]
