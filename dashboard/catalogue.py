@@ -245,25 +245,18 @@ def _presence_matrix(scope: Scope, *, title: str, size: int | None = None, **_un
 
 @chart("follower-distribution", gettext_lazy("Followers per account, by platform"))
 def _follower_distribution(scope: Scope, *, title: str, **_unused) -> ChartData:
-    values = queries.follower_distribution(scope=scope)
-    platforms = _platform_pairs(scope)
-    names = dict(platforms)
+    summaries = queries.follower_distribution(scope=scope)
+    names = dict(_platform_pairs(scope))
     meta = _meta(title, scope, FOLLOWER_SOURCE)
-    per_platform = {slug: sorted(v.followers for v in values if v.platform == slug) for slug, _ in platforms}
-
-    def median(xs):
-        if not xs:
-            return None
-        mid = len(xs) // 2
-        return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
-
+    # Whole followers: a median between two counts is rounded, not shown as "28540.5".
     summary = [
-        (names[s], len(xs), min(xs, default=None), median(xs), max(xs, default=None)) for s, xs in per_platform.items()
+        (names[s.platform], s.accounts, s.minimum, None if s.median is None else round(s.median), s.maximum)
+        for s in summaries
     ]
     return ChartData(
         slug="follower-distribution",
         meta=meta,
-        figure=charts.follower_box(values, platforms, meta),
+        figure=charts.follower_box(summaries, _platform_pairs(scope), meta),
         columns=(
             _("Platform"),
             _("Accounts with a follower count"),

@@ -21,11 +21,12 @@ language active for the request; names and other data are never translated.
 import copy
 import datetime
 import html
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from dashboard.queries import AdoptionPoint, PlatformAdoption
 
@@ -381,31 +382,72 @@ def presence_heatmap(rows: Sequence, platforms: Sequence[tuple[str, str]], meta:
     return finish(fig, meta, height=max(380, 210 + 20 * len(rows)), legend=False, bottom=112)
 
 
-def follower_box(values: Sequence, platforms: Sequence[tuple[str, str]], meta: ChartMeta) -> dict:
-    """Followers per account (``FollowerCount`` rows), one box per platform, log scale."""
-    by_platform: dict[str, list[int]] = {}
-    for v in values:
-        if v.followers > 0:
-            by_platform.setdefault(v.platform, []).append(v.followers)
+def compact_number(value: float) -> str:
+    """A tick label: 950, 1,000, 10k, 2.5M; in Chinese 1万, 100万, 1亿 (the units
+    Chinese readers count in). Chosen by the active language."""
+    # (from this value up, divide by, unit); below 10,000 numbers are written out.
+    if (get_language() or "").lower().startswith("zh"):
+        units = ((100_000_000, 100_000_000, "亿"), (10_000, 10_000, "万"))
+    else:
+        units = ((1_000_000_000, 1_000_000_000, "B"), (1_000_000, 1_000_000, "M"), (10_000, 1_000, "k"))
+    for threshold, divisor, unit in units:
+        if abs(value) >= threshold:
+            scaled = value / divisor
+            return f"{scaled:,.{0 if scaled == int(scaled) else 1}f}{unit}"
+    return f"{value:,.0f}"
+
+
+def log_ticks(low: float, high: float) -> dict:
+    """Tick values and labels for a log axis spanning ``low``..``high`` (both > 0):
+    every power of ten from below the smallest value to above the largest, with
+    2 and 5 between them when the range is short, so the top of a range that
+    reaches tens of millions is labelled as clearly as the bottom."""
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    steps = (1, 2, 5) if last - first <= 3 else (1,)
+    values = [step * 10**power for power in range(first, last + 1) for step in steps]
+    values = [v for v in values if v <= 10**last]
+    return {"tickmode": "array", "tickvals": values, "ticktext": [compact_number(v) for v in values]}
+
+
+def follower_box(summaries: Sequence, platforms: Sequence[tuple[str, str]], meta: ChartMeta) -> dict:
+    """Followers per account, one box per platform (``FollowerSummary`` rows), log
+    scale: the box spans the middle half of the accounts with the median across
+    it; the whiskers reach the fewest (above zero, which a log scale cannot
+    show) and the most followers. Quartiles come computed, so the page carries
+    a few numbers per platform, not every account's count."""
+    names = dict(platforms)
     traces = []
-    for index, (slug, name) in enumerate(platforms):
-        ys = by_platform.get(slug)
-        if not ys:
+    for index, s in enumerate(summaries):
+        if not s.accounts or not s.smallest_positive:
             continue
+        name = esc(names.get(s.platform, s.platform))
         traces.append(
             {
                 "type": "box",
-                "y": ys,
-                "name": esc(name),
-                "boxpoints": "outliers",
-                "marker": {"color": platform_colour(slug, index)},
-                "hovertemplate": _("%(platform)s: %%{y:,} followers") % {"platform": esc(name)} + "<extra></extra>",
+                "name": name,
+                "x": [name],
+                "q1": [max(s.q1, s.smallest_positive)],
+                "median": [max(s.median, s.smallest_positive)],
+                "q3": [max(s.q3, s.smallest_positive)],
+                "lowerfence": [s.smallest_positive],
+                "upperfence": [s.maximum],
+                "marker": {"color": platform_colour(s.platform, index)},
+                "customdata": [[s.accounts]],
+                "hovertemplate": _(
+                    "%(platform)s: %%{customdata[0]:,} accounts<br>median %%{median:,.0f} followers<br>"
+                    "middle half %%{q1:,.0f} to %%{q3:,.0f}<br>from %%{lowerfence:,.0f} to %%{upperfence:,.0f}"
+                )
+                % {"platform": name}
+                + "<extra></extra>",
             }
         )
+    ticks = (
+        log_ticks(min(t["lowerfence"][0] for t in traces), max(t["upperfence"][0] for t in traces)) if traces else {}
+    )
     fig = _figure(
         traces,
         xaxis={"tickangle": -30},
-        yaxis={"type": "log", "title": {"text": _("Followers per account (log scale)")}},
+        yaxis={"type": "log", "title": {"text": _("Followers per account (log scale)")}, **ticks},
     )
     return finish(fig, meta, legend=False, bottom=112)
 

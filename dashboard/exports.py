@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from dashboard import rendering
 from dashboard.catalogue import ChartData
-from dashboard.charts import DEMO_LABEL, MUTED, WARN, esc, with_template
+from dashboard.charts import DEMO_LABEL, MUTED, TEMPLATE, WARN, esc, with_template
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
 DATA_FORMATS = ("csv", "xlsx")
@@ -41,6 +41,7 @@ CONTENT_TYPES = {
 }
 IMAGE_WIDTH = 1000  # layout pixels when the figure does not set a width
 FOOTER_PX = 24  # room added under the figure for the "Generated ..." line
+IMAGE_PADDING = 24  # pixels between the image's left edge and the title
 MIN_SCALE, MAX_SCALE, DEFAULT_SCALE = 1, 4, 2
 BACKGROUNDS = ("white", "transparent")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -94,6 +95,9 @@ def export_figure(chart: ChartData, provenance: Provenance, *, background: str =
     title = layout.setdefault("title", {})
     if not title.get("text"):
         title["text"] = f"<b>{esc(chart.meta.title)}</b>"
+    # On the page the card around the chart gives the title room; in a file the
+    # title and subtitle would otherwise touch the image's left edge.
+    title["pad"] = {"l": IMAGE_PADDING}
     subtitle = title.setdefault("subtitle", {})
     if not subtitle.get("text"):
         subtitle["text"] = esc(chart.meta.subtitle or provenance.filters)
@@ -101,6 +105,9 @@ def export_figure(chart: ChartData, provenance: Provenance, *, background: str =
     height = int(layout.get("height") or 450) + FOOTER_PX
     margin = layout.setdefault("margin", {})
     bottom = int(margin["b"] if margin.get("b") is not None else 80) + FOOTER_PX
+    # Room on the left for the axis title beside the padding; long labels still
+    # widen it (automargin).
+    margin["l"] = int(margin.get("l") or TEMPLATE["layout"]["margin"]["l"]) + IMAGE_PADDING
     layout.update(width=width, height=height)
     margin["b"] = bottom
     demo = is_demo(chart, provenance)

@@ -54,15 +54,39 @@ def test_presence_heatmap_marks():
     assert [list(r) for r in fig["data"][0]["text"]] == [["✓", "✗"], ["✗", "✗"]]
 
 
-def test_follower_box_is_log_scale_and_skips_zero_and_empty_platforms():
-    values = [
-        queries.FollowerCount("wechat", 10),
-        queries.FollowerCount("wechat", 0),
-        queries.FollowerCount("wechat", 1000),
+def test_follower_box_is_log_scale_with_computed_quartiles_and_skips_empty_platforms():
+    summaries = [
+        queries.FollowerSummary("wechat", 3, 0, 10, 10, 500, 30_000_000, 30_000_000, D(2024, 1, 1)),
+        queries.FollowerSummary("weibo", 0, None, None, None, None, None, None, None),
     ]
-    fig = charts.follower_box(values, PLATFORMS, META)
+    fig = charts.follower_box(summaries, PLATFORMS, META)
     assert fig["layout"]["yaxis"]["type"] == "log"
-    assert len(fig["data"]) == 1 and list(fig["data"][0]["y"]) == [10, 1000]
+    assert len(fig["data"]) == 1
+    box = fig["data"][0]
+    assert (box["lowerfence"], box["q1"], box["median"], box["q3"], box["upperfence"]) == (
+        [10],  # zero cannot be drawn on a log scale: the smallest positive count
+        [10],
+        [500],
+        [30_000_000],
+        [30_000_000],
+    )
+    # Readable ticks across the whole range, up to the largest account.
+    ticks = dict(zip(fig["layout"]["yaxis"]["tickvals"], fig["layout"]["yaxis"]["ticktext"], strict=True))
+    assert ticks[10_000_000] == "10M" and ticks[1000] == "1,000" and ticks[10] == "10"
+    assert max(ticks) >= 30_000_000
+
+
+def test_compact_numbers_follow_the_language():
+    from django.utils import translation
+
+    assert [charts.compact_number(v) for v in (950, 10_000, 2_500_000, 30_000_000)] == ["950", "10k", "2.5M", "30M"]
+    with translation.override("zh-hans"):
+        assert [charts.compact_number(v) for v in (950, 10_000, 1_000_000, 300_000_000)] == [
+            "950",
+            "1万",
+            "100万",
+            "3亿",
+        ]
 
 
 def test_top_accounts_bar_is_horizontal_largest_first():
