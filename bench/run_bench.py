@@ -100,7 +100,7 @@ MIXES = (
     ("province", "cohort=&province=Guangdong"),
     ("list + sector", "cohort={newest}&sector=energy"),
     ("past date", "cohort={newest}&as_of=2019-06-30"),
-    ("all, past date", "cohort=&as_of=2019-06-30"),
+    ("all companies past date", "cohort=&as_of=2019-06-30"),
 )
 # Pages measured with every mix (the others take no shared filters).
 MIXED_PAGES = ("overview", "chart", "platform_detail", "company_list", "indices")

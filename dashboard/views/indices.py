@@ -87,6 +87,7 @@ def _input_columns(platform: str) -> list[tuple[str, tables.Column]]:
 
 
 def _rows(ranked, platform):
+    names = [name for name, _column in _input_columns(platform)]  # once, not per row
     rows = []
     for item in ranked:
         row = {
@@ -97,7 +98,7 @@ def _rows(ranked, platform):
             "organisation_id": item.organisation_id,
             "index": item.index,
         }
-        for name, _ in _input_columns(platform):
+        for name in names:
             row[name] = getattr(item.totals, name)
         rows.append(row)
     return rows
