@@ -7,6 +7,7 @@ Pages, image exports, data exports and briefing packs all go through
 """
 
 import dataclasses
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -15,7 +16,8 @@ from django.utils.translation import gettext_lazy
 
 from dashboard import charts, queries
 from dashboard.caching import cached_chart, cached_result, peek_result, scope_key, store_result
-from dashboard.filters import Scope
+from dashboard.filters import EARLIEST_DATE, Scope
+from registry import indices
 from registry.models import Organisation
 
 SOURCE_NOTE = gettext_lazy("New-media registry; accounts open on the as-of date, counted once per organisation")
@@ -406,4 +408,78 @@ def _company_followers(scope: Scope, *, title: str, company=None, points=None, *
             series=tuple(Series(name, tuple(by_key.get((aid, d)) for d in dates)) for aid, name in accounts.items()),
         ),
         extra={"organisation": organisation},
+    )
+
+
+# --------------------------------------------------------------------------- influence indices
+
+INDEX_CHART_LIMIT = 20
+INDEX_LABELS = {"wechat": gettext_lazy("WeChat (WCI)"), "weibo": gettext_lazy("Weibo (BCI)")}
+INDEX_SOURCE = gettext_lazy("New-media registry metric snapshots; formula after Qingbo %(index)s (see docs/INDICES.md)")
+
+
+def _index_params(platform: str, start: str, end: str):
+    """(platform slug, start, end) from the query string, validated as the
+    indices page's form does; raises ``ChartParamError``."""
+    platform = (platform or "wechat").strip()
+    if platform not in indices.PLATFORM_INDEX:
+        raise ChartParamError(_("platform must be one of: %(choices)s.") % {"choices": ", ".join(INDEX_LABELS)})
+    dates = []
+    for name, value in (("start", start), ("end", end)):
+        value = (value or "").strip()
+        if not value:
+            dates.append(None)
+            continue
+        try:
+            day = datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ChartParamError(_("%(name)s must be a date (YYYY-MM-DD).") % {"name": name}) from None
+        if not EARLIEST_DATE <= day <= datetime.date(2100, 12, 31):
+            raise ChartParamError(_("Choose a date after %(year)s.") % {"year": EARLIEST_DATE.year})
+        dates.append(day)
+    first, last = dates
+    if first and last and (first > last or (last - first).days + 1 > queries.INDEX_MAX_DAYS):
+        raise ChartParamError(
+            _("Choose an end after the start, at most %(days)s days later.") % {"days": queries.INDEX_MAX_DAYS}
+        )
+    return platform, first, last
+
+
+@chart("index-ranking", gettext_lazy("Influence index: top accounts"), params=("platform", "start", "end"))
+def _index_ranking(
+    scope: Scope, *, title: str, platform: str = "", start: str = "", end: str = "", ranked=None, **_unused
+) -> ChartData:
+    """The accounts with the highest WCI (WeChat) or BCI (Weibo) over a period,
+    for the organisations in scope. ``ranked`` may pass the ranking the page
+    already computed. Queries: the scope's facts (unless cached), the newest
+    snapshot date (only without dates), the grouped ranking (unless given)."""
+    platform, first, last = _index_params(platform, start, end)
+    members = scope.members()
+    first, last = queries.index_period(platform=platform, members=members, start=first, end=last)
+    if ranked is None:
+        ranked = (
+            indices.ranked_accounts(platform_slug=platform, start=first, end=last, organisations=members)
+            if last
+            else []
+        )
+    name = indices.PLATFORM_INDEX[platform]
+    shown = list(ranked[:INDEX_CHART_LIMIT])
+    words = {"label": INDEX_LABELS[platform], "who": scope.cohort_label, "shown": len(shown), "all": len(ranked)}
+    subtitle = _("%(label)s accounts of %(who)s: the top %(shown)s of %(all)s") % words
+    if last:
+        subtitle += "; " + _("%(start)s – %(end)s") % {"start": f"{first:%-d %b %Y}", "end": f"{last:%-d %b %Y}"}
+    meta = _meta(f"{name}: {title}", scope, INDEX_SOURCE % {"index": name}, subtitle=subtitle)
+    return ChartData(
+        slug="index-ranking",
+        meta=meta,
+        figure=charts.index_ranking_bar(shown, meta, index_name=name),
+        columns=(_("Rank"), _("Account"), _("Organisation"), name, _("Days"), _("Posts")),
+        rows=[(r.rank, r.account, r.organisation, round(r.index, 2), r.totals.days, r.totals.posts) for r in shown],
+        native=NativeChart(
+            kind="bar",
+            categories=tuple(f"{r.rank}. {r.account}" for r in shown),
+            series=(Series(name, tuple(round(r.index, 2) for r in shown)),),
+            number_format="#,##0.00",
+        ),
+        extra={"start": first, "end": last, "platform": platform, "count": len(ranked)},
     )

@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dashboard.filters import Scope
+from registry import indices
 from registry.models import (
     Account,
     AccountLatest,
@@ -498,6 +499,29 @@ def follower_history(*, organisation_id: int, until: datetime.date | None = None
         "followers",
     )
     return [FollowerPoint(*row) for row in rows]
+
+
+# --------------------------------------------------------------------------- influence indices
+
+INDEX_DEFAULT_DAYS = 30  # a ranking without dates covers the latest 30 days with data
+INDEX_MAX_DAYS = 3 * 366
+
+
+def index_period(
+    *, platform: str, members: QuerySet, start: datetime.date | None, end: datetime.date | None
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """The period an index ranking covers: the dates chosen, a 30-day period
+    from or to the one chosen, or the 30 days up to the newest snapshot of the
+    members' accounts on the platform (1 query, only when neither is chosen);
+    (None, None) when there is no snapshot at all."""
+    if end is None:
+        if start is None:
+            end = indices.latest_metric_date(platform_slug=platform, organisations=members)
+        else:
+            end = start + datetime.timedelta(days=INDEX_DEFAULT_DAYS - 1)
+    if end is not None and start is None:
+        start = end - datetime.timedelta(days=INDEX_DEFAULT_DAYS - 1)
+    return start, end
 
 
 # --------------------------------------------------------------------------- published figures
