@@ -116,6 +116,9 @@ def test_the_house_template_is_lean_and_valid():
     lean = len(json.dumps(charts.TEMPLATE))
     default = len(json.dumps(pio.templates["plotly"].to_plotly_json()))
     assert template.layout.font.family == charts.FONT
+    # Latin fonts first, so Latin text and punctuation (’) are not drawn with the CJK font.
+    fonts = [name.strip(" '") for name in charts.FONT.split(",")]
+    assert fonts.index("Liberation Sans") < fonts.index("Noto Sans CJK SC")
     assert lean < default / 3, (lean, default)
 
 
