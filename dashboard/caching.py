@@ -104,7 +104,7 @@ class SingleFlightStats:
         self.reset()
 
     def reset(self):
-        self.computed = self.waited = self.hits = self.gave_up = 0
+        self.computed = self.waited = self.previous = self.hits = self.gave_up = 0
 
     def count(self, name: str) -> None:
         with self.lock:
@@ -113,15 +113,33 @@ class SingleFlightStats:
 
 stats = SingleFlightStats()
 
+# Set when this thread's request was answered with a previous version of
+# something (see ``single_flight``); the validators middleware then gives the
+# response no ETag, so the browser cannot keep the older page as current.
+_served_previous = threading.local()
 
-def single_flight(key: str, compute: Callable[[], object], *, wait: float | None = None):
+
+def served_previous() -> bool:
+    return getattr(_served_previous, "value", False)
+
+
+def reset_served_previous() -> None:
+    _served_previous.value = False
+
+
+def single_flight(
+    key: str, compute: Callable[[], object], *, wait: float | None = None, previous_key: str | None = None
+):
     """The value cached at ``key``, else ``compute()``'s result, cached.
 
-    Only one caller computes a missing key at a time; the others poll the cache
-    until the value appears, and compute it themselves only if the computing
-    caller failed (its lock is gone and still no value) or after ``wait``
-    seconds (default: the lock timeout). A cache outage costs speed, never a
-    page: errors are logged and the value is computed. Exceptions from
+    Only one caller computes a missing key at a time. The others take the
+    previous version from ``previous_key`` when one is given and cached (the
+    last value computed for the same thing, under any data version), so a write
+    does not make every request in flight wait for the rebuild; otherwise they
+    poll the cache until the value appears, and compute it themselves only if
+    the computing caller failed (its lock is gone and still no value) or after
+    ``wait`` seconds (default: the lock timeout). A cache outage costs speed,
+    never a page: errors are logged and the value is computed. Exceptions from
     ``compute`` reach the caller and nothing is cached."""
     try:
         value = cache.get(key)
@@ -141,7 +159,13 @@ def single_flight(key: str, compute: Callable[[], object], *, wait: float | None
             log.warning("cache unavailable", exc_info=True)
             return compute()
         if owner:
-            return _compute_and_store(key, lock_key, token, compute)
+            return _compute_and_store(key, lock_key, token, compute, previous_key)
+        if previous_key is not None and pause == POLL_FIRST:
+            previous = cache.get(previous_key)
+            if previous is not None:
+                stats.count("previous")
+                _served_previous.value = True
+                return previous
         time.sleep(pause)
         pause = min(pause * 2, POLL_MAX)
         value = cache.get(key)
@@ -154,7 +178,9 @@ def single_flight(key: str, compute: Callable[[], object], *, wait: float | None
             return compute()
 
 
-def _compute_and_store(key: str, lock_key: str, token: str, compute: Callable[[], object]):
+def _compute_and_store(
+    key: str, lock_key: str, token: str, compute: Callable[[], object], previous_key: str | None = None
+):
     try:
         # Another caller may have stored it between our miss and our lock.
         value = cache.get(key)
@@ -165,6 +191,8 @@ def _compute_and_store(key: str, lock_key: str, token: str, compute: Callable[[]
         stats.count("computed")
         try:
             cache.set(key, value, timeout=_timeout())
+            if previous_key is not None:
+                cache.set(previous_key, value, timeout=_timeout())
         except Exception:  # noqa: BLE001 - unpicklable values or a cache outage
             log.warning("value not cached", extra={"key": key}, exc_info=True)
         return value
@@ -179,13 +207,17 @@ def _compute_and_store(key: str, lock_key: str, token: str, compute: Callable[[]
 def cached_chart(slug: str, scope, context: dict, build: Callable[[], object]):
     """``build()``'s ChartData, from the cache when the same chart was built for
     the same filter state and language since the last registry write; computed
-    by one request at a time (``single_flight``)."""
+    by one request at a time (``single_flight``). While one request rebuilds a
+    chart after a write, others asking for it get the chart as it was before
+    the write (answered without an ETag), not a wait; the request that
+    rebuilds, and every request after it, gets the new one."""
     try:
         key = chart_cache_key(slug, scope, context, data_version())
+        previous_key = chart_cache_key(slug, scope, context, "previous")
     except Exception:  # noqa: BLE001 - any cache backend failure
         log.warning("chart cache unavailable", exc_info=True)
         return build()
-    return single_flight(key, build)
+    return single_flight(key, build, previous_key=previous_key)
 
 
 # --------------------------------------------------------------------------- files
@@ -288,9 +320,16 @@ class ConditionalDashboardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        reset_served_previous()
         response = self.get_response(request)
         validators = getattr(request, "_dashboard_validators", None)
         if validators is None or response.status_code != 200 or response.streaming:
+            return response
+        if served_previous():
+            # A chart came from before the last write: the next request must not
+            # be told this page is current.
+            patch_cache_control(response, private=True, no_cache=True)
+            patch_vary_headers(response, ("Cookie",))
             return response
         etag, last_modified = validators
         if not response.has_header("ETag"):
