@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -123,6 +124,18 @@ def run_wrk(base, paths, cookie, *, connections, threads, duration, max_requests
     return {key: float(value) for key, value in figures.items()}
 
 
+def combine(parts: list[dict]) -> dict:
+    """One result from several wrk runs: totals summed, percentiles the median
+    of the runs' percentiles (wrk reports no histogram to merge)."""
+    if len(parts) == 1:
+        return parts[0]
+    total = {key: sum(p[key] for p in parts) for key in ("requests", "duration_s", "non200", "socket_errors")}
+    total["rps"] = total["requests"] / total["duration_s"] if total["duration_s"] else 0.0
+    for key in ("p50_ms", "p90_ms", "p99_ms", "max_ms"):
+        total[key] = statistics.median(p[key] for p in parts)
+    return total
+
+
 WRITER_SNIPPET = """
 import django, os, sys, time
 django.setup()
@@ -159,7 +172,8 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--max-requests", type=int, default=50_000, help="per wrk thread")
     parser.add_argument("--paths", default=DEFAULT_PATHS)
-    parser.add_argument("--writes", type=float, default=1.0, help="registry writes per second in the second run")
+    parser.add_argument("--writes", type=float, default=1.0, help="registry writes per second in the runs with writes")
+    parser.add_argument("--rounds", type=int, default=1, help="alternate runs without and with writes this many times")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk (make loadtest does this)")
@@ -188,14 +202,22 @@ def main(argv=None) -> int:
             "duration": args.duration,
             "max_requests": args.max_requests,
         }
-        results = {"no writes": run_wrk(base, paths, cookie, **options)}
+        # Runs alternate (without writes, with writes, ...) --rounds times and are
+        # summed, so load from other work on the machine falls on both alike.
+        runs: dict[str, list[dict]] = {"no writes": []}
+        written = f"{args.writes:g} write/s"
+        writes = 0
+        for _ in range(args.rounds):
+            runs["no writes"].append(run_wrk(base, paths, cookie, **options))
+            if args.writes > 0:
+                writer = start_writer(env, args.writes, args.duration + 5)
+                try:
+                    runs.setdefault(written, []).append(run_wrk(base, paths, cookie, **options))
+                finally:
+                    writes += int((writer.communicate(timeout=args.duration + 60)[0] or "0").strip() or 0)
+        results = {label: combine(parts) for label, parts in runs.items()}
         if args.writes > 0:
-            writer = start_writer(env, args.writes, args.duration + 5)
-            try:
-                results[f"{args.writes:g} write/s"] = run_wrk(base, paths, cookie, **options)
-            finally:
-                writes = int((writer.communicate(timeout=args.duration + 60)[0] or "0").strip() or 0)
-            print(f"writes made during the second run: {writes}")
+            print(f"writes made during the runs with writes: {writes}")
     finally:
         server.send_signal(signal.SIGTERM)
         try:
