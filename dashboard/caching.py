@@ -1,23 +1,27 @@
-"""Caching for the dashboard: chart data per filter state, and HTTP validators
-(ETag / Last-Modified) so a browser's reload of an unchanged page is a 304.
+"""Caching for the dashboard: chart data per filter state, made files (chart
+images, briefing packs), and HTTP validators (ETag / Last-Modified) so a
+browser's reload of an unchanged page is a 304.
 
-Both are keyed on ``registry.signals.data_version()``, which every registry
+All are keyed on ``registry.signals.data_version()``, which every registry
 write bumps, so a write is visible on the very next request: nothing is ever
 invalidated by hand and nothing waits for a timeout.
 
 The cache is Django's default cache: process memory by default, Redis when
 ``REDIS_URL`` is set. With several app processes, set ``REDIS_URL``: a
-per-process memory cache would keep a per-process data version too.
+per-process memory cache would keep a per-process data version too. A missing
+entry is computed by one request while others wait for it (``single_flight``),
+so a write costs one rebuild of each chart, not one per request in flight.
 """
 
 import datetime
 import hashlib
 import logging
+import threading
+import time
+import uuid
 from collections.abc import Callable
-from dataclasses import replace
 from email.utils import parsedate_to_datetime
 
-import plotly.graph_objects as go
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -26,13 +30,14 @@ from django.http import HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.translation import get_language
 
 from registry.roles import BROWSE_PERMISSION
 from registry.signals import data_version
 
 log = logging.getLogger("newmedia.cache")
 
-CHART_KEY_PREFIX = "chart:v1"
+CHART_KEY_PREFIX = "chart:v2"
 # Context values of these types are part of a chart's identity (declared
 # parameters such as ``company=12``). Anything else passed to ``build_chart``
 # (e.g. rows the page already fetched, to save a query) must be derived from
@@ -69,44 +74,194 @@ def chart_cache_key(slug: str, scope, context: dict, version: str) -> str:
     of the key; rows passed in to save a query are not (see ``_KEY_TYPES``)."""
     parts = ((name, _key_part(value)) for name, value in context.items())
     params = tuple(sorted((name, part) for name, part in parts if part is not None))
-    identity = repr((slug, scope_key(scope), params, version))
+    # Titles, notes and column headers are translated when a chart is built.
+    identity = repr((slug, scope_key(scope), params, get_language(), version))
     return f"{CHART_KEY_PREFIX}:{slug}:{hashlib.sha256(identity.encode()).hexdigest()}"
 
 
-def _freeze(chart):
-    # A plotly Figure unpickles through its validators (10-50 ms); its plain
-    # dict rebuilds in about 1 ms without them, and it was validated when built.
-    return chart.figure.to_dict(), replace(chart, figure=None)
+# --------------------------------------------------------------------------- single flight
+
+# A miss is computed by one request; others asking for the same key meanwhile
+# wait for its result instead of computing it too (after a write, every
+# request in flight misses at once). The lock is an entry added with
+# ``cache.add`` (Redis: SET NX with an expiry; process memory: under the
+# cache's own lock), so it works across workers when Redis is the cache.
+LOCK_SUFFIX = ":building"
+LOCK_TIMEOUT = 120  # seconds: a computation that dies leaves a lock that expires
+POLL_FIRST, POLL_MAX = 0.005, 0.1  # seconds between looks at the cache while waiting
 
 
-def _thaw(payload):
-    figure_dict, shell = payload
-    figure = go.Figure(figure_dict, _validate=False)
-    # Later edits (e.g. an export's sizing) are checked again, as on a fresh figure.
-    figure._validate = figure.layout._validate = True
-    for trace in figure.data:
-        trace._validate = True
-    return replace(shell, figure=figure)
+def _timeout() -> int:
+    return settings.CACHES["default"].get("TIMEOUT", 3600)
+
+
+class SingleFlightStats:
+    """How often this process computed, waited for, or found a value (for
+    tests and the benchmark)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        self.computed = self.waited = self.previous = self.hits = self.gave_up = 0
+
+    def count(self, name: str) -> None:
+        with self.lock:
+            setattr(self, name, getattr(self, name) + 1)
+
+
+stats = SingleFlightStats()
+
+# Set when this thread's request was answered with a previous version of
+# something (see ``single_flight``); the validators middleware then gives the
+# response no ETag, so the browser cannot keep the older page as current.
+_served_previous = threading.local()
+
+
+def served_previous() -> bool:
+    return getattr(_served_previous, "value", False)
+
+
+def reset_served_previous() -> None:
+    _served_previous.value = False
+
+
+def single_flight(
+    key: str, compute: Callable[[], object], *, wait: float | None = None, previous_key: str | None = None
+):
+    """The value cached at ``key``, else ``compute()``'s result, cached.
+
+    Only one caller computes a missing key at a time. The others take the
+    previous version from ``previous_key`` when one is given and cached (the
+    last value computed for the same thing, under any data version), so a write
+    does not make every request in flight wait for the rebuild; otherwise they
+    poll the cache until the value appears, and compute it themselves only if
+    the computing caller failed (its lock is gone and still no value) or after
+    ``wait`` seconds (default: the lock timeout). A cache outage costs speed,
+    never a page: errors are logged and the value is computed. Exceptions from
+    ``compute`` reach the caller and nothing is cached."""
+    try:
+        value = cache.get(key)
+    except Exception:  # noqa: BLE001 - any cache backend failure
+        log.warning("cache unavailable", exc_info=True)
+        return compute()
+    if value is not None:
+        stats.count("hits")
+        return value
+    lock_key, token = key + LOCK_SUFFIX, uuid.uuid4().hex
+    deadline = time.monotonic() + (LOCK_TIMEOUT if wait is None else wait)
+    pause = POLL_FIRST
+    while True:
+        try:
+            owner = cache.add(lock_key, token, timeout=LOCK_TIMEOUT)
+        except Exception:  # noqa: BLE001 - any cache backend failure
+            log.warning("cache unavailable", exc_info=True)
+            return compute()
+        if owner:
+            return _compute_and_store(key, lock_key, token, compute, previous_key)
+        if previous_key is not None and pause == POLL_FIRST:
+            previous = cache.get(previous_key)
+            if previous is not None:
+                stats.count("previous")
+                _served_previous.value = True
+                return previous
+        time.sleep(pause)
+        pause = min(pause * 2, POLL_MAX)
+        value = cache.get(key)
+        if value is not None:
+            stats.count("waited")
+            return value
+        if time.monotonic() > deadline:
+            stats.count("gave_up")
+            log.warning("gave up waiting for another request to compute a cache entry", extra={"key": key})
+            return compute()
+
+
+def _compute_and_store(
+    key: str, lock_key: str, token: str, compute: Callable[[], object], previous_key: str | None = None
+):
+    try:
+        # Another caller may have stored it between our miss and our lock.
+        value = cache.get(key)
+        if value is not None:
+            stats.count("waited")
+            return value
+        value = compute()
+        stats.count("computed")
+        try:
+            cache.set(key, value, timeout=_timeout())
+            if previous_key is not None:
+                cache.set(previous_key, value, timeout=_timeout())
+        except Exception:  # noqa: BLE001 - unpicklable values or a cache outage
+            log.warning("value not cached", extra={"key": key}, exc_info=True)
+        return value
+    finally:
+        try:
+            if cache.get(lock_key) == token:
+                cache.delete(lock_key)
+        except Exception:  # noqa: BLE001, S110 - the lock expires by itself
+            pass
 
 
 def cached_chart(slug: str, scope, context: dict, build: Callable[[], object]):
     """``build()``'s ChartData, from the cache when the same chart was built for
-    the same filter state since the last registry write. A cache outage costs
-    speed, never a page: errors are logged and the chart is built."""
+    the same filter state and language since the last registry write; computed
+    by one request at a time (``single_flight``). While one request rebuilds a
+    chart after a write, others asking for it get the chart as it was before
+    the write (answered without an ETag), not a wait; the request that
+    rebuilds, and every request after it, gets the new one."""
     try:
         key = chart_cache_key(slug, scope, context, data_version())
-        payload = cache.get(key)
+        previous_key = chart_cache_key(slug, scope, context, "previous")
     except Exception:  # noqa: BLE001 - any cache backend failure
         log.warning("chart cache unavailable", exc_info=True)
         return build()
-    if payload is not None:
-        return _thaw(payload)
-    chart = build()
+    return single_flight(key, build, previous_key=previous_key)
+
+
+# --------------------------------------------------------------------------- files
+
+
+RESULT_KEY_PREFIX = "result:v1"
+
+
+def result_cache_key(kind: str, *parts, per_language: bool = True) -> str:
+    """A key for a computed result (a chart image, a briefing pack, facts about a
+    scope): ``parts`` say what it shows and how; the data version (and the
+    language, for anything with words in it) are added here, so a registry
+    write or another language is another result."""
+    language = get_language() if per_language else None
+    identity = repr((kind, parts, language, data_version()))
+    return f"{RESULT_KEY_PREFIX}:{kind}:{hashlib.sha256(identity.encode()).hexdigest()}"
+
+
+def peek_result(kind: str, parts: tuple, *, per_language: bool = True):
+    """The cached result, or None (nothing is computed)."""
     try:
-        cache.set(key, _freeze(chart), timeout=settings.CACHES["default"].get("TIMEOUT", 3600))
-    except Exception:  # noqa: BLE001 - unpicklable extras or a cache outage
-        log.warning("chart not cached", extra={"slug": slug}, exc_info=True)
-    return chart
+        return cache.get(result_cache_key(kind, *parts, per_language=per_language))
+    except Exception:  # noqa: BLE001 - any cache backend failure
+        log.warning("result cache unavailable", exc_info=True)
+        return None
+
+
+def store_result(kind: str, parts: tuple, value, *, per_language: bool = True) -> None:
+    """Cache a result computed along with something else (one query, two answers)."""
+    try:
+        cache.set(result_cache_key(kind, *parts, per_language=per_language), value, timeout=_timeout())
+    except Exception:  # noqa: BLE001 - any cache backend failure
+        log.warning("result not cached", extra={"kind": kind}, exc_info=True)
+
+
+def cached_result(kind: str, parts: tuple, compute: Callable[[], object], *, per_language: bool = True):
+    """``compute()``'s result (e.g. a file's bytes and name), computed once per
+    ``parts``, language and data version, by one request at a time."""
+    try:
+        key = result_cache_key(kind, *parts, per_language=per_language)
+    except Exception:  # noqa: BLE001 - any cache backend failure
+        log.warning("result cache unavailable", exc_info=True)
+        return compute()
+    return single_flight(key, compute)
 
 
 # --------------------------------------------------------------------------- HTTP validators
@@ -165,9 +320,16 @@ class ConditionalDashboardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        reset_served_previous()
         response = self.get_response(request)
         validators = getattr(request, "_dashboard_validators", None)
         if validators is None or response.status_code != 200 or response.streaming:
+            return response
+        if served_previous():
+            # A chart came from before the last write: the next request must not
+            # be told this page is current.
+            patch_cache_control(response, private=True, no_cache=True)
+            patch_vary_headers(response, ("Cookie",))
             return response
         etag, last_modified = validators
         if not response.has_header("ETag"):

@@ -6,6 +6,7 @@ exports, so every export shows exactly what the page shows.
 """
 
 import datetime
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,8 +30,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dashboard.filters import Scope
+from registry import indices
 from registry.models import (
     Account,
+    AccountLatest,
     AccountMetric,
     Activity,
     CohortMembership,
@@ -68,6 +71,50 @@ class AdoptionPoint:
 def cohort_size(*, scope: Scope) -> int:
     """Organisations in scope. 1 query."""
     return scope.members().count()
+
+
+@dataclass(frozen=True)
+class ScopeFacts:
+    """What every chart of a scope says about its data: how many of the
+    organisations it counts are real and how many synthetic demo rows, and the
+    date of the newest snapshot of their accounts."""
+
+    real: int
+    synthetic: int
+    data_until: datetime.date | None
+
+    @property
+    def members(self) -> int:
+        return self.real + self.synthetic
+
+
+def _facts_sql(scope: Scope) -> tuple[str, list]:
+    """SQL for one row: real organisations in scope, synthetic ones, and the
+    newest snapshot of their accounts (each account's maintained latest)."""
+    members_sql, members_params = scope.members().order_by().values("id", "is_demo").query.sql_with_params()
+    ids_sql, ids_params = scope.members().order_by().values("id").query.sql_with_params()
+    sql = f"""
+        SELECT COALESCE(SUM(CASE WHEN m.is_demo THEN 0 ELSE 1 END), 0) AS real_count,
+               COALESCE(SUM(CASE WHEN m.is_demo THEN 1 ELSE 0 END), 0) AS synthetic_count,
+               (SELECT MAX(l.snapshot_on) FROM {AccountLatest._meta.db_table} l
+                JOIN {Account._meta.db_table} a ON a.id = l.account_id
+                WHERE a.organisation_id IN ({ids_sql})) AS data_until
+        FROM ({members_sql}) AS m
+    """  # noqa: S608 - table names from the models; values are parameters
+    return sql, [*ids_params, *members_params]
+
+
+def _facts(real, synthetic, until) -> ScopeFacts:
+    return ScopeFacts(int(real or 0), int(synthetic or 0), _as_date(until) if until else None)
+
+
+def scope_facts(*, scope: Scope) -> ScopeFacts:
+    """Real and synthetic organisations in scope and the newest snapshot of
+    their accounts. 1 query."""
+    sql, params = _facts_sql(scope)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return _facts(*cursor.fetchone())
 
 
 def _active_accounts_q(as_of: datetime.date, prefix: str = "") -> Q:
@@ -108,20 +155,22 @@ def _month_sql(column: str) -> str:
     return f"strftime('%%Y-%%m-01', {column})"
 
 
-def cumulative_adoption(*, scope: Scope) -> list[AdoptionPoint]:
+def cumulative_adoption(*, scope: Scope, with_facts: bool = False):
     """Adopters per platform at the end of each month in which the number
     changed, up to ``scope.as_of``.
 
     A company adopts a platform when its first account there opens and leaves it
     when its last account there closes; two accounts count once. The running
     total is a window function, so everything is aggregated in the database.
-    1 query."""
-    if not scope.platforms:
+    With ``with_facts`` the same query also returns the scope's facts (see
+    ``scope_facts``) and the result is ``(points, facts)``. 1 query."""
+    if not scope.platforms and not with_facts:
         return []
-    members_sql, members_params = scope.members().values("id").query.sql_with_params()
-    platform_ids = [p.id for p in scope.platforms]
+    members_sql, members_params = scope.members().order_by().values("id").query.sql_with_params()
+    platform_ids = [p.id for p in scope.platforms] or [0]
     placeholders = ", ".join(["%s"] * len(platform_ids))
     account = Account._meta.db_table
+    facts_sql, facts_params = _facts_sql(scope) if with_facts else ("SELECT 0, 0, NULL", [])
     sql = f"""
         WITH spans AS (
             SELECT a.platform_id AS platform_id,
@@ -142,21 +191,29 @@ def cumulative_adoption(*, scope: Scope) -> list[AdoptionPoint]:
         ),
         monthly AS (
             SELECT platform_id, month, SUM(delta) AS change FROM events GROUP BY platform_id, month
+        ),
+        timeline AS (
+            SELECT platform_id, month,
+                   SUM(change) OVER (PARTITION BY platform_id ORDER BY month ROWS UNBOUNDED PRECEDING) AS adopters
+            FROM monthly
         )
-        SELECT platform_id, month,
-               SUM(change) OVER (PARTITION BY platform_id ORDER BY month ROWS UNBOUNDED PRECEDING) AS adopters
-        FROM monthly
-        ORDER BY platform_id, month
+        SELECT t.platform_id, t.month, t.adopters, f.*
+        FROM ({facts_sql}) AS f LEFT JOIN timeline t ON 1 = 1
+        ORDER BY t.platform_id, t.month
     """  # noqa: S608 - table name and placeholders are built here, values are parameters
-    params = [scope.as_of, scope.as_of, *platform_ids, *members_params]
+    params = [scope.as_of, scope.as_of, *platform_ids, *members_params, *facts_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     slug = {p.id: p.slug for p in scope.platforms}
-    return [
-        AdoptionPoint(slug[platform_id], datetime.date.fromisoformat(month), int(adopters))
-        for platform_id, month, adopters in rows
+    points = [
+        AdoptionPoint(slug[row[0]], datetime.date.fromisoformat(row[1]), int(row[2]))
+        for row in rows
+        if row[0] is not None
     ]
+    if not with_facts:
+        return points
+    return points, _facts(*rows[0][3:6])
 
 
 # --------------------------------------------------------------------------- groups, presence, followers
@@ -243,41 +300,95 @@ def presence_matrix(*, scope: Scope, limit: int = 50) -> list[PresenceRow]:
     ]
 
 
-def latest_snapshots(*, scope: Scope) -> QuerySet[AccountMetric]:
-    """Each open account's latest snapshot with a follower count on or before
-    ``scope.as_of``, for organisations and platforms in scope. The "latest"
-    selection is a correlated subquery in SQL, so this is one query however many
-    snapshots an account has. Lazy."""
-    # The latest snapshot's id is found once per account (one backward probe of
-    # the (account, date) index), then fetched by primary key. Filtering snapshots
-    # on "date = (latest date)" instead ran the subquery for every snapshot.
-    latest = (
-        AccountMetric.objects.filter(account=OuterRef("pk"), date__lte=scope.as_of, followers__isnull=False)
-        .order_by("-date")
-        .values("pk")[:1]
+def latest_follower_count(as_of: datetime.date) -> tuple[Case, Case]:
+    """(followers, date) expressions, for an ``Account`` queryset, of each
+    account's latest follower count on or before ``as_of``.
+
+    They read the account's maintained latest snapshot (``AccountLatest``, kept
+    by triggers) when it is not newer than ``as_of`` -- always, for today -- and
+    otherwise probe the account's snapshots backwards along the
+    ``(account, date)`` index, once per account (docs/PERFORMANCE.md)."""
+    probe = AccountMetric.objects.filter(account=OuterRef("pk"), date__lte=as_of, followers__isnull=False).order_by(
+        "-date"
     )
-    accounts = (
-        Account.objects.active_on(scope.as_of)
-        .filter(platform__in=[p.id for p in scope.platforms], organisation__in=scope.members())
-        .annotate(latest_id=Subquery(latest))
-        .values("latest_id")
+    current = Q(latest__followers_on__lte=as_of)
+    return (
+        Case(When(current, then=F("latest__followers")), default=Subquery(probe.values("followers")[:1])),
+        Case(When(current, then=F("latest__followers_on")), default=Subquery(probe.values("date")[:1])),
     )
-    return AccountMetric.objects.filter(pk__in=accounts).order_by()
+
+
+def open_accounts_in_scope(*, scope: Scope) -> QuerySet[Account]:
+    """Accounts open on the as-of date, on the selected platforms, of
+    organisations in scope. Lazy."""
+    return Account.objects.active_on(scope.as_of).filter(
+        platform__in=[p.id for p in scope.platforms], organisation__in=scope.members()
+    )
 
 
 @dataclass(frozen=True)
-class FollowerCount:
+class FollowerSummary:
+    """Followers of one platform's open accounts in scope, at each account's
+    latest count on or before the as-of date (quartiles interpolated, as
+    PostgreSQL's ``percentile_cont``)."""
+
     platform: str
-    followers: int
+    accounts: int
+    minimum: int | None
+    smallest_positive: int | None  # the lowest count a log scale can show
+    q1: float | None
+    median: float | None
+    q3: float | None
+    maximum: int | None
 
 
-def follower_distribution(*, scope: Scope) -> list[FollowerCount]:
-    """Followers of every open account in scope at its latest snapshot on or
-    before the as-of date, one row per account. 1 query."""
+def _quantiles(values: list[int]) -> tuple[float | None, float | None, float | None]:
+    if not values:
+        return None, None, None
+    if len(values) == 1:
+        return (float(values[0]),) * 3
+    q1, median, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return q1, median, q3
+
+
+def follower_distribution(*, scope: Scope) -> list[FollowerSummary]:
+    """Per selected platform, the spread of followers over the open accounts in
+    scope (accounts without any follower count left out), in display order.
+
+    PostgreSQL computes the quartiles in the query (``percentile_cont`` over a
+    derived table, so each account's count is read once); other databases
+    return one row per account and the quartiles are computed here. 1 query."""
     if not scope.platforms:
         return []
-    rows = latest_snapshots(scope=scope).values_list("account__platform__slug", "followers")
-    return [FollowerCount(slug, followers) for slug, followers in rows]
+    # Only the count: a past date's probe is not repeated for its date (the data's
+    # age is in the scope's facts).
+    followers, _on = latest_follower_count(scope.as_of)
+    per_account = open_accounts_in_scope(scope=scope).annotate(f=followers).values("platform_id", "f")
+    found: dict[int, FollowerSummary] = {}
+    if connection.vendor == "postgresql":
+        inner, params = per_account.order_by().query.sql_with_params()
+        sql = f"""
+            SELECT platform_id, count(f), min(f), min(f) FILTER (WHERE f > 0),
+                   percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY f), max(f)
+            FROM ({inner} OFFSET 0) AS per_account
+            WHERE f IS NOT NULL
+            GROUP BY platform_id
+        """  # noqa: S608 - the inner query is Django's, its values are parameters
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for platform_id, count, low, positive, quartiles, high in cursor.fetchall():
+                found[platform_id] = (count, low, positive, *quartiles, high)
+    else:
+        values: dict[int, list[int]] = {}
+        for row in per_account:
+            if row["f"] is not None:
+                values.setdefault(row["platform_id"], []).append(row["f"])
+        for platform_id, xs in values.items():
+            xs.sort()
+            positive = next((x for x in xs if x > 0), None)
+            found[platform_id] = (len(xs), xs[0], positive, *_quantiles(xs), xs[-1])
+    empty = (0, None, None, None, None, None, None)
+    return [FollowerSummary(p.slug, *found.get(p.id, empty)) for p in scope.platforms]
 
 
 @dataclass(frozen=True)
@@ -294,28 +405,40 @@ class TopAccount:
 
 def top_accounts(*, scope: Scope, limit: int = 15) -> list[TopAccount]:
     """The ``limit`` open accounts in scope with the most followers at their
-    latest snapshot on or before the as-of date. 1 query."""
+    latest count on or before the as-of date. The date of that count is read
+    for the rows kept only (PostgreSQL evaluates the expression after the
+    LIMIT). 1 query."""
     if not scope.platforms:
         return []
+    followers, on = latest_follower_count(scope.as_of)
     rows = (
-        latest_snapshots(scope=scope)
-        .order_by("-followers", "account_id")
+        open_accounts_in_scope(scope=scope)
+        .annotate(f=followers, d=on)
+        # Accounts without a count sort last and are dropped below: a WHERE on
+        # the count would compute it twice for a past date.
+        .order_by(F("f").desc(nulls_last=True), "pk")
         .values_list(
-            "account_id",
-            "account__organisation_id",
-            "account__organisation__name_en",
-            "account__organisation__short_name",
-            "account__display_name",
-            "account__platform__slug",
-            "account__platform__name_en",
-            "followers",
-            "date",
+            "pk",
+            "organisation_id",
+            "organisation__name_en",
+            "organisation__short_name",
+            "display_name",
+            "platform__slug",
+            "platform__name_en",
+            "f",
+            "d",
         )[:limit]
     )
     return [
-        TopAccount(account_id, org_id, short or name, display, slug, platform, followers, date)
-        for account_id, org_id, name, short, display, slug, platform, followers, date in rows
+        TopAccount(account_id, org_id, short or name, display, slug, platform, count, _as_date(date))
+        for account_id, org_id, name, short, display, slug, platform, count, date in rows
+        if count is not None
     ]
+
+
+def _as_date(value) -> datetime.date:
+    # A CASE over date columns comes back from SQLite as text.
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
@@ -372,6 +495,29 @@ def follower_history(*, organisation_id: int, until: datetime.date | None = None
         "followers",
     )
     return [FollowerPoint(*row) for row in rows]
+
+
+# --------------------------------------------------------------------------- influence indices
+
+INDEX_DEFAULT_DAYS = 30  # a ranking without dates covers the latest 30 days with data
+INDEX_MAX_DAYS = 3 * 366
+
+
+def index_period(
+    *, platform: str, members: QuerySet, start: datetime.date | None, end: datetime.date | None
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """The period an index ranking covers: the dates chosen, a 30-day period
+    from or to the one chosen, or the 30 days up to the newest snapshot of the
+    members' accounts on the platform (1 query, only when neither is chosen);
+    (None, None) when there is no snapshot at all."""
+    if end is None:
+        if start is None:
+            end = indices.latest_metric_date(platform_slug=platform, organisations=members)
+        else:
+            end = start + datetime.timedelta(days=INDEX_DEFAULT_DAYS - 1)
+    if end is not None and start is None:
+        start = end - datetime.timedelta(days=INDEX_DEFAULT_DAYS - 1)
+    return start, end
 
 
 # --------------------------------------------------------------------------- published figures
@@ -543,16 +689,12 @@ def platform_adopters(*, scope: Scope, platform: Platform) -> QuerySet[Account]:
     """Open accounts on ``platform`` of organisations in scope, with the
     latest follower count on or before the as-of date and the rank in the
     cohort, as subqueries of the one query that reads the page. Lazy."""
-    latest = (
-        AccountMetric.objects.filter(account=OuterRef("pk"), date__lte=scope.as_of, followers__isnull=False)
-        .order_by("-date")
-        .values("followers")[:1]
-    )
+    followers, _on = latest_follower_count(scope.as_of)
     qs = (
         Account.objects.active_on(scope.as_of)
         .filter(platform=platform, organisation__in=scope.members())
         .select_related("organisation")
-        .annotate(latest_followers=Subquery(latest))
+        .annotate(latest_followers=followers)
     )
     if scope.cohort is not None:
         rank = CohortMembership.objects.filter(cohort=scope.cohort, organisation=OuterRef("organisation")).values(

@@ -101,9 +101,9 @@ def test_chart_page_query_count_does_not_grow(client_viewer, world):
         add_member(cohort, org, rank=300 + i)
         make_metric(make_account(org, platforms["wechat"]), D(2020, 1, 1), followers=i + 1)
     assert count_queries(client_viewer, url, {"cohort": cohort.slug}) == small
-    # user, user permissions, group permissions, cohorts, platforms, latest
-    # snapshot per account, demo banner
-    assert small == 7
+    # user, user permissions, group permissions, cohorts, platforms, the scope's
+    # facts (real and synthetic members, newest snapshot), follower quartiles, demo banner
+    assert small == 8
 
 
 def test_overview_links_to_every_chart_page_keeping_filters(client_viewer, world):

@@ -2,7 +2,6 @@
 chart catalogue, render."""
 
 import dataclasses
-import json
 from urllib.parse import urlencode
 
 from django.db.models import F
@@ -52,16 +51,12 @@ from registry.models import (
 )
 
 
-def _figure_json(chart_data) -> dict:
-    # plotly's encoder handles dates and numbers; json_script then embeds it safely.
-    return json.loads(chart_data.figure.to_json())
-
-
 def _panel(chart_data, query: str | None = None) -> dict:
     """What templates/dashboard/_chart.html needs for one chart. ``query`` is the
     query string that rebuilds this chart (for its downloads and briefings) when
     the page drew it with other filters than the URL's own."""
-    panel = {"chart": chart_data, "figure": _figure_json(chart_data), "fig_id": f"fig-{chart_data.slug}"}
+    # The figure is plain data; json_script embeds it (dates as ISO strings).
+    panel = {"chart": chart_data, "figure": chart_data.figure, "fig_id": f"fig-{chart_data.slug}"}
     if query is not None:
         panel["query"] = query
     return panel
@@ -81,14 +76,16 @@ def _scope_or_400(request):
 @require_GET
 def overview(request):
     """Headline cards, adopters per platform and adoption over time.
-    Queries: user, cohorts, platforms, cohort size, adoption, timeline (+ demo banner)."""
+    Queries: user, cohorts, platforms, then for charts not cached since the last
+    write: cohort size, adoption, timeline (+ demo banner). The cards read the
+    cached adopters chart, so a warm overview reads nothing from the registry."""
     scope, filterset, error = _scope_or_400(request)
     if error:
         return error
-    size = queries.cohort_size(scope=scope)
-    adoption = queries.adoption_by_platform(scope=scope, size=size)
+    by_platform = build_chart("adoption-by-platform", scope)
+    size, adoption = by_platform.extra["size"], by_platform.extra["adoption"]
     panels = [
-        build_chart("adoption-by-platform", scope, adoption=adoption),
+        by_platform,
         build_chart("adoption-share", scope, adoption=adoption),
         build_chart("adoption-over-time", scope),
     ]
