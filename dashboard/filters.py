@@ -205,6 +205,9 @@ def scope_from_request(params, *, cohorts, platforms, today: datetime.date | Non
         platform_param=tuple(p.slug for p in selected) if chosen else (),
         cohorts=cohorts,
     )
+    # The date field shows the date the page used, also when that is today by default.
+    if not data.get("as_of"):
+        params["as_of"] = as_of.isoformat()
     return scope, filterset
 
 

@@ -10,14 +10,22 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.html import format_html
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from dashboard import charts
 from dashboard.access import viewer_required
 from dashboard.filters import EARLIEST_DATE, default_cohort
-from dashboard.tables import EXPORT_FORMATS, DashboardTable, export_response
+from dashboard.queries import Composition
+from dashboard.tables import (
+    EXPORT_FORMATS,
+    FOLD_ROWS,
+    DashboardTable,
+    NumberColumn,
+    SyntheticColumn,
+    export_response,
+    name_with_mark,
+)
 from dashboard.views.common import bad_filters
 from registry import indices
 from registry.models import Account, Cohort, CohortMembership, Organisation
@@ -54,19 +62,24 @@ class IndexForm(forms.Form):
 
 
 class RankingTable(DashboardTable):
-    rank = tables.Column()
+    rank = NumberColumn()
     account = tables.Column(linkify=lambda record: reverse("dashboard:index_account", args=[record["account_id"]]))
-    organisation = tables.Column(
-        linkify=lambda record: reverse("dashboard:company_detail", args=[record["organisation_id"]])
-    )
-    index = tables.Column(verbose_name="Index", attrs={"td": {"class": "num"}})
+    organisation = tables.Column()
+    index = NumberColumn(verbose_name="Index", decimals=2)
+    synthetic = SyntheticColumn(accessor="synthetic")
+
+    fold_rows = FOLD_ROWS
 
     class Meta:
         orderable = True
         attrs = {"class": "table ranking"}
 
-    def render_index(self, value):
-        return format_html("<strong>{}</strong>", f"{value:,.2f}")
+    def render_organisation(self, value, record):
+        url = reverse("dashboard:company_detail", args=[record["organisation_id"]])
+        return name_with_mark(url, value, record["synthetic"])
+
+    def value_organisation(self, value):
+        return value
 
     def value_index(self, value):
         return round(value, 2)
@@ -84,7 +97,7 @@ def _input_columns(platform: str) -> list[tuple[str, tables.Column]]:
         "headline_reads": "headline reads",
         "max_reads": "peak reads",
     }
-    return [(n, tables.Column(verbose_name=labels.get(n, n), attrs={"td": {"class": "num"}})) for n in names]
+    return [(n, NumberColumn(verbose_name=labels.get(n, n))) for n in names]
 
 
 def _rows(ranked, platform):
@@ -97,6 +110,7 @@ def _rows(ranked, platform):
             "organisation": item.organisation,
             "organisation_id": item.organisation_id,
             "index": item.index,
+            "synthetic": item.synthetic,
         }
         for name, _ in _input_columns(platform):
             row[name] = getattr(item.totals, name)
@@ -111,17 +125,19 @@ def ranking(request):
     cohorts, latest snapshot date (only when the period is defaulted), the
     grouped ranking (+ demo banner)."""
     cohorts = tuple(Cohort.objects.order_by("-year", "name"))
-    form = IndexForm(request.GET, cohorts=cohorts)
+    # Without a "cohort" parameter the page ranks the default cohort, so the form
+    # is bound to it too: the select shows what the page shows, and Apply keeps it.
+    params = request.GET.copy()
+    if "cohort" not in params:
+        fallback = default_cohort(cohorts)
+        params["cohort"] = fallback.slug if fallback is not None else ""
+    form = IndexForm(params, cohorts=cohorts)
     if not form.is_valid():
         return bad_filters(request, form.errors)
     data = form.cleaned_data
     platform = data["platform"] or "wechat"
     by_slug = {c.slug: c for c in cohorts}
-    cohort = (
-        by_slug[data["cohort"]]
-        if data["cohort"]
-        else (default_cohort(cohorts) if "cohort" not in request.GET else None)
-    )
+    cohort = by_slug[data["cohort"]] if data["cohort"] else None
     members = (
         Organisation.objects.filter(Exists(CohortMembership.objects.filter(cohort=cohort, organisation=OuterRef("pk"))))
         if cohort
@@ -137,6 +153,12 @@ def ranking(request):
     if end is not None and start is None:
         start = end - datetime.timedelta(days=DEFAULT_DAYS - 1)
     ranked = indices.ranked_accounts(platform_slug=platform, start=start, end=end, organisations=members) if end else []
+    # The date fields show the period the page used, also when it chose it.
+    form.data = form.data.copy()
+    form.data["platform"] = platform
+    form.data["start"] = start.isoformat() if start else ""
+    form.data["end"] = end.isoformat() if end else ""
+    synthetic = sum(1 for item in ranked if item.synthetic)
     name = indices.PLATFORM_INDEX[platform]
     table = RankingTable(_rows(ranked, platform), extra_columns=_input_columns(platform))
     cohort_label = str(cohort) if cohort else "all companies"
@@ -152,7 +174,7 @@ def ranking(request):
             title=f"{name}: top accounts, {start:%-d %b %Y} – {end:%-d %b %Y}",
             subtitle=f"{dict(PLATFORMS)[platform]} accounts of {cohort_label}",
             source=SOURCE.format(name=name),
-            demo=bool(cohort and cohort.is_demo),
+            demo=bool(cohort and cohort.is_demo) or synthetic > 0,
         )
         figure = json.loads(charts.index_ranking_bar(ranked[:20], meta, index_name=name).to_json())
     return render(
@@ -169,6 +191,9 @@ def ranking(request):
             "table": table,
             "figure": figure,
             "count": len(ranked),
+            "synthetic": synthetic,
+            "real": len(ranked) - synthetic,
+            "table_split": Composition(len(ranked), synthetic),
             "export_formats": EXPORT_FORMATS,
             "table_label": f"{name} ranking",
         },

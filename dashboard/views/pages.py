@@ -30,12 +30,14 @@ from dashboard.filters import (
 )
 from dashboard.tables import (
     EXPORT_FORMATS,
+    FOLD_ROWS,
     AdopterTable,
     CompanyTable,
     PersonTable,
     SafeTableExport,
     SourceTable,
     StatementTable,
+    counted_paginator,
     export_response,
 )
 from dashboard.views.common import bad_filters
@@ -57,11 +59,17 @@ def _figure_json(chart_data) -> dict:
     return json.loads(chart_data.figure.to_json())
 
 
-def _panel(chart_data, query: str | None = None) -> dict:
+def _panel(chart_data, query: str | None = None, *, synthetic: bool = False) -> dict:
     """What templates/dashboard/_chart.html needs for one chart. ``query`` is the
     query string that rebuilds this chart (for its downloads and briefings) when
-    the page drew it with other filters than the URL's own."""
-    panel = {"chart": chart_data, "figure": _figure_json(chart_data), "fig_id": f"fig-{chart_data.slug}"}
+    the page drew it with other filters than the URL's own. ``synthetic``: the
+    organisations it counts include synthetic demo ones (the panel is marked)."""
+    panel = {
+        "chart": chart_data,
+        "figure": _figure_json(chart_data),
+        "fig_id": f"fig-{chart_data.slug}",
+        "synthetic": synthetic or chart_data.meta.demo,
+    }
     if query is not None:
         panel["query"] = query
     return panel
@@ -81,12 +89,13 @@ def _scope_or_400(request):
 @require_GET
 def overview(request):
     """Headline cards, adopters per platform and adoption over time.
-    Queries: user, cohorts, platforms, cohort size, adoption, timeline (+ demo banner)."""
+    Queries: user, cohorts, platforms, cohort size (real and synthetic),
+    adoption (real and synthetic), timeline (+ demo banner)."""
     scope, filterset, error = _scope_or_400(request)
     if error:
         return error
-    size = queries.cohort_size(scope=scope)
-    adoption = queries.adoption_by_platform(scope=scope, size=size)
+    composition = queries.scope_composition(scope=scope)
+    adoption = queries.adoption_by_platform(scope=scope, size=composition.total)
     panels = [
         build_chart("adoption-by-platform", scope, adoption=adoption),
         build_chart("adoption-share", scope, adoption=adoption),
@@ -99,9 +108,10 @@ def overview(request):
         {
             "scope": scope,
             "filter": filterset,
-            "cohort_size": size,
+            "cohort_size": composition.total,
+            "composition": composition,
             "cards": cards,
-            "panels": [_panel(p) for p in panels],
+            "panels": [_panel(p, synthetic=bool(composition.synthetic)) for p in panels],
             "chart_links": _chart_links(scope),
         },
     )
@@ -138,7 +148,8 @@ def _has_data(rows) -> bool:
 def chart_page(request, slug: str):
     """One chart from the catalogue with the shared filters and its data table.
     Queries: user, user permissions, group permissions, cohorts, platforms,
-    the chart's own (1-2, see catalogue), demo banner."""
+    the chart's own (1-2, see catalogue), real and synthetic organisations in
+    scope (charts of the shared scope only), demo banner."""
     definition = CATALOGUE.get(slug)
     if definition is None:
         raise Http404("No such chart.")
@@ -150,14 +161,18 @@ def chart_page(request, slug: str):
         chart_data = build_chart(slug, scope, **params)
     except ChartParamError as problem:
         return bad_filters(request, {", ".join(definition.params) or "chart": [str(problem)]})
+    # A chart of one company (extra parameters) counts no one else; the others count the scope.
+    composition = None if definition.params else queries.scope_composition(scope=scope)
     return render(
         request,
         "dashboard/chart_page.html",
         {
             "scope": scope,
             "filter": filterset,
-            "panel": _panel(chart_data),
+            "composition": composition,
+            "panel": _panel(chart_data, synthetic=bool(composition and composition.synthetic)),
             "chart": chart_data,
+            "fold_rows": FOLD_ROWS,
             "has_data": _has_data(chart_data.rows),
             "extra_params": params,
             "chart_links": _chart_links(scope),
@@ -170,7 +185,8 @@ def chart_page(request, slug: str):
 def platform_detail(request, slug: str):
     """One platform: adopters in scope (table), adoption over time, top accounts.
     Queries: user, user permissions, group permissions, cohorts, platforms,
-    timeline, top accounts, table count, table page, demo banner (10)."""
+    timeline, top accounts, accounts and organisations (each real and synthetic;
+    also the table's row count), table page, demo banner (10)."""
     scope, filterset, error = _scope_or_400(request)
     if error:
         return error
@@ -178,16 +194,19 @@ def platform_detail(request, slug: str):
     if platform is None:
         raise Http404("No such platform.")
     scope = dataclasses.replace(scope, platforms=(platform,), platform_param=())
-    timeline = build_chart("adoption-over-time", scope)
-    top = build_chart("top-accounts", scope)
-    table = AdopterTable(queries.platform_adopters(scope=scope, platform=platform))
+    accounts = queries.platform_adopters(scope=scope, platform=platform)
+    table = AdopterTable(accounts)
     export_format = request.GET.get("_export")
     if SafeTableExport.is_valid_format(export_format) and export_format in EXPORT_FORMATS:
         RequestConfig(request, paginate=False).configure(table)
         return export_response(table, export_format, f"{platform.slug}-accounts_{scope.file_stem()}")
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    rows = timeline.rows
-    adopters = rows[-1][2] if rows else 0
+    timeline = build_chart("adoption-over-time", scope)
+    top = build_chart("top-accounts", scope)
+    counts = queries.adopter_counts(accounts)
+    RequestConfig(
+        request, paginate={"per_page": 50, "paginator_class": counted_paginator(counts.accounts.total)}
+    ).configure(table)
+    synthetic = bool(counts.accounts.synthetic)
     # The charts show one platform; their downloads must ask for the same one.
     query = scope.querystring(platform=[platform.slug])
     return render(
@@ -198,9 +217,11 @@ def platform_detail(request, slug: str):
             "scope": scope,
             "filter": filterset,
             "hide_platforms": True,
-            "adopters": adopters,
+            "adopters": counts.organisations.total,
+            "adopter_split": counts.organisations,
             "table": table,
-            "panels": [_panel(timeline, query), _panel(top, query)],
+            "table_split": counts.accounts,
+            "panels": [_panel(timeline, query, synthetic=synthetic), _panel(top, query, synthetic=synthetic)],
             "export_formats": EXPORT_FORMATS,
         },
     )
@@ -212,7 +233,12 @@ def platform_list(request):
     """Every platform with a link to its page. Queries: user, permissions (2),
     platforms with their account counts, demo banner."""
     platforms = queries.platform_summaries()
-    return render(request, "dashboard/platform_list.html", {"platforms": platforms})
+    synthetic = any(row.synthetic_organisations for row in platforms)
+    return render(
+        request,
+        "dashboard/platform_list.html",
+        {"platforms": platforms, "synthetic": synthetic, "today": timezone.localdate()},
+    )
 
 
 # --------------------------------------------------------------------------- list pages
@@ -251,8 +277,8 @@ class ListPage(ExportMixin, SingleTableMixin, FilterView):
 class CompanyList(ListPage):
     """Companies with a ✓/✗ column per main platform.
     Queries: user, user permissions, group permissions, cohorts (filter
-    choices), main platforms, count, page of rows with every column annotated,
-    demo banner (8)."""
+    choices), main platforms, row count (real and synthetic), page of rows with
+    every column annotated, demo banner (8)."""
 
     filterset_class = CompanyFilter
     table_class = CompanyTable
@@ -276,13 +302,33 @@ class CompanyList(ListPage):
             cohort=filterset.chosen_cohort,
         )
 
+    def get_table_pagination(self, table):
+        # One query counts the rows and the synthetic ones; the paginator reuses it.
+        self.split = queries.synthetic_split(self.object_list, "is_demo")
+        pagination = super().get_table_pagination(table)
+        if pagination is not False:
+            pagination["paginator_class"] = counted_paginator(self.split.total)
+        return pagination
+
     def get_table_kwargs(self):
-        return {"extra_columns": CompanyTable.platform_columns(self.main_platforms)}
+        kwargs = {"extra_columns": CompanyTable.platform_columns(self.main_platforms)}
+        if self.filterset.chosen_cohort is None:
+            kwargs["exclude"] = ("rank",)  # a rank belongs to a list; without one the column would be empty
+        return kwargs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["as_of"] = self.filterset.as_of_date()
+        as_of = self.filterset.as_of_date()
+        context["as_of"] = as_of
         context["cohort"] = self.filterset.chosen_cohort
+        context["table_split"] = self.split
+        # The date field shows the date the ticks are measured on, also today's default.
+        form = self.filterset.form
+        if form.is_bound:
+            form.data = form.data.copy()
+            form.data["as_of"] = as_of.isoformat()
+        else:
+            form.initial["as_of"] = as_of.isoformat()
         return context
 
 
