@@ -205,9 +205,12 @@ def scope_from_request(params, *, cohorts, platforms, today: datetime.date | Non
         platform_param=tuple(p.slug for p in selected) if chosen else (),
         cohorts=cohorts,
     )
-    # The date field shows the date the page used, also when that is today by default.
+    # The controls show what the page used, also where it chose a default: today's
+    # date, and the main platforms ticked when none were.
     if not data.get("as_of"):
         params["as_of"] = as_of.isoformat()
+    if not chosen:
+        params.setlist("platform", [p.slug for p in selected])
     return scope, filterset
 
 

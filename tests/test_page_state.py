@@ -101,8 +101,12 @@ def test_indices_page_shows_the_default_cohort_and_period_it_ranks(client_viewer
 def test_overview_date_field_shows_the_date_the_page_used(client_viewer, db):
     cohort, _ = make_cohort_with_adoption(members=3, wechat=2, weibo=1)
     response = client_viewer.get(reverse("dashboard:overview"), {"cohort": cohort.slug})
-    values = _form_values(response.content.decode())
+    html = response.content.decode()
+    values = _form_values(html)
     assert values["as_of"] == "2024-06-15" and values["cohort"] == cohort.slug
+    # No platform chosen: the page counts the main platforms, and shows them ticked.
+    ticked = re.findall(r'<input type="checkbox" name="platform" value="([-\w]+)"[^>]*checked', html)
+    assert ticked == ["wechat", "weibo"]
     # Downloads and links still follow today, not a pinned date.
     assert "as_of" not in response.context["scope"].querystring()
     again = client_viewer.get(reverse("dashboard:overview"), values)
