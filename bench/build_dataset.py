@@ -788,6 +788,11 @@ def main(argv=None) -> int:
                 ).format(t=sql.Literal(table), i=sql.Identifier(table))
             )
         conn.commit()
+    # COPY under session_replication_role = replica fired no triggers: fill each
+    # account's latest snapshot (kept by triggers from now on) in one pass.
+    from registry.snapshots import rebuild_latest
+
+    print(f"{args.db}: latest snapshot of {rebuild_latest():,} accounts")
     loaded = time.perf_counter()
     with psycopg.connect(f"{PG_URL}/{args.db}", autocommit=True) as conn:
         conn.execute("VACUUM (ANALYZE)")

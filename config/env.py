@@ -60,6 +60,15 @@ def env_choice(name: str, default: str, choices: set[str], *, upper: bool = Fals
     return value
 
 
+def _pg_options(options: dict) -> dict:
+    """Connection options from the URL, with ``-c jit=off`` added to the server
+    options when the URL does not set ``jit`` itself."""
+    server = options.get("options", "")
+    if "jit" not in server:
+        server = f"{server} -c jit=off".strip()
+    return {**options, "options": server}
+
+
 def database_from_url(name: str, url: str, *, base_dir: Path) -> dict:
     """Turn ``sqlite:///path`` or ``postgres://user:pass@host:port/db?opt=v`` into a
     Django DATABASES entry. PostgreSQL goes through psycopg 3."""
@@ -102,7 +111,10 @@ def database_from_url(name: str, url: str, *, base_dir: Path) -> dict:
             "PORT": str(port or ""),
             "CONN_MAX_AGE": _url_int(name, options, "conn_max_age", 60),
             "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": {"connect_timeout": _url_int(name, options, "connect_timeout", 5), **options},
+            # JIT compilation off unless the URL says otherwise: the dashboard's
+            # queries run in milliseconds, and compiling them cost up to 50 ms each
+            # (docs/PERFORMANCE.md).
+            "OPTIONS": {"connect_timeout": _url_int(name, options, "connect_timeout", 5), **_pg_options(options)},
         }
         return config
     raise ImproperlyConfigured(f"{name} must start with sqlite:// or postgres://, got scheme {scheme or '(none)'!r}.")

@@ -99,6 +99,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses what the app writes (HTML, CSV, SVG), with Django's BREACH mitigation.
+    "config.compression.CompressionMiddleware",
     "config.middleware.RequestLogMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -250,7 +252,10 @@ WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 # Files browsers ask for at the site's root (favicon.ico), served by whitenoise.
 WHITENOISE_ROOT = BASE_DIR / "web_root"
 
-DJANGO_TABLES2_TEMPLATE = "dashboard/_table_body.html"  # Bootstrap 5 markup, the page's own layout
+# The page's table layout (scrolling box, folding, pagination below) in
+# dashboard/_table_body.html, over Bootstrap 5 markup whose body rows are drawn
+# by one tag per row (templates/django_tables2/dashboard.html).
+DJANGO_TABLES2_TEMPLATE = "dashboard/_table_body.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True

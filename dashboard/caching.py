@@ -1,23 +1,27 @@
-"""Caching for the dashboard: chart data per filter state, and HTTP validators
-(ETag / Last-Modified) so a browser's reload of an unchanged page is a 304.
+"""Caching for the dashboard: chart data per filter state, made files (chart
+images, briefing packs), and HTTP validators (ETag / Last-Modified) so a
+browser's reload of an unchanged page is a 304.
 
-Both are keyed on ``registry.signals.data_version()``, which every registry
+All are keyed on ``registry.signals.data_version()``, which every registry
 write bumps, so a write is visible on the very next request: nothing is ever
 invalidated by hand and nothing waits for a timeout.
 
 The cache is Django's default cache: process memory by default, Redis when
 ``REDIS_URL`` is set. With several app processes, set ``REDIS_URL``: a
-per-process memory cache would keep a per-process data version too.
+per-process memory cache would keep a per-process data version too. A missing
+entry is computed by one request while others wait for it (``single_flight``),
+so a write costs one rebuild of each chart, not one per request in flight.
 """
 
 import datetime
 import hashlib
 import logging
+import threading
+import time
+import uuid
 from collections.abc import Callable
-from dataclasses import replace
 from email.utils import parsedate_to_datetime
 
-import plotly.graph_objects as go
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -26,13 +30,14 @@ from django.http import HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.translation import get_language
 
 from registry.roles import BROWSE_PERMISSION
 from registry.signals import data_version
 
 log = logging.getLogger("newmedia.cache")
 
-CHART_KEY_PREFIX = "chart:v1"
+CHART_KEY_PREFIX = "chart:v2"
 # Context values of these types are part of a chart's identity (declared
 # parameters such as ``company=12``). Anything else passed to ``build_chart``
 # (e.g. rows the page already fetched, to save a query) must be derived from
@@ -69,44 +74,143 @@ def chart_cache_key(slug: str, scope, context: dict, version: str) -> str:
     of the key; rows passed in to save a query are not (see ``_KEY_TYPES``)."""
     parts = ((name, _key_part(value)) for name, value in context.items())
     params = tuple(sorted((name, part) for name, part in parts if part is not None))
-    identity = repr((slug, scope_key(scope), params, version))
+    # Titles, notes and column headers are translated when a chart is built.
+    identity = repr((slug, scope_key(scope), params, get_language(), version))
     return f"{CHART_KEY_PREFIX}:{slug}:{hashlib.sha256(identity.encode()).hexdigest()}"
 
 
-def _freeze(chart):
-    # A plotly Figure unpickles through its validators (10-50 ms); its plain
-    # dict rebuilds in about 1 ms without them, and it was validated when built.
-    return chart.figure.to_dict(), replace(chart, figure=None)
+# --------------------------------------------------------------------------- single flight
+
+# A miss is computed by one request; others asking for the same key meanwhile
+# wait for its result instead of computing it too (after a write, every
+# request in flight misses at once). The lock is an entry added with
+# ``cache.add`` (Redis: SET NX with an expiry; process memory: under the
+# cache's own lock), so it works across workers when Redis is the cache.
+LOCK_SUFFIX = ":building"
+LOCK_TIMEOUT = 120  # seconds: a computation that dies leaves a lock that expires
+POLL_FIRST, POLL_MAX = 0.005, 0.1  # seconds between looks at the cache while waiting
 
 
-def _thaw(payload):
-    figure_dict, shell = payload
-    figure = go.Figure(figure_dict, _validate=False)
-    # Later edits (e.g. an export's sizing) are checked again, as on a fresh figure.
-    figure._validate = figure.layout._validate = True
-    for trace in figure.data:
-        trace._validate = True
-    return replace(shell, figure=figure)
+def _timeout() -> int:
+    return settings.CACHES["default"].get("TIMEOUT", 3600)
+
+
+class SingleFlightStats:
+    """How often this process computed, waited for, or found a value (for
+    tests and the benchmark)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        self.computed = self.waited = self.hits = self.gave_up = 0
+
+    def count(self, name: str) -> None:
+        with self.lock:
+            setattr(self, name, getattr(self, name) + 1)
+
+
+stats = SingleFlightStats()
+
+
+def single_flight(key: str, compute: Callable[[], object], *, wait: float | None = None):
+    """The value cached at ``key``, else ``compute()``'s result, cached.
+
+    Only one caller computes a missing key at a time; the others poll the cache
+    until the value appears, and compute it themselves only if the computing
+    caller failed (its lock is gone and still no value) or after ``wait``
+    seconds (default: the lock timeout). A cache outage costs speed, never a
+    page: errors are logged and the value is computed. Exceptions from
+    ``compute`` reach the caller and nothing is cached."""
+    try:
+        value = cache.get(key)
+    except Exception:  # noqa: BLE001 - any cache backend failure
+        log.warning("cache unavailable", exc_info=True)
+        return compute()
+    if value is not None:
+        stats.count("hits")
+        return value
+    lock_key, token = key + LOCK_SUFFIX, uuid.uuid4().hex
+    deadline = time.monotonic() + (LOCK_TIMEOUT if wait is None else wait)
+    pause = POLL_FIRST
+    while True:
+        try:
+            owner = cache.add(lock_key, token, timeout=LOCK_TIMEOUT)
+        except Exception:  # noqa: BLE001 - any cache backend failure
+            log.warning("cache unavailable", exc_info=True)
+            return compute()
+        if owner:
+            return _compute_and_store(key, lock_key, token, compute)
+        time.sleep(pause)
+        pause = min(pause * 2, POLL_MAX)
+        value = cache.get(key)
+        if value is not None:
+            stats.count("waited")
+            return value
+        if time.monotonic() > deadline:
+            stats.count("gave_up")
+            log.warning("gave up waiting for another request to compute a cache entry", extra={"key": key})
+            return compute()
+
+
+def _compute_and_store(key: str, lock_key: str, token: str, compute: Callable[[], object]):
+    try:
+        # Another caller may have stored it between our miss and our lock.
+        value = cache.get(key)
+        if value is not None:
+            stats.count("waited")
+            return value
+        value = compute()
+        stats.count("computed")
+        try:
+            cache.set(key, value, timeout=_timeout())
+        except Exception:  # noqa: BLE001 - unpicklable values or a cache outage
+            log.warning("value not cached", extra={"key": key}, exc_info=True)
+        return value
+    finally:
+        try:
+            if cache.get(lock_key) == token:
+                cache.delete(lock_key)
+        except Exception:  # noqa: BLE001, S110 - the lock expires by itself
+            pass
 
 
 def cached_chart(slug: str, scope, context: dict, build: Callable[[], object]):
     """``build()``'s ChartData, from the cache when the same chart was built for
-    the same filter state since the last registry write. A cache outage costs
-    speed, never a page: errors are logged and the chart is built."""
+    the same filter state and language since the last registry write; computed
+    by one request at a time (``single_flight``)."""
     try:
         key = chart_cache_key(slug, scope, context, data_version())
-        payload = cache.get(key)
     except Exception:  # noqa: BLE001 - any cache backend failure
         log.warning("chart cache unavailable", exc_info=True)
         return build()
-    if payload is not None:
-        return _thaw(payload)
-    chart = build()
+    return single_flight(key, build)
+
+
+# --------------------------------------------------------------------------- files
+
+
+FILE_KEY_PREFIX = "file:v1"
+
+
+def file_cache_key(kind: str, *parts) -> str:
+    """A key for a made file (chart image, briefing pack): ``parts`` say what it
+    shows and how; the language and the data version are added here, so a
+    registry write or another language is another file."""
+    identity = repr((kind, parts, get_language(), data_version()))
+    return f"{FILE_KEY_PREFIX}:{kind}:{hashlib.sha256(identity.encode()).hexdigest()}"
+
+
+def cached_file(kind: str, parts: tuple, make: Callable[[], object]):
+    """``make()``'s result (e.g. the bytes and name of a file), made once per
+    ``parts``, language and data version, by one request at a time."""
     try:
-        cache.set(key, _freeze(chart), timeout=settings.CACHES["default"].get("TIMEOUT", 3600))
-    except Exception:  # noqa: BLE001 - unpicklable extras or a cache outage
-        log.warning("chart not cached", extra={"slug": slug}, exc_info=True)
-    return chart
+        key = file_cache_key(kind, *parts)
+    except Exception:  # noqa: BLE001 - any cache backend failure
+        log.warning("file cache unavailable", exc_info=True)
+        return make()
+    return single_flight(key, make)
 
 
 # --------------------------------------------------------------------------- HTTP validators

@@ -9,14 +9,15 @@ Pages, image exports, data exports and briefing packs all go through
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import plotly.graph_objects as go
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dashboard import charts, queries
 from dashboard.caching import cached_chart
 from dashboard.filters import Scope
 from registry.models import Organisation
 
-SOURCE_NOTE = "New-media registry; accounts open on the as-of date, counted once per organisation"
+SOURCE_NOTE = gettext_lazy("New-media registry; accounts open on the as-of date, counted once per organisation")
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class NativeChart:
 class ChartData:
     slug: str
     meta: charts.ChartMeta
-    figure: go.Figure
+    figure: dict  # {"data": [...], "layout": {...}}, plain JSON-ready data (dashboard.charts)
     columns: tuple[str, ...]
     rows: list[tuple]
     native: NativeChart | None = None
@@ -54,9 +55,13 @@ class ChartDef:
     them, raising ``ChartParamError`` for a bad or missing value."""
 
     slug: str
-    title: str
+    label: str  # the title, lazily translated: read ``title`` for the active language
     build: Callable[..., ChartData]
     params: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return str(self.label)
 
 
 class ChartParamError(ValueError):
@@ -82,32 +87,37 @@ def build_chart(slug: str, scope: Scope, **context) -> ChartData:
 
 
 def _meta(title: str, scope: Scope, source: str = SOURCE_NOTE) -> charts.ChartMeta:
-    return charts.ChartMeta(title=title, subtitle=scope.describe(), source=source, demo=scope.is_demo)
+    return charts.ChartMeta(title=str(title), subtitle=scope.describe(), source=str(source), demo=scope.is_demo)
 
 
 # --------------------------------------------------------------------------- overview
 
 
-@chart("adoption-by-platform", "Organisations with an official account, by platform")
-def _adoption_by_platform(scope: Scope, *, title: str, adoption=None, **_) -> ChartData:
-    rows = adoption if adoption is not None else queries.adoption_by_platform(scope=scope)
+@chart("adoption-by-platform", gettext_lazy("Organisations with an official account, by platform"))
+def _adoption_by_platform(scope: Scope, *, title: str, **_unused) -> ChartData:
+    """2 queries: organisations in scope (real and synthetic), adopters per
+    platform (both kept in ``extra`` for the overview's cards)."""
+    composition = queries.scope_composition(scope=scope)
+    size = composition.total
+    rows = queries.adoption_by_platform(scope=scope, size=size)
     meta = _meta(title, scope)
     return ChartData(
         slug="adoption-by-platform",
         meta=meta,
         figure=charts.adoption_bar(rows, meta),
-        columns=("Platform", "Organisations with an open account", "Organisations in scope", "Share (%)"),
+        columns=(_("Platform"), _("Organisations with an open account"), _("Organisations in scope"), _("Share (%)")),
         rows=[(r.name, r.adopters, r.cohort_size, round(r.share * 100, 1)) for r in rows],
         native=NativeChart(
             kind="bar",
             categories=tuple(r.name for r in rows),
-            series=(Series("Organisations", tuple(r.adopters for r in rows)),),
+            series=(Series(_("Organisations"), tuple(r.adopters for r in rows)),),
         ),
+        extra={"adoption": rows, "size": size, "composition": composition},
     )
 
 
-@chart("adoption-over-time", "Cumulative adoption over time, by platform")
-def _adoption_over_time(scope: Scope, *, title: str, **_) -> ChartData:
+@chart("adoption-over-time", gettext_lazy("Cumulative adoption over time, by platform"))
+def _adoption_over_time(scope: Scope, *, title: str, **_unused) -> ChartData:
     points = queries.cumulative_adoption(scope=scope)
     meta = _meta(title, scope)
     platforms = [(p.slug, p.name_en) for p in scope.platforms]
@@ -127,7 +137,7 @@ def _adoption_over_time(scope: Scope, *, title: str, **_) -> ChartData:
         slug="adoption-over-time",
         meta=meta,
         figure=figure,
-        columns=("Platform", "Month", "Organisations with an open account"),
+        columns=(_("Platform"), _("Month"), _("Organisations with an open account")),
         rows=[(names[p.platform], p.month.isoformat(), p.adopters) for p in points],
         native=NativeChart(
             kind="line",
@@ -141,27 +151,29 @@ def _adoption_over_time(scope: Scope, *, title: str, **_) -> ChartData:
 
 PRESENCE_LIMIT = 50
 TOP_ACCOUNTS_LIMIT = 15
-FOLLOWER_SOURCE = "New-media registry; each open account's latest follower count on or before the as-of date"
+FOLLOWER_SOURCE = gettext_lazy(
+    "New-media registry; each open account's latest follower count on or before the as-of date"
+)
 
 
 def _platform_pairs(scope: Scope) -> list[tuple[str, str]]:
     return [(p.slug, p.name_en) for p in scope.platforms]
 
 
-@chart("adoption-share", "Share of organisations with an official account, by platform")
-def _adoption_share(scope: Scope, *, title: str, adoption=None, **_) -> ChartData:
+@chart("adoption-share", gettext_lazy("Share of organisations with an official account, by platform"))
+def _adoption_share(scope: Scope, *, title: str, adoption=None, **_unused) -> ChartData:
     rows = adoption if adoption is not None else queries.adoption_by_platform(scope=scope)
     meta = _meta(title, scope)
     return ChartData(
         slug="adoption-share",
         meta=meta,
         figure=charts.adoption_share_bar(rows, meta),
-        columns=("Platform", "Share (%)", "Organisations with an open account", "Organisations in scope"),
+        columns=(_("Platform"), _("Share (%)"), _("Organisations with an open account"), _("Organisations in scope")),
         rows=[(r.name, round(r.share * 100, 1), r.adopters, r.cohort_size) for r in rows],
         native=NativeChart(
             kind="bar",
             categories=tuple(r.name for r in rows),
-            series=(Series("Share (%)", tuple(round(r.share * 100, 1) for r in rows)),),
+            series=(Series(_("Share (%)"), tuple(round(r.share * 100, 1) for r in rows)),),
             number_format="0.0",
         ),
     )
@@ -175,8 +187,12 @@ def _group_chart(slug: str, field: str, label: str, scope: Scope, title: str) ->
         slug=slug,
         meta=meta,
         figure=charts.group_heatmap(groups, platforms, meta),
-        columns=(label, "Organisations", *(f"{name} (adopters)" for _, name in platforms)),
-        rows=[(g.label, g.members, *(g.adopters.get(s, 0) for s, _ in platforms)) for g in groups],
+        columns=(
+            label,
+            _("Organisations"),
+            *(_("%(platform)s (adopters)") % {"platform": name} for _s, name in platforms),
+        ),
+        rows=[(g.label, g.members, *(g.adopters.get(s, 0) for s, _n in platforms)) for g in groups],
         native=NativeChart(
             kind="bar",
             categories=tuple(g.label for g in groups),
@@ -185,104 +201,112 @@ def _group_chart(slug: str, field: str, label: str, scope: Scope, title: str) ->
     )
 
 
-@chart("adoption-by-ownership", "Adoption by ownership")
-def _adoption_by_ownership(scope: Scope, *, title: str, **_) -> ChartData:
-    return _group_chart("adoption-by-ownership", "ownership", "Ownership", scope, title)
+@chart("adoption-by-ownership", gettext_lazy("Adoption by ownership"))
+def _adoption_by_ownership(scope: Scope, *, title: str, **_unused) -> ChartData:
+    return _group_chart("adoption-by-ownership", "ownership", _("Ownership"), scope, title)
 
 
-@chart("adoption-by-sector", "Adoption by sector")
-def _adoption_by_sector(scope: Scope, *, title: str, **_) -> ChartData:
-    return _group_chart("adoption-by-sector", "sector", "Sector", scope, title)
+@chart("adoption-by-sector", gettext_lazy("Adoption by sector"))
+def _adoption_by_sector(scope: Scope, *, title: str, **_unused) -> ChartData:
+    return _group_chart("adoption-by-sector", "sector", _("Sector"), scope, title)
 
 
-@chart("presence-matrix", "Which companies are on which platform")
-def _presence_matrix(scope: Scope, *, title: str, size: int | None = None, **_) -> ChartData:
+@chart("presence-matrix", gettext_lazy("Which companies are on which platform"))
+def _presence_matrix(scope: Scope, *, title: str, size: int | None = None, **_unused) -> ChartData:
     rows = queries.presence_matrix(scope=scope, limit=PRESENCE_LIMIT)
     size = queries.cohort_size(scope=scope) if size is None else size
     platforms = _platform_pairs(scope)
-    order = "by rank in the list" if scope.cohort else "by name"
-    shown = f"first {len(rows)} of {size:,} {order}" if size > len(rows) else f"all {size:,} {order}"
+    words = {"shown": len(rows), "size": f"{size:,}", "limit": PRESENCE_LIMIT}
+    if size > len(rows):
+        if scope.cohort:
+            shown = _("first %(shown)s of %(size)s by rank in the list, at most %(limit)s") % words
+        else:
+            shown = _("first %(shown)s of %(size)s by name, at most %(limit)s") % words
+    elif scope.cohort:
+        shown = _("all %(size)s by rank in the list, at most %(limit)s") % words
+    else:
+        shown = _("all %(size)s by name, at most %(limit)s") % words
     meta = charts.ChartMeta(
         title=title,
-        subtitle=f"{scope.describe()} ({shown}, at most {PRESENCE_LIMIT})",
-        source="New-media registry; ✓ an account open on the as-of date",
+        subtitle=f"{scope.describe()} ({shown})",
+        source=_("New-media registry; ✓ an account open on the as-of date"),
         demo=scope.is_demo,
     )
+    yes, no = _("yes"), _("no")
     return ChartData(
         slug="presence-matrix",
         meta=meta,
         figure=charts.presence_heatmap(rows, platforms, meta),
-        columns=("Rank", "Organisation", *(name for _, name in platforms)),
-        rows=[(r.rank, r.name, *("yes" if r.present.get(s) else "no" for s, _ in platforms)) for r in rows],
+        columns=(_("Rank"), _("Organisation"), *(name for _s, name in platforms)),
+        rows=[(r.rank, r.name, *(yes if r.present.get(s) else no for s, _n in platforms)) for r in rows],
         native=None,
         extra={"shown": len(rows), "size": size},
     )
 
 
-@chart("follower-distribution", "Followers per account, by platform")
-def _follower_distribution(scope: Scope, *, title: str, **_) -> ChartData:
-    values = queries.follower_distribution(scope=scope)
-    platforms = _platform_pairs(scope)
-    names = dict(platforms)
+@chart("follower-distribution", gettext_lazy("Followers per account, by platform"))
+def _follower_distribution(scope: Scope, *, title: str, **_unused) -> ChartData:
+    summaries = queries.follower_distribution(scope=scope)
+    names = dict(_platform_pairs(scope))
     meta = _meta(title, scope, FOLLOWER_SOURCE)
-    per_platform = {slug: sorted(v.followers for v in values if v.platform == slug) for slug, _ in platforms}
-
-    def median(xs):
-        if not xs:
-            return None
-        mid = len(xs) // 2
-        return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
-
+    # Whole followers: a median between two counts is rounded, not shown as "28540.5".
     summary = [
-        (names[s], len(xs), min(xs, default=None), median(xs), max(xs, default=None)) for s, xs in per_platform.items()
+        (names[s.platform], s.accounts, s.minimum, None if s.median is None else round(s.median), s.maximum)
+        for s in summaries
     ]
     return ChartData(
         slug="follower-distribution",
         meta=meta,
-        figure=charts.follower_box(values, platforms, meta),
-        columns=("Platform", "Accounts with a follower count", "Fewest followers", "Median", "Most followers"),
+        figure=charts.follower_box(summaries, _platform_pairs(scope), meta),
+        columns=(
+            _("Platform"),
+            _("Accounts with a follower count"),
+            _("Fewest followers"),
+            _("Median"),
+            _("Most followers"),
+        ),
         rows=summary,
         native=NativeChart(
             kind="bar",
             categories=tuple(row[0] for row in summary),
-            series=(Series("Median followers", tuple(row[3] for row in summary)),),
+            series=(Series(_("Median followers"), tuple(row[3] for row in summary)),),
         ),
     )
 
 
-@chart("top-accounts", "Accounts with the most followers")
-def _top_accounts(scope: Scope, *, title: str, **_) -> ChartData:
+@chart("top-accounts", gettext_lazy("Accounts with the most followers"))
+def _top_accounts(scope: Scope, *, title: str, **_unused) -> ChartData:
     rows = queries.top_accounts(scope=scope, limit=TOP_ACCOUNTS_LIMIT)
     meta = _meta(title, scope, FOLLOWER_SOURCE)
     return ChartData(
         slug="top-accounts",
         meta=meta,
         figure=charts.top_accounts_bar(rows, meta),
-        columns=("Organisation", "Account", "Platform", "Followers", "Snapshot date"),
+        columns=(_("Organisation"), _("Account"), _("Platform"), _("Followers"), _("Snapshot date")),
         rows=[(r.organisation, r.account, r.platform_name, r.followers, r.date.isoformat()) for r in rows],
         native=NativeChart(
             kind="bar",
             categories=tuple(f"{r.organisation} ({r.platform_name})" for r in rows),
-            series=(Series("Followers", tuple(r.followers for r in rows)),),
+            series=(Series(_("Followers"), tuple(r.followers for r in rows)),),
         ),
         extra={"accounts": rows},
     )
 
 
-@chart("multi-platform", "How many platforms each organisation is on")
-def _multi_platform(scope: Scope, *, title: str, **_) -> ChartData:
+@chart("multi-platform", gettext_lazy("How many platforms each organisation is on"))
+def _multi_platform(scope: Scope, *, title: str, **_unused) -> ChartData:
     rows = queries.multi_platform_presence(scope=scope)
     meta = _meta(title, scope)
     return ChartData(
         slug="multi-platform",
         meta=meta,
         figure=charts.multi_platform_bar(rows, meta),
-        columns=("Platforms with an open account", "Organisations"),
+        columns=(_("Platforms with an open account"), _("Organisations")),
         rows=[(r.platforms, r.organisations) for r in rows],
         native=NativeChart(
             kind="bar",
             categories=tuple(str(r.platforms) for r in rows),
-            series=(Series("Organisations", tuple(r.organisations for r in rows)),),
+            series=(Series(_("Organisations"), tuple(r.organisations for r in rows)),),
         ),
     )
 
@@ -293,15 +317,15 @@ def _company_param(company) -> Organisation:
     try:
         company_id = int(str(company or "").strip())
     except ValueError:
-        raise ChartParamError("company must be an organisation id (a whole number).") from None
+        raise ChartParamError(_("company must be an organisation id (a whole number).")) from None
     found = Organisation.objects.filter(pk=company_id).only("id", "name_en", "short_name", "is_demo").first()
     if found is None:
-        raise ChartParamError(f"No organisation has the id {company_id}.")
+        raise ChartParamError(_("No organisation has the id %(id)s.") % {"id": company_id})
     return found
 
 
-@chart("company-followers", "Followers over time", params=("company",))
-def _company_followers(scope: Scope, *, title: str, company=None, points=None, **_) -> ChartData:
+@chart("company-followers", gettext_lazy("Followers over time"), params=("company",))
+def _company_followers(scope: Scope, *, title: str, company=None, points=None, **_unused) -> ChartData:
     """``company`` is an organisation id (from the query string) or an
     Organisation; ``points`` may pass rows the page already read."""
     organisation = _company_param(company)
@@ -309,8 +333,8 @@ def _company_followers(scope: Scope, *, title: str, company=None, points=None, *
         points = queries.follower_history(organisation_id=organisation.pk, until=scope.as_of)
     meta = charts.ChartMeta(
         title=f"{title}: {organisation.display_name}",
-        subtitle=f"Every follower snapshot in the registry up to {scope.as_of:%-d %B %Y}",
-        source="New-media registry; account metrics",
+        subtitle=_("Every follower snapshot in the registry up to %(date)s") % {"date": f"{scope.as_of:%-d %B %Y}"},
+        source=_("New-media registry; account metrics"),
         demo=organisation.is_demo,
     )
     dates = sorted({p.date for p in points})
@@ -322,7 +346,7 @@ def _company_followers(scope: Scope, *, title: str, company=None, points=None, *
         slug="company-followers",
         meta=meta,
         figure=charts.follower_lines(points, meta),
-        columns=("Account", "Platform", "Date", "Followers"),
+        columns=(_("Account"), _("Platform"), _("Date"), _("Followers")),
         rows=[(p.account, p.platform_name, p.date.isoformat(), p.followers) for p in points],
         native=NativeChart(
             kind="line",

@@ -16,17 +16,16 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-import plotly.graph_objects as go
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from dashboard import rendering
 from dashboard.catalogue import ChartData
-from dashboard.charts import DEMO_LABEL, MUTED, esc
+from dashboard.charts import DEMO_LABEL, MUTED, TEMPLATE, WARN, esc, with_template
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
 DATA_FORMATS = ("csv", "xlsx")
@@ -42,6 +41,7 @@ CONTENT_TYPES = {
 }
 IMAGE_WIDTH = 1000  # layout pixels when the figure does not set a width
 FOOTER_PX = 24  # room added under the figure for the "Generated ..." line
+IMAGE_PADDING = 24  # pixels between the image's left edge and the title
 MIN_SCALE, MAX_SCALE, DEFAULT_SCALE = 1, 4, 2
 BACKGROUNDS = ("white", "transparent")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -84,41 +84,54 @@ def is_demo(chart: ChartData, provenance: Provenance) -> bool:
 
 
 def export_figure(chart: ChartData, provenance: Provenance, *, background: str = "white") -> tuple[dict, int, int]:
-    """A copy of the chart's figure for a file: the generation time (and the demo
-    label) added under it, the background set. Returns (figure dict, width, height)
-    in layout pixels; the page's figure is not changed."""
-    fig = go.Figure(chart.figure)
-    layout = fig.layout
-    if not layout.title.text:
-        fig.update_layout(title_text=f"<b>{esc(chart.meta.title)}</b>")
-    if not layout.title.subtitle.text:
-        fig.update_layout(title_subtitle_text=esc(chart.meta.subtitle or provenance.filters))
-    width = int(layout.width or IMAGE_WIDTH)
-    height = int(layout.height or 450) + FOOTER_PX
-    bottom = int(layout.margin.b if layout.margin.b is not None else 80) + FOOTER_PX
-    fig.update_layout(width=width, height=height, margin_b=bottom)
-    footer = f"Generated {esc(provenance.generated)}"
-    if is_demo(chart, provenance):
-        footer += f" · <b>{DEMO_LABEL}</b>"
-    fig.add_annotation(
-        text=footer,
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        yshift=-(bottom - 6),
-        xanchor="left",
-        yanchor="bottom",
-        showarrow=False,
-        font={"size": 10, "color": "#9a3412" if is_demo(chart, provenance) else MUTED},
-        align="left",
+    """A copy of the chart's figure for a file, with the house template: the
+    generation time (and the demo label) added under it, the background set.
+    Returns (figure dict, width, height) in layout pixels; the page's figure is
+    not changed."""
+    if background not in BACKGROUNDS:
+        raise ValueError(f"background must be one of {BACKGROUNDS}")
+    fig = with_template(chart.figure)
+    layout = fig["layout"]
+    title = layout.setdefault("title", {})
+    if not title.get("text"):
+        title["text"] = f"<b>{esc(chart.meta.title)}</b>"
+    # On the page the card around the chart gives the title room; in a file the
+    # title and subtitle would otherwise touch the image's left edge.
+    title["pad"] = {"l": IMAGE_PADDING}
+    subtitle = title.setdefault("subtitle", {})
+    if not subtitle.get("text"):
+        subtitle["text"] = esc(chart.meta.subtitle or provenance.filters)
+    width = int(layout.get("width") or IMAGE_WIDTH)
+    height = int(layout.get("height") or 450) + FOOTER_PX
+    margin = layout.setdefault("margin", {})
+    bottom = int(margin["b"] if margin.get("b") is not None else 80) + FOOTER_PX
+    # Room on the left for the axis title beside the padding; long labels still
+    # widen it (automargin).
+    margin["l"] = int(margin.get("l") or TEMPLATE["layout"]["margin"]["l"]) + IMAGE_PADDING
+    layout.update(width=width, height=height)
+    margin["b"] = bottom
+    demo = is_demo(chart, provenance)
+    footer = _("Generated %(when)s") % {"when": esc(provenance.generated)}
+    if demo:
+        footer += f" · <b>{esc(DEMO_LABEL)}</b>"
+    layout.setdefault("annotations", []).append(
+        {
+            "text": footer,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0,
+            "y": 0,
+            "yshift": -(bottom - 6),
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "showarrow": False,
+            "font": {"size": 10, "color": WARN if demo else MUTED},
+            "align": "left",
+        }
     )
     if background == "transparent":
-        fig.update_layout(paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)")
-    elif background != "white":
-        raise ValueError(f"background must be one of {BACKGROUNDS}")
-    # Through JSON, so dates and numpy values reach the browser as plain JSON.
-    return json.loads(fig.to_json()), width, height
+        layout.update(paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)")
+    return fig, width, height
 
 
 def chart_image(
@@ -152,7 +165,7 @@ def header_rows(chart: ChartData, provenance: Provenance) -> list[tuple[str, str
     if chart.meta.subtitle and chart.meta.subtitle != provenance.filters:
         rows.insert(2, ("Chart note", chart.meta.subtitle))
     if is_demo(chart, provenance):
-        rows.append(("Data", DEMO_LABEL))
+        rows.append(("Data", str(DEMO_LABEL)))
     return rows
 
 
@@ -280,7 +293,7 @@ def _notes(item: PackItem) -> str:
     if item.caption:
         lines.insert(0, item.caption)
     if is_demo(item.chart, item.provenance):
-        lines.append(DEMO_LABEL + ": figures that include demo rows are not real.")
+        lines.append(str(DEMO_LABEL) + ": figures that include demo rows are not real.")
     return "\n".join(lines)
 
 
@@ -562,7 +575,7 @@ def briefing_xlsx(pack: Pack) -> bytes:
     sources.cell(row=1, column=1).font = Font(bold=True, size=14)
     sources.append([f"Prepared by {pack.author}; generated {pack.generated}"])
     if pack.demo:
-        sources.append([DEMO_LABEL + ": figures that include demo rows are not real."])
+        sources.append([str(DEMO_LABEL) + ": figures that include demo rows are not real."])
     sources.append([])
     sources.append(["Sheet", "Chart", "Filters", "As of", "Source", "Caption", "Generated", "Data"])
     for cell in sources[sources.max_row]:
@@ -582,7 +595,7 @@ def briefing_xlsx(pack: Pack) -> bytes:
                     item.chart.meta.source,
                     item.caption,
                     item.provenance.generated,
-                    DEMO_LABEL if is_demo(item.chart, item.provenance) else "",
+                    str(DEMO_LABEL) if is_demo(item.chart, item.provenance) else "",
                 )
             ]
         )

@@ -6,6 +6,7 @@ exports, so every export shows exactly what the page shows.
 """
 
 import datetime
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -310,41 +311,99 @@ def presence_matrix(*, scope: Scope, limit: int = 50) -> list[PresenceRow]:
     ]
 
 
-def latest_snapshots(*, scope: Scope) -> QuerySet[AccountMetric]:
-    """Each open account's latest snapshot with a follower count on or before
-    ``scope.as_of``, for organisations and platforms in scope. The "latest"
-    selection is a correlated subquery in SQL, so this is one query however many
-    snapshots an account has. Lazy."""
-    # The latest snapshot's id is found once per account (one backward probe of
-    # the (account, date) index), then fetched by primary key. Filtering snapshots
-    # on "date = (latest date)" instead ran the subquery for every snapshot.
-    latest = (
-        AccountMetric.objects.filter(account=OuterRef("pk"), date__lte=scope.as_of, followers__isnull=False)
-        .order_by("-date")
-        .values("pk")[:1]
+def latest_follower_count(as_of: datetime.date) -> tuple[Case, Case]:
+    """(followers, date) expressions, for an ``Account`` queryset, of each
+    account's latest follower count on or before ``as_of``.
+
+    They read the account's maintained latest snapshot (``AccountLatest``, kept
+    by triggers) when it is not newer than ``as_of`` -- always, for today -- and
+    otherwise probe the account's snapshots backwards along the
+    ``(account, date)`` index, once per account (docs/PERFORMANCE.md)."""
+    probe = AccountMetric.objects.filter(account=OuterRef("pk"), date__lte=as_of, followers__isnull=False).order_by(
+        "-date"
     )
-    accounts = (
-        Account.objects.active_on(scope.as_of)
-        .filter(platform__in=[p.id for p in scope.platforms], organisation__in=scope.members())
-        .annotate(latest_id=Subquery(latest))
-        .values("latest_id")
+    current = Q(latest__followers_on__lte=as_of)
+    return (
+        Case(When(current, then=F("latest__followers")), default=Subquery(probe.values("followers")[:1])),
+        Case(When(current, then=F("latest__followers_on")), default=Subquery(probe.values("date")[:1])),
     )
-    return AccountMetric.objects.filter(pk__in=accounts).order_by()
+
+
+def open_accounts_in_scope(*, scope: Scope) -> QuerySet[Account]:
+    """Accounts open on the as-of date, on the selected platforms, of
+    organisations in scope. Lazy."""
+    return Account.objects.active_on(scope.as_of).filter(
+        platform__in=[p.id for p in scope.platforms], organisation__in=scope.members()
+    )
 
 
 @dataclass(frozen=True)
-class FollowerCount:
+class FollowerSummary:
+    """Followers of one platform's open accounts in scope, at each account's
+    latest count on or before the as-of date (quartiles interpolated, as
+    PostgreSQL's ``percentile_cont``)."""
+
     platform: str
-    followers: int
+    accounts: int
+    minimum: int | None
+    smallest_positive: int | None  # the lowest count a log scale can show
+    q1: float | None
+    median: float | None
+    q3: float | None
+    maximum: int | None
+    latest: datetime.date | None  # the newest snapshot among those counts
 
 
-def follower_distribution(*, scope: Scope) -> list[FollowerCount]:
-    """Followers of every open account in scope at its latest snapshot on or
-    before the as-of date, one row per account. 1 query."""
+def _quantiles(values: list[int]) -> tuple[float | None, float | None, float | None]:
+    if not values:
+        return None, None, None
+    if len(values) == 1:
+        return (float(values[0]),) * 3
+    q1, median, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return q1, median, q3
+
+
+def follower_distribution(*, scope: Scope) -> list[FollowerSummary]:
+    """Per selected platform, the spread of followers over the open accounts in
+    scope (accounts without any follower count left out), in display order.
+
+    PostgreSQL computes the quartiles in the query (``percentile_cont`` over a
+    derived table, so each account's count is read once); other databases
+    return one row per account and the quartiles are computed here. 1 query."""
     if not scope.platforms:
         return []
-    rows = latest_snapshots(scope=scope).values_list("account__platform__slug", "followers")
-    return [FollowerCount(slug, followers) for slug, followers in rows]
+    followers, on = latest_follower_count(scope.as_of)
+    per_account = open_accounts_in_scope(scope=scope).annotate(f=followers, d=on).values("platform_id", "f", "d")
+    found: dict[int, FollowerSummary] = {}
+    if connection.vendor == "postgresql":
+        inner, params = per_account.order_by().query.sql_with_params()
+        sql = f"""
+            SELECT platform_id, count(f), min(f), min(f) FILTER (WHERE f > 0),
+                   percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY f), max(f), max(d)
+            FROM ({inner} OFFSET 0) AS per_account
+            WHERE f IS NOT NULL
+            GROUP BY platform_id
+        """  # noqa: S608 - the inner query is Django's, its values are parameters
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for platform_id, count, low, positive, quartiles, high, latest in cursor.fetchall():
+                found[platform_id] = (count, low, positive, *quartiles, high, latest)
+    else:
+        values: dict[int, list[int]] = {}
+        latest: dict[int, datetime.date] = {}
+        for row in per_account:
+            if row["f"] is None:
+                continue
+            values.setdefault(row["platform_id"], []).append(row["f"])
+            when = row["d"]
+            when = datetime.date.fromisoformat(when) if isinstance(when, str) else when
+            latest[row["platform_id"]] = max(when, latest.get(row["platform_id"], when))
+        for platform_id, xs in values.items():
+            xs.sort()
+            positive = next((x for x in xs if x > 0), None)
+            found[platform_id] = (len(xs), xs[0], positive, *_quantiles(xs), xs[-1], latest[platform_id])
+    empty = (0, None, None, None, None, None, None, None)
+    return [FollowerSummary(p.slug, *found.get(p.id, empty)) for p in scope.platforms]
 
 
 @dataclass(frozen=True)
@@ -361,28 +420,40 @@ class TopAccount:
 
 def top_accounts(*, scope: Scope, limit: int = 15) -> list[TopAccount]:
     """The ``limit`` open accounts in scope with the most followers at their
-    latest snapshot on or before the as-of date. 1 query."""
+    latest count on or before the as-of date. The date of that count is read
+    for the rows kept only (PostgreSQL evaluates the expression after the
+    LIMIT). 1 query."""
     if not scope.platforms:
         return []
+    followers, on = latest_follower_count(scope.as_of)
     rows = (
-        latest_snapshots(scope=scope)
-        .order_by("-followers", "account_id")
+        open_accounts_in_scope(scope=scope)
+        .annotate(f=followers, d=on)
+        # Accounts without a count sort last and are dropped below: a WHERE on
+        # the count would compute it twice for a past date.
+        .order_by(F("f").desc(nulls_last=True), "pk")
         .values_list(
-            "account_id",
-            "account__organisation_id",
-            "account__organisation__name_en",
-            "account__organisation__short_name",
-            "account__display_name",
-            "account__platform__slug",
-            "account__platform__name_en",
-            "followers",
-            "date",
+            "pk",
+            "organisation_id",
+            "organisation__name_en",
+            "organisation__short_name",
+            "display_name",
+            "platform__slug",
+            "platform__name_en",
+            "f",
+            "d",
         )[:limit]
     )
     return [
-        TopAccount(account_id, org_id, short or name, display, slug, platform, followers, date)
-        for account_id, org_id, name, short, display, slug, platform, followers, date in rows
+        TopAccount(account_id, org_id, short or name, display, slug, platform, count, _as_date(date))
+        for account_id, org_id, name, short, display, slug, platform, count, date in rows
+        if count is not None
     ]
+
+
+def _as_date(value) -> datetime.date:
+    # A CASE over date columns comes back from SQLite as text.
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
@@ -642,16 +713,12 @@ def platform_adopters(*, scope: Scope, platform: Platform) -> QuerySet[Account]:
     """Open accounts on ``platform`` of organisations in scope, with the
     latest follower count on or before the as-of date and the rank in the
     cohort, as subqueries of the one query that reads the page. Lazy."""
-    latest = (
-        AccountMetric.objects.filter(account=OuterRef("pk"), date__lte=scope.as_of, followers__isnull=False)
-        .order_by("-date")
-        .values("followers")[:1]
-    )
+    followers, _on = latest_follower_count(scope.as_of)
     qs = (
         Account.objects.active_on(scope.as_of)
         .filter(platform=platform, organisation__in=scope.members())
         .select_related("organisation")
-        .annotate(latest_followers=Subquery(latest))
+        .annotate(latest_followers=followers)
     )
     if scope.cohort is not None:
         rank = CohortMembership.objects.filter(cohort=scope.cohort, organisation=OuterRef("organisation")).values(

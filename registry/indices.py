@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Min, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
-from registry.models import AccountMetric
+from registry.models import Account, AccountMetric
 
 PLATFORM_INDEX = {"wechat": "WCI", "weibo": "BCI"}
 
@@ -165,8 +165,13 @@ def metrics_in(*, platform_slug: str, organisations: QuerySet | None = None) -> 
 
 
 def latest_metric_date(*, platform_slug: str, organisations: QuerySet | None = None) -> datetime.date | None:
-    """The newest snapshot date for the platform (and organisations). One query."""
-    return metrics_in(platform_slug=platform_slug, organisations=organisations).aggregate(latest=Max("date"))["latest"]
+    """The newest snapshot date for the platform (and organisations), from each
+    account's maintained latest snapshot (``AccountLatest``): one row per
+    account instead of every snapshot. One query."""
+    accounts = Account.objects.filter(platform__slug=platform_slug)
+    if organisations is not None:
+        accounts = accounts.filter(organisation__in=organisations)
+    return accounts.aggregate(latest=Max("latest__snapshot_on"))["latest"]
 
 
 def ranked_accounts(

@@ -411,6 +411,33 @@ class AccountMetric(models.Model):
         return f"{self.account} on {self.date}"
 
 
+class AccountLatest(models.Model):
+    """Each account's latest snapshot, kept by database triggers on
+    ``AccountMetric`` (``registry/snapshots.py``), whatever writes the snapshots:
+    the admin, imports, bulk inserts or SQL. Read-only for the application.
+
+    Dashboard reads of "the latest follower count on or before a date" take it
+    from here when it is not newer than the date, instead of probing every
+    account's snapshots (docs/PERFORMANCE.md)."""
+
+    account = models.OneToOneField(
+        Account,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,  # the row goes with the account's last snapshot (trigger)
+        db_constraint=False,
+        related_name="latest",
+    )
+    snapshot_on = models.DateField(help_text="Date of the account's latest snapshot of any figure.")
+    followers_on = models.DateField(null=True, help_text="Date of its latest snapshot with a follower count.")
+    followers = models.PositiveBigIntegerField(null=True)
+
+    class Meta:
+        verbose_name = "latest snapshot of an account"
+
+    def __str__(self):
+        return f"{self.account_id}: {self.followers} followers on {self.followers_on}"
+
+
 # --------------------------------------------------------------------------- people
 
 

@@ -2,9 +2,9 @@
 ETag / Last-Modified on dashboard pages with 304 before the view runs."""
 
 import datetime
-import json
 import pickle
 import socket
+import time
 
 import pytest
 from django.db import connection
@@ -49,7 +49,7 @@ def test_second_build_with_the_same_filters_costs_no_query(cohort, django_assert
     with django_assert_num_queries(0):
         second = build_chart("adoption-over-time", scope)
     assert second.rows == first.rows
-    assert json.loads(second.figure.to_json()) == json.loads(first.figure.to_json())
+    assert second.figure == first.figure
 
 
 def test_other_filters_are_other_cache_entries(cohort, django_assert_num_queries):
@@ -116,17 +116,17 @@ def test_chart_data_pickles(cohort):
     chart = build_chart("adoption-by-platform", _scope(cohort=cohort.slug))
     copy = pickle.loads(pickle.dumps(chart))  # noqa: S301 - our own bytes, as the cache does
     assert copy.rows == chart.rows and copy.native == chart.native and copy.meta == chart.meta
-    assert json.loads(copy.figure.to_json()) == json.loads(chart.figure.to_json())
+    assert copy.figure == chart.figure
 
 
-def test_a_cached_figure_still_validates_later_edits(cohort):
+def test_a_cached_figure_is_a_copy_the_caller_may_change(cohort):
+    """Exports add their footer to a copy; even a caller that edits the figure it
+    got cannot change what the next request reads from the cache."""
     scope = _scope(cohort=cohort.slug)
     build_chart("adoption-by-platform", scope)
     cached = build_chart("adoption-by-platform", scope)
-    with pytest.raises(ValueError):
-        cached.figure.update_layout(height="tall")
-    with pytest.raises(ValueError):
-        cached.figure.update_traces(marker_line_width="thick")
+    cached.figure["layout"]["height"] = 1
+    assert build_chart("adoption-by-platform", scope).figure["layout"]["height"] != 1
 
 
 def test_admin_edit_is_visible_on_the_next_request(client, cohort):
@@ -303,3 +303,193 @@ def test_data_version_moves_again_when_the_write_commits():
         inside = data_version()
         assert inside != before
     assert data_version() != inside  # bumped again on commit
+
+
+# --------------------------------------------------------------------------- one rebuild per write
+
+
+REDIS_TEST_CACHE = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": "redis://127.0.0.1:6379/15",
+    "KEY_PREFIX": "nmr-test-flight",
+    "TIMEOUT": 60,
+}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("backend", ["memory", "redis"])
+def test_concurrent_requests_after_a_write_rebuild_the_chart_once(backend, settings):
+    """Eight viewers ask for the same chart page at the same moment after a
+    write: one request runs the chart's query, the others wait for its result.
+    With Redis as the cache the lock is a Redis key (SET NX), shared by workers."""
+    import threading
+
+    from django.core.cache import cache
+    from django.test import Client
+
+    from dashboard import caching
+
+    if backend == "redis":
+        if not _redis_reachable():
+            pytest.skip("no Redis on 127.0.0.1:6379")
+        settings.CACHES = {"default": REDIS_TEST_CACHE}
+        cache.clear()
+    cohort, _ = make_cohort_with_adoption(members=5, wechat=3, weibo=2)
+    user = viewer()
+    url = reverse("dashboard:chart", kwargs={"slug": "adoption-over-time"})
+    warm = Client()
+    warm.force_login(user)
+    assert warm.get(url, {"cohort": cohort.slug}).status_code == 200  # session and templates warm
+    make_org("Written just now Co")  # a write: the chart's cache entry is gone
+
+    users, barrier, lock = 8, threading.Barrier(8), threading.Lock()
+    timelines, statuses, errors = [], [], []
+
+    def slow_timeline(execute, sql, params, many, context):
+        if "WITH spans" in sql:
+            with lock:
+                timelines.append(sql)
+            time.sleep(0.3)  # a slow build, so the other requests arrive while it runs
+        return execute(sql, params, many, context)
+
+    def visit():
+        from django.db import connection as thread_connection
+
+        try:
+            client = Client()
+            client.cookies = warm.cookies  # the same logged-in session: no session writes
+            barrier.wait(timeout=10)
+            with thread_connection.execute_wrapper(slow_timeline):
+                response = client.get(url, {"cohort": cohort.slug})
+            with lock:
+                statuses.append((response.status_code, _timeline_total(response.context["chart"])))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(repr(exc))
+        finally:
+            thread_connection.close()
+
+    caching.stats.reset()
+    threads = [threading.Thread(target=visit) for _ in range(users)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors[:3]
+    assert statuses == [(200, 3 + 2)] * users  # everyone got the chart, with the data
+    assert len(timelines) == 1  # the chart's query ran once
+    assert caching.stats.computed == 1 and caching.stats.waited == users - 1
+    if backend == "redis":
+        from django.core.cache import caches
+
+        assert "Redis" in type(caches["default"]).__name__
+        cache.clear()
+
+
+def test_a_failed_computation_lets_the_next_caller_compute(db):
+    from dashboard.caching import single_flight
+
+    def broken():
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError):
+        single_flight("test:failing", broken)
+    assert single_flight("test:failing", lambda: "made") == "made"  # the lock was released
+    assert single_flight("test:failing", lambda: "not called") == "made"
+
+
+def test_a_waiter_computes_itself_when_the_lock_holder_never_finishes(db):
+    from django.core.cache import cache
+
+    from dashboard.caching import LOCK_SUFFIX, single_flight
+
+    cache.add("test:stuck" + LOCK_SUFFIX, "someone-else", timeout=60)  # a worker that died mid-build
+    started = time.monotonic()
+    assert single_flight("test:stuck", lambda: "made", wait=0.2) == "made"
+    assert time.monotonic() - started < 2
+
+
+# --------------------------------------------------------------------------- cached images and packs
+
+
+@pytest.fixture
+def fake_renderer(monkeypatch):
+    """Counts renders; returns bytes that name the figure's title and footer."""
+    from dashboard import rendering
+
+    calls = []
+
+    def render(figure, *, fmt, width, height, scale=1):
+        calls.append(fmt)
+        texts = [figure["layout"]["title"]["text"]] + [a["text"] for a in figure["layout"]["annotations"]]
+        return f"{fmt}:{scale}:{len(calls)}:{'|'.join(texts)}".encode()
+
+    monkeypatch.setattr(rendering.renderer, "render", render)
+    return calls
+
+
+def test_a_repeated_image_download_is_a_cache_read(client, cohort, fake_renderer):
+    client.force_login(viewer())
+    url = reverse("dashboard:chart_export", kwargs={"slug": "adoption-by-platform", "fmt": "png"})
+    first = client.get(url, {"cohort": cohort.slug})
+    assert first.status_code == 200 and fake_renderer == ["png"]
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(url, {"cohort": cohort.slug})
+    assert again.content == first.content and fake_renderer == ["png"]  # not rendered again
+    # user, user permissions, group permissions, cohorts, platforms: no chart query, no demo check
+    assert len(ctx) <= 5 and not any("registry_account" in q["sql"] for q in ctx.captured_queries)
+    # Other sizes, formats, backgrounds and filters are other files.
+    client.get(url, {"cohort": cohort.slug, "scale": 4})
+    client.get(url, {"cohort": cohort.slug, "background": "transparent"})
+    client.get(url.replace(".png", ".svg"), {"cohort": cohort.slug})
+    client.get(url, {"cohort": cohort.slug, "as_of": "2020-01-01"})
+    assert fake_renderer == ["png", "png", "png", "svg", "png"]
+
+
+def test_a_write_makes_a_new_image(client, cohort, fake_renderer):
+    client.force_login(viewer())
+    url = reverse("dashboard:chart_export", kwargs={"slug": "adoption-by-platform", "fmt": "svg"})
+    before = client.get(url, {"cohort": cohort.slug}).content
+    org = make_org("Late adopter Co")
+    add_member(cohort, org, rank=50)
+    make_account(org, Account.objects.filter(platform__slug="wechat").first().platform)
+    after = client.get(url, {"cohort": cohort.slug}).content
+    assert fake_renderer == ["svg", "svg"] and after != before
+
+
+def test_images_are_kept_per_language(client, cohort, fake_renderer):
+    from django.utils import translation
+
+    client.force_login(viewer())
+    url = reverse("dashboard:chart_export", kwargs={"slug": "adoption-by-platform", "fmt": "pdf"})
+    client.get(url, {"cohort": cohort.slug})
+    with translation.override("zh-hans"):
+        from dashboard.caching import file_cache_key
+
+        chinese = file_cache_key("chart-image", "same")
+    assert chinese != file_cache_key("chart-image", "same")
+
+
+def test_a_repeated_briefing_download_is_a_cache_read_until_the_briefing_or_the_registry_changes(client, cohort):
+    from registry.models import Briefing, BriefingItem
+
+    def chart_queries(url) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return sum("registry_account" in q["sql"] for q in ctx.captured_queries)
+
+    user = viewer()
+    client.force_login(user)
+    briefing = Briefing.objects.create(owner=user, title="Board pack")
+    BriefingItem.objects.create(briefing=briefing, chart="presence-matrix", query=f"cohort={cohort.slug}", position=0)
+    url = reverse("dashboard:briefing_download", args=[briefing.uuid, "xlsx"])
+    first = client.get(url).content
+    assert chart_queries(url) == 0  # the same file, from the cache
+    assert client.get(url).content == first
+
+    BriefingItem.objects.create(
+        briefing=briefing, chart="adoption-over-time", query=f"cohort={cohort.slug}", position=1
+    )
+    assert chart_queries(url) > 0  # a new item: a new file
+    assert chart_queries(url) == 0
+    make_org("Any write Co")
+    assert chart_queries(url) > 0  # a registry write: a new file

@@ -12,6 +12,7 @@ from django.db.models import Count, F, Sum
 from registry.demo import DAILY_START, DEMO_COHORT_SLUG, LAST_DATE, DemoDataInUse, clear_demo, generate_demo
 from registry.models import (
     Account,
+    AccountLatest,
     AccountMetric,
     AccountStatus,
     Cohort,
@@ -69,7 +70,7 @@ def _real_counts() -> dict[str, int]:
     counts = {}
     for model in apps.get_app_config("registry").get_models(include_auto_created=True):
         qs = model.objects.all()
-        if model is AccountMetric:
+        if model in (AccountMetric, AccountLatest):  # per account, so demo with the account
             qs = qs.exclude(account__is_demo=True)
         elif "is_demo" in {f.name for f in model._meta.fields} and not model.__name__.startswith("Historical"):
             qs = qs.filter(is_demo=False)

@@ -6,6 +6,7 @@ skipped with a message where Chromium is missing, and fail in CI (CI=true)."""
 import csv
 import datetime
 import io
+import json
 import os
 import shutil
 import struct
@@ -14,6 +15,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import time_machine
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -21,7 +23,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from dashboard import catalogue, exports, rendering
+from dashboard import catalogue, charts, exports, rendering
 from dashboard.catalogue import CATALOGUE, ChartParamError, build_chart
 from dashboard.charts import ChartMeta
 from dashboard.filters import reference_rows, scope_from_request
@@ -374,7 +376,7 @@ def test_png_pixel_size_is_width_times_scale(client_viewer, cohort, scale):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     chart, _ = page_chart({"cohort": cohort.slug})
-    height = (chart.figure.layout.height or 450) + exports.FOOTER_PX
+    height = (chart.figure["layout"].get("height") or 450) + exports.FOOTER_PX
     assert png_size(response.content)[:2] == (exports.IMAGE_WIDTH * scale, height * scale)
 
 
@@ -454,11 +456,12 @@ def test_hung_render_gives_503_and_the_next_export_works(client_viewer, cohort, 
 
 def test_export_figure_leaves_the_page_figure_alone(cohort):
     chart, scope = page_chart({"cohort": cohort.slug})
-    before = chart.figure.to_json()
+    before = json.dumps(chart.figure, cls=DjangoJSONEncoder)
     prov = exports.Provenance(filters=scope.describe(), as_of=scope.as_of, generated_at=FROZEN, demo=True)
     figure, width, height = exports.export_figure(chart, prov, background="transparent")
-    assert chart.figure.to_json() == before
-    assert (width, height) == (exports.IMAGE_WIDTH, chart.figure.layout.height + exports.FOOTER_PX)
+    assert json.dumps(chart.figure, cls=DjangoJSONEncoder) == before
+    assert (width, height) == (exports.IMAGE_WIDTH, chart.figure["layout"]["height"] + exports.FOOTER_PX)
+    assert figure["layout"]["template"] == charts.TEMPLATE  # images carry the house style themselves
     texts = [a["text"] for a in figure["layout"]["annotations"]]
     assert any("Generated 25 November 2026 06:30" in t and "Synthetic demo data" in t for t in texts)
     assert figure["layout"]["paper_bgcolor"] == "rgba(0,0,0,0)"

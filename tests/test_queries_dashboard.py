@@ -93,23 +93,39 @@ def test_presence_matrix_orders_by_rank_and_caps(world, django_assert_num_querie
 
 
 def test_follower_distribution_takes_latest_snapshot_on_or_before_as_of(world, django_assert_num_queries):
-    with django_assert_num_queries(1):  # accounts' latest snapshot via a correlated subquery
-        values = queries.follower_distribution(scope=scope(world))
-    assert sorted((v.platform, v.followers) for v in values) == [
-        ("wechat", 50),
-        ("wechat", 200),
-        ("wechat", 5000),
-        ("weibo", 700),
-    ]
+    with django_assert_num_queries(1):  # per platform: quartiles over each account's latest count
+        summaries = queries.follower_distribution(scope=scope(world))
+    wechat, weibo = summaries
+    # WeChat accounts of members: 5000 (a0 on 2020-01-01), 200 (a0b), 50 (a1); the outsider never counts.
+    assert (wechat.platform, wechat.accounts, wechat.minimum, wechat.median, wechat.maximum) == (
+        "wechat",
+        3,
+        50,
+        200,
+        5000,
+    )
+    assert (wechat.q1, wechat.q3) == (125, 2600)  # interpolated, as percentile_cont
+    assert wechat.latest == D(2020, 1, 1)
+    assert (weibo.accounts, weibo.median, weibo.latest) == (1, 700, D(2019, 12, 31))
     later = queries.follower_distribution(scope=scope(world, D(2021, 6, 1)))
-    assert ("wechat", 9000) in [(v.platform, v.followers) for v in later]
+    assert later[0].maximum == 9000 and later[0].latest == D(2021, 1, 1)  # the maintained latest row
+
+
+def test_follower_distribution_for_a_past_date_probes_older_snapshots(world):
+    early = queries.follower_distribution(scope=scope(world, D(2019, 6, 1)))
+    assert [(s.platform, s.accounts, s.maximum) for s in early] == [("wechat", 1, 1000), ("weibo", 0, None)]
 
 
 def test_top_accounts_sorted_and_limited(world, django_assert_num_queries):
-    with django_assert_num_queries(1):  # latest snapshots ordered by followers, LIMIT
+    with django_assert_num_queries(1):  # latest counts ordered by followers, LIMIT
         rows = queries.top_accounts(scope=scope(world), limit=2)
-    assert [(r.organisation, r.followers) for r in rows] == [("Org 0", 5000), ("Org 0", 700)]
+    assert [(r.organisation, r.followers, r.date) for r in rows] == [
+        ("Org 0", 5000, D(2020, 1, 1)),
+        ("Org 0", 700, D(2019, 12, 31)),
+    ]
     assert rows[1].platform == "weibo"
+    today = queries.top_accounts(scope=scope(world, D(2026, 1, 1)), limit=1)
+    assert [(r.followers, r.date) for r in today] == [(9000, D(2021, 1, 1))]
 
 
 def test_multi_platform_presence_buckets(world, django_assert_num_queries):

@@ -110,7 +110,7 @@ def test_postgres_url_with_everything(tmp_path):
         "news db",
     )
     assert config["CONN_MAX_AGE"] == 0
-    assert config["OPTIONS"] == {"connect_timeout": 3, "sslmode": "require"}
+    assert config["OPTIONS"] == {"connect_timeout": 3, "sslmode": "require", "options": "-c jit=off"}
 
 
 @pytest.mark.parametrize(
@@ -357,3 +357,16 @@ def test_password_reset_against_postgresql_still_needs_the_production_secret():
     result = _manage("changepassword", "boss", DATABASE_URL="postgres://postgres@127.0.0.1:5432/nowhere")
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is false" in result.stderr
+
+
+def test_postgres_connections_run_without_jit_unless_the_url_says_otherwise():
+    from config.env import database_from_url
+
+    plain = database_from_url("DATABASE_URL", "postgres://u@h/db", base_dir=Path("/app"))
+    assert plain["OPTIONS"]["options"] == "-c jit=off"
+    chosen = database_from_url("DATABASE_URL", "postgres://u@h/db?options=-c%20jit%3Don", base_dir=Path("/app"))
+    assert chosen["OPTIONS"]["options"] == "-c jit=on"
+    other = database_from_url(
+        "DATABASE_URL", "postgres://u@h/db?options=-c%20statement_timeout%3D5000", base_dir=Path("/app")
+    )
+    assert other["OPTIONS"]["options"] == "-c statement_timeout=5000 -c jit=off"

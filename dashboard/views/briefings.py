@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dashboard import exports
 from dashboard.access import viewer_required
+from dashboard.caching import cached_file
 from dashboard.catalogue import CATALOGUE, ChartParamError
 from dashboard.filters import ScopeError, reference_rows, scope_from_request
 from dashboard.rendering import RenderError
@@ -284,27 +285,34 @@ def _quote(statement: Statement) -> exports.Quote:
     )
 
 
-def build_pack(briefing: Briefing, *, now=None) -> exports.Pack:
+def build_pack(briefing: Briefing, *, now=None, items=None, statements=None) -> exports.Pack:
     """Everything a briefing file holds. Queries: items, cohorts, platforms,
-    statements, then per item the chart's own queries and one demo check."""
+    statements (items and statements only when not given), then per item the
+    chart's own queries and one demo check."""
     now = now or timezone.localtime()
     cohorts, platforms = reference_rows()
-    items, omitted = [], []
-    for item in briefing.items.all():
+    if items is None:
+        items = list(briefing.items.all())
+    if statements is None:
+        statements = list(_statement_rows(briefing.statements.all()).order_by("-stated_on", "id"))
+    pack_items, omitted = [], []
+    for item in items:
         title = CATALOGUE[item.chart].title if item.chart in CATALOGUE else item.chart
         try:
             chart, scope, _ = build_from_query(item.chart, QueryDict(item.query), cohorts=cohorts, platforms=platforms)
         except (KeyError, ScopeError, ChartParamError):
             omitted.append(title)
             continue
-        items.append(exports.PackItem(chart=chart, provenance=provenance_for(scope, now=now), caption=item.caption))
-    quotes = [_quote(s) for s in _statement_rows(briefing.statements.all()).order_by("-stated_on", "id")]
+        pack_items.append(
+            exports.PackItem(chart=chart, provenance=provenance_for(scope, now=now), caption=item.caption)
+        )
+    quotes = [_quote(s) for s in statements]
     return exports.Pack(
         title=briefing.title,
         author=briefing.owner.get_full_name() or briefing.owner.get_username(),
         generated_at=now,
         generated=exports.format_generated(now, settings.TIME_ZONE),
-        items=items,
+        items=pack_items,
         quotes=quotes,
         omitted=omitted,
     )
@@ -317,14 +325,30 @@ BUILDERS = {"pptx": exports.briefing_pptx, "pdf": exports.briefing_pdf, "xlsx": 
 @require_GET
 def briefing_download(request, uuid, fmt: str) -> HttpResponse:
     """The briefing as PPTX, PDF or XLSX; anyone who may open it may download it.
-    Queries: user, user permissions, group permissions, briefing (+owner), then ``build_pack``."""
+    Queries: user, user permissions, group permissions, briefing (+owner), its
+    items, its statements, then, unless the same file is cached since the last
+    registry write, ``build_pack``'s others."""
     if fmt not in BUILDERS:
         raise Http404("No such format")
     briefing = _briefing_or_404(uuid)
-    pack = build_pack(briefing)
+    items = list(briefing.items.all())
+    statements = list(_statement_rows(briefing.statements.all()).order_by("-stated_on", "id"))
+    contents = (
+        str(briefing.uuid),
+        briefing.title,
+        briefing.owner.get_full_name() or briefing.owner.get_username(),
+        tuple((i.chart, i.query, i.caption, i.position) for i in items),
+        tuple(s.pk for s in statements),
+        fmt,
+    )
+
+    def make() -> tuple[bytes, str]:
+        pack = build_pack(briefing, items=items, statements=statements)
+        return BUILDERS[fmt](pack), f"{pack.generated_at:%Y-%m-%d}"
+
     try:
-        body = BUILDERS[fmt](pack)
+        body, day = cached_file("briefing-pack", contents, make)
     except RenderError as error:
         return render_unavailable(request, error, briefing=str(briefing.uuid), format=fmt)
     stem = slugify(briefing.title)[:60] or "briefing"
-    return attachment(body, fmt, f"briefing_{stem}_{pack.generated_at:%Y-%m-%d}.{fmt}")
+    return attachment(body, fmt, f"briefing_{stem}_{day}.{fmt}")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from dashboard import exports
 from dashboard.access import viewer_required
+from dashboard.caching import cached_file, scope_key
 from dashboard.catalogue import CATALOGUE, ChartData, ChartDef, ChartParamError, build_chart
 from dashboard.filters import Scope, ScopeError, reference_rows, scope_from_request
 from dashboard.rendering import RenderError
@@ -119,7 +120,10 @@ def attachment(body: bytes, fmt: str, filename: str) -> HttpResponse:
 def chart_export(request, slug: str, fmt: str):
     """One chart as a file.
     Queries: user, user permissions, group permissions, cohorts, platforms,
-    the chart's own queries (see the catalogue), demo members (EXISTS)."""
+    the chart's own queries (see the catalogue), demo members (EXISTS).
+    Images (PNG, SVG, PDF) are kept in the cache per chart, filters, size,
+    background, language and data version: a repeated download costs a cache
+    read and none of the chart's queries, and a registry write makes new ones."""
     if slug not in CATALOGUE or fmt not in exports.FORMATS:
         raise Http404("No such chart or format")
     try:
@@ -127,21 +131,32 @@ def chart_export(request, slug: str, fmt: str):
     except ExportOptionError as error:
         return error_page(request, 400, "This download can't be made", str(error))
     cohorts, platforms = reference_rows()
+    params = request.GET.copy()
+    for name in EXPORT_ONLY_PARAMS:
+        params.pop(name, None)
     try:
-        chart, scope, extra = build_from_query(slug, request.GET, cohorts=cohorts, platforms=platforms)
+        scope, _ = scope_from_request(params, cohorts=cohorts, platforms=platforms)
     except ScopeError as error:
         return bad_filters(request, error.errors)
+    extra = chart_params(CATALOGUE[slug], params)
+
+    def make() -> bytes:
+        chart = build_chart(slug, scope, **extra)
+        provenance = provenance_for(scope)
+        if fmt == "csv":
+            return exports.chart_csv(chart, provenance)
+        if fmt == "xlsx":
+            return exports.chart_xlsx(chart, provenance)
+        return exports.chart_image(chart, provenance, fmt=fmt, scale=scale, background=background)
+
+    try:
+        if fmt in exports.IMAGE_FORMATS:
+            parts = (slug, scope_key(scope), tuple(sorted(extra.items())), fmt, scale, background)
+            body = cached_file("chart-image", parts, make)
+        else:
+            body = make()
     except ChartParamError as error:
         return error_page(request, 400, "This chart can't be made", str(error))
-    provenance = provenance_for(scope)
-    filename = exports.file_name(slug, scope.file_stem(), fmt, extra.values())
-    if fmt == "csv":
-        body = exports.chart_csv(chart, provenance)
-    elif fmt == "xlsx":
-        body = exports.chart_xlsx(chart, provenance)
-    else:
-        try:
-            body = exports.chart_image(chart, provenance, fmt=fmt, scale=scale, background=background)
-        except RenderError as error:
-            return render_unavailable(request, error, chart=slug, format=fmt)
-    return attachment(body, fmt, filename)
+    except RenderError as error:
+        return render_unavailable(request, error, chart=slug, format=fmt)
+    return attachment(body, fmt, exports.file_name(slug, scope.file_stem(), fmt, extra.values()))

@@ -3,7 +3,6 @@ for a period, and one account's index over time. Formulas: registry.indices
 and docs/INDICES.md."""
 
 import datetime
-import json
 
 import django_tables2 as tables
 from django import forms
@@ -101,6 +100,7 @@ def _input_columns(platform: str) -> list[tuple[str, tables.Column]]:
 
 
 def _rows(ranked, platform):
+    names = [name for name, _column in _input_columns(platform)]  # once, not per row
     rows = []
     for item in ranked:
         row = {
@@ -112,7 +112,7 @@ def _rows(ranked, platform):
             "index": item.index,
             "synthetic": item.synthetic,
         }
-        for name, _ in _input_columns(platform):
+        for name in names:
             row[name] = getattr(item.totals, name)
         rows.append(row)
     return rows
@@ -176,7 +176,7 @@ def ranking(request):
             source=SOURCE.format(name=name),
             demo=bool(cohort and cohort.is_demo) or synthetic > 0,
         )
-        figure = json.loads(charts.index_ranking_bar(ranked[:20], meta, index_name=name).to_json())
+        figure = charts.index_ranking_bar(ranked[:20], meta, index_name=name)
     return render(
         request,
         "dashboard/indices.html",
@@ -224,7 +224,7 @@ def account_index(request, account_id: int):
             source=SOURCE.format(name=name),
             demo=account.is_demo,
         )
-        figure = json.loads(charts.index_over_time_line(points, meta, index_name=name, bucket=bucket).to_json())
+        figure = charts.index_over_time_line(points, meta, index_name=name, bucket=bucket)
     return render(
         request,
         "dashboard/indices_account.html",

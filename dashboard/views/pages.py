@@ -2,7 +2,6 @@
 chart catalogue, render."""
 
 import dataclasses
-import json
 from urllib.parse import urlencode
 
 from django.db.models import F
@@ -17,6 +16,7 @@ from django_tables2.export import ExportMixin
 
 from dashboard import charts, queries
 from dashboard.access import viewer_required
+from dashboard.caching import cached_chart
 from dashboard.catalogue import CATALOGUE, ChartParamError, build_chart
 from dashboard.filters import (
     CompanyFilter,
@@ -54,25 +54,27 @@ from registry.models import (
 )
 
 
-def _figure_json(chart_data) -> dict:
-    # plotly's encoder handles dates and numbers; json_script then embeds it safely.
-    return json.loads(chart_data.figure.to_json())
-
-
 def _panel(chart_data, query: str | None = None, *, synthetic: bool = False) -> dict:
     """What templates/dashboard/_chart.html needs for one chart. ``query`` is the
     query string that rebuilds this chart (for its downloads and briefings) when
     the page drew it with other filters than the URL's own. ``synthetic``: the
     organisations it counts include synthetic demo ones (the panel is marked)."""
+    # The figure is plain data; json_script embeds it (dates as ISO strings).
     panel = {
         "chart": chart_data,
-        "figure": _figure_json(chart_data),
+        "figure": chart_data.figure,
         "fig_id": f"fig-{chart_data.slug}",
         "synthetic": synthetic or chart_data.meta.demo,
     }
     if query is not None:
         panel["query"] = query
     return panel
+
+
+def _composition(scope: Scope) -> queries.Composition:
+    """Real and synthetic organisations in scope, cached like chart data (per
+    filter state and data version): 1 query after a write, none after that."""
+    return cached_chart("scope-composition", scope, {}, lambda: queries.scope_composition(scope=scope))
 
 
 def _scope_or_400(request):
@@ -89,15 +91,17 @@ def _scope_or_400(request):
 @require_GET
 def overview(request):
     """Headline cards, adopters per platform and adoption over time.
-    Queries: user, cohorts, platforms, cohort size (real and synthetic),
-    adoption (real and synthetic), timeline (+ demo banner)."""
+    Queries: user, cohorts, platforms, then for charts not cached since the last
+    write: organisations in scope (real and synthetic), adoption (real and
+    synthetic), timeline (+ demo banner). The cards read the cached adopters
+    chart, so a warm overview reads nothing from the registry."""
     scope, filterset, error = _scope_or_400(request)
     if error:
         return error
-    composition = queries.scope_composition(scope=scope)
-    adoption = queries.adoption_by_platform(scope=scope, size=composition.total)
+    by_platform = build_chart("adoption-by-platform", scope)
+    composition, adoption = by_platform.extra["composition"], by_platform.extra["adoption"]
     panels = [
-        build_chart("adoption-by-platform", scope, adoption=adoption),
+        by_platform,
         build_chart("adoption-share", scope, adoption=adoption),
         build_chart("adoption-over-time", scope),
     ]
@@ -148,8 +152,9 @@ def _has_data(rows) -> bool:
 def chart_page(request, slug: str):
     """One chart from the catalogue with the shared filters and its data table.
     Queries: user, user permissions, group permissions, cohorts, platforms,
-    the chart's own (1-2, see catalogue), real and synthetic organisations in
-    scope (charts of the shared scope only), demo banner."""
+    the chart's own (1-2, see catalogue) and the real and synthetic
+    organisations in scope (charts of the shared scope only), both none once
+    cached, demo banner."""
     definition = CATALOGUE.get(slug)
     if definition is None:
         raise Http404("No such chart.")
@@ -162,7 +167,7 @@ def chart_page(request, slug: str):
     except ChartParamError as problem:
         return bad_filters(request, {", ".join(definition.params) or "chart": [str(problem)]})
     # A chart of one company (extra parameters) counts no one else; the others count the scope.
-    composition = None if definition.params else queries.scope_composition(scope=scope)
+    composition = None if definition.params else _composition(scope)
     return render(
         request,
         "dashboard/chart_page.html",
