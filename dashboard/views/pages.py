@@ -16,7 +16,6 @@ from django_tables2.export import ExportMixin
 
 from dashboard import charts, queries
 from dashboard.access import viewer_required
-from dashboard.caching import cached_chart
 from dashboard.catalogue import CATALOGUE, ChartParamError, build_chart
 from dashboard.filters import (
     CompanyFilter,
@@ -69,12 +68,6 @@ def _panel(chart_data, query: str | None = None, *, synthetic: bool = False) -> 
     if query is not None:
         panel["query"] = query
     return panel
-
-
-def _composition(scope: Scope) -> queries.Composition:
-    """Real and synthetic organisations in scope, cached like chart data (per
-    filter state and data version): 1 query after a write, none after that."""
-    return cached_chart("scope-composition", scope, {}, lambda: queries.scope_composition(scope=scope))
 
 
 def _scope_or_400(request):
@@ -152,9 +145,8 @@ def _has_data(rows) -> bool:
 def chart_page(request, slug: str):
     """One chart from the catalogue with the shared filters and its data table.
     Queries: user, user permissions, group permissions, cohorts, platforms,
-    the chart's own (1-2, see catalogue) and the real and synthetic
-    organisations in scope (charts of the shared scope only), both none once
-    cached, demo banner."""
+    the chart's own (1-2, see catalogue; none once cached), real and synthetic
+    organisations in scope (charts of the shared scope only), demo banner."""
     definition = CATALOGUE.get(slug)
     if definition is None:
         raise Http404("No such chart.")
@@ -167,7 +159,7 @@ def chart_page(request, slug: str):
     except ChartParamError as problem:
         return bad_filters(request, {", ".join(definition.params) or "chart": [str(problem)]})
     # A chart of one company (extra parameters) counts no one else; the others count the scope.
-    composition = None if definition.params else _composition(scope)
+    composition = None if definition.params else queries.scope_composition(scope=scope)
     return render(
         request,
         "dashboard/chart_page.html",
