@@ -7,6 +7,11 @@ runs wrk (bench/loadtest.lua) with --connections concurrent users for
 the overview and a few pages; reports requests per second, p50/p90/p99 and
 errors; stops the server it started.
 
+Each run is made twice: without writes, then with --writes registry writes per
+second (an editor saving an organisation, as the admin does: every save moves
+the data version, so every cached chart is rebuilt once), and the cost of the
+writes in throughput is printed.
+
 By default it serves the national-scale benchmark database ``bench`` (build it
 with ``make bench``); ``--db`` picks another PostgreSQL database on BENCH_PG.
 """
@@ -118,6 +123,33 @@ def run_wrk(base, paths, cookie, *, connections, threads, duration, max_requests
     return {key: float(value) for key, value in figures.items()}
 
 
+WRITER_SNIPPET = """
+import django, os, sys, time
+django.setup()
+from registry.models import Organisation
+per_second, seconds = float(sys.argv[1]), float(sys.argv[2])
+org = Organisation.objects.order_by("pk").first()
+writes, start = 0, time.monotonic()
+while time.monotonic() - start < seconds:
+    writes += 1
+    org.description = f"Load test write {writes}"
+    org.save()  # a registry write: post_save moves the data version
+    time.sleep(max(0.0, start + writes / per_second - time.monotonic()))
+print(writes)
+"""
+
+
+def start_writer(env, per_second: float, seconds: float) -> subprocess.Popen:
+    """A process that saves an organisation ``per_second`` times a second."""
+    return subprocess.Popen(
+        [sys.executable, "-c", WRITER_SNIPPET, str(per_second), str(seconds)],
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", default="bench")
@@ -127,6 +159,7 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--max-requests", type=int, default=50_000, help="per wrk thread")
     parser.add_argument("--paths", default=DEFAULT_PATHS)
+    parser.add_argument("--writes", type=float, default=1.0, help="registry writes per second in the second run")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk (make loadtest does this)")
@@ -145,15 +178,20 @@ def main(argv=None) -> int:
             f"wrk: {args.connections} users, {args.threads} threads, {args.duration} s, "
             f"at most {args.max_requests:,} requests per thread, over {', '.join(paths)}"
         )
-        result = run_wrk(
-            base,
-            paths,
-            cookie,
-            connections=args.connections,
-            threads=args.threads,
-            duration=args.duration,
-            max_requests=args.max_requests,
-        )
+        options = {
+            "connections": args.connections,
+            "threads": args.threads,
+            "duration": args.duration,
+            "max_requests": args.max_requests,
+        }
+        results = {"no writes": run_wrk(base, paths, cookie, **options)}
+        if args.writes > 0:
+            writer = start_writer(env, args.writes, args.duration + 5)
+            try:
+                results[f"{args.writes:g} write/s"] = run_wrk(base, paths, cookie, **options)
+            finally:
+                writes = int((writer.communicate(timeout=args.duration + 60)[0] or "0").strip() or 0)
+            print(f"writes made during the second run: {writes}")
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -161,19 +199,34 @@ def main(argv=None) -> int:
         except subprocess.TimeoutExpired:
             server.kill()
     workers = env.get("WEB_CONCURRENCY") or str(os.cpu_count())
-    summary = (
-        f"| {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} | {args.db} | {workers} × "
-        f"{env.get('GUNICORN_THREADS', '4')} threads | {args.connections} | {result['duration_s']:.0f} s | "
-        f"{result['requests']:,.0f} | {result['rps']:.1f} | {result['p50_ms']:.0f} | {result['p90_ms']:.0f} | "
-        f"{result['p99_ms']:.0f} | {result['non200'] + result['socket_errors']:.0f} |"
+    header = (
+        "| when | database | workers | users | writes | duration | requests | req/s | p50 ms | p90 ms | p99 ms "
+        "| errors | paths |"
     )
-    print("\n| when | database | workers | users | duration | requests | req/s | p50 ms | p90 ms | p99 ms | errors |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
-    print(summary)
+    lines = []
+    for label, result in results.items():
+        lines.append(
+            f"| {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} | {args.db} | {workers} × "
+            f"{env.get('GUNICORN_THREADS', '4')} threads | {args.connections} | {label} | "
+            f"{result['duration_s']:.0f} s | "
+            f"{result['requests']:,.0f} | {result['rps']:.1f} | {result['p50_ms']:.0f} | {result['p90_ms']:.0f} | "
+            f"{result['p99_ms']:.0f} | {result['non200'] + result['socket_errors']:.0f} | {args.paths} |"
+        )
+    print("\n" + header)
+    print("|---" * (header.count("|") - 1) + "|")
+    print("\n".join(lines))
+    if len(results) == 2:
+        plain, written = results.values()
+        cost = 1 - written["rps"] / plain["rps"] if plain["rps"] else 0.0
+        print(
+            f"\nthroughput with writes: {written['rps']:.1f} req/s vs {plain['rps']:.1f} without "
+            f"({cost:+.0%} cost); p99 {written['p99_ms']:.0f} ms vs {plain['p99_ms']:.0f} ms"
+        )
     RESULTS.mkdir(parents=True, exist_ok=True)
     with open(RESULTS / "loadtest.md", "a") as log:
-        log.write(summary + "\n")
-    return 1 if result["non200"] or result["socket_errors"] else 0
+        log.write("\n".join(lines) + "\n")
+    failed = any(r["non200"] or r["socket_errors"] for r in results.values())
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

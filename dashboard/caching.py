@@ -191,26 +191,45 @@ def cached_chart(slug: str, scope, context: dict, build: Callable[[], object]):
 # --------------------------------------------------------------------------- files
 
 
-FILE_KEY_PREFIX = "file:v1"
+RESULT_KEY_PREFIX = "result:v1"
 
 
-def file_cache_key(kind: str, *parts) -> str:
-    """A key for a made file (chart image, briefing pack): ``parts`` say what it
-    shows and how; the language and the data version are added here, so a
-    registry write or another language is another file."""
-    identity = repr((kind, parts, get_language(), data_version()))
-    return f"{FILE_KEY_PREFIX}:{kind}:{hashlib.sha256(identity.encode()).hexdigest()}"
+def result_cache_key(kind: str, *parts, per_language: bool = True) -> str:
+    """A key for a computed result (a chart image, a briefing pack, facts about a
+    scope): ``parts`` say what it shows and how; the data version (and the
+    language, for anything with words in it) are added here, so a registry
+    write or another language is another result."""
+    language = get_language() if per_language else None
+    identity = repr((kind, parts, language, data_version()))
+    return f"{RESULT_KEY_PREFIX}:{kind}:{hashlib.sha256(identity.encode()).hexdigest()}"
 
 
-def cached_file(kind: str, parts: tuple, make: Callable[[], object]):
-    """``make()``'s result (e.g. the bytes and name of a file), made once per
+def peek_result(kind: str, parts: tuple, *, per_language: bool = True):
+    """The cached result, or None (nothing is computed)."""
+    try:
+        return cache.get(result_cache_key(kind, *parts, per_language=per_language))
+    except Exception:  # noqa: BLE001 - any cache backend failure
+        log.warning("result cache unavailable", exc_info=True)
+        return None
+
+
+def store_result(kind: str, parts: tuple, value, *, per_language: bool = True) -> None:
+    """Cache a result computed along with something else (one query, two answers)."""
+    try:
+        cache.set(result_cache_key(kind, *parts, per_language=per_language), value, timeout=_timeout())
+    except Exception:  # noqa: BLE001 - any cache backend failure
+        log.warning("result not cached", extra={"kind": kind}, exc_info=True)
+
+
+def cached_result(kind: str, parts: tuple, compute: Callable[[], object], *, per_language: bool = True):
+    """``compute()``'s result (e.g. a file's bytes and name), computed once per
     ``parts``, language and data version, by one request at a time."""
     try:
-        key = file_cache_key(kind, *parts)
+        key = result_cache_key(kind, *parts, per_language=per_language)
     except Exception:  # noqa: BLE001 - any cache backend failure
-        log.warning("file cache unavailable", exc_info=True)
-        return make()
-    return single_flight(key, make)
+        log.warning("result cache unavailable", exc_info=True)
+        return compute()
+    return single_flight(key, compute)
 
 
 # --------------------------------------------------------------------------- HTTP validators

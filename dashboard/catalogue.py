@@ -6,6 +6,8 @@ Pages, image exports, data exports and briefing packs all go through
 ``build_chart``, so they cannot disagree.
 """
 
+import dataclasses
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -13,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dashboard import charts, queries
-from dashboard.caching import cached_chart
-from dashboard.filters import Scope
+from dashboard.caching import cached_chart, cached_result, peek_result, scope_key, store_result
+from dashboard.filters import EARLIEST_DATE, Scope
+from registry import indices
 from registry.models import Organisation
 
 SOURCE_NOTE = gettext_lazy("New-media registry; accounts open on the as-of date, counted once per organisation")
@@ -86,8 +89,42 @@ def build_chart(slug: str, scope: Scope, **context) -> ChartData:
     return cached_chart(slug, scope, context, lambda: definition.build(scope, title=definition.title, **context))
 
 
-def _meta(title: str, scope: Scope, source: str = SOURCE_NOTE) -> charts.ChartMeta:
-    return charts.ChartMeta(title=str(title), subtitle=scope.describe(), source=str(source), demo=scope.is_demo)
+FACTS = "scope-facts"
+
+
+def scope_facts(scope: Scope) -> queries.ScopeFacts:
+    """Real and synthetic organisations in scope and their newest snapshot:
+    1 query, computed once per scope and data version for all its charts."""
+    return cached_result(FACTS, (scope_key(scope),), lambda: queries.scope_facts(scope=scope), per_language=False)
+
+
+def _meta(
+    title: str,
+    scope: Scope,
+    source: str = SOURCE_NOTE,
+    *,
+    subtitle: str | None = None,
+    facts: queries.ScopeFacts | None = None,
+) -> charts.ChartMeta:
+    """Title, subtitle (the filters in words, the data's newest snapshot when it
+    is older than the as-of date, and how many real and synthetic organisations
+    the chart counts when any is synthetic) and source note. Costs
+    ``scope_facts`` (1 query unless cached or given)."""
+    facts = facts or scope_facts(scope)
+    demo = scope.is_demo or facts.synthetic > 0
+    base = charts.ChartMeta(
+        title=str(title),
+        subtitle="",
+        source=str(source),
+        demo=demo,
+        real=facts.real,
+        synthetic=facts.synthetic,
+        data_until=facts.data_until,
+    )
+    text = charts.data_notes(
+        subtitle or scope.describe(), as_of=scope.as_of, data_until=facts.data_until, note=charts.synthetic_note(base)
+    )
+    return dataclasses.replace(base, subtitle=text)
 
 
 # --------------------------------------------------------------------------- overview
@@ -95,10 +132,9 @@ def _meta(title: str, scope: Scope, source: str = SOURCE_NOTE) -> charts.ChartMe
 
 @chart("adoption-by-platform", gettext_lazy("Organisations with an official account, by platform"))
 def _adoption_by_platform(scope: Scope, *, title: str, **_unused) -> ChartData:
-    """2 queries: organisations in scope (real and synthetic), adopters per
+    """2 queries: the scope's facts (organisations in scope), adopters per
     platform (both kept in ``extra`` for the overview's cards)."""
-    composition = queries.scope_composition(scope=scope)
-    size = composition.total
+    size = scope_facts(scope).members
     rows = queries.adoption_by_platform(scope=scope, size=size)
     meta = _meta(title, scope)
     return ChartData(
@@ -112,14 +148,20 @@ def _adoption_by_platform(scope: Scope, *, title: str, **_unused) -> ChartData:
             categories=tuple(r.name for r in rows),
             series=(Series(_("Organisations"), tuple(r.adopters for r in rows)),),
         ),
-        extra={"adoption": rows, "size": size, "composition": composition},
+        extra={"adoption": rows, "size": size},
     )
 
 
 @chart("adoption-over-time", gettext_lazy("Cumulative adoption over time, by platform"))
 def _adoption_over_time(scope: Scope, *, title: str, **_unused) -> ChartData:
-    points = queries.cumulative_adoption(scope=scope)
-    meta = _meta(title, scope)
+    """1 query: the timeline, with the scope's facts when they are not cached yet."""
+    facts = peek_result(FACTS, (scope_key(scope),), per_language=False)
+    if facts is None:
+        points, facts = queries.cumulative_adoption(scope=scope, with_facts=True)
+        store_result(FACTS, (scope_key(scope),), facts, per_language=False)
+    else:
+        points = queries.cumulative_adoption(scope=scope)
+    meta = _meta(title, scope, facts=facts)
     platforms = [(p.slug, p.name_en) for p in scope.platforms]
     names = dict(platforms)
     figure = charts.adoption_over_time(points, platforms, meta, as_of=scope.as_of)
@@ -214,7 +256,7 @@ def _adoption_by_sector(scope: Scope, *, title: str, **_unused) -> ChartData:
 @chart("presence-matrix", gettext_lazy("Which companies are on which platform"))
 def _presence_matrix(scope: Scope, *, title: str, size: int | None = None, **_unused) -> ChartData:
     rows = queries.presence_matrix(scope=scope, limit=PRESENCE_LIMIT)
-    size = queries.cohort_size(scope=scope) if size is None else size
+    size = scope_facts(scope).members if size is None else size
     platforms = _platform_pairs(scope)
     words = {"shown": len(rows), "size": f"{size:,}", "limit": PRESENCE_LIMIT}
     if size > len(rows):
@@ -226,11 +268,11 @@ def _presence_matrix(scope: Scope, *, title: str, size: int | None = None, **_un
         shown = _("all %(size)s by rank in the list, at most %(limit)s") % words
     else:
         shown = _("all %(size)s by name, at most %(limit)s") % words
-    meta = charts.ChartMeta(
-        title=title,
+    meta = _meta(
+        title,
+        scope,
+        _("New-media registry; ✓ an account open on the as-of date"),
         subtitle=f"{scope.describe()} ({shown})",
-        source=_("New-media registry; ✓ an account open on the as-of date"),
-        demo=scope.is_demo,
     )
     yes, no = _("yes"), _("no")
     return ChartData(
@@ -331,11 +373,23 @@ def _company_followers(scope: Scope, *, title: str, company=None, points=None, *
     organisation = _company_param(company)
     if points is None:
         points = queries.follower_history(organisation_id=organisation.pk, until=scope.as_of)
-    meta = charts.ChartMeta(
+    base = charts.ChartMeta(
         title=f"{title}: {organisation.display_name}",
-        subtitle=_("Every follower snapshot in the registry up to %(date)s") % {"date": f"{scope.as_of:%-d %B %Y}"},
+        subtitle="",
         source=_("New-media registry; account metrics"),
         demo=organisation.is_demo,
+        real=0 if organisation.is_demo else 1,
+        synthetic=1 if organisation.is_demo else 0,
+        data_until=max((p.date for p in points), default=None),
+    )
+    meta = dataclasses.replace(
+        base,
+        subtitle=charts.data_notes(
+            _("Every follower snapshot in the registry up to %(date)s") % {"date": f"{scope.as_of:%-d %B %Y}"},
+            as_of=scope.as_of,
+            data_until=base.data_until,
+            note=charts.synthetic_note(base),
+        ),
     )
     dates = sorted({p.date for p in points})
     accounts: dict[int, str] = {}
@@ -354,4 +408,78 @@ def _company_followers(scope: Scope, *, title: str, company=None, points=None, *
             series=tuple(Series(name, tuple(by_key.get((aid, d)) for d in dates)) for aid, name in accounts.items()),
         ),
         extra={"organisation": organisation},
+    )
+
+
+# --------------------------------------------------------------------------- influence indices
+
+INDEX_CHART_LIMIT = 20
+INDEX_LABELS = {"wechat": gettext_lazy("WeChat (WCI)"), "weibo": gettext_lazy("Weibo (BCI)")}
+INDEX_SOURCE = gettext_lazy("New-media registry metric snapshots; formula after Qingbo %(index)s (see docs/INDICES.md)")
+
+
+def _index_params(platform: str, start: str, end: str):
+    """(platform slug, start, end) from the query string, validated as the
+    indices page's form does; raises ``ChartParamError``."""
+    platform = (platform or "wechat").strip()
+    if platform not in indices.PLATFORM_INDEX:
+        raise ChartParamError(_("platform must be one of: %(choices)s.") % {"choices": ", ".join(INDEX_LABELS)})
+    dates = []
+    for name, value in (("start", start), ("end", end)):
+        value = (value or "").strip()
+        if not value:
+            dates.append(None)
+            continue
+        try:
+            day = datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ChartParamError(_("%(name)s must be a date (YYYY-MM-DD).") % {"name": name}) from None
+        if not EARLIEST_DATE <= day <= datetime.date(2100, 12, 31):
+            raise ChartParamError(_("Choose a date after %(year)s.") % {"year": EARLIEST_DATE.year})
+        dates.append(day)
+    first, last = dates
+    if first and last and (first > last or (last - first).days + 1 > queries.INDEX_MAX_DAYS):
+        raise ChartParamError(
+            _("Choose an end after the start, at most %(days)s days later.") % {"days": queries.INDEX_MAX_DAYS}
+        )
+    return platform, first, last
+
+
+@chart("index-ranking", gettext_lazy("Influence index: top accounts"), params=("platform", "start", "end"))
+def _index_ranking(
+    scope: Scope, *, title: str, platform: str = "", start: str = "", end: str = "", ranked=None, **_unused
+) -> ChartData:
+    """The accounts with the highest WCI (WeChat) or BCI (Weibo) over a period,
+    for the organisations in scope. ``ranked`` may pass the ranking the page
+    already computed. Queries: the scope's facts (unless cached), the newest
+    snapshot date (only without dates), the grouped ranking (unless given)."""
+    platform, first, last = _index_params(platform, start, end)
+    members = scope.members()
+    first, last = queries.index_period(platform=platform, members=members, start=first, end=last)
+    if ranked is None:
+        ranked = (
+            indices.ranked_accounts(platform_slug=platform, start=first, end=last, organisations=members)
+            if last
+            else []
+        )
+    name = indices.PLATFORM_INDEX[platform]
+    shown = list(ranked[:INDEX_CHART_LIMIT])
+    words = {"label": INDEX_LABELS[platform], "who": scope.cohort_label, "shown": len(shown), "all": len(ranked)}
+    subtitle = _("%(label)s accounts of %(who)s: the top %(shown)s of %(all)s") % words
+    if last:
+        subtitle += "; " + _("%(start)s – %(end)s") % {"start": f"{first:%-d %b %Y}", "end": f"{last:%-d %b %Y}"}
+    meta = _meta(f"{name}: {title}", scope, INDEX_SOURCE % {"index": name}, subtitle=subtitle)
+    return ChartData(
+        slug="index-ranking",
+        meta=meta,
+        figure=charts.index_ranking_bar(shown, meta, index_name=name),
+        columns=(_("Rank"), _("Account"), _("Organisation"), name, _("Days"), _("Posts")),
+        rows=[(r.rank, r.account, r.organisation, round(r.index, 2), r.totals.days, r.totals.posts) for r in shown],
+        native=NativeChart(
+            kind="bar",
+            categories=tuple(f"{r.rank}. {r.account}" for r in shown),
+            series=(Series(name, tuple(round(r.index, 2) for r in shown)),),
+            number_format="#,##0.00",
+        ),
+        extra={"start": first, "end": last, "platform": platform, "count": len(ranked)},
     )

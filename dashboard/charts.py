@@ -25,7 +25,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from dashboard.queries import AdoptionPoint, PlatformAdoption
@@ -146,12 +146,49 @@ def with_template(figure: dict) -> dict:
 
 @dataclass(frozen=True)
 class ChartMeta:
-    """What a chart says about itself, on the page and in every export."""
+    """What a chart says about itself, on the page and in every export.
+    ``real`` and ``synthetic`` count the organisations behind the figures when
+    known; ``data_until`` is the newest snapshot among them."""
 
     title: str
     subtitle: str
     source: str
     demo: bool = False
+    real: int | None = None
+    synthetic: int = 0
+    data_until: datetime.date | None = None
+
+
+def synthetic_note(meta: ChartMeta) -> str:
+    """E.g. "Synthetic demo data: 480 real and 20 synthetic organisations"; ""
+    when the chart counts no synthetic rows. Real and synthetic are never
+    counted together without saying how many of each."""
+    if not meta.demo:
+        return ""
+    if meta.real is None:
+        return str(DEMO_LABEL)
+    text = ngettext(
+        "%(label)s: %(real)s real and %(synthetic)s synthetic organisation",
+        "%(label)s: %(real)s real and %(synthetic)s synthetic organisations",
+        meta.synthetic,
+    )
+    return text % {
+        "label": DEMO_LABEL,
+        "real": f"{meta.real:,}",
+        "synthetic": f"{meta.synthetic:,}",
+    }
+
+
+def data_notes(subtitle: str, *, as_of: datetime.date, data_until: datetime.date | None, note: str = "") -> str:
+    """The subtitle with what a reader must know about the data: its newest
+    snapshot when that is older than the as-of date, and the synthetic-data
+    note, each as one more "; "-separated part."""
+    parts = [subtitle]
+    if data_until is not None and data_until < as_of:
+        parts.append(_("latest data %(date)s") % {"date": f"{data_until:%-d %B %Y}"})
+    if note:
+        parts.append(note)
+    return "; ".join(parts)
 
 
 def esc(text: str) -> str:

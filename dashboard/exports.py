@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dashboard import rendering
 from dashboard.catalogue import ChartData
-from dashboard.charts import DEMO_LABEL, MUTED, TEMPLATE, WARN, esc, with_template
+from dashboard.charts import DEMO_LABEL, MUTED, TEMPLATE, WARN, esc, synthetic_note, with_template
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
 DATA_FORMATS = ("csv", "xlsx")
@@ -80,6 +81,18 @@ def is_demo(chart: ChartData, provenance: Provenance) -> bool:
     return bool(chart.meta.demo or provenance.demo)
 
 
+def demo_note(chart: ChartData, provenance: Provenance) -> str:
+    """The synthetic-data mark a file carries, with how many real and synthetic
+    organisations its figures count when known; "" for real data only."""
+    if not is_demo(chart, provenance):
+        return ""
+    return synthetic_note(chart.meta) or str(DEMO_LABEL)
+
+
+def not_real() -> str:
+    return _("%(label)s: figures that include demo rows are not real.") % {"label": DEMO_LABEL}
+
+
 # --------------------------------------------------------------------------- images
 
 
@@ -110,10 +123,11 @@ def export_figure(chart: ChartData, provenance: Provenance, *, background: str =
     margin["l"] = int(margin.get("l") or TEMPLATE["layout"]["margin"]["l"]) + IMAGE_PADDING
     layout.update(width=width, height=height)
     margin["b"] = bottom
-    demo = is_demo(chart, provenance)
+    note = demo_note(chart, provenance)
+    demo = bool(note)
     footer = _("Generated %(when)s") % {"when": esc(provenance.generated)}
     if demo:
-        footer += f" · <b>{esc(DEMO_LABEL)}</b>"
+        footer += f" · <b>{esc(note)}</b>"
     layout.setdefault("annotations", []).append(
         {
             "text": footer,
@@ -156,16 +170,19 @@ def safe_cell(value):
 def header_rows(chart: ChartData, provenance: Provenance) -> list[tuple[str, str]]:
     """The block above the data: what it is and where it comes from."""
     rows = [
-        ("Title", chart.meta.title),
-        ("Filters", provenance.filters),
-        ("As of", provenance.as_of.isoformat()),
-        ("Source", chart.meta.source),
-        ("Generated", provenance.generated),
+        (_("Title"), chart.meta.title),
+        (_("Filters"), provenance.filters),
+        (_("As of"), provenance.as_of.isoformat()),
+        (_("Source"), chart.meta.source),
+        (_("Generated"), provenance.generated),
     ]
     if chart.meta.subtitle and chart.meta.subtitle != provenance.filters:
-        rows.insert(2, ("Chart note", chart.meta.subtitle))
-    if is_demo(chart, provenance):
-        rows.append(("Data", str(DEMO_LABEL)))
+        rows.insert(2, (_("Chart note"), chart.meta.subtitle))
+    until = chart.meta.data_until
+    if until is not None and until < provenance.as_of:
+        rows.append((_("Latest data"), until.isoformat()))
+    if note := demo_note(chart, provenance):
+        rows.append((_("Data"), note))
     return rows
 
 
@@ -189,7 +206,7 @@ def _write_data_sheet(ws, chart: ChartData, provenance: Provenance) -> None:
     for label, value in header_rows(chart, provenance):
         ws.append([label, safe_cell(value)])
         ws.cell(row=ws.max_row, column=1).font = bold
-        if label == "Data":
+        if label == _("Data"):
             ws.cell(row=ws.max_row, column=2).font = Font(bold=True, color="9A3412")
     ws.append([])
     ws.append([safe_cell(c) for c in chart.columns])
@@ -256,7 +273,7 @@ class Quote:
 
     @property
     def attribution(self) -> str:
-        who = ", ".join(p for p in (self.speaker, self.role, self.organisation) if p) or "Unattributed"
+        who = ", ".join(p for p in (self.speaker, self.role, self.organisation) if p) or _("Unattributed")
         where = ", ".join(p for p in (self.source_title, self.source_date) if p and p != "unknown")
         return f"{who} — {where}" if where else who
 
@@ -285,15 +302,15 @@ class Pack:
 
 def _notes(item: PackItem) -> str:
     lines = [
-        f"Filters: {item.provenance.filters}",
-        f"As of: {item.provenance.as_of:%-d %B %Y}",
-        f"Source: {item.chart.meta.source}",
-        f"Generated: {item.provenance.generated}",
+        _("Filters: %(filters)s") % {"filters": item.provenance.filters},
+        _("As of: %(date)s") % {"date": f"{item.provenance.as_of:%-d %B %Y}"},
+        _("Source: %(source)s") % {"source": item.chart.meta.source},
+        _("Generated: %(when)s") % {"when": item.provenance.generated},
     ]
     if item.caption:
         lines.insert(0, item.caption)
-    if is_demo(item.chart, item.provenance):
-        lines.append(str(DEMO_LABEL) + ": figures that include demo rows are not real.")
+    if note := demo_note(item.chart, item.provenance):
+        lines.append(f"{note}. {not_real()}")
     return "\n".join(lines)
 
 
@@ -355,16 +372,22 @@ def briefing_pptx(pack: Pack) -> bytes:
     # Title slide
     slide = prs.slides.add_slide(prs.slide_layouts[0])
     slide.shapes.title.text = pack.title
-    subtitle = f"{len(pack.items)} chart{'s' if len(pack.items) != 1 else ''}"
+    subtitle = ngettext("%(count)s chart", "%(count)s charts", len(pack.items)) % {"count": len(pack.items)}
     if pack.quotes:
-        subtitle += f" · {len(pack.quotes)} statement{'s' if len(pack.quotes) != 1 else ''}"
-    subtitle += f"\nPrepared by {pack.author} · generated {pack.generated}"
+        statements = ngettext("%(count)s statement", "%(count)s statements", len(pack.quotes))
+        subtitle += " · " + statements % {"count": len(pack.quotes)}
+    subtitle += "\n" + _("Prepared by %(author)s · generated %(when)s") % {
+        "author": pack.author,
+        "when": pack.generated,
+    }
     if pack.demo:
-        subtitle += f"\n{DEMO_LABEL}: figures that include demo rows are not real."
+        subtitle += f"\n{not_real()}"
     slide.placeholders[1].text = subtitle
-    title_notes = [f"Generated {pack.generated}."]
+    title_notes = [_("Generated %(when)s.") % {"when": pack.generated}]
     if pack.omitted:
-        title_notes.append("Left out because they could not be built: " + "; ".join(pack.omitted))
+        title_notes.append(
+            _("Left out because they could not be built: %(items)s") % {"items": "; ".join(pack.omitted)}
+        )
     slide.notes_slide.notes_text_frame.text = "\n".join(title_notes)
 
     # Chart slides
@@ -403,10 +426,11 @@ def briefing_pptx(pack: Pack) -> bytes:
             ratio = min(box_width / fig_w, box_height / fig_h)
             pic_w, pic_h = Emu(int(fig_w * ratio)), Emu(int(fig_h * ratio))
             slide.shapes.add_picture(io.BytesIO(png), int((width - pic_w) / 2), body_top, pic_w, pic_h)
-        footer = f"Source: {chart.meta.source} · Generated {prov.generated}"
-        demo = is_demo(chart, prov)
+        footer = _("Source: %(source)s · Generated %(when)s") % {"source": chart.meta.source, "when": prov.generated}
+        note = demo_note(chart, prov)
+        demo = bool(note)
         if demo:
-            footer += f" · {DEMO_LABEL}"
+            footer += f" · {note}"
         text_box(slide, body_bottom + Inches(0.1), Inches(0.5), footer, size=10, color=warn if demo else muted)
         slide.notes_slide.notes_text_frame.text = _notes(item)
 
@@ -414,7 +438,7 @@ def briefing_pptx(pack: Pack) -> bytes:
     for start in range(0, len(pack.quotes), QUOTES_PER_SLIDE):
         chunk = pack.quotes[start : start + QUOTES_PER_SLIDE]
         slide = prs.slides.add_slide(prs.slide_layouts[5])
-        set_title(slide, "What they said" if start == 0 else "What they said (continued)")
+        set_title(slide, _("What they said") if start == 0 else _("What they said (continued)"))
         top = Inches(1.3)
         step = (prs.slide_height - top - Inches(0.4)) / len(chunk)
         for quote in chunk:
@@ -490,19 +514,22 @@ def briefing_pdf(pack: Pack) -> bytes:
 
     frame_w = page_w - 3 * cm
     story = [Paragraph(_para(pack.title), title_style), Spacer(1, 8)]
-    summary = (
-        f"{len(pack.items)} chart(s), {len(pack.quotes)} statement(s). Prepared by {pack.author}; "
-        f"generated {pack.generated}."
-    )
+    summary = _("%(charts)s chart(s), %(statements)s statement(s). Prepared by %(author)s; generated %(when)s.") % {
+        "charts": len(pack.items),
+        "statements": len(pack.quotes),
+        "author": pack.author,
+        "when": pack.generated,
+    }
     story.append(Paragraph(_para(summary), body))
     if pack.demo:
-        story.append(Paragraph(_para(f"{DEMO_LABEL}: figures that include demo rows are not real."), warn))
+        story.append(Paragraph(_para(not_real()), warn))
     story.append(Spacer(1, 12))
     for number, item in enumerate(pack.items, start=1):
         story.append(Paragraph(_para(f"{number}. {item.chart.meta.title} — {item.provenance.filters}"), body))
     if pack.omitted:
         story.append(Spacer(1, 8))
-        story.append(Paragraph(_para("Left out because they could not be built: " + "; ".join(pack.omitted)), muted))
+        left_out = _("Left out because they could not be built: %(items)s") % {"items": "; ".join(pack.omitted)}
+        story.append(Paragraph(_para(left_out), muted))
 
     notes_h = 3.2 * cm
     slot_h = page_h - 3 * cm - notes_h - 1.2 * cm
@@ -513,7 +540,7 @@ def briefing_pdf(pack: Pack) -> bytes:
         story.append(KeepInFrame(frame_w, notes_h, notes, mode="shrink"))
     if pack.quotes:
         story.append(PageBreak())
-        story.append(Paragraph("What they said", h2))
+        story.append(Paragraph(_para(_("What they said")), h2))
         for quote in pack.quotes:
             text = quote.text if quote.paraphrase else f"“{quote.text}”"
             story.append(Paragraph(_para(text), quote_style))
@@ -524,7 +551,11 @@ def briefing_pdf(pack: Pack) -> bytes:
         canvas.saveState()
         canvas.setFont("Helvetica", 8)
         canvas.setFillColor(colors.HexColor("#52606d"))
-        text = f"{pack.title} · generated {pack.generated} · page {doc.page}"
+        text = _("%(title)s · generated %(when)s · page %(page)s") % {
+            "title": pack.title,
+            "when": pack.generated,
+            "page": doc.page,
+        }
         if pack.demo:
             text += f" · {DEMO_LABEL}"
         if _CJK.search(text):
@@ -567,17 +598,19 @@ def briefing_xlsx(pack: Pack) -> bytes:
     from openpyxl.styles import Font
 
     wb = Workbook()
-    used = {"sources", "statements"}
+    used = {str(_("Sources")).casefold(), str(_("Statements")).casefold()}
     sources = wb.active
-    sources.title = "Sources"
+    sources.title = _("Sources")
     bold = Font(bold=True)
     sources.append([safe_cell(pack.title)])
     sources.cell(row=1, column=1).font = Font(bold=True, size=14)
-    sources.append([f"Prepared by {pack.author}; generated {pack.generated}"])
+    sources.append([_("Prepared by %(author)s; generated %(when)s") % {"author": pack.author, "when": pack.generated}])
     if pack.demo:
-        sources.append([str(DEMO_LABEL) + ": figures that include demo rows are not real."])
+        sources.append([not_real()])
     sources.append([])
-    sources.append(["Sheet", "Chart", "Filters", "As of", "Source", "Caption", "Generated", "Data"])
+    sources.append(
+        [_("Sheet"), _("Chart"), _("Filters"), _("As of"), _("Source"), _("Caption"), _("Generated"), _("Data")]
+    )
     for cell in sources[sources.max_row]:
         cell.font = bold
     for item in pack.items:
@@ -595,17 +628,19 @@ def briefing_xlsx(pack: Pack) -> bytes:
                     item.chart.meta.source,
                     item.caption,
                     item.provenance.generated,
-                    str(DEMO_LABEL) if is_demo(item.chart, item.provenance) else "",
+                    demo_note(item.chart, item.provenance),
                 )
             ]
         )
     for omitted in pack.omitted:
-        sources.append(["", safe_cell(omitted), "Left out: could not be built"])
+        sources.append(["", safe_cell(omitted), _("Left out: could not be built")])
     for letter, w in zip("ABCDEFGH", (24, 40, 60, 12, 50, 30, 28, 20), strict=True):
         sources.column_dimensions[letter].width = w
     if pack.quotes:
-        ws = wb.create_sheet("Statements")
-        ws.append(["Statement", "Kind", "Speaker", "Role", "Organisation", "Source", "Date", "URL"])
+        ws = wb.create_sheet(_("Statements"))
+        ws.append(
+            [_("Statement"), _("Kind"), _("Speaker"), _("Role"), _("Organisation"), _("Source"), _("Date"), _("URL")]
+        )
         for cell in ws[1]:
             cell.font = bold
         for q in pack.quotes:
@@ -614,7 +649,7 @@ def briefing_xlsx(pack: Pack) -> bytes:
                     safe_cell(v)
                     for v in (
                         q.text,
-                        "Paraphrase" if q.paraphrase else "Quote",
+                        _("Paraphrase") if q.paraphrase else _("Quote"),
                         q.speaker,
                         q.role,
                         q.organisation,

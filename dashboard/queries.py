@@ -30,8 +30,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dashboard.filters import Scope
+from registry import indices
 from registry.models import (
     Account,
+    AccountLatest,
     AccountMetric,
     Activity,
     CohortMembership,
@@ -77,6 +79,50 @@ def cohort_size(*, scope: Scope) -> int:
 
 
 @dataclass(frozen=True)
+class ScopeFacts:
+    """What every chart of a scope says about its data: how many of the
+    organisations it counts are real and how many synthetic demo rows, and the
+    date of the newest snapshot of their accounts."""
+
+    real: int
+    synthetic: int
+    data_until: datetime.date | None
+
+    @property
+    def members(self) -> int:
+        return self.real + self.synthetic
+
+
+def _facts_sql(scope: Scope) -> tuple[str, list]:
+    """SQL for one row: real organisations in scope, synthetic ones, and the
+    newest snapshot of their accounts (each account's maintained latest)."""
+    members_sql, members_params = scope.members().values("id", "is_demo").query.sql_with_params()
+    ids_sql, ids_params = scope.members().values("id").query.sql_with_params()
+    sql = f"""
+        SELECT COALESCE(SUM(CASE WHEN m.is_demo THEN 0 ELSE 1 END), 0) AS real_count,
+               COALESCE(SUM(CASE WHEN m.is_demo THEN 1 ELSE 0 END), 0) AS synthetic_count,
+               (SELECT MAX(l.snapshot_on) FROM {AccountLatest._meta.db_table} l
+                JOIN {Account._meta.db_table} a ON a.id = l.account_id
+                WHERE a.organisation_id IN ({ids_sql})) AS data_until
+        FROM ({members_sql}) AS m
+    """  # noqa: S608 - table names from the models; values are parameters
+    return sql, [*ids_params, *members_params]
+
+
+def _facts(real, synthetic, until) -> ScopeFacts:
+    return ScopeFacts(int(real or 0), int(synthetic or 0), _as_date(until) if until else None)
+
+
+def scope_facts(*, scope: Scope) -> ScopeFacts:
+    """Real and synthetic organisations in scope and the newest snapshot of
+    their accounts. 1 query."""
+    sql, params = _facts_sql(scope)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return _facts(*cursor.fetchone())
+
+
+@dataclass(frozen=True)
 class Composition:
     """How many organisations in a view are real and how many synthetic demo data."""
 
@@ -90,11 +136,6 @@ class Composition:
     @property
     def mixed(self) -> bool:
         return bool(self.synthetic and self.real)
-
-
-def scope_composition(*, scope: Scope) -> Composition:
-    """Organisations in scope, and how many of them are synthetic. 1 query."""
-    return synthetic_split(scope.members(), "is_demo")
 
 
 @dataclass(frozen=True)
@@ -176,20 +217,22 @@ def _month_sql(column: str) -> str:
     return f"strftime('%%Y-%%m-01', {column})"
 
 
-def cumulative_adoption(*, scope: Scope) -> list[AdoptionPoint]:
+def cumulative_adoption(*, scope: Scope, with_facts: bool = False):
     """Adopters per platform at the end of each month in which the number
     changed, up to ``scope.as_of``.
 
     A company adopts a platform when its first account there opens and leaves it
     when its last account there closes; two accounts count once. The running
     total is a window function, so everything is aggregated in the database.
-    1 query."""
-    if not scope.platforms:
+    With ``with_facts`` the same query also returns the scope's facts (see
+    ``scope_facts``) and the result is ``(points, facts)``. 1 query."""
+    if not scope.platforms and not with_facts:
         return []
     members_sql, members_params = scope.members().values("id").query.sql_with_params()
-    platform_ids = [p.id for p in scope.platforms]
+    platform_ids = [p.id for p in scope.platforms] or [0]
     placeholders = ", ".join(["%s"] * len(platform_ids))
     account = Account._meta.db_table
+    facts_sql, facts_params = _facts_sql(scope) if with_facts else ("SELECT 0, 0, NULL", [])
     sql = f"""
         WITH spans AS (
             SELECT a.platform_id AS platform_id,
@@ -210,21 +253,29 @@ def cumulative_adoption(*, scope: Scope) -> list[AdoptionPoint]:
         ),
         monthly AS (
             SELECT platform_id, month, SUM(delta) AS change FROM events GROUP BY platform_id, month
+        ),
+        timeline AS (
+            SELECT platform_id, month,
+                   SUM(change) OVER (PARTITION BY platform_id ORDER BY month ROWS UNBOUNDED PRECEDING) AS adopters
+            FROM monthly
         )
-        SELECT platform_id, month,
-               SUM(change) OVER (PARTITION BY platform_id ORDER BY month ROWS UNBOUNDED PRECEDING) AS adopters
-        FROM monthly
-        ORDER BY platform_id, month
+        SELECT t.platform_id, t.month, t.adopters, f.*
+        FROM ({facts_sql}) AS f LEFT JOIN timeline t ON 1 = 1
+        ORDER BY t.platform_id, t.month
     """  # noqa: S608 - table name and placeholders are built here, values are parameters
-    params = [scope.as_of, scope.as_of, *platform_ids, *members_params]
+    params = [scope.as_of, scope.as_of, *platform_ids, *members_params, *facts_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     slug = {p.id: p.slug for p in scope.platforms}
-    return [
-        AdoptionPoint(slug[platform_id], datetime.date.fromisoformat(month), int(adopters))
-        for platform_id, month, adopters in rows
+    points = [
+        AdoptionPoint(slug[row[0]], datetime.date.fromisoformat(row[1]), int(row[2]))
+        for row in rows
+        if row[0] is not None
     ]
+    if not with_facts:
+        return points
+    return points, _facts(*rows[0][3:6])
 
 
 # --------------------------------------------------------------------------- groups, presence, followers
@@ -510,6 +561,29 @@ def follower_history(*, organisation_id: int, until: datetime.date | None = None
         "followers",
     )
     return [FollowerPoint(*row) for row in rows]
+
+
+# --------------------------------------------------------------------------- influence indices
+
+INDEX_DEFAULT_DAYS = 30  # a ranking without dates covers the latest 30 days with data
+INDEX_MAX_DAYS = 3 * 366
+
+
+def index_period(
+    *, platform: str, members: QuerySet, start: datetime.date | None, end: datetime.date | None
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """The period an index ranking covers: the dates chosen, a 30-day period
+    from or to the one chosen, or the 30 days up to the newest snapshot of the
+    members' accounts on the platform (1 query, only when neither is chosen);
+    (None, None) when there is no snapshot at all."""
+    if end is None:
+        if start is None:
+            end = indices.latest_metric_date(platform_slug=platform, organisations=members)
+        else:
+            end = start + datetime.timedelta(days=INDEX_DEFAULT_DAYS - 1)
+    if end is not None and start is None:
+        start = end - datetime.timedelta(days=INDEX_DEFAULT_DAYS - 1)
+    return start, end
 
 
 # --------------------------------------------------------------------------- published figures

@@ -370,10 +370,9 @@ def test_download_query_count_does_not_grow_with_data(client_owner, user, cohort
         add_member(cohort, org, rank=100 + i)
         make_account(org, wechat)
     assert count() == small
-    # user, user permissions, group permissions, briefing (+owner), cohorts, platforms, items,
-    # 3 x (cohort size, adoption by platform, demo members) + 3 x (timeline, demo members),
-    # statements
-    assert small == 7 + 3 * 3 + 3 * 2 + 1
+    # user, user permissions, group permissions, briefing (+owner), items, statements, cohorts,
+    # platforms; per filter set (3): the scope's facts, adoption by platform, timeline
+    assert small == 8 + 3 * 3
 
 
 # --------------------------------------------------------------------------- rendered downloads (Chromium)

@@ -463,10 +463,10 @@ def test_images_are_kept_per_language(client, cohort, fake_renderer):
     url = reverse("dashboard:chart_export", kwargs={"slug": "adoption-by-platform", "fmt": "pdf"})
     client.get(url, {"cohort": cohort.slug})
     with translation.override("zh-hans"):
-        from dashboard.caching import file_cache_key
+        from dashboard.caching import result_cache_key
 
-        chinese = file_cache_key("chart-image", "same")
-    assert chinese != file_cache_key("chart-image", "same")
+        chinese = result_cache_key("chart-image", "same")
+    assert chinese != result_cache_key("chart-image", "same")
 
 
 def test_a_repeated_briefing_download_is_a_cache_read_until_the_briefing_or_the_registry_changes(client, cohort):

@@ -193,7 +193,8 @@ def test_demo_members_put_the_demo_label_in_the_file(client_viewer, cohort):
     org = make_org(is_demo=True)
     add_member(cohort, org, rank=99)
     labelled = dict(r for r in csv_rows(client_viewer.get(export_url(), {"cohort": cohort.slug}))[:7] if len(r) == 2)
-    assert labelled["Data"] == "Synthetic demo data"
+    # Real and synthetic are never counted together without saying how many of each.
+    assert labelled["Data"] == "Synthetic demo data: 10 real and 1 synthetic organisation"
 
 
 def test_formula_injection_is_neutralised_in_csv_and_xlsx(client_viewer, cohort):
@@ -316,9 +317,10 @@ def test_query_count_is_small_and_does_not_grow(client_viewer, cohort, fmt):
         make_account(org, wechat)
         make_account(org, weibo)
     assert count() == small
-    # user, user permissions, group permissions, cohorts, platforms,
-    # cohort size, adoption per platform (both skipped when the chart is cached), demo members (EXISTS)
-    assert small == 8
+    # user, user permissions, group permissions, cohorts, platforms, the scope's facts
+    # (real and synthetic members: also what the file says about synthetic data), adoption per
+    # platform; the last two skipped when the chart is cached
+    assert small == 7
 
 
 # --------------------------------------------------------------------------- renderer failures (no Chromium needed)

@@ -101,8 +101,8 @@ def test_chart_page_query_count_does_not_grow(client_viewer, world):
         add_member(cohort, org, rank=300 + i)
         make_metric(make_account(org, platforms["wechat"]), D(2020, 1, 1), followers=i + 1)
     assert count_queries(client_viewer, url, {"cohort": cohort.slug}) == small
-    # user, user permissions, group permissions, cohorts, platforms, latest
-    # snapshot per account, organisations in scope (real and synthetic), demo banner
+    # user, user permissions, group permissions, cohorts, platforms, the scope's
+    # facts (real and synthetic members, newest snapshot), follower quartiles, demo banner
     assert small == 8
 
 

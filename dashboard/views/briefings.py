@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dashboard import exports
 from dashboard.access import viewer_required
-from dashboard.caching import cached_file
+from dashboard.caching import cached_result
 from dashboard.catalogue import CATALOGUE, ChartParamError
 from dashboard.filters import ScopeError, reference_rows, scope_from_request
 from dashboard.rendering import RenderError
@@ -288,7 +288,7 @@ def _quote(statement: Statement) -> exports.Quote:
 def build_pack(briefing: Briefing, *, now=None, items=None, statements=None) -> exports.Pack:
     """Everything a briefing file holds. Queries: items, cohorts, platforms,
     statements (items and statements only when not given), then per item the
-    chart's own queries and one demo check."""
+    chart's own queries (none for a chart cached since the last write)."""
     now = now or timezone.localtime()
     cohorts, platforms = reference_rows()
     if items is None:
@@ -304,7 +304,7 @@ def build_pack(briefing: Briefing, *, now=None, items=None, statements=None) -> 
             omitted.append(title)
             continue
         pack_items.append(
-            exports.PackItem(chart=chart, provenance=provenance_for(scope, now=now), caption=item.caption)
+            exports.PackItem(chart=chart, provenance=provenance_for(scope, chart=chart, now=now), caption=item.caption)
         )
     quotes = [_quote(s) for s in statements]
     return exports.Pack(
@@ -347,7 +347,7 @@ def briefing_download(request, uuid, fmt: str) -> HttpResponse:
         return BUILDERS[fmt](pack), f"{pack.generated_at:%Y-%m-%d}"
 
     try:
-        body, day = cached_file("briefing-pack", contents, make)
+        body, day = cached_result("briefing-pack", contents, make)
     except RenderError as error:
         return render_unavailable(request, error, briefing=str(briefing.uuid), format=fmt)
     stem = slugify(briefing.title)[:60] or "briefing"

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from dashboard import exports
 from dashboard.access import viewer_required
-from dashboard.caching import cached_file, scope_key
+from dashboard.caching import cached_result, scope_key
 from dashboard.catalogue import CATALOGUE, ChartData, ChartDef, ChartParamError, build_chart
 from dashboard.filters import Scope, ScopeError, reference_rows, scope_from_request
 from dashboard.rendering import RenderError
@@ -32,21 +32,15 @@ class ExportOptionError(ValueError):
     """A download option (scale, background) is out of range."""
 
 
-def members_include_demo(scope: Scope) -> bool:
-    """Whether any organisation in scope is synthetic demo data. 1 query (EXISTS).
-    A read like this belongs in ``dashboard.queries``; it lives here until that
-    module grows one."""
-    return scope.members().filter(is_demo=True).exists()
-
-
-def provenance_for(scope: Scope, *, now=None) -> exports.Provenance:
-    """What every exported file says about its data. 1 query (``members_include_demo``),
-    none when the cohort itself is demo data."""
+def provenance_for(scope: Scope, *, chart: ChartData | None = None, now=None) -> exports.Provenance:
+    """What every exported file says about its data. No query: whether synthetic
+    rows are included comes from the chart (``ChartMeta.demo``, from the
+    scope's facts) or, without a chart, from the cohort."""
     return exports.Provenance(
         filters=scope.describe(),
         as_of=scope.as_of,
         generated_at=now or timezone.localtime(),
-        demo=scope.is_demo or members_include_demo(scope),
+        demo=bool(chart.meta.demo) if chart is not None else scope.is_demo,
         time_zone=settings.TIME_ZONE,
     )
 
@@ -120,7 +114,7 @@ def attachment(body: bytes, fmt: str, filename: str) -> HttpResponse:
 def chart_export(request, slug: str, fmt: str):
     """One chart as a file.
     Queries: user, user permissions, group permissions, cohorts, platforms,
-    the chart's own queries (see the catalogue), demo members (EXISTS).
+    the chart's own queries (see the catalogue; none when it is cached).
     Images (PNG, SVG, PDF) are kept in the cache per chart, filters, size,
     background, language and data version: a repeated download costs a cache
     read and none of the chart's queries, and a registry write makes new ones."""
@@ -142,7 +136,7 @@ def chart_export(request, slug: str, fmt: str):
 
     def make() -> bytes:
         chart = build_chart(slug, scope, **extra)
-        provenance = provenance_for(scope)
+        provenance = provenance_for(scope, chart=chart)
         if fmt == "csv":
             return exports.chart_csv(chart, provenance)
         if fmt == "xlsx":
@@ -152,7 +146,7 @@ def chart_export(request, slug: str, fmt: str):
     try:
         if fmt in exports.IMAGE_FORMATS:
             parts = (slug, scope_key(scope), tuple(sorted(extra.items())), fmt, scale, background)
-            body = cached_file("chart-image", parts, make)
+            body = cached_result("chart-image", parts, make)
         else:
             body = make()
     except ChartParamError as error:

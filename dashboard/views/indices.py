@@ -6,15 +6,16 @@ import datetime
 
 import django_tables2 as tables
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
-from dashboard import charts
+from dashboard import charts, queries
 from dashboard.access import viewer_required
-from dashboard.filters import EARLIEST_DATE, default_cohort
+from dashboard.catalogue import build_chart
+from dashboard.filters import EARLIEST_DATE, ScopeError, default_cohort, reference_rows, scope_from_request
 from dashboard.queries import Composition
 from dashboard.tables import (
     EXPORT_FORMATS,
@@ -27,11 +28,11 @@ from dashboard.tables import (
 )
 from dashboard.views.common import bad_filters
 from registry import indices
-from registry.models import Account, Cohort, CohortMembership, Organisation
+from registry.models import Account
 
 PLATFORMS = (("wechat", "WeChat (WCI)"), ("weibo", "Weibo (BCI)"))
-DEFAULT_DAYS = 30
-MAX_DAYS = 3 * 366
+DEFAULT_DAYS = queries.INDEX_DEFAULT_DAYS
+MAX_DAYS = queries.INDEX_MAX_DAYS
 SOURCE = "New-media registry metric snapshots; formula after Qingbo {name} (see docs/INDICES.md)"
 
 
@@ -121,37 +122,34 @@ def _rows(ranked, platform):
 @viewer_required
 @require_GET
 def ranking(request):
-    """Accounts ranked by index for a period. Queries: user, permissions (2),
-    cohorts, latest snapshot date (only when the period is defaulted), the
-    grouped ranking (+ demo banner)."""
-    cohorts = tuple(Cohort.objects.order_by("-year", "name"))
+    """Accounts ranked by index for a period, with the chart of the top ones
+    (downloads and "add to briefing" as for every chart). Queries: user,
+    permissions (2), cohorts, platforms, latest snapshot date (only when the
+    period is defaulted), the grouped ranking, the scope's facts (unless cached)
+    (+ demo banner)."""
+    cohorts, platform_rows = reference_rows()
     # Without a "cohort" parameter the page ranks the default cohort, so the form
     # is bound to it too: the select shows what the page shows, and Apply keeps it.
-    params = request.GET.copy()
-    if "cohort" not in params:
+    form_data = request.GET.copy()
+    if "cohort" not in form_data:
         fallback = default_cohort(cohorts)
-        params["cohort"] = fallback.slug if fallback is not None else ""
-    form = IndexForm(params, cohorts=cohorts)
+        form_data["cohort"] = fallback.slug if fallback is not None else ""
+    form = IndexForm(form_data, cohorts=cohorts)
     if not form.is_valid():
         return bad_filters(request, form.errors)
     data = form.cleaned_data
     platform = data["platform"] or "wechat"
-    by_slug = {c.slug: c for c in cohorts}
-    cohort = by_slug[data["cohort"]] if data["cohort"] else None
-    members = (
-        Organisation.objects.filter(Exists(CohortMembership.objects.filter(cohort=cohort, organisation=OuterRef("pk"))))
-        if cohort
-        else Organisation.objects.companies()
-    )
-    start, end = data["start"], data["end"]
-    if end is None:
-        end = (
-            indices.latest_metric_date(platform_slug=platform, organisations=members)
-            if start is None
-            else start + datetime.timedelta(days=DEFAULT_DAYS - 1)
-        )
-    if end is not None and start is None:
-        start = end - datetime.timedelta(days=DEFAULT_DAYS - 1)
+    params = QueryDict(mutable=True)
+    params["cohort"] = data["cohort"]
+    if any(p.slug == platform for p in platform_rows):
+        params.setlist("platform", [platform])
+    try:
+        scope, _filters = scope_from_request(params, cohorts=cohorts, platforms=platform_rows)
+    except ScopeError as error:
+        return bad_filters(request, error.errors)
+    cohort = scope.cohort
+    members = scope.members()
+    start, end = queries.index_period(platform=platform, members=members, start=data["start"], end=data["end"])
     ranked = indices.ranked_accounts(platform_slug=platform, start=start, end=end, organisations=members) if end else []
     # The date fields show the period the page used, also when it chose it.
     form.data = form.data.copy()
@@ -168,15 +166,17 @@ def ranking(request):
         RequestConfig(request, paginate=False).configure(table)
         return export_response(table, export_format, file_stem)
     RequestConfig(request, paginate={"per_page": 100}).configure(table)
-    figure = None
+    panel = None
     if ranked:
-        meta = charts.ChartMeta(
-            title=f"{name}: top accounts, {start:%-d %b %Y} – {end:%-d %b %Y}",
-            subtitle=f"{dict(PLATFORMS)[platform]} accounts of {cohort_label}",
-            source=SOURCE.format(name=name),
-            demo=bool(cohort and cohort.is_demo) or synthetic > 0,
-        )
-        figure = charts.index_ranking_bar(ranked[:20], meta, index_name=name)
+        period = {"start": start.isoformat(), "end": end.isoformat()}
+        chart = build_chart("index-ranking", scope, platform=platform, **period, ranked=ranked)
+        # Downloads and briefings rebuild exactly this ranking: the period is spelled out.
+        panel = {
+            "chart": chart,
+            "figure": chart.figure,
+            "fig_id": "fig-index-ranking",
+            "query": scope.querystring(platform=platform, **period),
+        }
     return render(
         request,
         "dashboard/indices.html",
@@ -189,7 +189,8 @@ def ranking(request):
             "start": start,
             "end": end,
             "table": table,
-            "figure": figure,
+            "panel": panel,
+            "figure": panel["figure"] if panel else None,
             "count": len(ranked),
             "synthetic": synthetic,
             "real": len(ranked) - synthetic,

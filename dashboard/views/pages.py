@@ -16,7 +16,7 @@ from django_tables2.export import ExportMixin
 
 from dashboard import charts, queries
 from dashboard.access import viewer_required
-from dashboard.catalogue import CATALOGUE, ChartParamError, build_chart
+from dashboard.catalogue import CATALOGUE, ChartParamError, build_chart, scope_facts
 from dashboard.filters import (
     CompanyFilter,
     PersonFilter,
@@ -70,6 +70,14 @@ def _panel(chart_data, query: str | None = None, *, synthetic: bool = False) -> 
     return panel
 
 
+def _composition(scope: Scope) -> queries.Composition:
+    """Real and synthetic organisations in scope, from the scope's facts that
+    its charts read too (cached per scope and data version: no query once a
+    chart of the scope was built)."""
+    facts = scope_facts(scope)
+    return queries.Composition(facts.members, facts.synthetic)
+
+
 def _scope_or_400(request):
     """(scope, filterset, None) or (None, None, a 400 response listing the errors)."""
     cohorts, platforms = reference_rows()
@@ -85,14 +93,15 @@ def _scope_or_400(request):
 def overview(request):
     """Headline cards, adopters per platform and adoption over time.
     Queries: user, cohorts, platforms, then for charts not cached since the last
-    write: organisations in scope (real and synthetic), adoption (real and
-    synthetic), timeline (+ demo banner). The cards read the cached adopters
-    chart, so a warm overview reads nothing from the registry."""
+    write: the scope's facts (real and synthetic organisations), adoption (real
+    and synthetic), timeline (+ demo banner). The cards read the cached adopters
+    chart and facts, so a warm overview reads nothing from the registry."""
     scope, filterset, error = _scope_or_400(request)
     if error:
         return error
     by_platform = build_chart("adoption-by-platform", scope)
-    composition, adoption = by_platform.extra["composition"], by_platform.extra["adoption"]
+    adoption = by_platform.extra["adoption"]
+    composition = _composition(scope)
     panels = [
         by_platform,
         build_chart("adoption-share", scope, adoption=adoption),
@@ -145,8 +154,8 @@ def _has_data(rows) -> bool:
 def chart_page(request, slug: str):
     """One chart from the catalogue with the shared filters and its data table.
     Queries: user, user permissions, group permissions, cohorts, platforms,
-    the chart's own (1-2, see catalogue; none once cached), real and synthetic
-    organisations in scope (charts of the shared scope only), demo banner."""
+    the chart's own (1-2, see catalogue; none once cached) with the scope's
+    facts (real and synthetic organisations, shared with the page), demo banner."""
     definition = CATALOGUE.get(slug)
     if definition is None:
         raise Http404("No such chart.")
@@ -159,7 +168,7 @@ def chart_page(request, slug: str):
     except ChartParamError as problem:
         return bad_filters(request, {", ".join(definition.params) or "chart": [str(problem)]})
     # A chart of one company (extra parameters) counts no one else; the others count the scope.
-    composition = None if definition.params else queries.scope_composition(scope=scope)
+    composition = None if definition.params else _composition(scope)
     return render(
         request,
         "dashboard/chart_page.html",
