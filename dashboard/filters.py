@@ -31,7 +31,7 @@ from registry.models import (
     StatementKind,
     Topic,
 )
-from registry.search import search_sources, search_statements
+from registry.statements.search import search_sources, search_statements
 
 EARLIEST_DATE = datetime.date(2000, 1, 1)
 

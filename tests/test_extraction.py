@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from registry.extraction import Candidate, clean_text, detect_platforms, extract
+from registry.statements import Candidate, clean_text, detect_platforms, extract
+from registry.statements.scoring import Article, format_table, score_articles
 
 CORPUS = Path(__file__).parent / "extraction_corpus"
 SEED = CORPUS / "seed_article.txt"
@@ -79,12 +80,12 @@ def test_seed_article_has_exactly_its_six_quotes_with_speaker_role_and_org():
 def test_seed_article_paraphrases_are_reported_separately():
     found = paraphrases(SEED.read_text(encoding="utf-8"))
 
-    assert [(c.speaker, c.speaker_is_org) for c in found] == [
-        ("Sinopec", True),
-        ("China Telecom Corp Ltd", True),
-        ("Yu Guoming", False),
-        ("Du Dong", False),
-        ("Kuaishou", True),
+    assert [(c.speaker, c.org, c.speaker_is_org) for c in found] == [
+        (None, "Sinopec", True),
+        (None, "China Telecom Corp Ltd", True),
+        ("Yu Guoming", "Beijing Normal University", False),
+        ("Du Dong", "Litang Culture Tourism and Sport Investment Development Co", False),
+        (None, "Kuaishou", True),
     ]
     yu = found[2]
     assert (yu.role, yu.org) == ("professor at the School of Journalism and Communication", "Beijing Normal University")
@@ -159,14 +160,17 @@ def test_according_to_name_before_the_quote():
     assert who(only_quote(text)) == ("Shen Yiwen", "researcher", "Tsinghua University")
 
 
-def test_split_quote_around_said_name_is_one_quote():
-    quote = only_quote(
+def test_a_quote_split_by_its_attribution_is_two_quotes_by_the_same_speaker():
+    found = quotes(
         "“We do not want our hosts to read from a script,” said Wang Haiyan, a manager at China Mobile, "
         "“because viewers can tell at once.”"
     )
 
-    assert quote.quote == "We do not want our hosts to read from a script, because viewers can tell at once."
-    assert who(quote) == ("Wang Haiyan", "manager", "China Mobile")
+    assert [c.quote for c in found] == [
+        "We do not want our hosts to read from a script,",
+        "because viewers can tell at once.",
+    ]
+    assert [who(c) for c in found] == [("Wang Haiyan", "manager", "China Mobile")] * 2
 
 
 def test_two_sentences_around_an_attribution_are_two_quotes_by_the_same_speaker():
@@ -271,10 +275,10 @@ def test_they_and_it_resolve_to_an_organisation_speaker_only():
     )
     found = extract(text)
 
-    assert [(c.kind, c.speaker) for c in found] == [
-        ("paraphrase", "Anta Sports Products Ltd"),
-        ("quote", "Anta Sports Products Ltd"),
-        ("paraphrase", "Anta Sports Products Ltd"),
+    assert [(c.kind, c.speaker, c.org) for c in found] == [
+        ("paraphrase", None, "Anta Sports Products Ltd"),
+        ("quote", None, "Anta Sports Products Ltd"),
+        ("paraphrase", None, "Anta Sports Products Ltd"),
     ]
 
 
@@ -335,7 +339,7 @@ def test_a_new_sentence_after_a_full_stop_is_not_an_attribution():
 def test_an_organisation_speaking_as_itself():
     quote = only_quote("“China remains one of our most important markets,” Nike said in a statement.")
 
-    assert who(quote) == ("Nike", None, "Nike")
+    assert who(quote) == (None, None, "Nike")
     assert quote.speaker_is_org
 
 
@@ -346,14 +350,14 @@ def test_the_ministry_resolves_to_the_ministry_named_earlier():
     )
     quote = only_quote(text)
 
-    assert who(quote) == ("Ministry of Commerce", None, "Ministry of Commerce")
+    assert who(quote) == (None, None, "Ministry of Commerce")
     assert quote.speaker_is_org
 
 
 def test_the_short_form_of_a_company_name_speaks_as_the_company():
     text = "Hengxing Auto Co launched its first car on Thursday.\n\nHengxing said it received 50,000 orders in a day."
 
-    assert who(paraphrases(text)[0]) == ("Hengxing", None, "Hengxing")
+    assert who(paraphrases(text)[0]) == (None, None, "Hengxing")
 
 
 def test_the_company_resolves_to_the_most_recently_named_company():
@@ -411,19 +415,31 @@ def test_a_missing_closing_mark_ends_the_quote_at_the_paragraph_end():
     assert who(quote) == ("Zhao Dexin", "dairy farmer", None)
 
 
-def test_a_quote_running_over_several_paragraphs_is_one_quote():
+def test_a_quote_running_over_several_paragraphs_is_one_quote_per_paragraph():
     text = (
         "Gao Feng, a spokesperson for the Ministry of Commerce, said: “We have seen many companies open stores.\n\n"
         "“Our embassies will share market information.\n\n"
         "“This is about building trust.”"
     )
-    quote = only_quote(text)
+    found = quotes(text)
 
-    assert quote.quote == (
-        "We have seen many companies open stores. Our embassies will share market information. "
-        "This is about building trust."
+    assert [c.quote for c in found] == [
+        "We have seen many companies open stores.",
+        "Our embassies will share market information.",
+        "This is about building trust.",
+    ]
+    assert {who(c) for c in found} == {("Gao Feng", "spokesperson", "Ministry of Commerce")}
+
+
+def test_a_quote_over_paragraphs_takes_the_attribution_of_its_last_paragraph():
+    text = (
+        "China Mobile will appoint spokespeople in its provincial branches, said Li Jiahui, a director at the group."
+        "\n\n"
+        "“Our spokespeople will not just read statements. They will explain tariffs in plain language.\n\n"
+        "“We want people to feel they are talking to someone who knows the answer,” she said."
     )
-    assert who(quote) == ("Gao Feng", "spokesperson", "Ministry of Commerce")
+
+    assert [c.speaker for c in quotes(text)] == ["Li Jiahui", "Li Jiahui"]
 
 
 def test_apostrophes_inch_marks_and_single_quotes_are_not_quote_marks():
@@ -535,17 +551,17 @@ def test_paraphrase_clause_after_said_that_and_circumstances():
         "Nike said on Thursday it is moving budget to Douyin."
     )
 
-    assert [(c.quote, c.speaker) for c in found] == [
-        ("it would move lessons online", "Industrial and Commercial Bank of China"),
-        ("it is moving budget to Douyin", "Nike"),
+    assert [(c.quote, c.speaker, c.org) for c in found] == [
+        ("it would move lessons online", None, "Industrial and Commercial Bank of China"),
+        ("it is moving budget to Douyin", None, "Nike"),
     ]
 
 
 def test_inverted_paraphrase():
     found = paraphrases("The classes will be hosted by engineers, Huawei Technologies Co said on Monday.")
 
-    assert [(c.quote, c.speaker) for c in found] == [
-        ("The classes will be hosted by engineers", "Huawei Technologies Co")
+    assert [(c.quote, c.speaker, c.org) for c in found] == [
+        ("The classes will be hosted by engineers", None, "Huawei Technologies Co")
     ]
 
 
@@ -585,7 +601,7 @@ def test_command_prints_json_with_exactly_the_agreed_keys():
     ]
     assert rows[0]["quote"].startswith("since the outbreak of COVID-19 last year")
     assert (rows[0]["speaker"], rows[0]["role"], rows[0]["org"], rows[0]["kind"]) == (
-        "Sinopec",
+        None,
         None,
         "Sinopec",
         "paraphrase",
@@ -622,7 +638,8 @@ def test_command_skips_a_source_url_on_the_first_line(tmp_path):
     ("content", "message"),
     [
         (None, "No such file"),
-        (b"\xff\xfe\x00broken", "not UTF-8"),
+        (b"\xff\xfe\x00broken", "not text"),
+        (b"%PDF-1.7 binary", "PDF"),
         (b"  \n\n", "empty"),
         (b"https://example.com/only-a-link\n", "no article text"),
     ],
@@ -671,11 +688,20 @@ def _corpus() -> list[tuple[str, list[dict], list[Candidate]]]:
     return articles
 
 
+def _in_current_conventions(item: dict) -> dict:
+    """This corpus was labelled with an organisation speaking as itself as both speaker and
+    org; the extractor now gives such statements no speaker (``speaker_is_org``)."""
+    if item["speaker"] is not None and item["speaker"] == item["org"]:
+        return {**item, "speaker": None}
+    return item
+
+
 def _keys(items: list, kind: str, *, attribution: bool) -> Counter:
     """What must match for a hit: the text, and with ``attribution`` also speaker and org."""
     keys = Counter()
     for item in items:
         item = item if isinstance(item, dict) else {key: getattr(item, key) for key in GOLD_KEYS}
+        item = _in_current_conventions(item)
         if item["kind"] == kind:
             text = _text(item, kind)
             keys[(text, _name(item["speaker"]), _name(item["org"])) if attribution else text] += 1
@@ -694,11 +720,21 @@ def test_corpus_gold_files_are_well_formed():
 
 
 def test_corpus_accuracy():
+    """The corpus written with the first extractor. Quotes are scored with
+    ``registry.statements.scoring`` (a quote it labelled joined across its attribution
+    matches the two parts the extractor now returns); paraphrases by exact clause."""
     corpus = _corpus()
+    articles = [
+        Article(
+            name,
+            SEED.with_name(f"{name}.txt").read_text(encoding="utf-8"),
+            {"quotes": [_in_current_conventions(g) for g in gold]},
+        )
+        for name, gold, _ in corpus
+    ]
+    score = score_articles(articles, extract, split_gold=True)
     rows = []
     for label, kind, attribution in (
-        ("quotes", "quote", False),
-        ("quote attribution", "quote", True),
         ("paraphrases", "paraphrase", False),
         ("paraphrase attribution", "paraphrase", True),
     ):
@@ -706,14 +742,15 @@ def test_corpus_accuracy():
         predicted = sum((_keys(p, kind, attribution=attribution) for _, _, p in corpus), Counter())
         rows.append((label, sum(gold.values()), sum(predicted.values()), *_prf(gold, predicted)))
 
-    print(f"\nStatement extraction on {len(corpus)} articles")
+    print(f"\nStatement extraction on the first corpus ({len(corpus)} articles)")
+    print(format_table([("quotes", score)]))
     print(f"{'':24}{'gold':>6}{'found':>7}{'P':>8}{'R':>8}{'F1':>8}")
     for label, gold_count, found_count, precision, recall, f1 in rows:
         print(f"{label:24}{gold_count:>6}{found_count:>7}{precision:>8.3f}{recall:>8.3f}{f1:>8.3f}")
 
-    figures = {label: f1 for label, *_, f1 in rows}
-    assert figures["quotes"] >= 0.95
-    assert figures["quote attribution"] >= 0.90
+    assert score.quotes.f1 >= 0.98
+    assert score.attribution.f1 >= 0.97
+    assert not score.invented
 
 
 def test_corpus_paraphrases_never_come_back_as_quotes():
@@ -721,3 +758,251 @@ def test_corpus_paraphrases_never_come_back_as_quotes():
         paraphrased = {_spaces(g["quote"]).lower() for g in gold if g["kind"] == "paraphrase"}
         quoted = {_spaces(c.quote).lower() for c in predicted if c.kind == "quote"}
         assert not paraphrased & quoted, name
+
+
+# --------------------------------------------------------------------------- output conventions
+
+
+def test_an_organisation_has_no_speaker_and_a_role_keeps_no_organisation_words():
+    text = (
+        "Sinopec said in a statement that it would open 200 livestream rooms.\n\n"
+        "“Every station is a storyteller,” said Zhang Wei, deputy head of the news center at Sinopec."
+    )
+    found = extract(text)
+
+    assert [(c.kind, who(c), c.speaker_is_org) for c in found] == [
+        ("paraphrase", (None, None, "Sinopec"), True),
+        ("quote", ("Zhang Wei", "deputy head of the news center", "Sinopec"), False),
+    ]
+
+
+def test_a_quote_nobody_is_named_for_stays_unattributed_and_nothing_outside_marks_is_returned():
+    text = "Sales rose.\n\n“The market has changed for good.”\n\nAnalysts expect more growth next year."
+    found = quotes(text)
+
+    assert [(c.quote, who(c)) for c in found] == [("The market has changed for good.", (None, None, None))]
+
+
+# --------------------------------------------------------------------------- patterns seen failing on unseen news
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "“We will publish every complaint,” Sinopec Chief Engineer Wang Jun said.",
+            ("Wang Jun", "Chief Engineer", "Sinopec"),
+        ),
+        ("“Trains are universal,” said K.W. Lam, an analyst at CLSA.", ("K.W. Lam", "analyst", "CLSA")),
+        (
+            "“We cannot turn every farmer into a star,” said Ma Jun (马骏), deputy general manager at Zhouzhi Group.",
+            ("Ma Jun", "deputy general manager", "Zhouzhi Group"),
+        ),
+        (
+            "“A press officer must answer within an hour,” said Huang Zhiyong, deputy director of the press office "
+            "of the Guangdong Provincial People's Government.",
+            ("Huang Zhiyong", "deputy director of the press office", "Guangdong Provincial People's Government"),
+        ),
+    ],
+)
+def test_titles_initials_and_chinese_names_in_brackets(text, expected):
+    assert who(only_quote(text)) == expected
+
+
+def test_the_state_owned_firm_means_the_company_named_before():
+    text = (
+        "China Mobile Communications Group Co opened 31 provincial accounts on Douyin.\n\n"
+        "The state-owned firm said it would “answer every complaint within an hour”."
+    )
+
+    assert who(only_quote(text)) == (None, None, "China Mobile Communications Group Co")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Song Yu, a professor at Fudan University, called the move “a turning point for state media”.",
+        "Song Yu, a professor at Fudan University, vowed to “open every channel to the public”.",
+        "Song Yu, a professor at Fudan University, described the shift as “from opening accounts to running them”.",
+    ],
+)
+def test_partial_quotes_after_verbs_that_are_not_speech_verbs(sentence):
+    assert who(only_quote(sentence)) == ("Song Yu", "professor", "Fudan University")
+
+
+def test_terms_slogans_and_account_names_are_not_statements():
+    text = (
+        "SASAC began promoting the “two micro, one end” model in 2014. Its account, “Guoziwei,” posts daily. "
+        "The so-called “zombie accounts” were closed, and the series, titled “Power On, Anhui,” ran on WeChat."
+    )
+
+    assert quotes(text) == []
+
+
+def test_told_a_news_agency_and_said_in_an_email_interview_and_made_the_remark():
+    text = (
+        "“The first post must go out before we know everything,” Tan Xiaofei, head of user communications at NIO, "
+        "told a news agency.\n\n"
+        "“We didn’t plan any of this,” Fu Jing, new-media supervisor at Chongqing Rail Transit, "
+        "said in an email interview.\n\n"
+        "“Government accounts should sound like a neighbour.” Lou Jianguo, director of the Anji County Media Center, "
+        "made the remark at a forum."
+    )
+
+    assert [c.speaker for c in quotes(text)] == ["Tan Xiaofei", "Fu Jing", "Lou Jianguo"]
+
+
+def test_a_second_quote_in_the_next_paragraph_belongs_to_the_previous_speaker():
+    text = (
+        "“If someone says their power has been cut, we reply within 30 minutes,” said Gao Jun, deputy director "
+        "at State Grid Jiangsu Electric Power.\n\n"
+        "“For us, the comment section is a service window.”"
+    )
+
+    assert [c.speaker for c in quotes(text)] == ["Gao Jun", "Gao Jun"]
+
+
+def test_a_quote_followed_by_a_caption_line_naming_the_speaker():
+    text = (
+        "Some utilities keep comments open.\n\n"
+        "“The comment section is where customers tell you the truth for free.”\n\n"
+        "Fang Kexin, Chinese University of Hong Kong\n\n"
+        "Not every company is retreating."
+    )
+
+    assert who(only_quote(text)) == ("Fang Kexin", None, "Chinese University of Hong Kong")
+
+
+def test_a_headline_quote_takes_the_speaker_of_the_body_quote_it_repeats():
+    text = (
+        "“We Got It Wrong”: Inside NIO’s Silence on Weibo\n\n"
+        "“We got it wrong, and we should have said so on day one,” Tan Xiaofei, head of user communications at NIO, "
+        "told reporters."
+    )
+
+    assert [(c.quote, c.speaker) for c in quotes(text)] == [
+        ("We Got It Wrong", "Tan Xiaofei"),
+        ("We got it wrong, and we should have said so on day one,", "Tan Xiaofei"),
+    ]
+
+
+def test_a_quote_that_opens_with_one_mark_and_closes_with_another():
+    quote = only_quote('"We will answer every question,” said Li Na, spokesperson of Haier.')
+
+    assert (quote.quote, quote.speaker) == ("We will answer every question,", "Li Na")
+
+
+# --------------------------------------------------------------------------- Chinese
+
+
+def zh_quotes(text: str) -> list[tuple]:
+    return [(c.quote, c.speaker, c.role, c.org) for c in extract(text) if c.kind == "quote"]
+
+
+def test_chinese_attribution_before_and_after_the_quote_and_split_quotes():
+    text = (
+        "在11日举行的发布会上，中国石化新闻发言人吕大鹏表示：“我们将继续推进新媒体建设，讲好央企故事。”\n\n"
+        "“新媒体已经成为企业沟通公众的重要渠道。”他说，“今年我们在抖音和快手上开展了多场直播。”\n\n"
+        "“我们希望通过短视频让更多人了解电网工作。”国家电网宣传部副主任张伟说。"
+    )
+
+    assert zh_quotes(text) == [
+        ("我们将继续推进新媒体建设，讲好央企故事。", "吕大鹏", "新闻发言人", "中国石化"),
+        ("新媒体已经成为企业沟通公众的重要渠道。", "吕大鹏", "新闻发言人", "中国石化"),
+        ("今年我们在抖音和快手上开展了多场直播。", "吕大鹏", "新闻发言人", "中国石化"),
+        ("我们希望通过短视频让更多人了解电网工作。", "张伟", "宣传部副主任", "国家电网"),
+    ]
+
+
+def test_chinese_company_follow_ups_and_organisations_speaking():
+    text = (
+        "中国移动通信集团有限公司今天发布了新的客服规则。\n\n"
+        "该公司在声明中表示：“我们高度重视用户反馈，将尽快完善相关服务。”\n\n"
+        "据中国移动相关负责人介绍，“目前线上渠道已经承接了大部分客户咨询。”"
+    )
+
+    assert zh_quotes(text) == [
+        ("我们高度重视用户反馈，将尽快完善相关服务。", None, None, "中国移动通信集团有限公司"),
+        ("目前线上渠道已经承接了大部分客户咨询。", None, "相关负责人", "中国移动"),
+    ]
+
+
+def test_traditional_characters_and_corner_brackets_with_nested_marks():
+    text = "「我們會繼續加大投入，把『種草』做成服務。」中國移動副總裁李明在接受採訪時說。"
+
+    assert zh_quotes(text) == [("我們會繼續加大投入，把『種草』做成服務。", "李明", "副總裁", "中國移動")]
+
+
+def test_chinese_quoted_terms_account_names_and_titles_are_not_statements():
+    text = (
+        "近年来，央企纷纷布局“两微一抖”，国务院国资委的官方账号“国资小新”粉丝已超过千万。"
+        "该系列短视频以“电力小课堂”为名，坚持“内容为王”的理念。"
+    )
+
+    assert zh_quotes(text) == []
+
+
+def test_chinese_reported_speech_carries_into_the_next_quote_and_paragraph():
+    text = (
+        "卢晓峰是永康恒瑞杯业有限公司的总经理。他说，转机出现在一次直播中。“那之后我就明白了，我们卖的不只是杯子。”\n\n"
+        "“同行也在看，我们的工艺、价格，几乎都是透明的。”卢晓峰说。\n\n"
+        "“所以我们更要把质量做好。”"
+    )
+
+    assert [(q[1], q[3]) for q in zh_quotes(text)] == [("卢晓峰", "永康恒瑞杯业有限公司")] * 3
+
+
+# --------------------------------------------------------------------------- any encoding
+
+
+CHINESE_ARTICLE = "中国石化新闻发言人吕大鹏表示：“我们将继续推进新媒体建设，讲好央企故事。”\n"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "label"),
+    [
+        ("utf-8", "UTF-8"),
+        ("utf-8-sig", "UTF-8 with byte-order mark"),
+        ("gbk", "GB18030"),
+        ("gb18030", "GB18030"),
+        ("big5", "Big5"),
+        ("utf-16", "UTF-16"),
+    ],
+)
+def test_command_reads_chinese_articles_in_any_common_encoding(tmp_path, encoding, label):
+    text = CHINESE_ARTICLE if encoding != "big5" else "中國石化新聞發言人呂大鵬表示：「我們將繼續推進新媒體建設。」\n"
+    article = tmp_path / "article.txt"
+    article.write_bytes(text.encode(encoding))
+    err = io.StringIO()
+    out = io.StringIO()
+
+    call_command("extract_statements", str(article), format="json", stdout=out, stderr=err)
+
+    rows = json.loads(out.getvalue())
+    assert len(rows) == 1 and rows[0]["speaker"] in ("吕大鹏", "呂大鵬") and rows[0]["kind"] == "quote"
+    assert set(rows[0]) == GOLD_KEYS
+    assert label in err.getvalue()
+
+
+def test_command_reads_the_seed_article_as_utf16_and_still_gives_its_six_quotes(tmp_path):
+    article = tmp_path / "seed.txt"
+    article.write_bytes(SEED.read_text(encoding="utf-8").encode("utf-16"))
+
+    rows = json.loads(run_command(str(article), format="json"))
+
+    assert [r["speaker"] for r in rows if r["kind"] == "quote"] == [
+        "Lyu Dapeng",
+        "Li Zhengmao",
+        "Li Zhengmao",
+        "Liu Yutong",
+        "Du Dong",
+        "Xu Jingyun",
+    ]
+
+
+def test_command_refuses_bytes_that_are_not_text(tmp_path):
+    article = tmp_path / "photo.txt"
+    article.write_bytes(bytes(range(256)) * 40)
+
+    with pytest.raises(CommandError, match="not text"):
+        run_command(str(article))

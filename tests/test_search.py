@@ -1,4 +1,4 @@
-"""Full-text search over statements and sources (registry/search.py), on the
+"""Full-text search over statements and sources (registry/statements/search.py), on the
 database the tests run on: SQLite's portable fallback or PostgreSQL's
 full-text search with its GIN indexes."""
 
@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from registry.models import Source, Statement
-from registry.search import search_sources, search_statements
+from registry.statements.search import search_sources, search_statements
 from tests.factories import make_org, make_person, make_source, make_statement, viewer
 
 on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search only")

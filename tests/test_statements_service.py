@@ -1,5 +1,5 @@
-"""registry/statements.py: matching names to people and organisations,
-duplicates, topics, and saving reviewed statements."""
+"""registry/statements/service.py: matching names to people and organisations (English
+and Chinese names), duplicates, topics, saving reviewed statements and published figures."""
 
 import datetime
 
@@ -8,17 +8,21 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from registry import models as m
-from registry.statements import (
+from registry.statements.service import (
     ArticleData,
+    ReviewedFigure,
     ReviewedStatement,
+    as_of_of,
+    figure_value,
     find_duplicates,
+    match_cohort,
     match_names,
     parse_topic_names,
     platform_rows_for,
     save_reviewed,
     topics_for,
 )
-from tests.factories import make_org, make_person, make_platform, make_source, make_statement
+from tests.factories import make_cohort, make_org, make_person, make_platform, make_source, make_statement
 
 pytestmark = pytest.mark.django_db
 
@@ -227,3 +231,70 @@ def test_nothing_new_writes_nothing(registry_people):
     assert result.statements == [] and len(result.duplicates) == 1
     assert m.Source.objects.count() == sources
     assert not m.Organisation.objects.filter(name_en="Brand New Org").exists()
+
+
+# --------------------------------------------------------------------------- Chinese names
+
+
+def test_chinese_names_short_names_and_aliases_match_with_two_queries(django_assert_num_queries):
+    person = make_person("Lyu Dapeng", name_zh="吕大鹏", aliases="呂大鵬")
+    sinopec = make_org(
+        "China Petrochemical Corporation", name_zh="中国石油化工集团有限公司", short_name="中国石化", aliases="中石化"
+    )
+
+    with django_assert_num_queries(2):  # people, organisations
+        matches = match_names(["吕大鹏", "呂大鵬"], ["中国石化", "中石化", "中国石油化工集团有限公司"])
+
+    assert matches.person("吕大鹏").existing == person and matches.person("呂大鵬").existing == person
+    assert {matches.organisation(n).existing for n in ("中国石化", "中石化", "中国石油化工集团有限公司")} == {sinopec}
+
+
+# --------------------------------------------------------------------------- published figures
+
+
+def test_a_population_is_matched_to_the_cohort_it_names():
+    top500 = make_cohort("China Top 500 Enterprises 2020", year=2020, nominal_size=500, slug="china-top-500-2020")
+    soes = make_cohort("Central SOEs 2023", year=2023, nominal_size=98, slug="central-soes-2023")
+    cohorts = [top500, soes]
+
+    assert match_cohort("China's top 500 companies", cohorts) == top500
+    assert match_cohort("中国企业500强", cohorts) == top500
+    assert match_cohort("centrally administered SOEs", cohorts) == soes
+    assert match_cohort("中央企业", cohorts) == soes
+    assert match_cohort("county-level governments in the province", cohorts) is None
+    assert match_cohort(None, cohorts) is None
+
+
+def test_dates_of_proposals_and_shares_turned_into_counts():
+    published = datetime.date(2024, 5, 2)
+    assert as_of_of("2023", published) == (datetime.date(2023, 1, 1), m.DatePrecision.YEAR)
+    assert as_of_of("2024-06", published) == (datetime.date(2024, 6, 1), m.DatePrecision.MONTH)
+    assert as_of_of(None, published) == (published, m.DatePrecision.DAY)
+    soes = m.Cohort(name="Central SOEs", year=2023, nominal_size=98)
+    assert figure_value(ReviewedFigure("claim", "about", 50, published, cohort=soes, unit="percent")) == 49
+    assert figure_value(ReviewedFigure("claim", "more_than", 400, published)) == 400
+    assert figure_value(ReviewedFigure("claim", "about", 50, published, unit="percent")) is None
+
+
+def test_saving_figures_with_their_source_and_not_twice():
+    wechat = make_platform("wechat", "WeChat")
+    cohort = make_cohort("China Top 500 Enterprises 2020", year=2020, nominal_size=500)
+    article = ArticleData(text="Article text " * 5, title="Figures", url="https://example.com/figures")
+    figure = ReviewedFigure(
+        "more than 400 of China's top 500 companies",
+        "more_than",
+        400,
+        datetime.date(2021, 1, 1),
+        m.DatePrecision.YEAR,
+        cohort=cohort,
+        platform=wechat,
+    )
+
+    first = save_reviewed(article, [], [figure])
+    again = save_reviewed(article, [], [figure])
+
+    saved = m.PublishedFigure.objects.get()
+    assert first.figures == [saved] and first.source_created
+    assert (saved.source.url, saved.platform, saved.cohort, saved.value) == (article.url, wechat, cohort, 400)
+    assert again.figures == [] and len(again.figure_duplicates) == 1 and not again.saved_anything
+    assert "Saved 1 published figure." in first.summary()

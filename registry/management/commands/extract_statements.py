@@ -1,10 +1,12 @@
 """Print the statements (quotes and paraphrases) found in a news article saved as text.
 
-    python manage.py extract_statements article.txt [--format json|text]
+    python manage.py extract_statements article.txt [--format json|text] [--language en|zh]
 
-If the first non-empty line of the file is an http(s) URL, it is taken as the article's
-source and the article starts on the next line. Nothing is read from or written to the
-database.
+The file may be in any common encoding (UTF-8 with or without a byte-order mark,
+GBK/GB18030, Big5, UTF-16): it is detected, and the encoding used is reported on standard
+error. If the first non-empty line is an http(s) URL, it is taken as the article's source
+and the article starts on the next line. English and Chinese articles are recognised.
+Nothing is read from or written to the database.
 """
 
 import json
@@ -13,24 +15,29 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from registry.extraction import Candidate, extract
+from registry.statements import Candidate, detect_language, extract
+from registry.statements.figures import FigureCandidate, propose_figures
+from registry.statements.reading import NotText, decode_article
 
 _URL_LINE = re.compile(r"https?://\S+")
-_JSON_KEYS = ("quote", "speaker", "role", "org", "kind")
+MAX_BYTES = 20_000_000
 
 
-def read_article(path: str) -> tuple[str | None, str]:
-    """Return (source URL or None, article text) from a UTF-8 text file.
+def read_article(path: str) -> tuple[str | None, str, str]:
+    """Return (source URL or None, article text, encoding label) from a text file.
 
-    Raises CommandError for a missing file, a file that is not UTF-8, or one without text.
+    Raises CommandError for a missing file, bytes that are not text, or a file without text.
     """
     file = Path(path)
     if not file.is_file():
         raise CommandError(f"No such file: {path}")
+    if file.stat().st_size > MAX_BYTES:
+        raise CommandError(f"{path} is larger than {MAX_BYTES:,} bytes: not an article.")
     try:
-        text = file.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CommandError(f"{path} is not UTF-8 text (byte {exc.start}: {exc.reason}).") from exc
+        decoded = decode_article(file.read_bytes())
+    except NotText as exc:
+        raise CommandError(f"{path}: {exc}") from exc
+    text = decoded.text
     lines = text.splitlines()
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
@@ -41,7 +48,7 @@ def read_article(path: str) -> tuple[str | None, str]:
         text = "\n".join(lines[first + 1 :])
         if not text.strip():
             raise CommandError(f"{path} holds a source URL but no article text.")
-    return url, text
+    return url, text, decoded.label
 
 
 class Command(BaseCommand):
@@ -52,29 +59,38 @@ class Command(BaseCommand):
     requires_migrations_checks = False
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="UTF-8 text file holding the article (optionally its URL first).")
+        parser.add_argument("path", help="Text file holding the article (optionally its URL first), any encoding.")
         parser.add_argument("--format", choices=("json", "text"), default="text", help="Output format.")
+        parser.add_argument("--language", choices=("en", "zh"), help="The article's language (detected if not given).")
 
-    def handle(self, *args, path: str, format: str, **options):
-        url, article = read_article(path)
-        candidates = extract(article)
+    def handle(self, *args, path: str, format: str, language: str | None = None, **options):
+        url, article, encoding = read_article(path)
+        self.stderr.write(f"Read {path} as {encoding}.")
+        language = language or detect_language(article)
+        candidates = extract(article, language=language)
         if format == "json":
-            rows = [{key: getattr(candidate, key) for key in _JSON_KEYS} for candidate in candidates]
-            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps([c.as_json() for c in candidates], ensure_ascii=False, indent=2))
         else:
-            self.stdout.write(_as_text(url, candidates))
+            self.stdout.write(_as_text(url, candidates, propose_figures(article, language=language)))
 
 
-def _as_text(url: str | None, candidates: list[Candidate]) -> str:
+def _as_text(url: str | None, candidates: list[Candidate], figures: list[FigureCandidate]) -> str:
     lines = [f"Source: {url}", ""] if url else []
     quotes = sum(1 for c in candidates if c.kind == "quote")
     lines.append(f"{quotes} direct quote(s), {len(candidates) - quotes} paraphrase(s)")
     for number, candidate in enumerate(candidates, start=1):
-        who = candidate.speaker or "(unattributed)"
-        title = ", ".join(part for part in (candidate.role, candidate.org) if part and part != candidate.speaker)
+        who = candidate.speaker or (candidate.org if candidate.speaker_is_org else None) or "(unattributed)"
+        title = ", ".join(part for part in (candidate.role, candidate.org) if part and part != who)
         lines += [
             "",
             f"{number}. [{candidate.kind}] {who}" + (f" ({title})" if title else ""),
             f"   “{candidate.quote}”" if candidate.kind == "quote" else f"   {candidate.quote}",
         ]
+    if figures:
+        lines += ["", f"{len(figures)} published figure(s)"]
+        for figure in figures:
+            date = f", as of {figure.as_of}" if figure.as_of else ""
+            lines.append(
+                f"- {figure.text} ({figure.comparator}) — {figure.platform_name}; {figure.population or '?'}{date}"
+            )
     return "\n".join(lines)

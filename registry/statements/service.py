@@ -16,20 +16,26 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from registry.extraction import detect_platforms
 from registry.models import (
+    Cohort,
+    DatePrecision,
     Language,
     Organisation,
     Person,
     Platform,
     Position,
+    PublishedFigure,
+    Qualifier,
     Source,
     Statement,
     Topic,
     normalise_name,
     quote_key,
 )
+from registry.statements.platforms import detect_platforms
 
 # detect_platforms slugs whose Platform row may carry another slug.
 PLATFORM_SLUG_ALIASES = {"twitter": ("twitter", "x"), "x": ("x", "twitter")}
@@ -285,6 +291,20 @@ class ReviewedStatement:
 
 
 @dataclass
+class ReviewedFigure:
+    """One accepted published-figure candidate as staff left it on the review screen."""
+
+    claim: str
+    comparator: str
+    value: int | None
+    as_of: datetime.date
+    as_of_precision: str = DatePrecision.DAY
+    cohort: Cohort | None = None
+    platform: Platform | None = None
+    unit: str = ""  # "percent": ``value`` is a share of the cohort's nominal size
+
+
+@dataclass
 class SaveResult:
     source: Source
     source_created: bool
@@ -294,24 +314,51 @@ class SaveResult:
     organisations: list[Organisation] = field(default_factory=list)
     positions: list[Position] = field(default_factory=list)
     topics: list[Topic] = field(default_factory=list)
+    figures: list[PublishedFigure] = field(default_factory=list)
+    figure_duplicates: list[tuple[ReviewedFigure, PublishedFigure]] = field(default_factory=list)
+
+    @property
+    def saved_anything(self) -> bool:
+        return bool(self.statements or self.figures)
 
     def summary(self) -> str:
         """One line for the success message: what was saved, created and skipped."""
-        count = len(self.statements)
-        parts = [
-            f"Saved {count} statement{'' if count == 1 else 's'} to "
-            f"{'a new' if self.source_created else 'the existing'} source “{self.source.title}”."
-        ]
+        count, figures = len(self.statements), len(self.figures)
+        where = self.source.title
+        if self.source_created:
+            parts = [
+                ngettext(
+                    "Saved %(count)d statement to a new source “%(title)s”.",
+                    "Saved %(count)d statements to a new source “%(title)s”.",
+                    count,
+                )
+                % {"count": count, "title": where}
+            ]
+        else:
+            parts = [
+                ngettext(
+                    "Saved %(count)d statement to the existing source “%(title)s”.",
+                    "Saved %(count)d statements to the existing source “%(title)s”.",
+                    count,
+                )
+                % {"count": count, "title": where}
+            ]
+        if figures:
+            parts.append(
+                ngettext("Saved %(count)d published figure.", "Saved %(count)d published figures.", figures)
+                % {"count": figures}
+            )
         for label, rows in (
-            ("New people", self.people),
-            ("New organisations", self.organisations),
-            ("New positions", self.positions),
-            ("New topics", self.topics),
+            (_("New people"), self.people),
+            (_("New organisations"), self.organisations),
+            (_("New positions"), self.positions),
+            (_("New topics"), self.topics),
         ):
             if rows:
                 parts.append(f"{label}: {', '.join(str(r) for r in rows)}.")
-        if self.duplicates:
-            parts.append(f"Not saved again (already in the registry): {len(self.duplicates)}.")
+        skipped = len(self.duplicates) + len(self.figure_duplicates)
+        if skipped:
+            parts.append(_("Not saved again (already in the registry): %(count)d.") % {"count": skipped})
         return " ".join(parts)
 
 
@@ -321,7 +368,9 @@ def source_for_url(url: str) -> Source | None:
 
 
 @transaction.atomic
-def save_reviewed(article: ArticleData, accepted: list[ReviewedStatement]) -> SaveResult:
+def save_reviewed(
+    article: ArticleData, accepted: list[ReviewedStatement], figures: Iterable[ReviewedFigure] = ()
+) -> SaveResult:
     """Write the source, the accepted statements and what they need, all or nothing.
 
     The source is reused when its URL is already in the registry (its full text is
@@ -387,9 +436,96 @@ def save_reviewed(article: ArticleData, accepted: list[ReviewedStatement]) -> Sa
             )
             if made:
                 result.positions.append(position)
-    if not result.statements:
+    _save_figures(list(figures), source, result)
+    if not result.saved_anything:
         transaction.set_rollback(True)  # nothing new: leave no empty source or unused people behind
     return result
+
+
+def figure_value(figure: ReviewedFigure) -> int | None:
+    """The count a figure claims: a share turns into a count of its cohort's nominal size
+    ("nearly half" of a list of 500 is about 250)."""
+    if figure.value is None or figure.unit != "percent":
+        return figure.value
+    if figure.cohort is None or not figure.cohort.nominal_size:
+        return None
+    return round(figure.value * figure.cohort.nominal_size / 100)
+
+
+def _save_figures(figures: list[ReviewedFigure], source: Source, result: SaveResult) -> None:
+    """Published figures with their source. Queries: 1 for those already recorded for the
+    source, then 1 insert per new figure."""
+    if not figures:
+        return
+    existing = (
+        {(f.cohort_id, f.platform_id, f.as_of): f for f in PublishedFigure.objects.filter(source=source)}
+        if source.pk
+        else {}
+    )
+    for item in figures:
+        key = (item.cohort.pk if item.cohort else None, item.platform.pk if item.platform else None, item.as_of)
+        if key in existing:
+            result.figure_duplicates.append((item, existing[key]))
+            continue
+        comparator = item.comparator
+        value = figure_value(item) if comparator != Qualifier.SOME else None
+        figure = PublishedFigure(
+            claim=item.claim.strip(),
+            cohort=item.cohort,
+            platform=item.platform,
+            comparator=comparator,
+            value=value,
+            as_of=item.as_of,
+            as_of_precision=item.as_of_precision,
+            source=source,
+        )
+        figure.full_clean(validate_unique=False, validate_constraints=False)
+        figure.save()
+        existing[key] = figure
+        result.figures.append(figure)
+
+
+# --------------------------------------------------------------------------- figures proposed from text
+
+_POPULATION_WORDS = {
+    "top": ("top", "500强", "强"),
+    "central": ("central", "centrally", "中央企业", "央企"),
+    "soe": ("soe", "soes", "state-owned", "国企", "国有企业", "央企", "中央企业"),
+    "fortune": ("fortune", "财富"),
+    "listed": ("listed", "上市"),
+    "bank": ("bank", "banks", "银行"),
+}
+
+
+def match_cohort(population: str | None, cohorts: list[Cohort]) -> Cohort | None:
+    """The cohort a figure's population most plausibly means ("China's top 500 companies"
+    -> "China Top 500 Enterprises 2020"), or None when nothing fits. No query: ``cohorts``
+    is the list the caller loaded once."""
+    if not population or not cohorts:
+        return None
+    text = population.casefold()
+    numbers = set(re.findall(r"\d+", text))
+    best, best_score = None, 0
+    for cohort in cohorts:
+        name = f"{cohort.name} {cohort.slug}".casefold()
+        score = 3 * len(numbers & set(re.findall(r"\d+", name) + [str(cohort.nominal_size or "")]))
+        for words in _POPULATION_WORDS.values():
+            if any(w in text for w in words) and any(w in name for w in words):
+                score += 1
+        if score > best_score or (score == best_score and best is not None and cohort.year > best.year):
+            best, best_score = (cohort, score) if score else (best, best_score)
+    return best if best_score >= 2 else None
+
+
+def as_of_of(text: str | None, published_on: datetime.date | None) -> tuple[datetime.date | None, str]:
+    """(date, precision) for a proposal's "2023" / "2023-06", else the publication date."""
+    if text:
+        parts = [int(p) for p in text.split("-")]
+        if len(parts) == 1:
+            return datetime.date(parts[0], 1, 1), DatePrecision.YEAR
+        if len(parts) == 2 and 1 <= parts[1] <= 12:
+            return datetime.date(parts[0], parts[1], 1), DatePrecision.MONTH
+    return published_on, DatePrecision.DAY
 
 
 def _is_new(topic: Topic) -> bool:

@@ -1,0 +1,97 @@
+"""Accuracy on the labelled statements corpus (tests/statements_corpus/), per language and split.
+
+`pytest tests/test_statements_corpus.py -s` prints the table that docs/STATEMENTS.md
+reports. The rules were tuned on `dev/` only; `test/` was scored once, after tuning, and
+its floors are what was measured then, so a regression fails. Matching rules:
+`registry.statements.scoring`.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from registry.statements import extract
+from registry.statements.figures import propose_figures
+from registry.statements.scoring import corpus_articles, format_table, score_articles
+
+CORPUS = Path(__file__).parent / "statements_corpus"
+QUOTE_KEYS = {"quote", "speaker", "role", "org", "org_alternatives"}
+COMPARATORS = {"exactly", "more_than", "at_least", "about", "fewer_than", "some"}
+
+# Floors: what was measured (docs/STATEMENTS.md), rounded down. Dev is what the rules
+# were tuned on; test is what the untouched split gave when it was scored once, after
+# tuning ended -- below the targets for attribution, reported as it is.
+FLOORS = {
+    ("dev", "en"): {"quote_f1": 0.99, "attribution_f1": 0.89, "figure_f1": 0.77},
+    ("dev", "zh"): {"quote_f1": 0.98, "attribution_f1": 0.84, "figure_f1": 0.86},
+    ("test", "en"): {"quote_f1": 0.98, "attribution_f1": 0.66, "figure_f1": 0.55},
+    ("test", "zh"): {"quote_f1": 0.95, "attribution_f1": 0.64, "figure_f1": 0.95},
+}
+
+
+def _figures(text: str) -> list[dict]:
+    return [figure.as_json() for figure in propose_figures(text)]
+
+
+@pytest.fixture(scope="module")
+def scores():
+    return {
+        (split, language): score_articles(corpus_articles(CORPUS, split, language), extract, _figures)
+        for split in ("dev", "test")
+        for language in ("en", "zh")
+    }
+
+
+def test_corpus_files_come_in_pairs_and_follow_the_split_rule():
+    for split in ("dev", "test"):
+        for language in ("en", "zh"):
+            folder = CORPUS / split / language
+            texts = sorted(p.stem for p in folder.glob("*.txt"))
+            assert texts == sorted(p.stem for p in folder.glob("*.json")), folder
+            for name in texts:
+                number = int(re.match(r"[a-z]+(\d+)_", name).group(1))
+                assert (number % 3 == 0) == (split == "test"), name
+
+
+def test_corpus_size_meets_the_brief():
+    def count(language, key):
+        return sum(
+            len(json.loads(p.read_text(encoding="utf-8"))[key])
+            for split in ("dev", "test")
+            for p in (CORPUS / split / language).glob("*.json")
+        )
+
+    assert len(list(CORPUS.glob("*/en/*.txt"))) >= 60 and len(list(CORPUS.glob("*/zh/*.txt"))) >= 30
+    assert count("en", "quotes") >= 300 and count("zh", "quotes") >= 120
+
+
+def test_dev_gold_is_well_formed():
+    """Only dev is opened here: the gold of the test split is read by the scorer alone."""
+    for path in sorted(CORPUS.glob("dev/*/*.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        text = path.with_suffix(".txt").read_text(encoding="utf-8")
+        assert gold["language"] == path.parent.name, path
+        for quote in gold["quotes"]:
+            assert QUOTE_KEYS <= set(quote), (path, quote)
+            assert " ".join(quote["quote"].split()) in " ".join(text.split()), (path, quote["quote"])
+        for figure in gold["figures"]:
+            assert figure["comparator"] in COMPARATORS, (path, figure)
+
+
+def test_accuracy_per_language_and_split(scores):
+    print("\nStatements corpus (tests/statements_corpus): dev tuned on, test held apart")
+    print(format_table([(f"{split} {language}", score) for (split, language), score in scores.items()]))
+    for (split, language), score in scores.items():
+        floor = FLOORS[(split, language)]
+        assert score.quotes.f1 >= floor["quote_f1"], (split, language)
+        assert score.attribution.f1 >= floor["attribution_f1"], (split, language)
+        assert score.figures.f1 >= floor["figure_f1"], (split, language)
+
+
+def test_no_invented_quotes(scores):
+    """Nothing that is not between quote marks, and none of the terms the gold lists as not speech."""
+    for key in scores:
+        invented = scores[key].invented
+        assert invented == [], invented
