@@ -164,6 +164,10 @@ def main(argv=None) -> int:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk (make loadtest does this)")
 
+    from bench.page_weight import database_exists
+
+    if not database_exists(args.db):
+        raise SystemExit(f"The benchmark database {args.db!r} does not exist. Build it first with `make bench`.")
     env = serving_env(args.db)
     prepare(env)
     base = f"http://127.0.0.1:{args.port}"

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import RESULTS  # noqa: E402
+from bench.common import PG_URL, RESULTS  # noqa: E402
 from bench.loadtest import viewer_cookie, wait_until_up  # noqa: E402
 from bench.serve import gunicorn_command, prepare, serving_env  # noqa: E402
 
@@ -46,16 +46,20 @@ def measure(port: int, cookie: str, path: str) -> dict:
     status, headers, html = fetch(port, path, browser)
     if status != 200:
         raise SystemExit(f"{path} answered {status}")
-    text = html.decode() if headers.get("content-encoding") is None else None
-    if text is None:
-        raise SystemExit("the HTML came compressed; decompressing it is not implemented here")
+    served = len(html)
+    encoding = headers.get("content-encoding")
+    if encoding == "gzip":
+        html = gzip.decompress(html)
+    elif encoding is not None:
+        raise SystemExit(f"the HTML came as {encoding}; only gzip is decoded here")
+    text = html.decode()
     rows = [
         {
             "resource": f"{path} (HTML)",
             "raw": len(html),
             "gzip": len(gzip.compress(html, 6)),
             "br": None,
-            "served": len(html),
+            "served": served,
             "encoding": headers.get("content-encoding", "none"),
             "cache": headers.get("cache-control", ""),
             "repeat": None,
@@ -83,6 +87,16 @@ def measure(port: int, cookie: str, path: str) -> dict:
             }
         )
     return {"rows": rows}
+
+
+def database_exists(name: str) -> bool:
+    import psycopg
+
+    try:
+        with psycopg.connect(f"{PG_URL}/postgres", connect_timeout=5) as conn:
+            return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+    except psycopg.OperationalError as error:
+        raise SystemExit(f"PostgreSQL at {PG_URL} cannot be reached: {error}".strip()) from None
 
 
 def _kb(value) -> str:
@@ -124,6 +138,11 @@ def main(argv=None) -> int:
     parser.add_argument("--port", type=int, default=8011)
     parser.add_argument("--path", default="/")
     args = parser.parse_args(argv)
+    if not database_exists(args.db):
+        raise SystemExit(
+            f"The benchmark database {args.db!r} does not exist on {PG_URL}. Build it first with `make bench` "
+            f"(or `.venv/bin/python bench/build_dataset.py --db {args.db}`), or pass --db."
+        )
     env = serving_env(args.db)
     prepare(env)
     server = subprocess.Popen(gunicorn_command(f"127.0.0.1:{args.port}"), env=env, cwd=ROOT)

@@ -96,8 +96,8 @@ class ScopeFacts:
 def _facts_sql(scope: Scope) -> tuple[str, list]:
     """SQL for one row: real organisations in scope, synthetic ones, and the
     newest snapshot of their accounts (each account's maintained latest)."""
-    members_sql, members_params = scope.members().values("id", "is_demo").query.sql_with_params()
-    ids_sql, ids_params = scope.members().values("id").query.sql_with_params()
+    members_sql, members_params = scope.members().order_by().values("id", "is_demo").query.sql_with_params()
+    ids_sql, ids_params = scope.members().order_by().values("id").query.sql_with_params()
     sql = f"""
         SELECT COALESCE(SUM(CASE WHEN m.is_demo THEN 0 ELSE 1 END), 0) AS real_count,
                COALESCE(SUM(CASE WHEN m.is_demo THEN 1 ELSE 0 END), 0) AS synthetic_count,
@@ -228,7 +228,7 @@ def cumulative_adoption(*, scope: Scope, with_facts: bool = False):
     ``scope_facts``) and the result is ``(points, facts)``. 1 query."""
     if not scope.platforms and not with_facts:
         return []
-    members_sql, members_params = scope.members().values("id").query.sql_with_params()
+    members_sql, members_params = scope.members().order_by().values("id").query.sql_with_params()
     platform_ids = [p.id for p in scope.platforms] or [0]
     placeholders = ", ".join(["%s"] * len(platform_ids))
     account = Account._meta.db_table
@@ -402,7 +402,6 @@ class FollowerSummary:
     median: float | None
     q3: float | None
     maximum: int | None
-    latest: datetime.date | None  # the newest snapshot among those counts
 
 
 def _quantiles(values: list[int]) -> tuple[float | None, float | None, float | None]:
@@ -423,37 +422,34 @@ def follower_distribution(*, scope: Scope) -> list[FollowerSummary]:
     return one row per account and the quartiles are computed here. 1 query."""
     if not scope.platforms:
         return []
-    followers, on = latest_follower_count(scope.as_of)
-    per_account = open_accounts_in_scope(scope=scope).annotate(f=followers, d=on).values("platform_id", "f", "d")
+    # Only the count: a past date's probe is not repeated for its date (the data's
+    # age is in the scope's facts).
+    followers, _on = latest_follower_count(scope.as_of)
+    per_account = open_accounts_in_scope(scope=scope).annotate(f=followers).values("platform_id", "f")
     found: dict[int, FollowerSummary] = {}
     if connection.vendor == "postgresql":
         inner, params = per_account.order_by().query.sql_with_params()
         sql = f"""
             SELECT platform_id, count(f), min(f), min(f) FILTER (WHERE f > 0),
-                   percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY f), max(f), max(d)
+                   percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY f), max(f)
             FROM ({inner} OFFSET 0) AS per_account
             WHERE f IS NOT NULL
             GROUP BY platform_id
         """  # noqa: S608 - the inner query is Django's, its values are parameters
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            for platform_id, count, low, positive, quartiles, high, latest in cursor.fetchall():
-                found[platform_id] = (count, low, positive, *quartiles, high, latest)
+            for platform_id, count, low, positive, quartiles, high in cursor.fetchall():
+                found[platform_id] = (count, low, positive, *quartiles, high)
     else:
         values: dict[int, list[int]] = {}
-        latest: dict[int, datetime.date] = {}
         for row in per_account:
-            if row["f"] is None:
-                continue
-            values.setdefault(row["platform_id"], []).append(row["f"])
-            when = row["d"]
-            when = datetime.date.fromisoformat(when) if isinstance(when, str) else when
-            latest[row["platform_id"]] = max(when, latest.get(row["platform_id"], when))
+            if row["f"] is not None:
+                values.setdefault(row["platform_id"], []).append(row["f"])
         for platform_id, xs in values.items():
             xs.sort()
             positive = next((x for x in xs if x > 0), None)
-            found[platform_id] = (len(xs), xs[0], positive, *_quantiles(xs), xs[-1], latest[platform_id])
-    empty = (0, None, None, None, None, None, None, None)
+            found[platform_id] = (len(xs), xs[0], positive, *_quantiles(xs), xs[-1])
+    empty = (0, None, None, None, None, None, None)
     return [FollowerSummary(p.slug, *found.get(p.id, empty)) for p in scope.platforms]
 
 

@@ -77,7 +77,7 @@ def _every_figure() -> dict[str, dict]:
             [queries.PresenceRow(1, "Sinopec", 1, {"wechat": True, "weibo": False})], platforms, META
         ),
         "follower_box": charts.follower_box(
-            [queries.FollowerSummary("wechat", 2, 5, 5, 10, 100, 1000, 30_000_000, d(2021, 1, 1))], platforms, META
+            [queries.FollowerSummary("wechat", 2, 5, 5, 10, 100, 1000, 30_000_000)], platforms, META
         ),
         "top_accounts_bar": charts.top_accounts_bar(
             [queries.TopAccount(1, 1, "Big", "big", "wechat", "WeChat", 900, d(2024, 1, 1))], META
@@ -116,6 +116,9 @@ def test_the_house_template_is_lean_and_valid():
     lean = len(json.dumps(charts.TEMPLATE))
     default = len(json.dumps(pio.templates["plotly"].to_plotly_json()))
     assert template.layout.font.family == charts.FONT
+    # Latin fonts first, so Latin text and punctuation (’) are not drawn with the CJK font.
+    fonts = [name.strip(" '") for name in charts.FONT.split(",")]
+    assert fonts.index("Liberation Sans") < fonts.index("Noto Sans CJK SC")
     assert lean < default / 3, (lean, default)
 
 

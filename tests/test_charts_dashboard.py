@@ -56,8 +56,8 @@ def test_presence_heatmap_marks():
 
 def test_follower_box_is_log_scale_with_computed_quartiles_and_skips_empty_platforms():
     summaries = [
-        queries.FollowerSummary("wechat", 3, 0, 10, 10, 500, 30_000_000, 30_000_000, D(2024, 1, 1)),
-        queries.FollowerSummary("weibo", 0, None, None, None, None, None, None, None),
+        queries.FollowerSummary("wechat", 3, 0, 10, 10, 500, 30_000_000, 30_000_000),
+        queries.FollowerSummary("weibo", 0, None, None, None, None, None, None),
     ]
     fig = charts.follower_box(summaries, PLATFORMS, META)
     assert fig["layout"]["yaxis"]["type"] == "log"

@@ -464,6 +464,9 @@ def test_export_figure_leaves_the_page_figure_alone(cohort):
     assert json.dumps(chart.figure, cls=DjangoJSONEncoder) == before
     assert (width, height) == (exports.IMAGE_WIDTH, chart.figure["layout"]["height"] + exports.FOOTER_PX)
     assert figure["layout"]["template"] == charts.TEMPLATE  # images carry the house style themselves
+    # The title and the axis title keep clear of the image's left edge.
+    assert figure["layout"]["title"]["pad"]["l"] == exports.IMAGE_PADDING > 0
+    assert figure["layout"]["margin"]["l"] == charts.TEMPLATE["layout"]["margin"]["l"] + exports.IMAGE_PADDING
     texts = [a["text"] for a in figure["layout"]["annotations"]]
     assert any("Generated 25 November 2026 06:30" in t and "Synthetic demo data" in t for t in texts)
     assert figure["layout"]["paper_bgcolor"] == "rgba(0,0,0,0)"

@@ -19,9 +19,25 @@ def drop_triggers(apps, schema_editor):
     drop_triggers(schema_editor)
 
 
+def sync_roles(apps, schema_editor):
+    """The roles hold every registry model's permissions (registry/roles.py):
+    create the new model's permissions now (Django would only after all
+    migrations) and give them to the groups."""
+    from django.contrib.auth.management import create_permissions
+
+    from registry.roles import sync_roles as sync
+
+    config = apps.get_app_config("registry")
+    config.models_module = True
+    create_permissions(config, apps=apps, verbosity=0)
+    config.models_module = None
+    sync(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("registry", "0005_account_open_covering_index"),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
@@ -49,4 +65,5 @@ class Migration(migrations.Migration):
             options={"verbose_name": "latest snapshot of an account"},
         ),
         migrations.RunPython(create_triggers, drop_triggers),
+        migrations.RunPython(sync_roles, migrations.RunPython.noop),
     ]
