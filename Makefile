@@ -70,7 +70,6 @@ security: $(STAMP)
 
 # The README's screenshots of the overview at 1440 and 390 px, with demo data (needs chromium).
 screenshot: $(STAMP)
-	@$(PY) scripts/preflight.py chromium
 	$(PY) scripts/screenshot.py
 
 # --- performance (bench/README.md): national-scale benchmark, production serving, load test, page weight
@@ -91,12 +90,10 @@ serve: $(STAMP)
 	$(PY) bench/serve.py --bind $(HOST):$(PORT)
 
 loadtest: $(STAMP)
-	@$(PY) scripts/preflight.py bench-db $(BENCH_DB)
 	command -v wrk >/dev/null || apt-get install -y wrk
 	$(PY) bench/loadtest.py --db $(BENCH_DB)
 
 page-weight: $(STAMP)
-	@$(PY) scripts/preflight.py bench-db $(BENCH_DB)
 	$(PY) bench/page_weight.py --db $(BENCH_DB)
 
 # Chart and briefing export timings (cold, warm, 6-chart packs); see docs/EXPORTS.md.
