@@ -16,7 +16,7 @@ from django_tables2.export import ExportMixin
 
 from dashboard import charts, queries
 from dashboard.access import viewer_required
-from dashboard.catalogue import CATALOGUE, ChartParamError, build_chart, scope_facts
+from dashboard.catalogue import CATALOGUE, ChartParamError, build_chart
 from dashboard.filters import (
     CompanyFilter,
     PersonFilter,
@@ -70,12 +70,13 @@ def _panel(chart_data, query: str | None = None, *, synthetic: bool = False) -> 
     return panel
 
 
-def _composition(scope: Scope) -> queries.Composition:
-    """Real and synthetic organisations in scope, from the scope's facts that
-    its charts read too (cached per scope and data version: no query once a
-    chart of the scope was built)."""
-    facts = scope_facts(scope)
-    return queries.Composition(facts.members, facts.synthetic)
+def _composition(chart_data) -> queries.Composition | None:
+    """Real and synthetic organisations a chart counts (its meta carries them,
+    from the scope's facts), or None for a chart that does not count a scope."""
+    meta = chart_data.meta
+    if meta.real is None:
+        return None
+    return queries.Composition(meta.real + meta.synthetic, meta.synthetic)
 
 
 def _scope_or_400(request):
@@ -95,13 +96,13 @@ def overview(request):
     Queries: user, cohorts, platforms, then for charts not cached since the last
     write: the scope's facts (real and synthetic organisations), adoption (real
     and synthetic), timeline (+ demo banner). The cards read the cached adopters
-    chart and facts, so a warm overview reads nothing from the registry."""
+    chart, so a warm overview reads nothing from the registry."""
     scope, filterset, error = _scope_or_400(request)
     if error:
         return error
     by_platform = build_chart("adoption-by-platform", scope)
     adoption = by_platform.extra["adoption"]
-    composition = _composition(scope)
+    composition = _composition(by_platform) or queries.Composition(by_platform.extra["size"], 0)
     panels = [
         by_platform,
         build_chart("adoption-share", scope, adoption=adoption),
@@ -154,8 +155,8 @@ def _has_data(rows) -> bool:
 def chart_page(request, slug: str):
     """One chart from the catalogue with the shared filters and its data table.
     Queries: user, user permissions, group permissions, cohorts, platforms,
-    the chart's own (1-2, see catalogue; none once cached) with the scope's
-    facts (real and synthetic organisations, shared with the page), demo banner."""
+    the chart's own (1-2, see catalogue; none once cached; its meta carries the
+    real and synthetic organisations the page shows), demo banner."""
     definition = CATALOGUE.get(slug)
     if definition is None:
         raise Http404("No such chart.")
@@ -168,7 +169,7 @@ def chart_page(request, slug: str):
     except ChartParamError as problem:
         return bad_filters(request, {", ".join(definition.params) or "chart": [str(problem)]})
     # A chart of one company (extra parameters) counts no one else; the others count the scope.
-    composition = None if definition.params else _composition(scope)
+    composition = None if definition.params else _composition(chart_data)
     return render(
         request,
         "dashboard/chart_page.html",
