@@ -7,7 +7,9 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench serve backup restore check clean-demo screenshot
+.PHONY: run test lint format bench serve backup restore check demo clean-demo screenshot
+# After `make clean-demo`, `make run` leaves the demo data out until `make demo`.
+DEMO_REMOVED := var/demo-removed
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -19,7 +21,8 @@ $(STAMP): requirements.txt
 run: $(STAMP)
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_seed
-	DEBUG=$${DEBUG:-true} $(PY) manage.py generate_demo --if-empty
+	@if [ -e $(DEMO_REMOVED) ]; then echo "Demo data left out (removed with make clean-demo; make demo brings it back)."; \
+	else DEBUG=$${DEBUG:-true} $(PY) manage.py generate_demo --if-empty; fi
 	DEBUG=$${DEBUG:-true} $(PY) manage.py ensure_admin
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -37,6 +40,15 @@ format: $(STAMP)
 check: $(STAMP)
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=true $(PY) manage.py check
+
+# Synthetic demo data: (re)generate it, or remove every demo row.
+demo: $(STAMP)
+	DEBUG=$${DEBUG:-true} $(PY) manage.py generate_demo
+	rm -f $(DEMO_REMOVED)
+
+clean-demo: $(STAMP)
+	DEBUG=$${DEBUG:-true} $(PY) manage.py generate_demo --clear
+	@mkdir -p $(dir $(DEMO_REMOVED)) && touch $(DEMO_REMOVED)
 
 # --- operations and security (docs/OPERATIONS.md, docs/SECURITY.md)
 # Backups go to backups/ unless FILE=...; pg_dump on PostgreSQL, JSON on SQLite.
@@ -56,14 +68,15 @@ security: $(STAMP)
 	@echo "bandit: no high-severity findings (full report: .venv/bin/bandit -r config registry dashboard)"
 	$(PY) scripts/audit_dependencies.py
 
-# The README's screenshot of the overview, with demo data (needs chromium).
+# The README's screenshots of the overview at 1440 and 390 px, with demo data (needs chromium).
 screenshot: $(STAMP)
-	$(PY) scripts/screenshot.py --out docs/img/overview.png
+	$(PY) scripts/screenshot.py
 
 # --- performance (bench/README.md): national-scale benchmark, production serving, load test, page weight
 BENCH_SCALE ?= 1
 BENCH_BUILD_FLAGS ?= --reuse
 BENCH_REPEAT ?= 15
+BENCH_DB ?= bench
 # Keep a complete benchmark database built with the same sizes; BENCH_BUILD_FLAGS= rebuilds.
 .PHONY: loadtest page-weight
 
@@ -78,10 +91,10 @@ serve: $(STAMP)
 
 loadtest: $(STAMP)
 	command -v wrk >/dev/null || apt-get install -y wrk
-	$(PY) bench/loadtest.py
+	$(PY) bench/loadtest.py --db $(BENCH_DB)
 
 page-weight: $(STAMP)
-	$(PY) bench/page_weight.py
+	$(PY) bench/page_weight.py --db $(BENCH_DB)
 
 # Chart and briefing export timings (cold, warm, 6-chart packs); see docs/EXPORTS.md.
 .PHONY: bench-exports

@@ -131,3 +131,30 @@ def _url_int(name: str, options: dict, key: str, default: int) -> int:
     if number < 0:
         raise ImproperlyConfigured(f"{name} option {key} must not be negative, got {number}.")
     return number
+
+
+# Words that give a value away as an example rather than a secret: the
+# .env.example value ("change-me-to-a-long-random-string-...") and the ones
+# tutorials and templates use. Compared without case, "-", "_" or spaces.
+_PLACEHOLDER_WORDS = (
+    "changeme",
+    "changethis",
+    "replaceme",
+    "replacethis",
+    "yoursecret",
+    "secretkeyhere",
+    "putyour",
+    "placeholder",
+    "example",
+    "insecure",
+    "notsecret",
+    "dummy",
+    "longrandomstring",
+)
+
+
+def looks_like_placeholder(value: str) -> bool:
+    """Whether a secret is an example value (e.g. the one in .env.example)
+    rather than a random one."""
+    squashed = "".join(ch for ch in value.lower() if ch.isalnum())
+    return any(word in squashed for word in _PLACEHOLDER_WORDS)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import database_from_url, env_bool, env_choice, env_int, env_list, env_str
+from config.env import database_from_url, env_bool, env_choice, env_int, env_list, env_str, looks_like_placeholder
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,12 +28,23 @@ CODE_ONLY_COMMAND = (
     and "--deploy" not in sys.argv
     and "DEBUG" not in os.environ
 )
+# Recovering admin access on a local checkout (a SQLite database, no DEBUG):
+# these commands hash a password, which needs no secret, so they run without
+# production variables. Against PostgreSQL (production) they need them all.
+_LOCAL_ACCOUNT_COMMANDS = {"changepassword", "createsuperuser"}
+LOCAL_ACCOUNT_COMMAND = (
+    Path(sys.argv[0]).name == "manage.py"
+    and len(sys.argv) > 1
+    and sys.argv[1] in _LOCAL_ACCOUNT_COMMANDS
+    and "DEBUG" not in os.environ
+    and (env_str("DATABASE_URL") or "sqlite:").lower().startswith("sqlite:")
+)
 
 # Used only when DEBUG is on or under the test runner; production refuses it.
 _DEV_SECRET = "dev-only-insecure-key-never-use-in-production-0123456789abcdef"  # noqa: S105  # nosec B105
 SECRET_KEY = env_str("SECRET_KEY") or ""
 if not SECRET_KEY:
-    if DEBUG or TESTING or CODE_ONLY_COMMAND:
+    if DEBUG or TESTING or CODE_ONLY_COMMAND or LOCAL_ACCOUNT_COMMAND:
         SECRET_KEY = _DEV_SECRET
     else:
         raise ImproperlyConfigured(
@@ -52,8 +63,16 @@ elif not DEBUG and (
         "(not the development key). Generate one with "
         "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
     )
+elif not DEBUG and looks_like_placeholder(SECRET_KEY):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is a placeholder (such as the value in .env.example), not a secret. Set a random value "
+        "of at least 50 characters: `python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+    )
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG or TESTING or CODE_ONLY_COMMAND else [])
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS",
+    ["127.0.0.1", "localhost"] if DEBUG or TESTING or CODE_ONLY_COMMAND or LOCAL_ACCOUNT_COMMAND else [],
+)
 if not ALLOWED_HOSTS and not DEBUG:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names this site is served on.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -230,9 +249,13 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
+# Files browsers ask for at the site's root (favicon.ico), served by whitenoise.
+WHITENOISE_ROOT = BASE_DIR / "web_root"
 
-# Bootstrap 5 markup, body rows drawn by one tag per row (templates/django_tables2/dashboard.html).
-DJANGO_TABLES2_TEMPLATE = "django_tables2/dashboard.html"
+# The page's table layout (scrolling box, folding, pagination below) in
+# dashboard/_table_body.html, over Bootstrap 5 markup whose body rows are drawn
+# by one tag per row (templates/django_tables2/dashboard.html).
+DJANGO_TABLES2_TEMPLATE = "dashboard/_table_body.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
@@ -260,6 +283,7 @@ LOGGING = {
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "json"},
+        "discard": {"class": "logging.NullHandler"},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
@@ -275,6 +299,9 @@ LOGGING = {
             "propagate": False,
             "filters": ["request_context"],
         },
+        # runserver writes its own line for every request; RequestLogMiddleware
+        # already writes one (with user and duration), so this one would repeat it.
+        "django.server": {"handlers": ["discard"], "propagate": False},
         "kaleido": {"level": "WARNING"},
         "choreographer": {"level": "WARNING"},
         "axes": {"level": "WARNING"},

@@ -171,12 +171,22 @@ class ScopeError(ValueError):
         self.errors = errors
 
 
+def _mutable_query(params) -> QueryDict:
+    """A mutable copy of a query string given as a QueryDict or a plain dict."""
+    if isinstance(params, QueryDict):
+        return params.copy()
+    query = QueryDict(mutable=True)
+    for name, value in (params or {}).items():
+        query.setlist(name, list(value) if isinstance(value, (list, tuple)) else [value])
+    return query
+
+
 def scope_from_request(params, *, cohorts, platforms, today: datetime.date | None = None) -> tuple[Scope, ScopeFilter]:
     """Build the scope from a query string. Raises ``ScopeError`` on bad input."""
     today = today or timezone.localdate()
     # Without a "cohort" parameter the page shows the default cohort, so the
     # form is bound to it too: the select then shows what the page shows.
-    params = params.copy() if params else QueryDict(mutable=True)
+    params = _mutable_query(params)
     if "cohort" not in params:
         fallback = default_cohort(cohorts)
         params["cohort"] = fallback.slug if fallback is not None else ""
@@ -205,6 +215,12 @@ def scope_from_request(params, *, cohorts, platforms, today: datetime.date | Non
         platform_param=tuple(p.slug for p in selected) if chosen else (),
         cohorts=cohorts,
     )
+    # The controls show what the page used, also where it chose a default: today's
+    # date, and the main platforms ticked when none were.
+    if not data.get("as_of"):
+        params["as_of"] = as_of.isoformat()
+    if not chosen:
+        params.setlist("platform", [p.slug for p in selected])
     return scope, filterset
 
 

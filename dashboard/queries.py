@@ -55,10 +55,15 @@ class PlatformAdoption:
     name: str
     adopters: int
     cohort_size: int
+    synthetic: int = 0  # of the adopters, how many are synthetic demo organisations
 
     @property
     def share(self) -> float:
         return self.adopters / self.cohort_size if self.cohort_size else 0.0
+
+    @property
+    def real(self) -> int:
+        return self.adopters - self.synthetic
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,53 @@ def scope_facts(*, scope: Scope) -> ScopeFacts:
         return _facts(*cursor.fetchone())
 
 
+@dataclass(frozen=True)
+class Composition:
+    """How many organisations in a view are real and how many synthetic demo data."""
+
+    total: int
+    synthetic: int
+
+    @property
+    def real(self) -> int:
+        return self.total - self.synthetic
+
+    @property
+    def mixed(self) -> bool:
+        return bool(self.synthetic and self.real)
+
+
+@dataclass(frozen=True)
+class AdopterCounts:
+    """Open accounts and the organisations that hold them, each with its synthetic part."""
+
+    accounts: Composition
+    organisations: Composition
+
+
+def adopter_counts(accounts: QuerySet[Account]) -> AdopterCounts:
+    """How many ``accounts`` there are and how many organisations hold them, and
+    how many of each are synthetic demo data. 1 query."""
+    synthetic = Q(organisation__is_demo=True)
+    counts = accounts.order_by().aggregate(
+        accounts=Count("pk"),
+        synthetic_accounts=Count("pk", filter=synthetic),
+        organisations=Count("organisation_id", distinct=True),
+        synthetic_organisations=Count("organisation_id", distinct=True, filter=synthetic),
+    )
+    return AdopterCounts(
+        accounts=Composition(counts["accounts"], counts["synthetic_accounts"]),
+        organisations=Composition(counts["organisations"], counts["synthetic_organisations"]),
+    )
+
+
+def synthetic_split(queryset: QuerySet, flag: str) -> Composition:
+    """How many rows ``queryset`` has and how many of them are synthetic demo
+    data, read from the boolean ``flag`` (e.g. "organisation__is_demo"). 1 query."""
+    counts = queryset.order_by().aggregate(total=Count("pk"), synthetic=Count("pk", filter=Q(**{flag: True})))
+    return Composition(counts["total"], counts["synthetic"])
+
+
 def _active_accounts_q(as_of: datetime.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}opened_on__lte": as_of}) & (
         Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": as_of})
@@ -133,6 +185,9 @@ def adoption_by_platform(*, scope: Scope, size: int | None = None) -> list[Platf
     # The scope is a WHERE condition on accounts (not a FILTER on a join of
     # platforms to all their accounts), so the planner starts from the members and
     # probes the covering (organisation, platform) index (docs/PERFORMANCE.md).
+    # Synthetic adopters are counted against an uncorrelated IN (the databases
+    # evaluate it once, as a hashed set), so the accounts need no join.
+    synthetic = Q(organisation__in=scope.members().filter(is_demo=True))
     rows = (
         Account.objects.filter(
             _active_accounts_q(scope.as_of),
@@ -141,11 +196,18 @@ def adoption_by_platform(*, scope: Scope, size: int | None = None) -> list[Platf
         )
         .order_by()
         .values("platform_id")
-        .annotate(adopters=Count("organisation_id", distinct=True))
-        .values_list("platform_id", "adopters")
+        .annotate(
+            adopters=Count("organisation_id", distinct=True),
+            synthetic=Count("organisation_id", distinct=True, filter=synthetic),
+        )
+        .values_list("platform_id", "adopters", "synthetic")
     )
-    counts = dict(rows)
-    return [PlatformAdoption(p.slug, p.name_en, counts.get(p.id, 0), size) for p in scope.platforms]
+    counts = {platform_id: (adopters, fake) for platform_id, adopters, fake in rows}
+    result = []
+    for p in scope.platforms:
+        adopters, fake = counts.get(p.id, (0, 0))
+        result.append(PlatformAdoption(p.slug, p.name_en, adopters, size, synthetic=fake))
+    return result
 
 
 def _month_sql(column: str) -> str:
@@ -527,6 +589,9 @@ class Verdict:
     CONSISTENT = "consistent"
     CONTRADICTED = "contradicted"
     INCOMPLETE = "too incomplete to judge"
+    # The organisations the registry counted include synthetic demo ones, so the
+    # count says nothing about the real claim.
+    SYNTHETIC = "not checkable: synthetic data"
 
 
 ABOUT_TOLERANCE = 0.10
@@ -581,6 +646,12 @@ class FigureCheck:
     live: int
     held: int | None  # members of the cohort the registry holds; None without a cohort
     nominal: int | None
+    live_synthetic: int = 0  # of ``live``, synthetic demo organisations
+    synthetic_members: int = 0  # synthetic organisations among those counted (cohort members or companies)
+
+    @property
+    def live_real(self) -> int:
+        return self.live - self.live_synthetic
 
     @property
     def missing(self) -> int | None:
@@ -596,6 +667,8 @@ class FigureCheck:
 
     @property
     def verdict(self) -> str:
+        if self.synthetic_members:
+            return Verdict.SYNTHETIC
         return judge_claim(self.figure.comparator, self.figure.value, live=self.live, missing=self.missing)
 
 
@@ -626,24 +699,43 @@ def published_figure_checks(*, figures: QuerySet[PublishedFigure] | None = None)
             accounts.order_by().annotate(n=_count_distinct("organisation_id")).values("n"), output_field=IntegerField()
         )
 
-    # One branch per shape of figure: PostgreSQL runs only the branch a row takes,
-    # and each starts from the cohort's members (an OR of the shapes could not).
-    live = Case(
-        When(cohort__isnull=False, platform__isnull=False, then=adopters(active.filter(on_platform, in_cohort))),
-        When(cohort__isnull=False, then=adopters(active.filter(in_cohort))),
-        When(platform__isnull=False, then=adopters(active.filter(on_platform, companies))),
-        default=adopters(active.filter(companies)),
+    def live_count(*only: Q) -> Case:
+        # One branch per shape of figure: PostgreSQL runs only the branch a row takes,
+        # and each starts from the cohort's members (an OR of the shapes could not).
+        counted = active.filter(*only)
+        return Case(
+            When(cohort__isnull=False, platform__isnull=False, then=adopters(counted.filter(on_platform, in_cohort))),
+            When(cohort__isnull=False, then=adopters(counted.filter(in_cohort))),
+            When(platform__isnull=False, then=adopters(counted.filter(on_platform, companies))),
+            default=adopters(counted.filter(companies)),
+            output_field=IntegerField(),
+        )
+
+    def members(*only: Q) -> Subquery:
+        return Subquery(
+            CohortMembership.objects.filter(*only, cohort=OuterRef("cohort"))
+            .order_by()
+            .annotate(n=_count_distinct("organisation_id"))
+            .values("n"),
+            output_field=IntegerField(),
+        )
+
+    synthetic_companies = Subquery(
+        Organisation.objects.companies().filter(is_demo=True).order_by().annotate(n=_count_distinct("id")).values("n"),
         output_field=IntegerField(),
     )
-    held = (
-        CohortMembership.objects.filter(cohort=OuterRef("cohort"))
-        .order_by()
-        .annotate(n=_count_distinct("organisation_id"))
-        .values("n")
-    )
     rows = figures.select_related("cohort", "platform", "source", "attributed_to").annotate(
-        live_count=Coalesce(live, 0),
-        held_count=Coalesce(Subquery(held, output_field=IntegerField()), 0),
+        live_count=Coalesce(live_count(), 0),
+        live_synthetic=Coalesce(live_count(Q(organisation__is_demo=True)), 0),
+        held_count=Coalesce(members(), 0),
+        synthetic_members=Coalesce(
+            Case(
+                When(cohort__isnull=False, then=members(Q(organisation__is_demo=True))),
+                default=synthetic_companies,
+                output_field=IntegerField(),
+            ),
+            0,
+        ),
     )
     return [
         FigureCheck(
@@ -651,6 +743,8 @@ def published_figure_checks(*, figures: QuerySet[PublishedFigure] | None = None)
             live=f.live_count,
             held=f.held_count if f.cohort_id else None,
             nominal=f.cohort.nominal_size if f.cohort_id else None,
+            live_synthetic=f.live_synthetic,
+            synthetic_members=f.synthetic_members,
         )
         for f in rows
     ]
@@ -748,17 +842,34 @@ class PlatformSummary:
     platform: Platform
     open_accounts: int
     organisations: int
+    synthetic_organisations: int = 0
+    synthetic_accounts: int = 0  # accounts of synthetic organisations
+
+    @property
+    def real_organisations(self) -> int:
+        return self.organisations - self.synthetic_organisations
+
+    @property
+    def real_accounts(self) -> int:
+        return self.open_accounts - self.synthetic_accounts
 
 
 def platform_summaries(*, as_of: datetime.date | None = None) -> list[PlatformSummary]:
-    """Every platform with its open accounts and distinct organisations on
-    ``as_of`` (today by default). 1 query."""
+    """Every platform with its open accounts and the distinct organisations (of
+    any kind, on any list or none) that hold them on ``as_of`` (today by
+    default), and how many of those are synthetic. 1 query."""
     active = _active_accounts_q(as_of or timezone.localdate(), "accounts__")
+    synthetic = active & Q(accounts__organisation__is_demo=True)
     rows = Platform.objects.order_by("display_order", "name_en").annotate(
         open_accounts=Count("accounts", filter=active, distinct=True),
         organisations=Count("accounts__organisation", filter=active, distinct=True),
+        synthetic_organisations=Count("accounts__organisation", filter=synthetic, distinct=True),
+        synthetic_accounts=Count("accounts", filter=synthetic, distinct=True),
     )
-    return [PlatformSummary(p, p.open_accounts, p.organisations) for p in rows]
+    return [
+        PlatformSummary(p, p.open_accounts, p.organisations, p.synthetic_organisations, p.synthetic_accounts)
+        for p in rows
+    ]
 
 
 def accounts_with_follower_history(

@@ -9,10 +9,13 @@ import django_tables2 as tables
 from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy
 from django_tables2.export import TableExport
 
 from dashboard.templatetags.links import web_url
+from registry.formatting import format_number
 from registry.models import Account, Organisation, Person, Platform, Source, Statement
+from registry.synthetic import synthetic_mark
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_FORMATS = (TableExport.CSV, TableExport.XLSX)
@@ -46,17 +49,71 @@ def _presence_class(bound_column, record) -> str:
 
 
 MAX_PER_PAGE = 200
+# Tables under charts show this many rows first, with a control for the rest
+# (templates/dashboard/_table_body.html; the same number is in site.css).
+FOLD_ROWS = 20
+
+
+def counted_paginator(count: int) -> type[Paginator]:
+    """A Paginator that takes the row count the page has already read (e.g. with
+    its real and synthetic split) instead of running its own COUNT query."""
+
+    class CountedPaginator(Paginator):
+        pass
+
+    CountedPaginator.count = count
+    return CountedPaginator
 
 
 class DashboardTable(tables.Table):
     """Base for the dashboard's tables. ``?per_page=`` comes from the URL
     unchecked by django-tables2; a size outside 1..MAX_PER_PAGE falls back to
-    the table's own, so no value makes a page fail or fetch without limit."""
+    the table's own, so no value makes a page fail or fetch without limit.
+
+    ``fold_rows``: a table under a chart sets it to FOLD_ROWS, so the page shows
+    that many rows first (the download always has them all)."""
+
+    fold_rows: int | None = None
 
     def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
         if per_page is not None and not (1 <= per_page <= MAX_PER_PAGE):
             per_page = None
         return super().paginate(paginator_class, per_page, page, *args, **kwargs)
+
+
+class NumberColumn(tables.Column):
+    """A number in the one number format (registry.formatting), right-aligned;
+    exports keep the plain number. ``decimals`` fixes the decimals shown."""
+
+    def __init__(self, *args, decimals: int | None = None, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
+        kwargs.setdefault("default", "")
+        self.decimals = decimals
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return format_number(value, self.decimals)
+
+    def value(self, value):
+        return value
+
+
+class SyntheticColumn(tables.Column):
+    """Whether the row is synthetic demo data: in exports only (yes/no); on the
+    page the row's name carries the mark instead."""
+
+    def __init__(self, accessor: str = "is_demo", **kwargs):
+        kwargs.setdefault("verbose_name", gettext_lazy("Synthetic demo data"))
+        super().__init__(accessor=accessor, visible=False, orderable=False, default=False, **kwargs)
+
+    def value(self, value):
+        return gettext("yes") if value else gettext("no")
+
+
+def name_with_mark(url: str | None, name, synthetic: bool) -> str:
+    """A row's name, linked, followed by the synthetic mark when it is demo data."""
+    link = format_html('<a href="{}">{}</a>', url, name) if url else format_html("{}", name)
+    return format_html("{} {}", link, synthetic_mark()) if synthetic else link
 
 
 class WebLinkColumn(tables.Column):
@@ -80,7 +137,7 @@ class PresenceColumn(tables.Column):
     """✓/✗ for an annotated boolean; exported as yes/no."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("attrs", {"td": {"class": _presence_class}})
+        kwargs.setdefault("attrs", {"td": {"class": _presence_class}, "th": {"class": "presence"}})
         kwargs.setdefault("default", False)
         super().__init__(*args, **kwargs)
 
@@ -96,21 +153,28 @@ class PresenceColumn(tables.Column):
 
 
 class CompanyTable(DashboardTable):
-    name_en = tables.Column("Name", linkify=True, attrs={"td": {"class": "name"}})
-    name_zh = tables.Column("Chinese name")
-    rank = tables.Column("Rank", accessor="cohort_rank", default="", attrs={"td": {"class": "num"}})
+    name_en = tables.Column("Name", attrs={"td": {"class": "name"}})
+    name_zh = tables.Column("Chinese name", attrs={"td": {"lang": "zh"}})
+    rank = NumberColumn("Rank", accessor="cohort_rank")
     ownership = tables.Column("Ownership")
     sector = tables.Column("Sector")
     province = tables.Column("Province")
-    platform_count = tables.Column("Platforms", attrs={"td": {"class": "num"}})
+    platform_count = NumberColumn("Platforms")
+    synthetic = SyntheticColumn()
 
     class Meta:
         model = Organisation
-        fields = ("name_en", "name_zh", "rank", "ownership", "sector", "province", "platform_count")
+        fields = ("name_en", "name_zh", "rank", "ownership", "sector", "province", "platform_count", "synthetic")
         order_by = ("name_en",)
         per_page = 50
         empty_text = "No companies match these filters."
         attrs = {"class": "table"}
+
+    def render_name_en(self, value, record):
+        return name_with_mark(record.get_absolute_url(), value, record.is_demo)
+
+    def value_name_en(self, value):
+        return value
 
     @staticmethod
     def platform_columns(platforms: list[Platform]) -> list[tuple[str, tables.Column]]:
@@ -121,37 +185,38 @@ class CompanyTable(DashboardTable):
 class AdopterTable(DashboardTable):
     """Open accounts on one platform, for the platform page."""
 
-    organisation = tables.Column(
-        "Organisation",
-        accessor="organisation__name_en",
-        linkify=lambda record: reverse("dashboard:company_detail", args=[record.organisation_id]),
-    )
-    rank = tables.Column("Rank", accessor="cohort_rank", default="", attrs={"td": {"class": "num"}})
+    organisation = tables.Column("Organisation", accessor="organisation__name_en")
+    rank = NumberColumn("Rank", accessor="cohort_rank")
     display_name = tables.Column("Account")
     handle = tables.Column("Handle")
     opened = tables.Column("Opened", accessor="opened_display", order_by=("opened_on",))
-    followers = tables.Column(
-        "Latest followers", accessor="latest_followers", default="", attrs={"td": {"class": "num"}}
-    )
+    followers = NumberColumn("Latest followers", accessor="latest_followers")
     url = WebLinkColumn("Link")
+    synthetic = SyntheticColumn(accessor="organisation__is_demo")
+
+    fold_rows = FOLD_ROWS
 
     class Meta:
         model = Account
-        fields = ("organisation", "rank", "display_name", "handle", "opened", "followers", "url")
+        fields = ("organisation", "rank", "display_name", "handle", "opened", "followers", "url", "synthetic")
         order_by = ("rank",)
         per_page = 50
         empty_text = "No organisation in this view has an open account on this platform."
         attrs = {"class": "table"}
 
-    def render_followers(self, value):
-        return f"{value:,}"
+    def render_organisation(self, value, record):
+        url = reverse("dashboard:company_detail", args=[record.organisation_id])
+        return name_with_mark(url, value, record.organisation.is_demo)
+
+    def value_organisation(self, value):
+        return value
 
 
 class PersonTable(DashboardTable):
-    name_en = tables.Column("Name", linkify=True)
+    name_en = tables.Column("Name")
     name_zh = tables.Column("Chinese name")
     current = tables.Column("Latest position", accessor="latest_title", default="", orderable=False)
-    statement_count = tables.Column("Statements", attrs={"td": {"class": "num"}})
+    statement_count = NumberColumn("Statements")
 
     class Meta:
         model = Person
@@ -160,6 +225,12 @@ class PersonTable(DashboardTable):
         per_page = 50
         empty_text = "No people match these filters."
         attrs = {"class": "table"}
+
+    def render_name_en(self, value, record):
+        return name_with_mark(record.get_absolute_url(), value, record.is_demo)
+
+    def value_name_en(self, value):
+        return value
 
 
 class StatementTable(DashboardTable):
@@ -201,7 +272,7 @@ class SourceTable(DashboardTable):
     published = tables.Column("Published", accessor="published_display", order_by=("published_on",))
     kind = tables.Column("Kind")
     language = tables.Column("Language")
-    statement_count = tables.Column("Statements", attrs={"td": {"class": "num"}})
+    statement_count = NumberColumn("Statements")
     url = WebLinkColumn("Link")
 
     class Meta:

@@ -154,6 +154,7 @@ class AccountIndex:
     organisation: str
     index: float
     totals: Totals
+    synthetic: bool = False  # the organisation is synthetic demo data
 
 
 def metrics_in(*, platform_slug: str, organisations: QuerySet | None = None) -> QuerySet:
@@ -182,7 +183,13 @@ def ranked_accounts(
     rows = (
         metrics_in(platform_slug=platform_slug, organisations=organisations)
         .filter(date__range=(start, end))
-        .values("account_id", "account__display_name", "account__organisation_id", "account__organisation__name_en")
+        .values(
+            "account_id",
+            "account__display_name",
+            "account__organisation_id",
+            "account__organisation__name_en",
+            "account__organisation__is_demo",
+        )
         .annotate(**_SUMS)
         .order_by()
     )
@@ -205,6 +212,7 @@ def ranked_accounts(
                 row["account__organisation__name_en"],
                 value,
                 totals,
+                row["account__organisation__is_demo"],
             )
         )
     return ranked
@@ -216,6 +224,7 @@ class IndexPoint:
     days: int
     index: float
     totals: Totals
+    synthetic: bool = False  # the organisation is synthetic demo data
 
 
 def _bucket_days(start: datetime.date, bucket: str, first: datetime.date, last: datetime.date) -> int:

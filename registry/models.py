@@ -20,6 +20,7 @@ from django.db.models.lookups import Exact, LessThanOrEqual
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from registry.formatting import format_number
 from registry.validators import validate_credit_code
 
 QUOTE_MAX_LENGTH = 20_000
@@ -696,7 +697,7 @@ class Activity(TimeStamped):
         if self.count is None:
             return ""
         prefix = "" if self.count_qualifier == Qualifier.EXACTLY else f"{self.get_count_qualifier_display()} "
-        return f"{prefix}{self.count:,}"
+        return f"{prefix}{format_number(self.count)}"
 
 
 class PublishedFigure(TimeStamped):
@@ -746,8 +747,8 @@ class PublishedFigure(TimeStamped):
         if self.value is None:
             return "some"
         if self.comparator == Qualifier.EXACTLY:
-            return f"{self.value:,}"
-        return f"{self.get_comparator_display()} {self.value:,}"
+            return format_number(self.value)
+        return f"{self.get_comparator_display()} {format_number(self.value)}"
 
 
 # --------------------------------------------------------------------------- briefings

@@ -1,10 +1,11 @@
-"""Screenshot the overview with demo data into docs/img/overview.png.
+"""Screenshot the overview with demo data at a desktop and a phone width, into
+docs/img/overview-1440.png and docs/img/overview-390.png (the README's).
 
 Builds a throwaway SQLite database (migrate, seed article, synthetic demo
 companies, a Viewer account), serves it with ``runserver`` and photographs the
-overview in headless Chromium with the same setup as the browser tests.
+whole page in headless Chromium with the same setup as the browser tests.
 
-    make screenshot            # or: .venv/bin/python scripts/screenshot.py [--out PATH]
+    make screenshot            # or: .venv/bin/python scripts/screenshot.py [--widths 1440,390] [--out-dir DIR]
 """
 
 import argparse
@@ -69,10 +70,16 @@ def _wait_until_up(url: str, timeout: float = 30) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img" / "overview.png")
+    parser.add_argument("--out-dir", type=Path, default=ROOT / "docs" / "img")
+    parser.add_argument("--name", default="overview", help="File name stem (default overview: overview-1440.png, ...).")
+    parser.add_argument("--widths", default="1440,390", help="Viewport widths in CSS pixels, comma-separated.")
     parser.add_argument("--companies", type=int, default=500, help="Demo companies to generate (default 500).")
     parser.add_argument("--path", default="/", help="Page to photograph (default the overview).")
     args = parser.parse_args()
+    try:
+        widths = [int(w) for w in args.widths.split(",") if w.strip()]
+    except ValueError:
+        parser.error("--widths must be whole numbers separated by commas, e.g. 1440,390")
 
     problem = chromium_missing_message()
     if problem:
@@ -100,19 +107,25 @@ def main() -> int:
         )
         try:
             _wait_until_up(f"{base}/healthz")
+            written = []
             with sync_playwright() as playwright:
                 browser = launch(playwright)
-                page = browser.new_page(viewport={"width": 1400, "height": 1000}, device_scale_factor=1)
-                log_in(page, base, USERNAME, PASSWORD, next_path=args.path)
-                page.wait_for_selector(READY, timeout=30_000)
-                wait_for_charts(page, timeout=30_000)
-                args.out.parent.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(args.out), full_page=True)
+                for width in widths:
+                    page = browser.new_page(viewport={"width": width, "height": 900}, device_scale_factor=1)
+                    log_in(page, base, USERNAME, PASSWORD, next_path=args.path)
+                    page.wait_for_selector(READY, timeout=30_000)
+                    wait_for_charts(page, timeout=30_000)
+                    out = args.out_dir / f"{args.name}-{width}.png"
+                    out.parent.mkdir(parents=True, exist_ok=True)
+                    page.screenshot(path=str(out), full_page=True)
+                    page.close()
+                    written.append(out)
                 browser.close()
         finally:
             server.terminate()
             server.wait(timeout=10)
-    print(f"Wrote {args.out}")
+    for out in written:
+        print(f"Wrote {out}")
     return 0
 
 

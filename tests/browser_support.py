@@ -2,9 +2,12 @@
 the system's chromium, headless, with the flags a container needs."""
 
 import os
+import shutil
 from pathlib import Path
 
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+# The same variable and order as the app's chart renderer (dashboard/rendering.py):
+# $BROWSER_PATH, else chromium on the PATH, else Debian's /usr/bin/chromium.
+CHROMIUM = Path(os.environ.get("BROWSER_PATH") or shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -22,7 +25,7 @@ def chromium_missing_message() -> str | None:
     if CHROMIUM.exists():
         return None
     return (
-        f"Chromium not found at {CHROMIUM}: install the system package (apt-get install chromium) or set CHROMIUM_PATH."
+        f"Chromium not found at {CHROMIUM}: install the system package (apt-get install chromium) or set BROWSER_PATH."
     )
 
 

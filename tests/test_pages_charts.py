@@ -170,7 +170,8 @@ def test_platform_detail_query_count_does_not_grow(client_viewer, world):
         make_metric(make_account(org, platforms["wechat"]), D(2020, 1, 1), followers=i + 1)
     assert count_queries(client_viewer, url, {"cohort": cohort.slug}) == small
     # user, user permissions, group permissions, cohorts, platforms, timeline,
-    # top accounts, table row count, one page of the table, demo banner
+    # top accounts, accounts and organisations (real and synthetic; also the
+    # table's row count), one page of the table, demo banner
     assert small == 10
 
 

@@ -236,6 +236,11 @@ def test_behind_a_proxy_the_forwarded_scheme_is_trusted_and_redirect_can_be_left
         ({"SECRET_KEY": ""}, "SECRET_KEY must be set when DEBUG is false"),
         ({"SECRET_KEY": "short-but-not-empty-0123456789-abcdef"}, "SECRET_KEY must be a random value of at least 50"),
         ({"SECRET_KEY": "django-insecure-" + "x1y2z3" * 10}, "SECRET_KEY must be a random value"),
+        # Long and varied enough, but an example value, not a secret.
+        ({"SECRET_KEY": "change-me-to-a-long-random-string-of-50-characters-or-more"}, "SECRET_KEY is a placeholder"),
+        ({"SECRET_KEY": "CHANGE_ME_please_" + "Zq9xW2vB7nK4" * 4}, "SECRET_KEY is a placeholder"),
+        ({"SECRET_KEY": "your-secret-key-here-" + "a8Jk2LmQ9pX" * 4}, "SECRET_KEY is a placeholder"),
+        ({"SECRET_KEY": "replace me with something long and random 0123456789"}, "SECRET_KEY is a placeholder"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must list the host names"),
         ({"DEBUG": "sometimes"}, "DEBUG must be a boolean"),
         ({"SESSION_COOKIE_AGE": "eight hours"}, "SESSION_COOKIE_AGE must be a whole number"),
@@ -279,6 +284,77 @@ def test_code_only_commands_run_in_a_bare_checkout():
 @pytest.mark.parametrize("args", [("migrate", "--plan"), ("check", "--deploy"), ("dumpdata", "registry.platform")])
 def test_commands_that_touch_data_or_serve_still_need_the_secret(args):
     result = _manage(*args)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is false" in result.stderr
+
+
+def test_the_env_example_secret_stops_start_up_with_debug_off():
+    """The value a new user copies from .env.example must not serve production."""
+    example = dict(
+        line.split("=", 1)
+        for line in (BASE_DIR / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    result = _run("import django; django.setup()", **_prod(SECRET_KEY=example["SECRET_KEY"]))
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("django.core.exceptions.ImproperlyConfigured: SECRET_KEY is a placeholder")
+    assert "secrets.token_urlsafe(50)" in last_line
+    # With DEBUG on (local development) the same file works.
+    assert (
+        _run("import django; django.setup()", **_prod(SECRET_KEY=example["SECRET_KEY"], DEBUG="true")).returncode == 0
+    )
+
+
+@pytest.mark.parametrize("secret", [secrets.token_urlsafe(50) for _ in range(20)])
+def test_random_secrets_are_not_taken_for_placeholders(secret):
+    from config.env import looks_like_placeholder
+
+    assert not looks_like_placeholder(secret)
+
+
+def test_a_lost_admin_password_can_be_reset_in_a_local_checkout(tmp_path):
+    """No DEBUG, no SECRET_KEY, a SQLite database: `manage.py changepassword`
+    works (it hashes a password and signs nothing), so a local administrator can
+    always get back in."""
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path}/local.sqlite3"}
+    assert _manage("migrate", "--no-input", "-v", "0", DEBUG="true", **database).returncode == 0
+    created = _manage(
+        "createsuperuser",
+        "--no-input",
+        "--username",
+        "boss",
+        "--email",
+        "",
+        DJANGO_SUPERUSER_PASSWORD="first-password-4821",
+        **database,
+    )
+    assert created.returncode == 0, created.stderr[-2000:]
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp"), **database}
+    changed = subprocess.run(
+        [sys.executable, "manage.py", "changepassword", "boss"],
+        cwd=BASE_DIR,
+        env=env,
+        input="a-new-password-7734\na-new-password-7734\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert changed.returncode == 0, changed.stderr[-2000:]
+    assert "Password changed successfully for user 'boss'" in changed.stdout
+    check = _manage(
+        "shell",
+        "-c",
+        "from django.contrib.auth.models import User; "
+        "print(User.objects.get(username='boss').check_password('a-new-password-7734'))",
+        DEBUG="true",
+        **database,
+    )
+    assert check.stdout.strip().endswith("True"), check.stdout + check.stderr
+
+
+def test_password_reset_against_postgresql_still_needs_the_production_secret():
+    result = _manage("changepassword", "boss", DATABASE_URL="postgres://postgres@127.0.0.1:5432/nowhere")
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is false" in result.stderr
 

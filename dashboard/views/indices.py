@@ -9,15 +9,23 @@ from django import forms
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.html import format_html
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from dashboard import charts, queries
 from dashboard.access import viewer_required
 from dashboard.catalogue import build_chart
-from dashboard.filters import EARLIEST_DATE, ScopeError, reference_rows, scope_from_request
-from dashboard.tables import EXPORT_FORMATS, DashboardTable, export_response
+from dashboard.filters import EARLIEST_DATE, ScopeError, default_cohort, reference_rows, scope_from_request
+from dashboard.queries import Composition
+from dashboard.tables import (
+    EXPORT_FORMATS,
+    FOLD_ROWS,
+    DashboardTable,
+    NumberColumn,
+    SyntheticColumn,
+    export_response,
+    name_with_mark,
+)
 from dashboard.views.common import bad_filters
 from registry import indices
 from registry.models import Account
@@ -54,19 +62,24 @@ class IndexForm(forms.Form):
 
 
 class RankingTable(DashboardTable):
-    rank = tables.Column()
+    rank = NumberColumn()
     account = tables.Column(linkify=lambda record: reverse("dashboard:index_account", args=[record["account_id"]]))
-    organisation = tables.Column(
-        linkify=lambda record: reverse("dashboard:company_detail", args=[record["organisation_id"]])
-    )
-    index = tables.Column(verbose_name="Index", attrs={"td": {"class": "num"}})
+    organisation = tables.Column()
+    index = NumberColumn(verbose_name="Index", decimals=2)
+    synthetic = SyntheticColumn(accessor="synthetic")
+
+    fold_rows = FOLD_ROWS
 
     class Meta:
         orderable = True
         attrs = {"class": "table ranking"}
 
-    def render_index(self, value):
-        return format_html("<strong>{}</strong>", f"{value:,.2f}")
+    def render_organisation(self, value, record):
+        url = reverse("dashboard:company_detail", args=[record["organisation_id"]])
+        return name_with_mark(url, value, record["synthetic"])
+
+    def value_organisation(self, value):
+        return value
 
     def value_index(self, value):
         return round(value, 2)
@@ -84,7 +97,7 @@ def _input_columns(platform: str) -> list[tuple[str, tables.Column]]:
         "headline_reads": "headline reads",
         "max_reads": "peak reads",
     }
-    return [(n, tables.Column(verbose_name=labels.get(n, n), attrs={"td": {"class": "num"}})) for n in names]
+    return [(n, NumberColumn(verbose_name=labels.get(n, n))) for n in names]
 
 
 def _rows(ranked, platform):
@@ -98,6 +111,7 @@ def _rows(ranked, platform):
             "organisation": item.organisation,
             "organisation_id": item.organisation_id,
             "index": item.index,
+            "synthetic": item.synthetic,
         }
         for name in names:
             row[name] = getattr(item.totals, name)
@@ -114,14 +128,19 @@ def ranking(request):
     period is defaulted), the grouped ranking, the scope's facts (unless cached)
     (+ demo banner)."""
     cohorts, platform_rows = reference_rows()
-    form = IndexForm(request.GET, cohorts=cohorts)
+    # Without a "cohort" parameter the page ranks the default cohort, so the form
+    # is bound to it too: the select shows what the page shows, and Apply keeps it.
+    form_data = request.GET.copy()
+    if "cohort" not in form_data:
+        fallback = default_cohort(cohorts)
+        form_data["cohort"] = fallback.slug if fallback is not None else ""
+    form = IndexForm(form_data, cohorts=cohorts)
     if not form.is_valid():
         return bad_filters(request, form.errors)
     data = form.cleaned_data
     platform = data["platform"] or "wechat"
     params = QueryDict(mutable=True)
-    if "cohort" in request.GET:
-        params["cohort"] = data["cohort"]
+    params["cohort"] = data["cohort"]
     if any(p.slug == platform for p in platform_rows):
         params.setlist("platform", [platform])
     try:
@@ -132,6 +151,12 @@ def ranking(request):
     members = scope.members()
     start, end = queries.index_period(platform=platform, members=members, start=data["start"], end=data["end"])
     ranked = indices.ranked_accounts(platform_slug=platform, start=start, end=end, organisations=members) if end else []
+    # The date fields show the period the page used, also when it chose it.
+    form.data = form.data.copy()
+    form.data["platform"] = platform
+    form.data["start"] = start.isoformat() if start else ""
+    form.data["end"] = end.isoformat() if end else ""
+    synthetic = sum(1 for item in ranked if item.synthetic)
     name = indices.PLATFORM_INDEX[platform]
     table = RankingTable(_rows(ranked, platform), extra_columns=_input_columns(platform))
     cohort_label = str(cohort) if cohort else "all companies"
@@ -167,6 +192,9 @@ def ranking(request):
             "panel": panel,
             "figure": panel["figure"] if panel else None,
             "count": len(ranked),
+            "synthetic": synthetic,
+            "real": len(ranked) - synthetic,
+            "table_split": Composition(len(ranked), synthetic),
             "export_formats": EXPORT_FORMATS,
             "table_label": f"{name} ranking",
         },

@@ -29,12 +29,14 @@ from dashboard.filters import (
 )
 from dashboard.tables import (
     EXPORT_FORMATS,
+    FOLD_ROWS,
     AdopterTable,
     CompanyTable,
     PersonTable,
     SafeTableExport,
     SourceTable,
     StatementTable,
+    counted_paginator,
     export_response,
 )
 from dashboard.views.common import bad_filters
@@ -51,15 +53,30 @@ from registry.models import (
 )
 
 
-def _panel(chart_data, query: str | None = None) -> dict:
+def _panel(chart_data, query: str | None = None, *, synthetic: bool = False) -> dict:
     """What templates/dashboard/_chart.html needs for one chart. ``query`` is the
     query string that rebuilds this chart (for its downloads and briefings) when
-    the page drew it with other filters than the URL's own."""
+    the page drew it with other filters than the URL's own. ``synthetic``: the
+    organisations it counts include synthetic demo ones (the panel is marked)."""
     # The figure is plain data; json_script embeds it (dates as ISO strings).
-    panel = {"chart": chart_data, "figure": chart_data.figure, "fig_id": f"fig-{chart_data.slug}"}
+    panel = {
+        "chart": chart_data,
+        "figure": chart_data.figure,
+        "fig_id": f"fig-{chart_data.slug}",
+        "synthetic": synthetic or chart_data.meta.demo,
+    }
     if query is not None:
         panel["query"] = query
     return panel
+
+
+def _composition(chart_data) -> queries.Composition | None:
+    """Real and synthetic organisations a chart counts (its meta carries them,
+    from the scope's facts), or None for a chart that does not count a scope."""
+    meta = chart_data.meta
+    if meta.real is None:
+        return None
+    return queries.Composition(meta.real + meta.synthetic, meta.synthetic)
 
 
 def _scope_or_400(request):
@@ -77,13 +94,15 @@ def _scope_or_400(request):
 def overview(request):
     """Headline cards, adopters per platform and adoption over time.
     Queries: user, cohorts, platforms, then for charts not cached since the last
-    write: cohort size, adoption, timeline (+ demo banner). The cards read the
-    cached adopters chart, so a warm overview reads nothing from the registry."""
+    write: the scope's facts (real and synthetic organisations), adoption (real
+    and synthetic), timeline (+ demo banner). The cards read the cached adopters
+    chart, so a warm overview reads nothing from the registry."""
     scope, filterset, error = _scope_or_400(request)
     if error:
         return error
     by_platform = build_chart("adoption-by-platform", scope)
-    size, adoption = by_platform.extra["size"], by_platform.extra["adoption"]
+    adoption = by_platform.extra["adoption"]
+    composition = _composition(by_platform) or queries.Composition(by_platform.extra["size"], 0)
     panels = [
         by_platform,
         build_chart("adoption-share", scope, adoption=adoption),
@@ -96,9 +115,10 @@ def overview(request):
         {
             "scope": scope,
             "filter": filterset,
-            "cohort_size": size,
+            "cohort_size": composition.total,
+            "composition": composition,
             "cards": cards,
-            "panels": [_panel(p) for p in panels],
+            "panels": [_panel(p, synthetic=bool(composition.synthetic)) for p in panels],
             "chart_links": _chart_links(scope),
         },
     )
@@ -135,7 +155,8 @@ def _has_data(rows) -> bool:
 def chart_page(request, slug: str):
     """One chart from the catalogue with the shared filters and its data table.
     Queries: user, user permissions, group permissions, cohorts, platforms,
-    the chart's own (1-2, see catalogue), demo banner."""
+    the chart's own (1-2, see catalogue; none once cached; its meta carries the
+    real and synthetic organisations the page shows), demo banner."""
     definition = CATALOGUE.get(slug)
     if definition is None:
         raise Http404("No such chart.")
@@ -147,14 +168,18 @@ def chart_page(request, slug: str):
         chart_data = build_chart(slug, scope, **params)
     except ChartParamError as problem:
         return bad_filters(request, {", ".join(definition.params) or "chart": [str(problem)]})
+    # A chart of one company (extra parameters) counts no one else; the others count the scope.
+    composition = None if definition.params else _composition(chart_data)
     return render(
         request,
         "dashboard/chart_page.html",
         {
             "scope": scope,
             "filter": filterset,
-            "panel": _panel(chart_data),
+            "composition": composition,
+            "panel": _panel(chart_data, synthetic=bool(composition and composition.synthetic)),
             "chart": chart_data,
+            "fold_rows": FOLD_ROWS,
             "has_data": _has_data(chart_data.rows),
             "extra_params": params,
             "chart_links": _chart_links(scope),
@@ -167,7 +192,8 @@ def chart_page(request, slug: str):
 def platform_detail(request, slug: str):
     """One platform: adopters in scope (table), adoption over time, top accounts.
     Queries: user, user permissions, group permissions, cohorts, platforms,
-    timeline, top accounts, table count, table page, demo banner (10)."""
+    timeline, top accounts, accounts and organisations (each real and synthetic;
+    also the table's row count), table page, demo banner (10)."""
     scope, filterset, error = _scope_or_400(request)
     if error:
         return error
@@ -175,16 +201,19 @@ def platform_detail(request, slug: str):
     if platform is None:
         raise Http404("No such platform.")
     scope = dataclasses.replace(scope, platforms=(platform,), platform_param=())
-    timeline = build_chart("adoption-over-time", scope)
-    top = build_chart("top-accounts", scope)
-    table = AdopterTable(queries.platform_adopters(scope=scope, platform=platform))
+    accounts = queries.platform_adopters(scope=scope, platform=platform)
+    table = AdopterTable(accounts)
     export_format = request.GET.get("_export")
     if SafeTableExport.is_valid_format(export_format) and export_format in EXPORT_FORMATS:
         RequestConfig(request, paginate=False).configure(table)
         return export_response(table, export_format, f"{platform.slug}-accounts_{scope.file_stem()}")
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    rows = timeline.rows
-    adopters = rows[-1][2] if rows else 0
+    timeline = build_chart("adoption-over-time", scope)
+    top = build_chart("top-accounts", scope)
+    counts = queries.adopter_counts(accounts)
+    RequestConfig(
+        request, paginate={"per_page": 50, "paginator_class": counted_paginator(counts.accounts.total)}
+    ).configure(table)
+    synthetic = bool(counts.accounts.synthetic)
     # The charts show one platform; their downloads must ask for the same one.
     query = scope.querystring(platform=[platform.slug])
     return render(
@@ -195,9 +224,11 @@ def platform_detail(request, slug: str):
             "scope": scope,
             "filter": filterset,
             "hide_platforms": True,
-            "adopters": adopters,
+            "adopters": counts.organisations.total,
+            "adopter_split": counts.organisations,
             "table": table,
-            "panels": [_panel(timeline, query), _panel(top, query)],
+            "table_split": counts.accounts,
+            "panels": [_panel(timeline, query, synthetic=synthetic), _panel(top, query, synthetic=synthetic)],
             "export_formats": EXPORT_FORMATS,
         },
     )
@@ -209,7 +240,12 @@ def platform_list(request):
     """Every platform with a link to its page. Queries: user, permissions (2),
     platforms with their account counts, demo banner."""
     platforms = queries.platform_summaries()
-    return render(request, "dashboard/platform_list.html", {"platforms": platforms})
+    synthetic = any(row.synthetic_organisations for row in platforms)
+    return render(
+        request,
+        "dashboard/platform_list.html",
+        {"platforms": platforms, "synthetic": synthetic, "today": timezone.localdate()},
+    )
 
 
 # --------------------------------------------------------------------------- list pages
@@ -248,8 +284,8 @@ class ListPage(ExportMixin, SingleTableMixin, FilterView):
 class CompanyList(ListPage):
     """Companies with a ✓/✗ column per main platform.
     Queries: user, user permissions, group permissions, cohorts (filter
-    choices), main platforms, count, page of rows with every column annotated,
-    demo banner (8)."""
+    choices), main platforms, row count (real and synthetic), page of rows with
+    every column annotated, demo banner (8)."""
 
     filterset_class = CompanyFilter
     table_class = CompanyTable
@@ -273,13 +309,33 @@ class CompanyList(ListPage):
             cohort=filterset.chosen_cohort,
         )
 
+    def get_table_pagination(self, table):
+        # One query counts the rows and the synthetic ones; the paginator reuses it.
+        self.split = queries.synthetic_split(self.object_list, "is_demo")
+        pagination = super().get_table_pagination(table)
+        if pagination is not False:
+            pagination["paginator_class"] = counted_paginator(self.split.total)
+        return pagination
+
     def get_table_kwargs(self):
-        return {"extra_columns": CompanyTable.platform_columns(self.main_platforms)}
+        kwargs = {"extra_columns": CompanyTable.platform_columns(self.main_platforms)}
+        if self.filterset.chosen_cohort is None:
+            kwargs["exclude"] = ("rank",)  # a rank belongs to a list; without one the column would be empty
+        return kwargs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["as_of"] = self.filterset.as_of_date()
+        as_of = self.filterset.as_of_date()
+        context["as_of"] = as_of
         context["cohort"] = self.filterset.chosen_cohort
+        context["table_split"] = self.split
+        # The date field shows the date the ticks are measured on, also today's default.
+        form = self.filterset.form
+        if form.is_bound:
+            form.data = form.data.copy()
+            form.data["as_of"] = as_of.isoformat()
+        else:
+            form.initial["as_of"] = as_of.isoformat()
         return context
 
 
