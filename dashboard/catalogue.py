@@ -18,7 +18,7 @@ from dashboard import charts, queries
 from dashboard.caching import cached_chart, cached_result, peek_result, scope_key, store_result
 from dashboard.filters import EARLIEST_DATE, Scope
 from registry import indices
-from registry.formatting import format_date, format_number, format_short_date, shown_name
+from registry.formatting import format_date, format_number, format_short_date, part_separator, shown_name
 from registry.models import Organisation
 
 SOURCE_NOTE = gettext_lazy("New-media registry; accounts open on the as-of date, counted once per organisation")
@@ -469,7 +469,7 @@ def _index_ranking(
     words = {"label": INDEX_LABELS[platform], "who": scope.cohort_label, "shown": len(shown), "all": len(ranked)}
     subtitle = _("%(label)s accounts of %(who)s: the top %(shown)s of %(all)s") % words
     if last:
-        subtitle += "; " + _("%(start)s – %(end)s") % {
+        subtitle += part_separator() + _("%(start)s – %(end)s") % {
             "start": format_short_date(first),
             "end": format_short_date(last),
         }

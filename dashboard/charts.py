@@ -29,7 +29,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from dashboard.queries import AdoptionPoint, PlatformAdoption
-from registry.formatting import format_compact, format_date, format_number, is_chinese, plotly_date_formats
+from registry.formatting import (
+    format_compact,
+    format_date,
+    format_number,
+    is_chinese,
+    join_parts,
+    part_separator,
+    plotly_date_formats,
+)
 
 # Latin fonts first, so Latin text is not drawn with the CJK font (whose glyphs
 # make exported PDF text unextractable); Chinese falls back to the CJK fonts.
@@ -189,7 +197,7 @@ def data_notes(subtitle: str, *, as_of: datetime.date, data_until: datetime.date
         parts.append(_("latest data %(date)s") % {"date": format_date(data_until)})
     if note:
         parts.append(note)
-    return "; ".join(parts)
+    return join_parts(parts)
 
 
 def esc(text: str) -> str:
@@ -208,9 +216,10 @@ def wrap_subtitle(text: str, width: int = SUBTITLE_WIDTH) -> list[str]:
     """Split a subtitle (filters in words, joined by "; ") into lines of at most
     about ``width`` characters, breaking between filters where possible."""
     lines: list[str] = []
-    for part in str(text).split("; "):
-        if lines and len(lines[-1]) + 2 + len(part) <= width:
-            lines[-1] = f"{lines[-1]}; {part}"
+    separator = part_separator()
+    for part in str(text).split(separator):
+        if lines and len(lines[-1]) + len(separator) + len(part) <= width:
+            lines[-1] = f"{lines[-1]}{separator}{part}"
         else:
             lines.append(part)
     return lines or [""]
@@ -278,6 +287,14 @@ def finish(fig: dict, meta: ChartMeta, *, height: int = 420, legend: bool = True
     return fig
 
 
+# Date ticks in Chinese by the distance between ticks: days, months, years.
+ZH_DATE_TICKS = (
+    {"dtickrange": [None, "M1"], "value": "%Y年%-m月%-d日"},
+    {"dtickrange": ["M1", "M12"], "value": "%Y年%-m月"},
+    {"dtickrange": ["M12", None], "value": "%Y年"},
+)
+
+
 def _localise_axis(axis: dict) -> None:
     """Tick labels in the reader's language: in Chinese, dates as 2021年6月
     (plotly's own labels are English month names) and numbers written out with
@@ -286,7 +303,8 @@ def _localise_axis(axis: dict) -> None:
     if not is_chinese():
         return
     if axis.get("type") == "date":
-        axis.setdefault("tickformat", plotly_date_formats()["axis"])
+        if "tickformat" not in axis:
+            axis.setdefault("tickformatstops", [dict(stop) for stop in ZH_DATE_TICKS])
     elif axis.get("type") not in ("log", "category") and "ticktext" not in axis:
         axis.setdefault("exponentformat", "none")
         axis.setdefault("separatethousands", True)

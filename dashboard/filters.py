@@ -16,7 +16,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 
-from registry.formatting import format_date, shown_name
+from registry.formatting import format_date, join_parts, shown_name
 from registry.geo import PROVINCES
 from registry.models import (
     Cohort,
@@ -98,7 +98,7 @@ class Scope:
         else:
             parts.append(gettext("no platforms"))
         parts.append(gettext("as of %(date)s") % {"date": format_date(self.as_of)})
-        return "; ".join(parts)
+        return join_parts(parts)
 
     def query_params(self) -> dict[str, list[str] | str]:
         params: dict[str, list[str] | str] = {}

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.utils import numberformat
 from django.utils.formats import number_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 
 # Fractional values are shown with at most this many decimals.
 MAX_DECIMALS = 2
@@ -106,11 +106,11 @@ def format_datetime(value: datetime.datetime) -> str:
 
 
 def plotly_date_formats() -> dict[str, str]:
-    """d3 time formats for plotly in the active language: ``month`` for hover
-    text and ``day``; ``axis`` for date axis ticks (None: plotly's own, English)."""
+    """d3 time formats for plotly's hover text in the active language: a
+    ``month`` ("Jun 2021" / "2021年6月") and a ``day``."""
     if is_chinese():
-        return {"month": "%Y年%-m月", "day": "%Y年%-m月%-d日", "axis": "%Y年%-m月"}
-    return {"month": "%b %Y", "day": "%-d %b %Y", "axis": None}
+        return {"month": "%Y年%-m月", "day": "%Y年%-m月%-d日"}
+    return {"month": "%b %Y", "day": "%-d %b %Y"}
 
 
 def shown_name(name_en: str, name_zh: str = "") -> str:
@@ -119,3 +119,13 @@ def shown_name(name_en: str, name_zh: str = "") -> str:
     if is_chinese():
         return name_zh or name_en
     return name_en or name_zh
+
+
+def part_separator() -> str:
+    """Between the parts of a description (a chart's filters in words, its
+    notes): "; " in English, "；" in Chinese."""
+    return pgettext("between the parts of a description, e.g. a chart's filters", "; ")
+
+
+def join_parts(parts) -> str:
+    return part_separator().join(str(p) for p in parts if p)
