@@ -129,3 +129,17 @@ def part_separator() -> str:
 
 def join_parts(parts) -> str:
     return part_separator().join(str(p) for p in parts if p)
+
+
+def format_readable(value) -> str:
+    """A large count (followers, reads) as a reader of the language says it:
+    in Chinese in 万 and 亿 from 10,000 up ("123.5万", "3.4亿"), in English
+    written out ("1,234,567"), where the digits read naturally."""
+    if (
+        is_chinese()
+        and isinstance(value, (int, float, Decimal))
+        and not isinstance(value, bool)
+        and abs(value) >= 10_000
+    ):
+        return format_compact(value)
+    return format_number(value)
