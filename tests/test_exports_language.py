@@ -24,7 +24,7 @@ from pptx.oxml.ns import qn
 from pypdf import PdfReader
 
 from dashboard import exports, rendering
-from registry.models import Ownership, Platform
+from registry.models import Ownership, Platform, Sector
 from tests.factories import make_briefing, make_briefing_statement, make_cohort_with_adoption, make_org, viewer
 
 FROZEN = datetime.datetime(2026, 11, 25, 6, 30, tzinfo=datetime.UTC)  # 14:30 in Asia/Shanghai
@@ -277,3 +277,67 @@ def test_chinese_briefing_pdf_has_chinese_text(client, db, cohort):
     assert "各平台开通官方账号的机构数" in chart_page  # the chart's own vector text
     assert "筛选条件：中国企业500强" in chart_page and "数据来源：" in chart_page
     assert "发言摘录" in reader.pages[-1].extract_text()
+
+
+# --------------------------------------------------------------------------- every chart
+
+
+def figure_words(figure: dict) -> list[str]:
+    """Every string a reader sees in a figure: titles, axis titles, tick labels,
+    legend names, annotations, bar labels and hover text (without plotly's
+    %{...} placeholders and its HTML-like tags)."""
+    found = []
+
+    def walk(value, key=""):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, k)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                walk(v, key)
+        elif isinstance(value, str) and key in {"text", "name", "hovertemplate", "ticktext", "x", "y", "texttemplate"}:
+            found.append(re.sub(r"%\{[^}]*\}|<[^>]*>", " ", value))
+
+    walk(figure)
+    return found
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_every_chart_built_for_the_chinese_page_is_chinese(cohort):
+    import plotly.graph_objects as go
+    from django.http import QueryDict
+
+    from dashboard import charts
+    from dashboard.catalogue import CATALOGUE, build_chart
+    from dashboard.filters import reference_rows, scope_from_request
+    from registry.models import Account
+
+    # Chinese names for the data, as the seed's organisations and accounts have.
+    for n, membership in enumerate(cohort.memberships.select_related("organisation"), start=1):
+        membership.organisation.name_zh = f"示例企业{n}"
+        membership.organisation.save()
+    for n, account in enumerate(Account.objects.order_by("pk"), start=1):
+        account.display_name = f"示例账号{n}"
+        account.save()
+        for day, followers in ((datetime.date(2025, 1, 1), 12_000 * n), (datetime.date(2026, 6, 1), 2_500_000 * n)):
+            account.metrics.create(date=day, followers=followers)
+    company = Account.objects.first().organisation_id
+    cohorts, platforms = reference_rows()
+    with translation.override("zh-hans"):
+        scope, _ = scope_from_request(QueryDict(f"cohort={cohort.slug}"), cohorts=cohorts, platforms=platforms)
+        for slug, chart_def in CATALOGUE.items():
+            params = {"company": str(company)} if "company" in chart_def.params else {}
+            if set(chart_def.params) - {"company"}:
+                continue  # the influence indices: acronyms WCI/BCI, tested with the indices
+            chart = build_chart(slug, scope, **params)
+            go.Figure(charts.with_template(chart.figure))  # still valid for plotly in Chinese
+            words = figure_words(chart.figure) + [chart.meta.title, chart.meta.subtitle, chart.meta.source]
+            words += [str(c) for c in chart.columns]
+            text = " ".join(words)
+            # Ownership and sector names are the registry's choice labels, translated with the models.
+            for label in (*Ownership.labels, *Sector.labels):
+                text = text.replace(str(label), "")
+            assert latin_words(text) == set(), slug
+            assert CJK.search(chart.meta.title), slug
+    follower_box = build_chart("follower-distribution", scope).figure
+    assert "ticktext" in follower_box["layout"]["yaxis"]
