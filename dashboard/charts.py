@@ -471,6 +471,22 @@ def log_ticks(low: float, high: float) -> dict:
     return {"tickmode": "array", "tickvals": values, "ticktext": [compact_number(v) for v in values]}
 
 
+def count_ticks(high: float, *, ticks: int = 6) -> dict:
+    """Tick values and labels for a linear axis of counts from 0 to ``high`` in
+    Chinese, where plotly would write 45,000,000 and a reader says 4,500万:
+    about ``ticks`` ticks at a round step (1, 2, 2.5 or 5 times a power of ten),
+    labelled with ``compact_number``. Empty in English, where plotly's own
+    labels (45,000,000 or 45M) read well."""
+    if not is_chinese() or high < 10_000:
+        return {}
+    raw = high / (ticks - 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    values = [i * step for i in range(int(high // step) + 2)]
+    values = [int(v) if v == int(v) else v for v in values]
+    return {"tickmode": "array", "tickvals": values, "ticktext": [compact_number(v) for v in values]}
+
+
 def follower_box(summaries: Sequence, platforms: Sequence[tuple[str, str]], meta: ChartMeta) -> dict:
     """Followers per account, one box per platform (``FollowerSummary`` rows), log
     scale: the box spans the middle half of the accounts with the median across
@@ -531,7 +547,11 @@ def top_accounts_bar(rows: Sequence, meta: ChartMeta) -> dict:
             }
         ],
         # The x grid stays off (the house axis style): the bars carry the values.
-        xaxis={"title": {"text": _("Followers")}, "gridcolor": GRID},
+        xaxis={
+            "title": {"text": _("Followers")},
+            "gridcolor": GRID,
+            **count_ticks(max((r.followers for r in rows), default=0)),
+        },
         yaxis={"autorange": "reversed"},
     )
     return finish(fig, meta, height=max(360, 160 + 28 * len(rows)), legend=False)
@@ -585,7 +605,11 @@ def follower_lines(points: Sequence, meta: ChartMeta) -> dict:
     fig = _figure(
         traces,
         xaxis={"type": "date"},
-        yaxis={"title": {"text": _("Followers")}, "rangemode": "tozero"},
+        yaxis={
+            "title": {"text": _("Followers")},
+            "rangemode": "tozero",
+            **count_ticks(max((p.followers for p in points), default=0)),
+        },
     )
     return finish(fig, meta)
 

@@ -109,3 +109,12 @@ def test_follower_columns_read_in_wan_with_the_exact_count_on_hover():
     with translation.override("en"):
         assert column.render(1_234_567) == "1,234,567"
     assert column.value(1_234_567) == 1_234_567  # exports keep the plain number
+
+
+def test_follower_axes_count_in_wan_in_chinese():
+    with translation.override("zh-hans"):
+        ticks = charts.count_ticks(43_000_000)
+        assert ticks["ticktext"][:3] == ["0", "1,000万", "2,000万"] and ticks["tickvals"][-1] >= 43_000_000
+        assert charts.count_ticks(9_000) == {}  # small counts: plotly's own labels
+    with translation.override("en"):
+        assert charts.count_ticks(43_000_000) == {}
