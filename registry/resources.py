@@ -20,6 +20,7 @@ from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 
 from registry import models as m
+from registry import names
 from registry.importing import (
     Deduplicator,
     ImportFileError,
@@ -236,14 +237,12 @@ class Lookups:
                 if found:
                     return found
             if name:
-                key = m.normalise_name(name)
-                found = list(
-                    m.Organisation.objects.filter(Q(name_key=key) | Q(name_zh=name) | Q(short_name__iexact=name))[:3]
-                )
+                # Any name or alias, in either script (中國石化 finds 中国石化): one query.
+                found = list(m.Organisation.objects.matching_name(name).distinct()[:3])
                 if len({o.pk for o in found}) == 1:
                     return found[0]
                 if found:
-                    raise RowError(f"organisation {name!r} matches several: " + "; ".join(o.name_en for o in found))
+                    raise RowError(f"organisation {name!r} matches several: " + "; ".join(str(o) for o in found))
             if required:
                 what = f"{name!r}" if name else f"with credit code {credit_code}"
                 raise RowError(f"no organisation {what} in the registry; import organisations first")
@@ -440,22 +439,28 @@ class OrganisationResource(RegistryResource):
             found = m.Organisation.objects.filter(credit_code=row["credit_code"]).first()
             if found:
                 return found
-        key = m.normalise_name(row["name_en"])
-        found = m.Organisation.objects.filter(name_key=key).first()
-        if found is not None:
-            row["name_en"] = found.name_en  # matched on the name: keep its stored spelling
+        if not row.get("name_en") and not row.get("name_zh"):
+            raise RowError(f"line {row[LINE]}: give a Chinese name or an English name")
+        found = None
+        if row.get("name_en"):
+            found = m.Organisation.objects.filter(name_key=m.normalise_name(row["name_en"])).first()
+            if found is not None:
+                row["name_en"] = found.name_en  # matched on the name: keep its stored spelling
         if found is None and row.get("name_zh"):
-            found = m.Organisation.objects.filter(name_zh=row["name_zh"]).first()
+            zh = names.to_simplified(row["name_zh"])
+            found = m.Organisation.objects.filter(Q(name_zh=row["name_zh"]) | Q(name_zh=zh)).first()
+        if found is not None and not row.get("name_en"):
+            row["name_en"] = found.name_en  # a Chinese-only row keeps the English name on record
         if found and row.get("credit_code") and found.credit_code and found.credit_code != row["credit_code"]:
             raise RowError(
-                f"line {row[LINE]}: {row['name_en']!r} is already in the registry with credit code "
+                f"line {row[LINE]}: {row['name_en'] or row['name_zh']!r} is already in the registry with credit code "
                 f"{found.credit_code}, not {row['credit_code']}"
             )
         return found
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
-        instance.name_key = m.normalise_name(instance.name_en)
+        instance.name_key = names.natural_key(instance.name_en, instance.name_zh)
 
 
 class MembershipResource(RegistryResource):
@@ -601,12 +606,16 @@ class PersonResource(RegistryResource):
         store_row_values = True
 
     def resolve(self, row):
-        row["name_en"] = row.get("name_en") or row.get("name_zh")
+        row["name_en"], row["name_zh"] = row.get("name_en") or "", row.get("name_zh") or ""
 
     def find(self, row):
-        found = m.Person.objects.filter(name_en__iexact=row["name_en"]).first()
-        if found is None and row.get("name_zh"):
+        if not row["name_en"] and not row["name_zh"]:
+            raise RowError(f"line {row[LINE]}: give a Chinese name or an English name")
+        found = m.Person.objects.filter(name_en__iexact=row["name_en"]).first() if row["name_en"] else None
+        if found is None and row["name_zh"]:
             found = m.Person.objects.filter(name_zh=row["name_zh"]).first()
+        if found is not None and not row["name_en"]:
+            row["name_en"] = found.name_en  # a Chinese-only row keeps the English name on record
         return found
 
 
