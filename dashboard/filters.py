@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -245,7 +245,7 @@ class CompanyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search names",
         method="search_names",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "English, 中文 or alias"}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "中文, English, pinyin (zgsh)"}),
     )
     cohort = django_filters.ChoiceFilter(label="Cohort", empty_label="All companies", method="in_cohort")
     ownership = django_filters.MultipleChoiceFilter(
@@ -267,14 +267,8 @@ class CompanyFilter(django_filters.FilterSet):
         self.filters["cohort"].extra["choices"] = [(c.slug, str(c)) for c in self.cohorts]
 
     def search_names(self, queryset, name, value):
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(name_en__icontains=word)
-                | Q(name_zh__icontains=word)
-                | Q(short_name__icontains=word)
-                | Q(aliases__icontains=word)
-            )
-        return queryset
+        # Names, aliases, traditional characters, pinyin and initials: still one query.
+        return queryset.searching(value)
 
     def in_cohort(self, queryset, name, value):
         return queryset.filter(memberships__cohort__slug=value)
@@ -313,11 +307,7 @@ class PersonFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search_names(self, queryset, name, value):
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(name_en__icontains=word) | Q(name_zh__icontains=word) | Q(aliases__icontains=word)
-            )
-        return queryset
+        return queryset.searching(value)
 
 
 def _chosen_record(model, value) -> list[tuple[str, str]]:

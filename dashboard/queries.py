@@ -87,6 +87,7 @@ class ScopeFacts:
     real: int
     synthetic: int
     data_until: datetime.date | None
+    with_accounts: int | None = None  # organisations in scope with any account recorded, open or not
 
     @property
     def members(self) -> int:
@@ -103,14 +104,21 @@ def _facts_sql(scope: Scope) -> tuple[str, list]:
                COALESCE(SUM(CASE WHEN m.is_demo THEN 1 ELSE 0 END), 0) AS synthetic_count,
                (SELECT MAX(l.snapshot_on) FROM {AccountLatest._meta.db_table} l
                 JOIN {Account._meta.db_table} a ON a.id = l.account_id
-                WHERE a.organisation_id IN ({ids_sql})) AS data_until
+                WHERE a.organisation_id IN ({ids_sql})) AS data_until,
+               (SELECT COUNT(DISTINCT a.organisation_id) FROM {Account._meta.db_table} a
+                WHERE a.organisation_id IN ({ids_sql})) AS with_accounts
         FROM ({members_sql}) AS m
     """  # noqa: S608 - table names from the models; values are parameters
-    return sql, [*ids_params, *members_params]
+    return sql, [*ids_params, *ids_params, *members_params]
 
 
-def _facts(real, synthetic, until) -> ScopeFacts:
-    return ScopeFacts(int(real or 0), int(synthetic or 0), _as_date(until) if until else None)
+def _facts(real, synthetic, until, with_accounts=None) -> ScopeFacts:
+    return ScopeFacts(
+        int(real or 0),
+        int(synthetic or 0),
+        _as_date(until) if until else None,
+        None if with_accounts is None else int(with_accounts),
+    )
 
 
 def scope_facts(*, scope: Scope) -> ScopeFacts:
@@ -232,7 +240,7 @@ def cumulative_adoption(*, scope: Scope, with_facts: bool = False):
     platform_ids = [p.id for p in scope.platforms] or [0]
     placeholders = ", ".join(["%s"] * len(platform_ids))
     account = Account._meta.db_table
-    facts_sql, facts_params = _facts_sql(scope) if with_facts else ("SELECT 0, 0, NULL", [])
+    facts_sql, facts_params = _facts_sql(scope) if with_facts else ("SELECT 0, 0, NULL, NULL", [])
     sql = f"""
         WITH spans AS (
             SELECT a.platform_id AS platform_id,
@@ -275,7 +283,7 @@ def cumulative_adoption(*, scope: Scope, with_facts: bool = False):
     ]
     if not with_facts:
         return points
-    return points, _facts(*rows[0][3:6])
+    return points, _facts(*rows[0][3:7])
 
 
 # --------------------------------------------------------------------------- groups, presence, followers

@@ -194,3 +194,21 @@ def person_names(person) -> list[str]:
 def fill_sort_keys(record) -> None:
     record.sort_zh = pinyin_sort_key(record.name_zh or record.name_en)
     record.sort_en = pinyin_sort_key(record.name_en or record.name_zh)
+
+
+def bilingual_html(name_zh: str | None, name_en: str | None, *, url: str | None = None, language: str | None = None):
+    """The name shown first (linked when ``url`` is given), then the other
+    script's name in smaller type, each marked with its language."""
+    from django.utils.html import format_html
+
+    first, second = ordered_names(name_zh, name_en, language=language)
+    first_lang = "zh" if has_han(first) else "en"
+    head = (
+        format_html('<a href="{}" lang="{}">{}</a>', url, first_lang, first)
+        if url
+        else format_html('<span lang="{}">{}</span>', first_lang, first)
+    )
+    if not second:
+        return head
+    second_lang = "zh" if has_han(second) else "en"
+    return format_html('{} <small class="muted other-name" lang="{}">{}</small>', head, second_lang, second)
