@@ -19,6 +19,7 @@ from dashboard.caching import cached_chart, cached_result, peek_result, scope_ke
 from dashboard.filters import EARLIEST_DATE, Scope
 from registry import indices
 from registry.models import Organisation
+from registry.names import shown_name
 
 SOURCE_NOTE = gettext_lazy("New-media registry; accounts open on the as-of date, counted once per organisation")
 
@@ -162,7 +163,7 @@ def _adoption_over_time(scope: Scope, *, title: str, **_unused) -> ChartData:
     else:
         points = queries.cumulative_adoption(scope=scope)
     meta = _meta(title, scope, facts=facts)
-    platforms = [(p.slug, p.name_en) for p in scope.platforms]
+    platforms = [(p.slug, shown_name(p)) for p in scope.platforms]
     names = dict(platforms)
     figure = charts.adoption_over_time(points, platforms, meta, as_of=scope.as_of)
     months = sorted({p.month for p in points})
@@ -199,7 +200,7 @@ FOLLOWER_SOURCE = gettext_lazy(
 
 
 def _platform_pairs(scope: Scope) -> list[tuple[str, str]]:
-    return [(p.slug, p.name_en) for p in scope.platforms]
+    return [(p.slug, shown_name(p)) for p in scope.platforms]
 
 
 @chart("adoption-share", gettext_lazy("Share of organisations with an official account, by platform"))
@@ -360,7 +361,7 @@ def _company_param(company) -> Organisation:
         company_id = int(str(company or "").strip())
     except ValueError:
         raise ChartParamError(_("company must be an organisation id (a whole number).")) from None
-    found = Organisation.objects.filter(pk=company_id).only("id", "name_en", "short_name", "is_demo").first()
+    found = Organisation.objects.filter(pk=company_id).only("id", "name_en", "name_zh", "short_name", "is_demo").first()
     if found is None:
         raise ChartParamError(_("No organisation has the id %(id)s.") % {"id": company_id})
     return found

@@ -30,7 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dashboard.filters import Scope
-from registry import indices
+from registry import indices, names
 from registry.models import (
     Account,
     AccountLatest,
@@ -214,7 +214,7 @@ def adoption_by_platform(*, scope: Scope, size: int | None = None) -> list[Platf
     result = []
     for p in scope.platforms:
         adopters, fake = counts.get(p.id, (0, 0))
-        result.append(PlatformAdoption(p.slug, p.name_en, adopters, size, synthetic=fake))
+        result.append(PlatformAdoption(p.slug, names.shown_name(p), adopters, size, synthetic=fake))
     return result
 
 
@@ -355,14 +355,16 @@ def presence_matrix(*, scope: Scope, limit: int = 50) -> list[PresenceRow]:
     qs = scope.members().annotate(**{_platform_alias(p): _open_account_exists(p, scope.as_of) for p in scope.platforms})
     if scope.cohort is not None:
         rank = CohortMembership.objects.filter(cohort=scope.cohort, organisation=OuterRef("pk")).values("rank")[:1]
-        qs = qs.annotate(cohort_rank=Subquery(rank)).order_by(F("cohort_rank").asc(nulls_last=True), "name_en")
+        qs = qs.annotate(cohort_rank=Subquery(rank)).order_by(
+            F("cohort_rank").asc(nulls_last=True), names.sort_field(), "pk"
+        )
     else:
-        qs = qs.annotate(cohort_rank=Value(None, output_field=IntegerField())).order_by("name_en")
-    fields = ["id", "name_en", "short_name", "cohort_rank", *(_platform_alias(p) for p in scope.platforms)]
+        qs = qs.annotate(cohort_rank=Value(None, output_field=IntegerField())).order_by(names.sort_field(), "pk")
+    fields = ["id", "name_en", "name_zh", "short_name", "cohort_rank", *(_platform_alias(p) for p in scope.platforms)]
     return [
         PresenceRow(
             organisation_id=row["id"],
-            name=row["short_name"] or row["name_en"],
+            name=row["short_name"] or names.ordered_names(row["name_zh"], row["name_en"])[0],
             rank=row["cohort_rank"],
             present={p.slug: bool(row[_platform_alias(p)]) for p in scope.platforms},
         )
@@ -491,17 +493,28 @@ def top_accounts(*, scope: Scope, limit: int = 15) -> list[TopAccount]:
             "pk",
             "organisation_id",
             "organisation__name_en",
+            "organisation__name_zh",
             "organisation__short_name",
             "display_name",
             "platform__slug",
             "platform__name_en",
+            "platform__name_zh",
             "f",
             "d",
         )[:limit]
     )
     return [
-        TopAccount(account_id, org_id, short or name, display, slug, platform, count, _as_date(date))
-        for account_id, org_id, name, short, display, slug, platform, count, date in rows
+        TopAccount(
+            account_id,
+            org_id,
+            short or names.ordered_names(name_zh, name)[0],
+            display,
+            slug,
+            names.ordered_names(platform_zh, platform)[0],
+            count,
+            _as_date(date),
+        )
+        for account_id, org_id, name, name_zh, short, display, slug, platform, platform_zh, count, date in rows
         if count is not None
     ]
 
@@ -779,6 +792,7 @@ def company_rows(
     open_accounts = Account.objects.active_on(as_of).filter(organisation=OuterRef("pk"))
     annotations = {presence_alias(p): Exists(open_accounts.filter(platform=p)) for p in platforms}
     annotations["platform_count"] = _count_subquery(open_accounts, "platform_id")
+    annotations["has_accounts"] = Exists(Account.objects.filter(organisation=OuterRef("pk")))
     if cohort is not None:
         rank = CohortMembership.objects.filter(cohort=cohort, organisation=OuterRef("pk")).values("rank")[:1]
         annotations["cohort_rank"] = Subquery(rank)

@@ -183,6 +183,12 @@ class CompanyTable(DashboardTable):
     def value_name_en(self, value, record):
         return record.name_en or record.name_zh
 
+    def render_platform_count(self, value, record):
+        # A member with no account at all is "no account recorded", not a 0 that reads as a fact.
+        if not value and not getattr(record, "has_accounts", True):
+            return format_html('<span class="muted no-account">{}</span>', gettext("No account recorded"))
+        return format_number(value)
+
     @staticmethod
     def platform_columns(platforms: list[Platform]) -> list[tuple[str, tables.Column]]:
         """One ✓/✗ column per main platform, reading the ``on_<slug>`` annotation."""

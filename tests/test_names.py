@@ -350,3 +350,40 @@ def test_overview_says_plainly_when_a_cohort_has_no_account_data(client):
     assert f"1 of {size} members have any account recorded" in html
     detail = client.get(m.Organisation.objects.get(name_zh="中国移动通信集团有限公司").get_absolute_url())
     assert "No account recorded." in detail.content.decode()
+
+
+@pytest.mark.django_db
+def test_chinese_only_member_shows_on_the_list_its_page_the_admin_and_the_charts(client):
+    from tests.factories import add_member, make_cohort
+
+    cohort = make_cohort("A list", year=2024, slug="a-list")
+    wechat = make_platform("wechat", "WeChat")
+    org = m.Organisation.objects.create(name_zh="中国石化集团")
+    add_member(cohort, org, rank=1)
+    make_account(org, wechat)
+    quiet = m.Organisation.objects.create(name_zh="无账号集团")
+    add_member(cohort, quiet, rank=2)
+    client.force_login(administrator())
+    pages = [
+        (COMPANIES, {"cohort": "a-list"}),
+        (org.get_absolute_url(), {}),
+        (ORG_ADMIN, {}),
+        (reverse("dashboard:chart", args=["presence-matrix"]), {"cohort": "a-list"}),
+        (reverse("dashboard:platform_detail", args=["wechat"]), {"cohort": "a-list"}),
+    ]
+    for url, params in pages:
+        response = client.get(url, params)
+        assert response.status_code == 200, url
+        assert "中国石化集团" in response.content.decode(), url
+    listing = client.get(COMPANIES, {"cohort": "a-list"}).content.decode()
+    assert listing.count("No account recorded") == 1  # the member without any account, not the other
+
+
+@pytest.mark.django_db
+def test_statement_matching_finds_traditional_and_short_names():
+    from registry.statements.service import match_names
+
+    org = sinopec()
+    matches = match_names([], ["中國石化", "中石化", "Sinopec Group"])
+    assert len(matches.organisations) == 3
+    assert all(match.existing == org for match in matches.organisations.values())
