@@ -14,6 +14,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from registry.geo import PROVINCES
 from registry.models import (
@@ -245,7 +246,7 @@ class CompanyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search names",
         method="search_names",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "中文, English, pinyin (zgsh)"}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": gettext_lazy("中文, English or pinyin (zgsh)")}),
     )
     cohort = django_filters.ChoiceFilter(label="Cohort", empty_label="All companies", method="in_cohort")
     ownership = django_filters.MultipleChoiceFilter(

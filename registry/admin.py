@@ -15,6 +15,7 @@ spreadsheet formulae escaped (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT).
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
@@ -124,7 +125,7 @@ class MetricInline(admin.TabularInline):
 # --------------------------------------------------------------------------- model admins
 
 
-@admin.display(description="name", ordering="sort_en")
+@admin.display(description=gettext_lazy("name"), ordering="sort_en")
 def shown_name(obj):
     """The name shown first in the admin's language (a Chinese-only record is never blank)."""
     return names.shown_name(obj)
@@ -170,7 +171,7 @@ class OrganisationAdmin(SpreadsheetImportAdmin):
 class CohortAdmin(RegistryAdmin):
     list_display = ("name", "year", "publisher", "member_count", "is_demo")
     list_filter = ("year", "is_demo")
-    search_fields = ("name", "publisher")
+    search_fields = ("name", "name_zh", "publisher")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("source",)
     inlines = (CohortMemberInline,)

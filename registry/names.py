@@ -22,6 +22,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from opencc import OpenCC
 from pypinyin import Style, lazy_pinyin
 
@@ -37,7 +38,7 @@ class KeyKind:
     NAME = "name"
     PINYIN = "pinyin"
     INITIALS = "initials"
-    CHOICES = [(NAME, "name"), (PINYIN, "pinyin"), (INITIALS, "initials")]
+    CHOICES = [(NAME, _("name")), (PINYIN, _("pinyin")), (INITIALS, _("pinyin initials"))]
 
 
 def has_han(text: str | None) -> bool:
