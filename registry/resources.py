@@ -404,7 +404,7 @@ class OrganisationResource(RegistryResource):
     city = text("city")
     website = text("website")
     credit_code = value("credit_code")
-    parent = related("parent", lambda o: o.name_en)
+    parent = related("parent", lambda o: o.name_en or o.name_zh)
     description = text("description")
 
     class Meta:
@@ -466,7 +466,7 @@ class OrganisationResource(RegistryResource):
 class MembershipResource(RegistryResource):
     import_kind = "memberships"
     cohort = related("cohort", lambda c: c.slug)
-    organisation = related("organisation", lambda o: o.name_en)
+    organisation = related("organisation", lambda o: o.name_en or o.name_zh)
     credit_code = readonly("organisation__credit_code", "credit_code")
     rank = value("rank")
     revenue_rmb_m = value("revenue_rmb_m")
@@ -489,7 +489,7 @@ class MembershipResource(RegistryResource):
 
 class AccountResource(RegistryResource):
     import_kind = "accounts"
-    organisation = related("organisation", lambda o: o.name_en)
+    organisation = related("organisation", lambda o: o.name_en or o.name_zh)
     platform = related("platform", lambda p: p.slug)
     display_name = text("display_name")
     handle = text("handle")
@@ -621,8 +621,8 @@ class PersonResource(RegistryResource):
 
 class PositionResource(RegistryResource):
     import_kind = "positions"
-    person = related("person", lambda p: p.name_en)
-    organisation = related("organisation", lambda o: o.name_en)
+    person = related("person", lambda p: p.name_en or p.name_zh)
+    organisation = related("organisation", lambda o: o.name_en or o.name_zh)
     credit_code = readonly("organisation__credit_code", "credit_code")
     title = text("title")
     start_date = value("start_date")
@@ -654,8 +654,8 @@ class StatementResource(RegistryResource):
     import_kind = "statements"
     quote = text("quote")
     kind = value("kind")
-    speaker = related("speaker", lambda p: p.name_en)
-    organisation = related("organisation", lambda o: o.name_en)
+    speaker = related("speaker", lambda p: p.name_en or p.name_zh)
+    organisation = related("organisation", lambda o: o.name_en or o.name_zh)
     role = text("role")
     stated_on = value("stated_on")
     stated_precision = value("stated_precision", column="_stated_precision")
