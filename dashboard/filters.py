@@ -32,6 +32,7 @@ from registry.models import (
     StatementKind,
     Topic,
 )
+from registry.names import ordered_names
 from registry.statements.search import search_sources, search_statements
 
 EARLIEST_DATE = datetime.date(2000, 1, 1)
@@ -318,7 +319,8 @@ def _chosen_record(model, value) -> list[tuple[str, str]]:
     value = (value or "").strip() if isinstance(value, str) else ""
     if not value.isdigit() or len(value) > 18:
         return []
-    return [(str(pk), name) for pk, name in model.objects.filter(pk=int(value)).values_list("pk", "name_en")]
+    rows = model.objects.filter(pk=int(value)).values_list("pk", "name_en", "name_zh")
+    return [(str(pk), ordered_names(zh, en)[0]) for pk, en, zh in rows]
 
 
 class StatementFilter(django_filters.FilterSet):
