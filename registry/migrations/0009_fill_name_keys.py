@@ -1,5 +1,6 @@
 """Fill the pinyin sort keys and the stored search keys of every organisation
-and person already in the registry (new saves keep them in step)."""
+and person already in the registry (new saves keep them in step), and give the
+roles the search key models' permissions."""
 
 from django.db import migrations
 
@@ -39,7 +40,25 @@ def fill(apps, schema_editor):
     )
 
 
+def sync_roles(apps, schema_editor):
+    """The roles hold every registry model's permissions (registry/roles.py):
+    create the search key models' permissions now (Django would only after all
+    migrations) and give them to the groups."""
+    from django.contrib.auth.management import create_permissions
+
+    from registry.roles import sync_roles as sync
+
+    config = apps.get_app_config("registry")
+    config.models_module = True
+    create_permissions(config, apps=apps, verbosity=0)
+    config.models_module = None
+    sync(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+
+
 class Migration(migrations.Migration):
     dependencies = [("registry", "0008_names_in_either_script")]
 
-    operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
+    operations = [
+        migrations.RunPython(fill, migrations.RunPython.noop),
+        migrations.RunPython(sync_roles, migrations.RunPython.noop),
+    ]
