@@ -21,6 +21,7 @@ $(STAMP): requirements.txt
 run: $(STAMP)
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_seed
+	DEBUG=$${DEBUG:-true} $(PY) manage.py load_reference
 	@if [ -e $(DEMO_REMOVED) ]; then echo "Demo data left out (removed with make clean-demo; make demo brings it back)."; \
 	else DEBUG=$${DEBUG:-true} $(PY) manage.py generate_demo --if-empty; fi
 	DEBUG=$${DEBUG:-true} $(PY) manage.py ensure_admin

@@ -18,8 +18,9 @@ from dashboard import charts, queries
 from dashboard.caching import cached_chart, cached_result, peek_result, scope_key, store_result
 from dashboard.filters import EARLIEST_DATE, Scope
 from registry import indices
-from registry.formatting import format_date, format_number, format_short_date, part_separator, shown_name
+from registry.formatting import format_date, format_number, format_short_date, part_separator
 from registry.models import Organisation
+from registry.names import ordered_names, shown_name
 
 SOURCE_NOTE = gettext_lazy("New-media registry; accounts open on the as-of date, counted once per organisation")
 
@@ -163,7 +164,7 @@ def _adoption_over_time(scope: Scope, *, title: str, **_unused) -> ChartData:
     else:
         points = queries.cumulative_adoption(scope=scope)
     meta = _meta(title, scope, facts=facts)
-    platforms = [(p.slug, shown_name(p.name_en, p.name_zh)) for p in scope.platforms]
+    platforms = [(p.slug, shown_name(p)) for p in scope.platforms]
     names = dict(platforms)
     figure = charts.adoption_over_time(points, platforms, meta, as_of=scope.as_of)
     months = sorted({p.month for p in points})
@@ -200,7 +201,7 @@ FOLLOWER_SOURCE = gettext_lazy(
 
 
 def _platform_pairs(scope: Scope) -> list[tuple[str, str]]:
-    return [(p.slug, shown_name(p.name_en, p.name_zh)) for p in scope.platforms]
+    return [(p.slug, shown_name(p)) for p in scope.platforms]
 
 
 @chart("adoption-share", gettext_lazy("Share of organisations with an official account, by platform"))
@@ -376,7 +377,7 @@ def _company_followers(scope: Scope, *, title: str, company=None, points=None, *
         points = queries.follower_history(organisation_id=organisation.pk, until=scope.as_of)
     base = charts.ChartMeta(
         title=_("%(chart)s: %(organisation)s")
-        % {"chart": title, "organisation": shown_name(organisation.display_name, organisation.name_zh)},
+        % {"chart": title, "organisation": ordered_names(organisation.name_zh, organisation.display_name)[0]},
         subtitle="",
         source=_("New-media registry; account metrics"),
         demo=organisation.is_demo,

@@ -11,12 +11,12 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
-from registry.formatting import format_date, join_parts, shown_name
+from registry.formatting import format_date, join_parts
 from registry.geo import PROVINCES
 from registry.models import (
     Cohort,
@@ -33,6 +33,7 @@ from registry.models import (
     StatementKind,
     Topic,
 )
+from registry.names import ordered_names, shown_name
 from registry.statements.search import search_sources, search_statements
 
 EARLIEST_DATE = datetime.date(2000, 1, 1)
@@ -93,7 +94,7 @@ class Scope:
         if self.provinces:
             parts.append(gettext("province: %(values)s") % {"values": _join(self.provinces)})
         if self.platforms:
-            names = _join(shown_name(p.name_en, p.name_zh) for p in self.platforms)
+            names = _join(shown_name(p) for p in self.platforms)
             parts.append(gettext("platforms: %(values)s") % {"values": names})
         else:
             parts.append(gettext("no platforms"))
@@ -258,7 +259,7 @@ class CompanyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search names",
         method="search_names",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "English, 中文 or alias"}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": gettext_lazy("中文, English or pinyin (zgsh)")}),
     )
     cohort = django_filters.ChoiceFilter(label="Cohort", empty_label="All companies", method="in_cohort")
     ownership = django_filters.MultipleChoiceFilter(
@@ -280,14 +281,8 @@ class CompanyFilter(django_filters.FilterSet):
         self.filters["cohort"].extra["choices"] = [(c.slug, str(c)) for c in self.cohorts]
 
     def search_names(self, queryset, name, value):
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(name_en__icontains=word)
-                | Q(name_zh__icontains=word)
-                | Q(short_name__icontains=word)
-                | Q(aliases__icontains=word)
-            )
-        return queryset
+        # Names, aliases, traditional characters, pinyin and initials: still one query.
+        return queryset.searching(value)
 
     def in_cohort(self, queryset, name, value):
         return queryset.filter(memberships__cohort__slug=value)
@@ -326,11 +321,7 @@ class PersonFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search_names(self, queryset, name, value):
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(name_en__icontains=word) | Q(name_zh__icontains=word) | Q(aliases__icontains=word)
-            )
-        return queryset
+        return queryset.searching(value)
 
 
 def _chosen_record(model, value) -> list[tuple[str, str]]:
@@ -340,7 +331,8 @@ def _chosen_record(model, value) -> list[tuple[str, str]]:
     value = (value or "").strip() if isinstance(value, str) else ""
     if not value.isdigit() or len(value) > 18:
         return []
-    return [(str(pk), name) for pk, name in model.objects.filter(pk=int(value)).values_list("pk", "name_en")]
+    rows = model.objects.filter(pk=int(value)).values_list("pk", "name_en", "name_zh")
+    return [(str(pk), ordered_names(zh, en)[0]) for pk, en, zh in rows]
 
 
 class StatementFilter(django_filters.FilterSet):

@@ -30,8 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dashboard.filters import Scope
-from registry import indices
-from registry.formatting import shown_name
+from registry import indices, names
 from registry.models import (
     Account,
     AccountLatest,
@@ -88,6 +87,7 @@ class ScopeFacts:
     real: int
     synthetic: int
     data_until: datetime.date | None
+    with_accounts: int | None = None  # organisations in scope with any account recorded, open or not
 
     @property
     def members(self) -> int:
@@ -104,14 +104,21 @@ def _facts_sql(scope: Scope) -> tuple[str, list]:
                COALESCE(SUM(CASE WHEN m.is_demo THEN 1 ELSE 0 END), 0) AS synthetic_count,
                (SELECT MAX(l.snapshot_on) FROM {AccountLatest._meta.db_table} l
                 JOIN {Account._meta.db_table} a ON a.id = l.account_id
-                WHERE a.organisation_id IN ({ids_sql})) AS data_until
+                WHERE a.organisation_id IN ({ids_sql})) AS data_until,
+               (SELECT COUNT(DISTINCT a.organisation_id) FROM {Account._meta.db_table} a
+                WHERE a.organisation_id IN ({ids_sql})) AS with_accounts
         FROM ({members_sql}) AS m
     """  # noqa: S608 - table names from the models; values are parameters
-    return sql, [*ids_params, *members_params]
+    return sql, [*ids_params, *ids_params, *members_params]
 
 
-def _facts(real, synthetic, until) -> ScopeFacts:
-    return ScopeFacts(int(real or 0), int(synthetic or 0), _as_date(until) if until else None)
+def _facts(real, synthetic, until, with_accounts=None) -> ScopeFacts:
+    return ScopeFacts(
+        int(real or 0),
+        int(synthetic or 0),
+        _as_date(until) if until else None,
+        None if with_accounts is None else int(with_accounts),
+    )
 
 
 def scope_facts(*, scope: Scope) -> ScopeFacts:
@@ -207,7 +214,7 @@ def adoption_by_platform(*, scope: Scope, size: int | None = None) -> list[Platf
     result = []
     for p in scope.platforms:
         adopters, fake = counts.get(p.id, (0, 0))
-        result.append(PlatformAdoption(p.slug, shown_name(p.name_en, p.name_zh), adopters, size, synthetic=fake))
+        result.append(PlatformAdoption(p.slug, names.shown_name(p), adopters, size, synthetic=fake))
     return result
 
 
@@ -233,7 +240,7 @@ def cumulative_adoption(*, scope: Scope, with_facts: bool = False):
     platform_ids = [p.id for p in scope.platforms] or [0]
     placeholders = ", ".join(["%s"] * len(platform_ids))
     account = Account._meta.db_table
-    facts_sql, facts_params = _facts_sql(scope) if with_facts else ("SELECT 0, 0, NULL", [])
+    facts_sql, facts_params = _facts_sql(scope) if with_facts else ("SELECT 0, 0, NULL, NULL", [])
     sql = f"""
         WITH spans AS (
             SELECT a.platform_id AS platform_id,
@@ -276,7 +283,7 @@ def cumulative_adoption(*, scope: Scope, with_facts: bool = False):
     ]
     if not with_facts:
         return points
-    return points, _facts(*rows[0][3:6])
+    return points, _facts(*rows[0][3:7])
 
 
 # --------------------------------------------------------------------------- groups, presence, followers
@@ -348,14 +355,16 @@ def presence_matrix(*, scope: Scope, limit: int = 50) -> list[PresenceRow]:
     qs = scope.members().annotate(**{_platform_alias(p): _open_account_exists(p, scope.as_of) for p in scope.platforms})
     if scope.cohort is not None:
         rank = CohortMembership.objects.filter(cohort=scope.cohort, organisation=OuterRef("pk")).values("rank")[:1]
-        qs = qs.annotate(cohort_rank=Subquery(rank)).order_by(F("cohort_rank").asc(nulls_last=True), "name_en")
+        qs = qs.annotate(cohort_rank=Subquery(rank)).order_by(
+            F("cohort_rank").asc(nulls_last=True), names.sort_field(), "pk"
+        )
     else:
-        qs = qs.annotate(cohort_rank=Value(None, output_field=IntegerField())).order_by("name_en")
+        qs = qs.annotate(cohort_rank=Value(None, output_field=IntegerField())).order_by(names.sort_field(), "pk")
     fields = ["id", "name_en", "name_zh", "short_name", "cohort_rank", *(_platform_alias(p) for p in scope.platforms)]
     return [
         PresenceRow(
             organisation_id=row["id"],
-            name=shown_name(row["short_name"] or row["name_en"], row["name_zh"]),
+            name=row["short_name"] or names.ordered_names(row["name_zh"], row["name_en"])[0],
             rank=row["cohort_rank"],
             present={p.slug: bool(row[_platform_alias(p)]) for p in scope.platforms},
         )
@@ -484,8 +493,8 @@ def top_accounts(*, scope: Scope, limit: int = 15) -> list[TopAccount]:
             "pk",
             "organisation_id",
             "organisation__name_en",
-            "organisation__short_name",
             "organisation__name_zh",
+            "organisation__short_name",
             "display_name",
             "platform__slug",
             "platform__name_en",
@@ -498,14 +507,14 @@ def top_accounts(*, scope: Scope, limit: int = 15) -> list[TopAccount]:
         TopAccount(
             account_id,
             org_id,
-            shown_name(short or name, name_zh),
+            short or names.ordered_names(name_zh, name)[0],
             display,
             slug,
-            shown_name(platform, platform_zh),
+            names.ordered_names(platform_zh, platform)[0],
             count,
             _as_date(date),
         )
-        for account_id, org_id, name, short, name_zh, display, slug, platform, platform_zh, count, date in rows
+        for account_id, org_id, name, name_zh, short, display, slug, platform, platform_zh, count, date in rows
         if count is not None
     ]
 
@@ -570,7 +579,7 @@ def follower_history(*, organisation_id: int, until: datetime.date | None = None
         "followers",
     )
     return [
-        FollowerPoint(pk, account, slug, shown_name(platform, platform_zh), date, followers)
+        FollowerPoint(pk, account, slug, names.ordered_names(platform_zh, platform)[0], date, followers)
         for pk, account, slug, platform, platform_zh, date, followers in rows
     ]
 
@@ -787,6 +796,7 @@ def company_rows(
     open_accounts = Account.objects.active_on(as_of).filter(organisation=OuterRef("pk"))
     annotations = {presence_alias(p): Exists(open_accounts.filter(platform=p)) for p in platforms}
     annotations["platform_count"] = _count_subquery(open_accounts, "platform_id")
+    annotations["has_accounts"] = Exists(Account.objects.filter(organisation=OuterRef("pk")))
     if cohort is not None:
         rank = CohortMembership.objects.filter(cohort=cohort, organisation=OuterRef("pk")).values("rank")[:1]
         annotations["cohort_rank"] = Subquery(rank)
@@ -917,7 +927,7 @@ def accounts_with_follower_history(
                     account.pk,
                     account.display_name,
                     account.platform.slug,
-                    shown_name(account.platform.name_en, account.platform.name_zh),
+                    names.shown_name(account.platform),
                     account.snapshot_date,
                     account.snapshot_followers,
                 )

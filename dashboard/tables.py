@@ -13,6 +13,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django_tables2.export import TableExport
 
 from dashboard.templatetags.links import web_url
+from registry import names
 from registry.formatting import format_number, format_readable
 from registry.models import Account, Organisation, Person, Platform, Source, Statement
 from registry.synthetic import synthetic_mark
@@ -158,7 +159,7 @@ class PresenceColumn(tables.Column):
 
 
 class CompanyTable(DashboardTable):
-    name_en = tables.Column("Name", attrs={"td": {"class": "name"}})
+    name_en = tables.Column("Name", attrs={"td": {"class": "name"}}, empty_values=())
     name_zh = tables.Column("Chinese name", attrs={"td": {"lang": "zh"}})
     rank = NumberColumn("Rank", accessor="cohort_rank")
     ownership = tables.Column("Ownership")
@@ -175,11 +176,23 @@ class CompanyTable(DashboardTable):
         empty_text = "No companies match these filters."
         attrs = {"class": "table"}
 
-    def render_name_en(self, value, record):
-        return name_with_mark(record.get_absolute_url(), value, record.is_demo)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Sorted by the name shown first: pinyin order in Chinese (stored sort keys).
+        self.columns["name_en"].column.order_by = (names.sort_field(),)
 
-    def value_name_en(self, value):
-        return value
+    def render_name_en(self, value, record):
+        name = names.bilingual_html(record.name_zh, record.name_en, url=record.get_absolute_url())
+        return format_html("{} {}", name, synthetic_mark()) if record.is_demo else name
+
+    def value_name_en(self, value, record):
+        return record.name_en or record.name_zh
+
+    def render_platform_count(self, value, record):
+        # A member with no account at all is "no account recorded", not a 0 that reads as a fact.
+        if not value and not getattr(record, "has_accounts", True):
+            return format_html('<span class="muted no-account">{}</span>', gettext("No account recorded"))
+        return format_number(value)
 
     @staticmethod
     def platform_columns(platforms: list[Platform]) -> list[tuple[str, tables.Column]]:
@@ -190,7 +203,7 @@ class CompanyTable(DashboardTable):
 class AdopterTable(DashboardTable):
     """Open accounts on one platform, for the platform page."""
 
-    organisation = tables.Column("Organisation", accessor="organisation__name_en")
+    organisation = tables.Column("Organisation", accessor="organisation__sort_en", empty_values=())
     rank = NumberColumn("Rank", accessor="cohort_rank")
     display_name = tables.Column("Account")
     handle = tables.Column("Handle")
@@ -209,16 +222,22 @@ class AdopterTable(DashboardTable):
         empty_text = "No organisation in this view has an open account on this platform."
         attrs = {"class": "table"}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.columns["organisation"].column.order_by = (f"organisation__{names.sort_field()}",)
+
     def render_organisation(self, value, record):
         url = reverse("dashboard:company_detail", args=[record.organisation_id])
-        return name_with_mark(url, value, record.organisation.is_demo)
+        org = record.organisation
+        name = names.bilingual_html(org.name_zh, org.name_en, url=url)
+        return format_html("{} {}", name, synthetic_mark()) if org.is_demo else name
 
-    def value_organisation(self, value):
-        return value
+    def value_organisation(self, value, record):
+        return record.organisation.name_en or record.organisation.name_zh
 
 
 class PersonTable(DashboardTable):
-    name_en = tables.Column("Name")
+    name_en = tables.Column("Name", empty_values=())
     name_zh = tables.Column("Chinese name")
     current = tables.Column("Latest position", accessor="latest_title", default="", orderable=False)
     statement_count = NumberColumn("Statements")
@@ -231,11 +250,17 @@ class PersonTable(DashboardTable):
         empty_text = "No people match these filters."
         attrs = {"class": "table"}
 
-    def render_name_en(self, value, record):
-        return name_with_mark(record.get_absolute_url(), value, record.is_demo)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Sorted by the name shown first: pinyin order in Chinese (stored sort keys).
+        self.columns["name_en"].column.order_by = (names.sort_field(),)
 
-    def value_name_en(self, value):
-        return value
+    def render_name_en(self, value, record):
+        name = names.bilingual_html(record.name_zh, record.name_en, url=record.get_absolute_url())
+        return format_html("{} {}", name, synthetic_mark()) if record.is_demo else name
+
+    def value_name_en(self, value, record):
+        return record.name_en or record.name_zh
 
 
 class StatementTable(DashboardTable):

@@ -15,12 +15,13 @@ spreadsheet formulae escaped (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT).
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry import models as m
-from registry import resources
+from registry import names, resources
 from registry.importing import ImportFileError
 
 
@@ -124,12 +125,38 @@ class MetricInline(admin.TabularInline):
 # --------------------------------------------------------------------------- model admins
 
 
+@admin.display(description=gettext_lazy("name"), ordering="sort_en")
+def shown_name(obj):
+    """The name shown first in the admin's language (a Chinese-only record is never blank)."""
+    return names.shown_name(obj)
+
+
 @admin.register(m.Organisation)
 class OrganisationAdmin(SpreadsheetImportAdmin):
     resource_classes = [resources.OrganisationResource]
-    list_display = ("name_en", "name_zh", "kind", "ownership", "sector", "province", "credit_code", "is_demo")
+    list_display = (
+        shown_name,
+        "name_en",
+        "name_zh",
+        "kind",
+        "ownership",
+        "sector",
+        "province",
+        "credit_code",
+        "is_demo",
+    )
     list_filter = ("kind", "ownership", "sector", "is_demo", "province")
     search_fields = ("name_en", "name_zh", "short_name", "aliases", "credit_code")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Django's search, plus the stored keys: traditional characters, full
+        pinyin with or without spaces or tones, pinyin initials."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        by_key = names.search_q(search_term, key_model=m.OrganisationSearchKey, owner="organisation")
+        if by_key is not None:
+            results = results | queryset.filter(by_key)
+        return results, may_have_duplicates
+
     autocomplete_fields = ("parent",)
     inlines = (AccountInline, MembershipInline)
     fieldsets = (
@@ -144,7 +171,7 @@ class OrganisationAdmin(SpreadsheetImportAdmin):
 class CohortAdmin(RegistryAdmin):
     list_display = ("name", "year", "publisher", "member_count", "is_demo")
     list_filter = ("year", "is_demo")
-    search_fields = ("name", "publisher")
+    search_fields = ("name", "name_zh", "publisher")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("source",)
     inlines = (CohortMemberInline,)
@@ -219,9 +246,17 @@ class AccountMetricAdmin(SpreadsheetImportAdmin):
 @admin.register(m.Person)
 class PersonAdmin(SpreadsheetImportAdmin):
     resource_classes = [resources.PersonResource]
-    list_display = ("name_en", "name_zh", "current_roles", "statement_count")
+    list_display = (shown_name, "name_en", "name_zh", "current_roles", "statement_count")
     search_fields = ("name_en", "name_zh", "aliases")
     list_filter = ("is_demo",)
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        by_key = names.search_q(search_term, key_model=m.PersonSearchKey, owner="person")
+        if by_key is not None:
+            results = results | queryset.filter(by_key)
+        return results, may_have_duplicates
+
     inlines = (PositionInline,)
 
     def get_queryset(self, request):

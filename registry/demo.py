@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q
 
+from registry import names
 from registry.models import (
     Account,
     AccountMetric,
@@ -30,6 +31,7 @@ from registry.models import (
     DatePrecision,
     Organisation,
     OrganisationKind,
+    OrganisationSearchKey,
     Ownership,
     Platform,
     Position,
@@ -1062,6 +1064,7 @@ def clear_demo() -> int:
     Platform.objects.filter(operator__is_demo=True).update(operator=None)
     Organisation.objects.filter(is_demo=False, parent__is_demo=True).update(parent=None)
     removed = demo_orgs.count()
+    OrganisationSearchKey.objects.filter(organisation__is_demo=True)._raw_delete(using)
     demo_orgs._raw_delete(using)
     demo_cohorts._raw_delete(using)
     bump_data_version()
@@ -1133,6 +1136,14 @@ def _write(listed: list[CompanyPlan], newcomers: list[CompanyPlan], accounts: li
         batch_size=BATCH_SIZE,
     )
     org_ids = dict(Organisation.objects.filter(is_demo=True).values_list("name_key", "id"))
+    # bulk_create skips save(): sort keys and search keys are written here, in bulk.
+    created = list(Organisation.objects.filter(is_demo=True))
+    for org in created:
+        names.fill_sort_keys(org)
+    Organisation.objects.bulk_update(created, ["sort_en", "sort_zh"], batch_size=BATCH_SIZE)
+    names.rebuild_keys(
+        created, key_model=OrganisationSearchKey, owner="organisation", names_of=names.organisation_names
+    )
 
     def org_id(company: CompanyPlan) -> int:
         return org_ids[normalise_name(company.name_en)]

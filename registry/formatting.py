@@ -113,14 +113,6 @@ def plotly_date_formats() -> dict[str, str]:
     return {"month": "%b %Y", "day": "%-d %b %Y"}
 
 
-def shown_name(name_en: str, name_zh: str = "") -> str:
-    """The name a reader of the active language looks for first: the Chinese
-    name in Chinese when there is one, else the English one (and the reverse)."""
-    if is_chinese():
-        return name_zh or name_en
-    return name_en or name_zh
-
-
 def part_separator() -> str:
     """Between the parts of a description (a chart's filters in words, its
     notes): "; " in English, "；" in Chinese."""

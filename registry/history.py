@@ -10,7 +10,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, Lag
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 # Bookkeeping columns that change on every save and say nothing to a reader.
-UNTRACKED = {"id", "created_at", "updated_at", "name_key", "quote_key"}
+UNTRACKED = {"id", "created_at", "updated_at", "name_key", "quote_key", "sort_en", "sort_zh"}
 
 
 @dataclass(frozen=True)

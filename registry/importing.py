@@ -745,14 +745,16 @@ def has_cjk(text: str | None) -> bool:
     return bool(text and _CJK.search(text))
 
 
-def organisation_names(values: dict) -> tuple[str | None, str | None]:
+def organisation_names(values: dict) -> tuple[str, str]:
     """(name_en, name_zh) from the 'name', 'name_en' and 'name_zh' columns: a
-    generic name column fills the Chinese name when it is Chinese, and the
-    English name (the registry's required name) when there is no other."""
+    generic name column fills the Chinese name when it is Chinese and the
+    English name otherwise. Either may be empty; a file with Chinese names only
+    is complete."""
     generic, name_en, name_zh = values.get("name"), values.get("name_en"), values.get("name_zh")
-    if generic and has_cjk(generic) and not name_zh:
-        name_zh = generic
-    return name_en or generic or name_zh, name_zh
+    if generic and has_cjk(generic):
+        name_zh = name_zh or generic
+        generic = None if name_zh == generic else generic
+    return name_en or generic or "", name_zh or ""
 
 
 def _name_key(text):
@@ -762,8 +764,11 @@ def _name_key(text):
 
 
 def _organisation_key(values):
-    name_en, _ = organisation_names(values)
-    return (values.get("credit_code"),) if values.get("credit_code") else (_name_key(name_en),)
+    from registry.names import natural_key
+
+    if values.get("credit_code"):
+        return (values.get("credit_code"),)
+    return (natural_key(*organisation_names(values)) or None,)
 
 
 def _specs() -> dict[str, Spec]:

@@ -10,16 +10,20 @@ import hashlib
 import re
 import unicodedata
 import uuid
+from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import Exact, LessThanOrEqual
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registry import names
 from registry.formatting import format_number
 from registry.validators import validate_credit_code
 
@@ -120,26 +124,49 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(memberships__cohort=cohort)
 
     def matching_name(self, name: str):
-        """Organisations whose English, Chinese, short name or alias matches ``name``."""
+        """Organisations whose English, Chinese, short name or alias matches
+        ``name``, in either script (中國石化 finds 中国石化). One query."""
         key = normalise_name(name)
-        return self.filter(
-            Q(name_key=key)
-            | Q(name_zh=name.strip())
-            | Q(short_name__iexact=name.strip())
-            | Q(aliases__icontains=name.strip())
-        )
+        query = Q(name_key=key) | Q(name_zh=name.strip()) | Q(short_name__iexact=name.strip())
+        by_key = names.exact_name_q(name, key_model=OrganisationSearchKey, owner="organisation")
+        return self.filter(query | by_key if by_key else query)
+
+    def searching(self, query: str):
+        """Organisations found by ``query``: any name or alias, in simplified or
+        traditional characters, full pinyin (with or without spaces or tones) or
+        pinyin initials, by prefix; or a name containing every word. One query."""
+        words = query.split()
+        contains = Q()
+        for word in words:
+            contains &= (
+                Q(name_en__icontains=word)
+                | Q(name_zh__icontains=word)
+                | Q(short_name__icontains=word)
+                | Q(aliases__icontains=word)
+            )
+        by_key = names.search_q(query, key_model=OrganisationSearchKey, owner="organisation")
+        if not words:
+            return self.all()
+        return self.filter(contains | by_key if by_key else contains)
+
+    def by_shown_name(self, *, language: str | None = None):
+        return self.order_by(names.sort_field(language=language), "pk")
 
 
 class Organisation(TimeStamped):
-    name_en = models.CharField("name (English)", max_length=NAME_MAX_LENGTH)
-    name_zh = models.CharField("name (Chinese)", max_length=NAME_MAX_LENGTH, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=NAME_MAX_LENGTH, blank=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=NAME_MAX_LENGTH, blank=True)
     short_name = models.CharField(max_length=100, blank=True)
     aliases = models.TextField(
         blank=True, help_text="Other names, one per line.", validators=[MaxLengthValidator(5000)]
     )
     name_key = models.CharField(
-        max_length=NAME_MAX_LENGTH, editable=False, help_text="Normalised English name; the natural key for imports."
+        max_length=NAME_MAX_LENGTH,
+        editable=False,
+        help_text=_("Normalised English name, else simplified Chinese name; the natural key for imports."),
     )
+    sort_en = models.CharField(max_length=names.SORT_MAX_LENGTH, editable=False, default="")
+    sort_zh = models.CharField(max_length=names.SORT_MAX_LENGTH, editable=False, default="")
     kind = models.CharField(max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.COMPANY)
     ownership = models.CharField(max_length=20, choices=Ownership.choices, default=Ownership.OTHER)
     sector = models.CharField(max_length=20, choices=Sector.choices, default=Sector.OTHER)
@@ -163,9 +190,9 @@ class Organisation(TimeStamped):
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name_en"]
+        ordering = ["sort_en", "id"]
         constraints = [
-            models.CheckConstraint(condition=~Q(name_en=""), name="organisation_has_name"),
+            models.CheckConstraint(condition=~Q(name_en="") | ~Q(name_zh=""), name="organisation_has_name"),
             models.UniqueConstraint(fields=["name_key"], name="organisation_unique_name"),
             models.CheckConstraint(condition=~Q(parent=F("id")), name="organisation_not_own_parent"),
             models.CheckConstraint(
@@ -179,23 +206,40 @@ class Organisation(TimeStamped):
             models.Index(fields=["province"], name="org_province_idx"),
             models.Index(fields=["kind"], name="org_kind_idx"),
             models.Index(fields=["is_demo"], name="org_demo_idx"),
+            models.Index(fields=["sort_en"], name="org_sort_en_idx"),
+            models.Index(fields=["sort_zh"], name="org_sort_zh_idx"),
         ]
 
     def __str__(self):
-        return f"{self.name_en} ({self.name_zh})" if self.name_zh else self.name_en
+        if self.name_en and self.name_zh:
+            return f"{self.name_en} ({self.name_zh})"
+        return self.name_en or self.name_zh
 
     def save(self, *args, **kwargs):
-        self.name_key = normalise_name(self.name_en)
+        self.name_en, self.name_zh = (self.name_en or "").strip(), (self.name_zh or "").strip()
+        self.name_key = names.natural_key(self.name_en, self.name_zh)
+        names.fill_sort_keys(self)
         if self.credit_code == "":
             self.credit_code = None
         elif self.credit_code:
             self.credit_code = self.credit_code.strip().upper()
-        if kwargs.get("update_fields") is not None and "name_en" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name_en", "name_zh"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_key", "sort_en", "sort_zh"}
         super().save(*args, **kwargs)
+        # Search keys follow every save that may change a name: 2 queries.
+        if update_fields is None or {"name_en", "name_zh", "short_name", "aliases"} & set(update_fields):
+            names.rebuild_keys(
+                [self], key_model=OrganisationSearchKey, owner="organisation", names_of=names.organisation_names
+            )
 
     def get_absolute_url(self):
         return reverse("dashboard:company_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if not (self.name_en or "").strip() and not (self.name_zh or "").strip():
+            raise ValidationError(_("Give a Chinese name or an English name (or both)."))
 
     @property
     def alias_list(self) -> list[str]:
@@ -203,7 +247,36 @@ class Organisation(TimeStamped):
 
     @property
     def display_name(self) -> str:
-        return self.short_name or self.name_en
+        """The short name, or the full name shown first in the reader's language."""
+        return self.short_name or names.shown_name(self)
+
+
+class SearchKeyBase(models.Model):
+    kind = models.CharField(max_length=10, choices=names.KeyKind.CHOICES)
+    key = models.CharField(max_length=names.KEY_MAX_LENGTH)
+
+    class Meta:
+        abstract = True
+
+
+class OrganisationSearchKey(SearchKeyBase):
+    """A folded name, full pinyin or pinyin initials of an organisation's name
+    or alias (registry/names.py). Kept in step by Organisation.save."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="search_keys")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "kind", "key"], name="org_search_key_unique"),
+        ]
+        indexes = [
+            # varchar_pattern_ops lets PostgreSQL answer LIKE 'key%' from the index
+            # whatever the database collation; other databases ignore it.
+            models.Index(fields=["key"], name="org_search_key_idx", opclasses=["varchar_pattern_ops"]),
+        ]
+
+    def __str__(self):
+        return self.key
 
 
 # --------------------------------------------------------------------------- cohorts
@@ -211,6 +284,7 @@ class Organisation(TimeStamped):
 
 class Cohort(TimeStamped):
     name = models.CharField(max_length=200)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200, blank=True)
     slug = models.SlugField(max_length=80, unique=True)
     publisher = models.CharField(max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1949)])
@@ -233,7 +307,8 @@ class Cohort(TimeStamped):
         ]
 
     def __str__(self):
-        return self.name if str(self.year) in self.name else f"{self.name} {self.year}"
+        name = names.shown_name(SimpleNamespace(name_en=self.name, name_zh=self.name_zh))
+        return name if str(self.year) in name else f"{name} {self.year}"
 
 
 class CohortMembership(TimeStamped):
@@ -241,6 +316,14 @@ class CohortMembership(TimeStamped):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     rank = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
     revenue_rmb_m = models.DecimalField("revenue (RMB million)", max_digits=16, decimal_places=2, null=True, blank=True)
+    source = models.ForeignKey(
+        "Source",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="memberships",
+        help_text=_("Where the membership is published, when it differs from the cohort's source."),
+    )
     is_demo = models.BooleanField(default=False)
 
     history = HistoricalRecords()
@@ -441,32 +524,89 @@ class AccountLatest(models.Model):
 # --------------------------------------------------------------------------- people
 
 
+class PersonQuerySet(models.QuerySet):
+    def searching(self, query: str):
+        """People found by ``query`` (see OrganisationQuerySet.searching). One query."""
+        words = query.split()
+        if not words:
+            return self.all()
+        contains = Q()
+        for word in words:
+            contains &= Q(name_en__icontains=word) | Q(name_zh__icontains=word) | Q(aliases__icontains=word)
+        by_key = names.search_q(query, key_model=PersonSearchKey, owner="person")
+        return self.filter(contains | by_key if by_key else contains)
+
+    def by_shown_name(self, *, language: str | None = None):
+        return self.order_by(names.sort_field(language=language), "pk")
+
+
 class Person(TimeStamped):
-    name_en = models.CharField("name (English)", max_length=NAME_MAX_LENGTH)
-    name_zh = models.CharField("name (Chinese)", max_length=NAME_MAX_LENGTH, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=NAME_MAX_LENGTH, blank=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=NAME_MAX_LENGTH, blank=True)
     aliases = models.TextField(
         blank=True, validators=[MaxLengthValidator(5000)], help_text="Other names, one per line, e.g. a Mandarin name."
     )
     description = models.TextField(blank=True, validators=[MaxLengthValidator(10_000)])
     is_demo = models.BooleanField(default=False)
+    sort_en = models.CharField(max_length=names.SORT_MAX_LENGTH, editable=False, default="")
+    sort_zh = models.CharField(max_length=names.SORT_MAX_LENGTH, editable=False, default="")
 
     history = HistoricalRecords()
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name_en"]
+        ordering = ["sort_en", "id"]
         verbose_name_plural = "people"
-        constraints = [models.CheckConstraint(condition=~Q(name_en=""), name="person_has_name")]
-        indexes = [models.Index(Lower("name_en"), name="person_name_lower_idx")]
+        constraints = [models.CheckConstraint(condition=~Q(name_en="") | ~Q(name_zh=""), name="person_has_name")]
+        indexes = [
+            models.Index(Lower("name_en"), name="person_name_lower_idx"),
+            models.Index(fields=["sort_en"], name="person_sort_en_idx"),
+            models.Index(fields=["sort_zh"], name="person_sort_zh_idx"),
+        ]
 
     def __str__(self):
-        return f"{self.name_en} ({self.name_zh})" if self.name_zh else self.name_en
+        if self.name_en and self.name_zh:
+            return f"{self.name_en} ({self.name_zh})"
+        return self.name_en or self.name_zh
+
+    def save(self, *args, **kwargs):
+        self.name_en, self.name_zh = (self.name_en or "").strip(), (self.name_zh or "").strip()
+        names.fill_sort_keys(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name_en", "name_zh"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "sort_en", "sort_zh"}
+        super().save(*args, **kwargs)
+        if update_fields is None or {"name_en", "name_zh", "aliases"} & set(update_fields):
+            names.rebuild_keys([self], key_model=PersonSearchKey, owner="person", names_of=names.person_names)
 
     def get_absolute_url(self):
         return reverse("dashboard:person_detail", args=[self.pk])
 
+    def clean(self):
+        super().clean()
+        if not (self.name_en or "").strip() and not (self.name_zh or "").strip():
+            raise ValidationError(_("Give a Chinese name or an English name (or both)."))
+
+    @property
+    def display_name(self) -> str:
+        return names.shown_name(self)
+
     @property
     def alias_list(self) -> list[str]:
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+
+class PersonSearchKey(SearchKeyBase):
+    """A folded name, full pinyin or pinyin initials of a person's name or alias."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_keys")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "kind", "key"], name="person_search_key_unique")]
+        indexes = [models.Index(fields=["key"], name="person_search_key_idx", opclasses=["varchar_pattern_ops"])]
+
+    def __str__(self):
+        return self.key
 
 
 class Position(TimeStamped):
@@ -493,7 +633,7 @@ class Position(TimeStamped):
 
     def __str__(self):
         where = f", {self.organisation.display_name}" if self.organisation_id else ""
-        return f"{self.person.name_en}: {self.title}{where}"
+        return f"{self.person.display_name}: {self.title}{where}"
 
 
 # --------------------------------------------------------------------------- sources and statements
@@ -617,7 +757,7 @@ class Statement(TimeStamped):
 
     def __str__(self):
         who = (
-            self.speaker.name_en
+            self.speaker.display_name
             if self.speaker_id
             else (self.organisation.display_name if self.organisation_id else "Unattributed")
         )

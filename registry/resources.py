@@ -20,6 +20,7 @@ from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 
 from registry import models as m
+from registry import names
 from registry.importing import (
     Deduplicator,
     ImportFileError,
@@ -236,14 +237,12 @@ class Lookups:
                 if found:
                     return found
             if name:
-                key = m.normalise_name(name)
-                found = list(
-                    m.Organisation.objects.filter(Q(name_key=key) | Q(name_zh=name) | Q(short_name__iexact=name))[:3]
-                )
+                # Any name or alias, in either script (中國石化 finds 中国石化): one query.
+                found = list(m.Organisation.objects.matching_name(name).distinct()[:3])
                 if len({o.pk for o in found}) == 1:
                     return found[0]
                 if found:
-                    raise RowError(f"organisation {name!r} matches several: " + "; ".join(o.name_en for o in found))
+                    raise RowError(f"organisation {name!r} matches several: " + "; ".join(str(o) for o in found))
             if required:
                 what = f"{name!r}" if name else f"with credit code {credit_code}"
                 raise RowError(f"no organisation {what} in the registry; import organisations first")
@@ -405,7 +404,7 @@ class OrganisationResource(RegistryResource):
     city = text("city")
     website = text("website")
     credit_code = value("credit_code")
-    parent = related("parent", lambda o: o.name_en)
+    parent = related("parent", lambda o: o.name_en or o.name_zh)
     description = text("description")
 
     class Meta:
@@ -440,28 +439,34 @@ class OrganisationResource(RegistryResource):
             found = m.Organisation.objects.filter(credit_code=row["credit_code"]).first()
             if found:
                 return found
-        key = m.normalise_name(row["name_en"])
-        found = m.Organisation.objects.filter(name_key=key).first()
-        if found is not None:
-            row["name_en"] = found.name_en  # matched on the name: keep its stored spelling
+        if not row.get("name_en") and not row.get("name_zh"):
+            raise RowError(f"line {row[LINE]}: give a Chinese name or an English name")
+        found = None
+        if row.get("name_en"):
+            found = m.Organisation.objects.filter(name_key=m.normalise_name(row["name_en"])).first()
+            if found is not None:
+                row["name_en"] = found.name_en  # matched on the name: keep its stored spelling
         if found is None and row.get("name_zh"):
-            found = m.Organisation.objects.filter(name_zh=row["name_zh"]).first()
+            zh = names.to_simplified(row["name_zh"])
+            found = m.Organisation.objects.filter(Q(name_zh=row["name_zh"]) | Q(name_zh=zh)).first()
+        if found is not None and not row.get("name_en"):
+            row["name_en"] = found.name_en  # a Chinese-only row keeps the English name on record
         if found and row.get("credit_code") and found.credit_code and found.credit_code != row["credit_code"]:
             raise RowError(
-                f"line {row[LINE]}: {row['name_en']!r} is already in the registry with credit code "
+                f"line {row[LINE]}: {row['name_en'] or row['name_zh']!r} is already in the registry with credit code "
                 f"{found.credit_code}, not {row['credit_code']}"
             )
         return found
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
-        instance.name_key = m.normalise_name(instance.name_en)
+        instance.name_key = names.natural_key(instance.name_en, instance.name_zh)
 
 
 class MembershipResource(RegistryResource):
     import_kind = "memberships"
     cohort = related("cohort", lambda c: c.slug)
-    organisation = related("organisation", lambda o: o.name_en)
+    organisation = related("organisation", lambda o: o.name_en or o.name_zh)
     credit_code = readonly("organisation__credit_code", "credit_code")
     rank = value("rank")
     revenue_rmb_m = value("revenue_rmb_m")
@@ -484,7 +489,7 @@ class MembershipResource(RegistryResource):
 
 class AccountResource(RegistryResource):
     import_kind = "accounts"
-    organisation = related("organisation", lambda o: o.name_en)
+    organisation = related("organisation", lambda o: o.name_en or o.name_zh)
     platform = related("platform", lambda p: p.slug)
     display_name = text("display_name")
     handle = text("handle")
@@ -601,19 +606,23 @@ class PersonResource(RegistryResource):
         store_row_values = True
 
     def resolve(self, row):
-        row["name_en"] = row.get("name_en") or row.get("name_zh")
+        row["name_en"], row["name_zh"] = row.get("name_en") or "", row.get("name_zh") or ""
 
     def find(self, row):
-        found = m.Person.objects.filter(name_en__iexact=row["name_en"]).first()
-        if found is None and row.get("name_zh"):
+        if not row["name_en"] and not row["name_zh"]:
+            raise RowError(f"line {row[LINE]}: give a Chinese name or an English name")
+        found = m.Person.objects.filter(name_en__iexact=row["name_en"]).first() if row["name_en"] else None
+        if found is None and row["name_zh"]:
             found = m.Person.objects.filter(name_zh=row["name_zh"]).first()
+        if found is not None and not row["name_en"]:
+            row["name_en"] = found.name_en  # a Chinese-only row keeps the English name on record
         return found
 
 
 class PositionResource(RegistryResource):
     import_kind = "positions"
-    person = related("person", lambda p: p.name_en)
-    organisation = related("organisation", lambda o: o.name_en)
+    person = related("person", lambda p: p.name_en or p.name_zh)
+    organisation = related("organisation", lambda o: o.name_en or o.name_zh)
     credit_code = readonly("organisation__credit_code", "credit_code")
     title = text("title")
     start_date = value("start_date")
@@ -645,8 +654,8 @@ class StatementResource(RegistryResource):
     import_kind = "statements"
     quote = text("quote")
     kind = value("kind")
-    speaker = related("speaker", lambda p: p.name_en)
-    organisation = related("organisation", lambda o: o.name_en)
+    speaker = related("speaker", lambda p: p.name_en or p.name_zh)
+    organisation = related("organisation", lambda o: o.name_en or o.name_zh)
     role = text("role")
     stated_on = value("stated_on")
     stated_precision = value("stated_precision", column="_stated_precision")

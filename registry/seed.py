@@ -202,7 +202,7 @@ ORGANISATIONS = [
         "name_en": "China Petrochemical Corporation",
         "name_zh": "中国石油化工集团有限公司",
         "short_name": "Sinopec",
-        "aliases": ["Sinopec Group", "中国石化"],
+        "aliases": ["Sinopec Group", "中国石化", "中石化"],
         "kind": _COMPANY,
         "ownership": Ownership.CENTRAL_SOE,
         "sector": Sector.PETROCHEMICALS,

@@ -18,6 +18,7 @@ from registry.models import (
     Cohort,
     CohortMembership,
     Organisation,
+    OrganisationSearchKey,
     Source,
     Statement,
 )
@@ -72,6 +73,8 @@ def _real_counts() -> dict[str, int]:
         qs = model.objects.all()
         if model in (AccountMetric, AccountLatest):  # per account, so demo with the account
             qs = qs.exclude(account__is_demo=True)
+        elif model is OrganisationSearchKey:  # per organisation, so demo with the organisation
+            qs = qs.exclude(organisation__is_demo=True)
         elif "is_demo" in {f.name for f in model._meta.fields} and not model.__name__.startswith("Historical"):
             qs = qs.filter(is_demo=False)
         counts[model._meta.label] = qs.count()

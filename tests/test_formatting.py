@@ -15,8 +15,8 @@ from registry.formatting import (
     format_number,
     format_readable,
     join_parts,
-    shown_name,
 )
+from registry.names import ordered_names
 
 
 @pytest.mark.parametrize(
@@ -69,10 +69,10 @@ def test_dates_in_each_language():
 
 def test_the_reader_sees_the_name_of_their_language_first():
     with translation.override("zh-hans"):
-        assert shown_name("Weibo", "微博") == "微博" and shown_name("Bilibili", "") == "Bilibili"
+        assert ordered_names("微博", "Weibo")[0] == "微博" and ordered_names("", "Bilibili")[0] == "Bilibili"
         assert join_parts(["中国企业500强", "平台：微博"]) == "中国企业500强；平台：微博"
     with translation.override("en"):
-        assert shown_name("Weibo", "微博") == "Weibo" and shown_name("", "微博") == "微博"
+        assert ordered_names("微博", "Weibo")[0] == "Weibo" and ordered_names("微博", "")[0] == "微博"
         assert join_parts(["China Top 500", "platforms: Weibo"]) == "China Top 500; platforms: Weibo"
 
 

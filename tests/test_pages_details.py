@@ -132,7 +132,7 @@ def test_company_without_metrics_has_no_chart(client_viewer):
     response = client_viewer.get(reverse("dashboard:company_detail", args=[org.pk]))
     assert response.status_code == 200
     assert response.context["panel"] is None
-    assert b"No accounts recorded yet" in response.content
+    assert b"No account recorded" in response.content
 
 
 def test_unknown_ids_are_404(client_viewer):

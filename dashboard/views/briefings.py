@@ -38,6 +38,7 @@ from dashboard.views.exports import (
     render_unavailable,
 )
 from registry.models import Briefing, BriefingItem, Statement
+from registry.names import shown_name
 
 STATEMENT_CHOICES = 30  # statements offered per search
 TITLE_MAX = Briefing._meta.get_field("title").max_length
@@ -275,9 +276,9 @@ def _quote(statement: Statement) -> exports.Quote:
     source = statement.source
     return exports.Quote(
         text=statement.quote,
-        speaker=statement.speaker.name_en if statement.speaker_id else "",
+        speaker=statement.speaker.display_name if statement.speaker_id else "",
         role=statement.role,
-        organisation=statement.organisation.name_en if statement.organisation_id else "",
+        organisation=shown_name(statement.organisation) if statement.organisation_id else "",
         source_title=source.title,
         source_date=source.published_display if source.published_on else statement.stated_display,
         url=source.url,

@@ -29,6 +29,7 @@ from dashboard.tables import (
 from dashboard.views.common import bad_filters
 from registry import indices
 from registry.models import Account
+from registry.names import shown_name
 
 PLATFORMS = (("wechat", "WeChat (WCI)"), ("weibo", "Weibo (BCI)"))
 DEFAULT_DAYS = queries.INDEX_DEFAULT_DAYS
@@ -221,7 +222,7 @@ def account_index(request, account_id: int):
     if points:
         meta = charts.ChartMeta(
             title=f"{name} of {account.display_name}, by {bucket}",
-            subtitle=f"{account.organisation.name_en} on {account.platform.name_en}",
+            subtitle=f"{shown_name(account.organisation)} on {shown_name(account.platform)}",
             source=SOURCE.format(name=name),
             demo=account.is_demo,
         )

@@ -16,7 +16,7 @@ from django_tables2.export import ExportMixin
 
 from dashboard import charts, queries
 from dashboard.access import viewer_required
-from dashboard.catalogue import CATALOGUE, ChartParamError, build_chart
+from dashboard.catalogue import CATALOGUE, ChartParamError, build_chart, scope_facts
 from dashboard.filters import (
     CompanyFilter,
     PersonFilter,
@@ -109,11 +109,15 @@ def overview(request):
         build_chart("adoption-over-time", scope),
     ]
     cards = [{"row": row, "headline": charts.headline(row.adopters)} for row in adoption]
+    # Cached with the chart above: no query of its own once the chart is built.
+    facts = scope_facts(scope)
     return render(
         request,
         "dashboard/overview.html",
         {
             "scope": scope,
+            "with_accounts": facts.with_accounts,
+            "no_account_data": scope.cohort is not None and facts.members and facts.with_accounts == 0,
             "filter": filterset,
             "cohort_size": composition.total,
             "composition": composition,

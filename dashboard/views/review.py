@@ -370,7 +370,7 @@ def _platforms() -> list[Platform]:
 
 
 def _cohorts() -> list[Cohort]:
-    return list(Cohort.objects.only("id", "name", "slug", "year", "nominal_size").order_by("-year", "name"))
+    return list(Cohort.objects.only("id", "name", "name_zh", "slug", "year", "nominal_size").order_by("-year", "name"))
 
 
 def _formset(platforms, **kwargs) -> CandidateFormSet:

@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0002_roles'),
+        ("registry", "0002_roles"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='cohort',
-            name='nominal_size',
-            field=models.PositiveIntegerField(blank=True, help_text='How many members the published list has (e.g. 500), whether or not the registry holds them all.', null=True),
+            model_name="cohort",
+            name="nominal_size",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="How many members the published list has (e.g. 500), whether or not the registry holds them all.",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcohort',
-            name='nominal_size',
-            field=models.PositiveIntegerField(blank=True, help_text='How many members the published list has (e.g. 500), whether or not the registry holds them all.', null=True),
+            model_name="historicalcohort",
+            name="nominal_size",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="How many members the published list has (e.g. 500), whether or not the registry holds them all.",
+                null=True,
+            ),
         ),
     ]

@@ -26,7 +26,6 @@ def _rebuild(create_sql):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("registry", "0004_search_indexes"),
     ]

@@ -35,6 +35,7 @@ from registry.models import (
     normalise_name,
     quote_key,
 )
+from registry.names import to_simplified
 from registry.statements.platforms import detect_platforms
 
 # detect_platforms slugs whose Platform row may carry another slug.
@@ -149,8 +150,10 @@ def _match_people(names: set[str]) -> dict[str, NameMatch]:
 
 
 def _match_organisations(names: set[str]) -> dict[str, NameMatch]:
-    probes = {n for name in names for n in (name, normalise_name(name))}
-    keys = {normalise_name(n) for n in names}
+    # Traditional characters find the simplified record (中國石化 -> 中国石化).
+    simplified = {name: to_simplified(name) for name in names}
+    probes = {n for name in names for n in (name, normalise_name(name), simplified[name])}
+    keys = {normalise_name(n) for name in names for n in (name, simplified[name])}
     query = Q(name_key__in=keys) | _name_filter(probes, ("name_zh", "short_name", "aliases"))
     rows = list(Organisation.objects.filter(query).only("id", "name_en", "name_zh", "short_name", "aliases"))
     by_key: dict[str, list[Organisation]] = {}
@@ -160,7 +163,7 @@ def _match_organisations(names: set[str]) -> dict[str, NameMatch]:
     result = {}
     for name in names:
         key = normalise_name(name)
-        found = _distinct(by_key.get(key, []))
+        found = _distinct(by_key.get(key) or by_key.get(normalise_name(simplified[name]), []))
         result[key] = NameMatch(name, found[0]) if len(found) == 1 else NameMatch(name, None, ambiguous=found)
     return result
 
