@@ -422,6 +422,7 @@ class RankingPlan:
     warnings: list[str]
     errors: list[tuple[int, str]]
     unknown_values: dict[str, int]  # sector value as written -> rows
+    unknown_mapped: dict[str, str | None]  # sector value as written -> the user's sector for it, if any
     sector_choices: dict[str, str]  # value key -> sector, for this import
     cohort_id: int | None = None
     source_id: int | None = None
@@ -505,6 +506,7 @@ def plan_ranking(
         warnings=list(parsed.warnings),
         errors=[],
         unknown_values={},
+        unknown_mapped={},
         sector_choices={},
     )
     cohort = m.Cohort.objects.filter(name=cohort_name, year=year).first()
@@ -514,20 +516,27 @@ def plan_ranking(
     mappings = {**remembered_mappings(key), **(sector_choices or {})}
     plan.sector_choices = dict(sector_choices or {})
 
-    # Sectors: the sector column first, the industry column when it says more.
+    # Sectors: the sector column by the built-in vocabularies, then the industry
+    # column; a value neither knows is "unknown" and takes the user's mapping
+    # (remembered for the source, or chosen in this import), else "other".
     unknown: Counter = Counter()
     spelled: dict[str, str] = {}
     for row in parsed.rows:
         value, industry = row.values.get("sector"), row.values.get("industry")
-        sector = map_sector(value, mappings) if value else None
+        sector = map_sector(value) if value else None
         if sector is None and industry:
-            sector = map_sector(industry, mappings)
+            sector = map_sector(industry)
         if sector is None and value:
-            unknown[vocabulary_key(value)] += 1
-            spelled.setdefault(vocabulary_key(value), value)
+            value_key = vocabulary_key(value)
+            unknown[value_key] += 1
+            spelled.setdefault(value_key, value)
+            sector = mappings.get(value_key)
         row.values["_sector"] = sector
     for value_key, count in unknown.items():
         plan.unknown_values[spelled[value_key]] = count
+        plan.unknown_mapped[spelled[value_key]] = mappings.get(value_key)
+        if value_key in mappings:
+            continue
         message = ngettext(
             "Sector %(value)r (%(count)s row) is not a known sector value",
             "Sector %(value)r (%(count)s rows) is not a known sector value",

@@ -7,115 +7,404 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-class Migration(migrations.Migration):
+def sync_roles(apps, schema_editor):
+    """The roles hold every registry model's permissions (registry/roles.py):
+    create the new models' permissions now and give them to the groups."""
+    from django.contrib.auth.management import create_permissions
 
+    from registry.roles import sync_roles as sync
+
+    config = apps.get_app_config("registry")
+    config.models_module = True
+    create_permissions(config, apps=apps, verbosity=0)
+    config.models_module = None
+    sync(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+
+
+class Migration(migrations.Migration):
     dependencies = [
-        ('registry', '0007_metric_followers_covering_index'),
+        ("registry", "0007_metric_followers_covering_index"),
+        ("auth", "0012_alter_user_first_name_max_length"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalorganisation',
-            name='country',
-            field=models.CharField(blank=True, help_text='Where the headquarters are, as a ranking lists it.', max_length=80, verbose_name='country'),
+            model_name="historicalorganisation",
+            name="country",
+            field=models.CharField(
+                blank=True,
+                help_text="Where the headquarters are, as a ranking lists it.",
+                max_length=80,
+                verbose_name="country",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='country',
-            field=models.CharField(blank=True, help_text='Where the headquarters are, as a ranking lists it.', max_length=80, verbose_name='country'),
+            model_name="organisation",
+            name="country",
+            field=models.CharField(
+                blank=True,
+                help_text="Where the headquarters are, as a ranking lists it.",
+                max_length=80,
+                verbose_name="country",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalOrganisationFact',
+            name="HistoricalOrganisationFact",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('kind', models.CharField(choices=[('revenue', 'Revenue'), ('profit', 'Profit'), ('assets', 'Assets'), ('employees', 'Employees')], max_length=12, verbose_name='figure')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1949)], verbose_name='year')),
-                ('value', models.DecimalField(decimal_places=4, help_text='Money in millions of the currency; employees as a head count.', max_digits=20, verbose_name='value')),
-                ('currency', models.CharField(blank=True, help_text='ISO 4217 code (CNY, USD); empty for employees.', max_length=3, verbose_name='currency')),
-                ('published_unit', models.CharField(blank=True, help_text='E.g. 万元, 亿元 or $M, before conversion.', max_length=20, verbose_name='unit as published')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('cohort', models.ForeignKey(blank=True, db_constraint=False, help_text='The ranking list the figure was published in.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.cohort', verbose_name='ranking')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.organisation', verbose_name='organisation')),
-                ('source', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.source', verbose_name='source')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("revenue", "Revenue"),
+                            ("profit", "Profit"),
+                            ("assets", "Assets"),
+                            ("employees", "Employees"),
+                        ],
+                        max_length=12,
+                        verbose_name="figure",
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1949)], verbose_name="year"
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=4,
+                        help_text="Money in millions of the currency; employees as a head count.",
+                        max_digits=20,
+                        verbose_name="value",
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        blank=True,
+                        help_text="ISO 4217 code (CNY, USD); empty for employees.",
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                (
+                    "published_unit",
+                    models.CharField(
+                        blank=True,
+                        help_text="E.g. 万元, 亿元 or $M, before conversion.",
+                        max_length=20,
+                        verbose_name="unit as published",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "cohort",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The ranking list the figure was published in.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.cohort",
+                        verbose_name="ranking",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.source",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical organisation figure',
-                'verbose_name_plural': 'historical organisation figures',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical organisation figure",
+                "verbose_name_plural": "historical organisation figures",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalVocabularyMapping',
+            name="HistoricalVocabularyMapping",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('source_key', models.CharField(help_text="The list's source URL, or its name without the year when it has no URL.", max_length=500, verbose_name='source')),
-                ('value', models.CharField(max_length=200, verbose_name='value in the list')),
-                ('value_key', models.CharField(editable=False, max_length=200)),
-                ('sector', models.CharField(choices=[('energy', 'Energy'), ('petrochemicals', 'Oil, gas and chemicals'), ('power', 'Power and utilities'), ('metals', 'Metals and mining'), ('telecoms', 'Telecommunications'), ('internet', 'Internet and technology'), ('finance', 'Banking and finance'), ('insurance', 'Insurance'), ('construction', 'Construction and engineering'), ('real_estate', 'Real estate'), ('manufacturing', 'Manufacturing'), ('automotive', 'Automotive'), ('transport', 'Transport and logistics'), ('retail', 'Retail and consumer goods'), ('food', 'Food and agriculture'), ('pharma', 'Pharmaceuticals and health'), ('tourism', 'Tourism and culture'), ('media', 'Media'), ('defence', 'Defence and aerospace'), ('education', 'Education and research'), ('government', 'Government'), ('other', 'Other')], max_length=20, verbose_name='sector')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "source_key",
+                    models.CharField(
+                        help_text="The list's source URL, or its name without the year when it has no URL.",
+                        max_length=500,
+                        verbose_name="source",
+                    ),
+                ),
+                ("value", models.CharField(max_length=200, verbose_name="value in the list")),
+                ("value_key", models.CharField(editable=False, max_length=200)),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("energy", "Energy"),
+                            ("petrochemicals", "Oil, gas and chemicals"),
+                            ("power", "Power and utilities"),
+                            ("metals", "Metals and mining"),
+                            ("telecoms", "Telecommunications"),
+                            ("internet", "Internet and technology"),
+                            ("finance", "Banking and finance"),
+                            ("insurance", "Insurance"),
+                            ("construction", "Construction and engineering"),
+                            ("real_estate", "Real estate"),
+                            ("manufacturing", "Manufacturing"),
+                            ("automotive", "Automotive"),
+                            ("transport", "Transport and logistics"),
+                            ("retail", "Retail and consumer goods"),
+                            ("food", "Food and agriculture"),
+                            ("pharma", "Pharmaceuticals and health"),
+                            ("tourism", "Tourism and culture"),
+                            ("media", "Media"),
+                            ("defence", "Defence and aerospace"),
+                            ("education", "Education and research"),
+                            ("government", "Government"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="sector",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical sector mapping',
-                'verbose_name_plural': 'historical sector mappings',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical sector mapping",
+                "verbose_name_plural": "historical sector mappings",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='VocabularyMapping',
+            name="VocabularyMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('source_key', models.CharField(help_text="The list's source URL, or its name without the year when it has no URL.", max_length=500, verbose_name='source')),
-                ('value', models.CharField(max_length=200, verbose_name='value in the list')),
-                ('value_key', models.CharField(editable=False, max_length=200)),
-                ('sector', models.CharField(choices=[('energy', 'Energy'), ('petrochemicals', 'Oil, gas and chemicals'), ('power', 'Power and utilities'), ('metals', 'Metals and mining'), ('telecoms', 'Telecommunications'), ('internet', 'Internet and technology'), ('finance', 'Banking and finance'), ('insurance', 'Insurance'), ('construction', 'Construction and engineering'), ('real_estate', 'Real estate'), ('manufacturing', 'Manufacturing'), ('automotive', 'Automotive'), ('transport', 'Transport and logistics'), ('retail', 'Retail and consumer goods'), ('food', 'Food and agriculture'), ('pharma', 'Pharmaceuticals and health'), ('tourism', 'Tourism and culture'), ('media', 'Media'), ('defence', 'Defence and aerospace'), ('education', 'Education and research'), ('government', 'Government'), ('other', 'Other')], max_length=20, verbose_name='sector')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "source_key",
+                    models.CharField(
+                        help_text="The list's source URL, or its name without the year when it has no URL.",
+                        max_length=500,
+                        verbose_name="source",
+                    ),
+                ),
+                ("value", models.CharField(max_length=200, verbose_name="value in the list")),
+                ("value_key", models.CharField(editable=False, max_length=200)),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("energy", "Energy"),
+                            ("petrochemicals", "Oil, gas and chemicals"),
+                            ("power", "Power and utilities"),
+                            ("metals", "Metals and mining"),
+                            ("telecoms", "Telecommunications"),
+                            ("internet", "Internet and technology"),
+                            ("finance", "Banking and finance"),
+                            ("insurance", "Insurance"),
+                            ("construction", "Construction and engineering"),
+                            ("real_estate", "Real estate"),
+                            ("manufacturing", "Manufacturing"),
+                            ("automotive", "Automotive"),
+                            ("transport", "Transport and logistics"),
+                            ("retail", "Retail and consumer goods"),
+                            ("food", "Food and agriculture"),
+                            ("pharma", "Pharmaceuticals and health"),
+                            ("tourism", "Tourism and culture"),
+                            ("media", "Media"),
+                            ("defence", "Defence and aerospace"),
+                            ("education", "Education and research"),
+                            ("government", "Government"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="sector",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sector mapping',
-                'verbose_name_plural': 'sector mappings',
-                'ordering': ['source_key', 'value'],
-                'constraints': [models.UniqueConstraint(fields=('source_key', 'value_key'), name='vocabulary_unique_value'), models.CheckConstraint(condition=models.Q(('value_key', ''), _negated=True), name='vocabulary_has_value')],
+                "verbose_name": "sector mapping",
+                "verbose_name_plural": "sector mappings",
+                "ordering": ["source_key", "value"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("source_key", "value_key"), name="vocabulary_unique_value"),
+                    models.CheckConstraint(
+                        condition=models.Q(("value_key", ""), _negated=True), name="vocabulary_has_value"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OrganisationFact',
+            name="OrganisationFact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('revenue', 'Revenue'), ('profit', 'Profit'), ('assets', 'Assets'), ('employees', 'Employees')], max_length=12, verbose_name='figure')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1949)], verbose_name='year')),
-                ('value', models.DecimalField(decimal_places=4, help_text='Money in millions of the currency; employees as a head count.', max_digits=20, verbose_name='value')),
-                ('currency', models.CharField(blank=True, help_text='ISO 4217 code (CNY, USD); empty for employees.', max_length=3, verbose_name='currency')),
-                ('published_unit', models.CharField(blank=True, help_text='E.g. 万元, 亿元 or $M, before conversion.', max_length=20, verbose_name='unit as published')),
-                ('cohort', models.ForeignKey(blank=True, help_text='The ranking list the figure was published in.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='facts', to='registry.cohort', verbose_name='ranking')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='facts', to='registry.organisation', verbose_name='organisation')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='facts', to='registry.source', verbose_name='source')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("revenue", "Revenue"),
+                            ("profit", "Profit"),
+                            ("assets", "Assets"),
+                            ("employees", "Employees"),
+                        ],
+                        max_length=12,
+                        verbose_name="figure",
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1949)], verbose_name="year"
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=4,
+                        help_text="Money in millions of the currency; employees as a head count.",
+                        max_digits=20,
+                        verbose_name="value",
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        blank=True,
+                        help_text="ISO 4217 code (CNY, USD); empty for employees.",
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                (
+                    "published_unit",
+                    models.CharField(
+                        blank=True,
+                        help_text="E.g. 万元, 亿元 or $M, before conversion.",
+                        max_length=20,
+                        verbose_name="unit as published",
+                    ),
+                ),
+                (
+                    "cohort",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The ranking list the figure was published in.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="facts",
+                        to="registry.cohort",
+                        verbose_name="ranking",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="facts",
+                        to="registry.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="facts",
+                        to="registry.source",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation figure',
-                'verbose_name_plural': 'organisation figures',
-                'ordering': ['organisation', 'kind', '-year'],
-                'indexes': [models.Index(fields=['kind', 'year'], name='fact_kind_year_idx')],
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'kind', 'year', 'currency'), name='fact_unique_per_currency'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'employees'), ('currency', '')), models.Q(models.Q(('kind', 'employees'), _negated=True), models.Q(('currency', ''), _negated=True)), _connector='OR'), name='fact_currency_for_money_only'), models.CheckConstraint(condition=models.Q(('year__gte', 1949), ('year__lte', 2100)), name='fact_year_range')],
+                "verbose_name": "organisation figure",
+                "verbose_name_plural": "organisation figures",
+                "ordering": ["organisation", "kind", "-year"],
+                "indexes": [models.Index(fields=["kind", "year"], name="fact_kind_year_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "kind", "year", "currency"), name="fact_unique_per_currency"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "employees"), ("currency", "")),
+                            models.Q(
+                                models.Q(("kind", "employees"), _negated=True),
+                                models.Q(("currency", ""), _negated=True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="fact_currency_for_money_only",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("year__gte", 1949), ("year__lte", 2100)), name="fact_year_range"
+                    ),
+                ],
             },
         ),
+        migrations.RunPython(sync_roles, migrations.RunPython.noop),
     ]
