@@ -142,7 +142,8 @@ class OrganisationAdmin(SpreadsheetImportAdmin):
     autocomplete_fields = ("parent",)
     inlines = (AccountInline, MembershipInline, FactInline)
     actions = ("merge_selected",)
-    # Adds "Import a ranking" and "Duplicates" beside Import and Export.
+    # Adds "Import a ranking" and "Duplicates" beside Import and Export (import-export
+    # makes this the base of its own change list template).
     change_list_template = "admin/registry/organisation/change_list_rankings.html"
     fieldsets = (
         (None, {"fields": ("name_en", "name_zh", "short_name", "aliases")}),

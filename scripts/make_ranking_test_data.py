@@ -119,7 +119,7 @@ def global500() -> str:
         profit = revenue * rng.uniform(-0.03, 0.12)
         assets = revenue * rng.uniform(0.5, 6)
         employees = rng.randint(2_000, 900_000)
-        ceo = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}"
+        ceo = f"{rng.choice(GIVEN)} {rng.choice('ABCDEFGHJKLMNPRSTW')}. {rng.choice(FAMILY)}"
         if rank == 17:
             ceo = "Jonas Källberg".encode().decode("gbk")  # UTF-8 read as GBK: "Jonas K盲llberg"
         cells = [

@@ -66,9 +66,12 @@ def test_confirm_writes_everything_and_remembers_the_mapping(editor_client):
         "sector-0": "finance",
         "confirm": "1",
     }
-    response = editor_client.post(URL, data)
+    response = editor_client.post(URL, data, follow=True)
     cohort = m.Cohort.objects.get(name="Fortune Global 500 2019")
-    assert response.status_code == 302 and response.url == reverse("admin:registry_cohort_change", args=[cohort.pk])
+    members = f"{reverse('admin:registry_cohortmembership_changelist')}?cohort__id__exact={cohort.pk}"
+    assert response.redirect_chain == [(members, 302)]
+    assert "Imported Fortune Global 500 2019: " in response.content.decode()
+    assert "organisations: 498 new, 2 updated; members: 500 new" in response.content.decode()
     assert cohort.memberships.count() == 500
     conglomerate = cohort.memberships.get(rank=97).organisation
     assert conglomerate.sector == m.Sector.FINANCE

@@ -134,7 +134,8 @@ def import_ranking_view(model_admin, request):
             request,
             _("Imported %(cohort)s: %(summary)s.") % {"cohort": plan.cohort_name, "summary": summary(plan)},
         )
-        return redirect(reverse("admin:registry_cohort_change", args=[cohort.pk]))
+        # The members' list (50 a page), not the cohort's page with 500 inline rows.
+        return redirect(f"{reverse('admin:registry_cohortmembership_changelist')}?cohort__id__exact={cohort.pk}")
     context.update(_preview_context(plan, data, request.POST))
     return render(request, "admin/registry/organisation/import_ranking.html", context)
 
