@@ -185,3 +185,20 @@ def test_merge_keeps_the_kept_organisations_row_where_both_have_one(db):
     report = merge_organisations(kept, [other])
     assert report.dropped == {"memberships": 1}
     assert cohort.memberships.get().rank == 1
+
+
+@pytest.mark.django_db
+def test_duplicate_report_queries_do_not_grow(editor_client, django_assert_num_queries):
+    url = "/admin/registry/organisation/duplicates/"
+    # user, the permission check (user's and groups' permissions: 2), the name
+    # index, the grouped organisations, the demo-data banner: 6
+    baseline = editor_client.get(url).content.decode().count("Merge…")
+    made = 0
+    for pairs in (1, 20):
+        for n in range(pairs):
+            make_org(f"Twin {pairs}-{n} Co., Ltd.")
+            make_org(f"Twin {pairs}-{n} Group")
+        made += pairs
+        with django_assert_num_queries(6):
+            page = editor_client.get(url).content.decode()
+        assert page.count("Merge…") == baseline + made
