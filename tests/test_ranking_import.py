@@ -174,3 +174,16 @@ def test_plan_queries_do_not_grow_with_the_list(tmp_path, seeded, django_assert_
         plan_ranking(small, cohort_name="中国企业500强 2020")
     with django_assert_num_queries(7):
         plan_ranking(full, cohort_name="中国企业500强 2020")
+
+
+@pytest.mark.django_db
+def test_values_too_long_or_too_large_are_row_errors(tmp_path, seeded):
+    path = tmp_path / "list.csv"
+    path.write_text(
+        f"Rank,Company,Revenues ($M),Website\n1,{'A' * 300},1,\n2,Beta Corp,1e30,\n3,Gamma Corp,99999999999999999999,\n"
+        f"4,Delta Corp,1,www.{'x' * 250}.com\n",
+        encoding="utf-8",
+    )
+    plan = plan_ranking(read_ranking(path), cohort_name="Long 2021")
+    assert {line for line, _ in plan.errors} == {2, 3, 4, 5}
+    assert "longer than 255 characters" in plan.errors[0][1]

@@ -154,7 +154,7 @@ def money_unit(label: str) -> MoneyUnit:
         currency = "HKD"
     else:
         currency, assumed = ("CNY" if re.search(r"[\u3400-\u9fff]", label) else "USD"), True
-    return MoneyUnit(multiplier, currency, text if inside != label else "", assumed)
+    return MoneyUnit(multiplier, currency, (text if inside != label else "")[:20], assumed)
 
 
 @dataclass
@@ -316,6 +316,18 @@ def _read_row(line, row_cells, positions, parsed: ParsedList) -> Row:
         if name in positions:
             unit = parsed.units[name]
             take(name, lambda v, u=unit: cells.to_millions(cells.clean_number(v), unit=u.multiplier))
+    for name, limit in (("name", 255), ("name_en", 255), ("name_zh", 255), ("ceo", 255), ("country", 80)):
+        if len(row.values.get(name) or "") > limit:
+            row.errors.append(
+                _("%(column)s is longer than %(limit)s characters") % {"column": parsed.columns[name], "limit": limit}
+            )
+            row.values[name] = None
+    if len(row.values.get("website") or "") > 200:
+        row.errors.append(_("%(column)s is longer than 200 characters") % {"column": parsed.columns["website"]})
+    for name in (*MONEY, "employees"):
+        if row.values.get(name) is not None and abs(row.values[name]) >= 10**15:
+            row.errors.append(_("%(column)s is implausibly large") % {"column": parsed.columns[name]})
+            row.values[name] = None
     name = row.values.pop("name", None)
     if name:
         if re.search(r"[\u3400-\u9fff]", name) and not row.values.get("name_zh"):
