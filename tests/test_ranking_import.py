@@ -187,3 +187,23 @@ def test_values_too_long_or_too_large_are_row_errors(tmp_path, seeded):
     plan = plan_ranking(read_ranking(path), cohort_name="Long 2021")
     assert {line for line, _ in plan.errors} == {2, 3, 4, 5}
     assert "longer than 255 characters" in plan.errors[0][1]
+
+
+@pytest.mark.django_db
+def test_dry_run_reports_and_writes_nothing(seeded):
+    organisations = m.Organisation.objects.count()
+    out = run(CHINA500, cohort_name="中国企业500强 2020", dry_run=True)
+    assert "Dry run: 2,550 created, 2 updated" in out and "organisations: 498 new, 2 updated" in out
+    assert "figures: 991 new" in out and "Nothing was written." in out
+    assert m.Organisation.objects.count() == organisations
+    assert not m.Cohort.objects.filter(year=2020, name="中国企业500强 2020").exists()
+
+
+@pytest.mark.django_db
+def test_ranking_options_are_checked(seeded):
+    with pytest.raises(CommandError, match="--cohort-name"):
+        run(GLOBAL500)
+    with pytest.raises(CommandError, match="year"):
+        run(GLOBAL500, cohort_name="Fortune Global 500")
+    with pytest.raises(CommandError, match="apply to rankings only"):
+        call_command("import_data", "organisations", str(GLOBAL500), cohort_name="X 2020", stdout=io.StringIO())
