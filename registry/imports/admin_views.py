@@ -19,6 +19,7 @@ import binascii
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -128,7 +129,14 @@ def import_ranking_view(model_admin, request):
         return render(request, "admin/registry/organisation/import_ranking.html", context)
     if "confirm" in request.POST and not plan.errors:
         reason = _("Imported ranking %(name)s from %(file)s") % {"name": plan.cohort_name, "file": data["file_name"]}
-        apply_plan(plan, user=request.user, change_reason=reason)
+        try:
+            apply_plan(plan, user=request.user, change_reason=reason)
+        except IntegrityError:
+            # The registry changed between this preview and the write (another
+            # import, an edit): nothing was written; preview again.
+            form.add_error(None, _("The registry changed while you were reviewing; nothing was written. Try again."))
+            context.update(_preview_context(plan, data, request.POST))
+            return render(request, "admin/registry/organisation/import_ranking.html", context)
         cohort = m.Cohort.objects.get(name=plan.cohort_name, year=plan.year)
         messages.success(
             request,
