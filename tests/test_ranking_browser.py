@@ -54,6 +54,7 @@ def test_preview_maps_values_and_shows_matches_before_anything_is_written(page, 
     assert not m.Cohort.objects.filter(name="Fortune Global 500 2019").exists()
 
     page.get_by_label("Sector for Conglomerates").select_option(label="Banking and finance")
+    page.set_default_timeout(120_000)  # the write of some 3,600 rows with their history, on a busy machine
     with page.expect_navigation():
         page.get_by_role("button", name="Confirm import").click()
 

@@ -936,26 +936,38 @@ def apply_plan(plan: RankingPlan, *, user=None, change_reason: str = "", remembe
                 organisation_id__in=[rp.organisation_id for rp in rows], title=plan.parsed.ceo_title
             ).values_list("organisation_id", "person_id")
         )
+        new_people: dict[str, m.Person] = {}
+        wanted: list[tuple[int, int | str]] = []  # (organisation, person id or the new person's key)
         for rp in rows:
             if not rp.ceo:
                 continue
-            candidates = people.get(exact_key(rp.ceo), [])
-            holder = next((pk for pk in candidates if (rp.organisation_id, pk) in positions), None)
-            if holder is not None:
+            key = exact_key(rp.ceo)
+            candidates = people.get(key, [])
+            if any((rp.organisation_id, pk) in positions for pk in candidates):
                 continue
             if candidates:
-                person_id = candidates[0]
-            else:
+                wanted.append((rp.organisation_id, candidates[0]))
+                continue
+            if key not in new_people:
                 chinese = bool(re.search(r"[\u3400-\u9fff]", rp.ceo))
-                person = m.Person(name_en=rp.ceo, name_zh=rp.ceo if chinese else "")
-                save(person)
-                person_id = person.pk
-                people[exact_key(rp.ceo)] = [person_id]
-            position = m.Position(
-                person_id=person_id, organisation_id=rp.organisation_id, title=plan.parsed.ceo_title, source=source
+                new_people[key] = m.Person(name_en=rp.ceo, name_zh=rp.ceo if chinese else "")
+            wanted.append((rp.organisation_id, key))
+        if new_people:
+            bulk_create_with_history(list(new_people.values()), m.Person, **history)
+        if wanted:
+            bulk_create_with_history(
+                [
+                    m.Position(
+                        organisation_id=organisation_id,
+                        person_id=new_people[ref].pk if isinstance(ref, str) else ref,
+                        title=plan.parsed.ceo_title,
+                        source=source,
+                    )
+                    for organisation_id, ref in dict.fromkeys(wanted)
+                ],
+                m.Position,
+                **history,
             )
-            save(position)
-            positions.add((rp.organisation_id, person_id))
     bump_data_version()
     return plan.counts
 
