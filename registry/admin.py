@@ -13,9 +13,10 @@ spreadsheet formulae escaped (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT).
 """
 
 from django.contrib import admin, messages
-from django.urls import reverse
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
@@ -122,10 +123,17 @@ class MetricInline(admin.TabularInline):
         return super().get_queryset(request).order_by("-date")
 
 
+class FactInline(admin.TabularInline):
+    model = m.OrganisationFact
+    extra = 0
+    fields = ("kind", "year", "value", "currency", "published_unit", "cohort", "source")
+    autocomplete_fields = ("cohort", "source")
+
+
 # --------------------------------------------------------------------------- model admins
 
 
-@admin.display(description=gettext_lazy("name"), ordering="sort_en")
+@admin.display(description=_("name"), ordering="sort_en")
 def shown_name(obj):
     """The name shown first in the admin's language (a Chinese-only record is never blank)."""
     return names.shown_name(obj)
@@ -145,7 +153,7 @@ class OrganisationAdmin(SpreadsheetImportAdmin):
         "credit_code",
         "is_demo",
     )
-    list_filter = ("kind", "ownership", "sector", "is_demo", "province")
+    list_filter = ("kind", "ownership", "sector", "is_demo", "province", "country")
     search_fields = ("name_en", "name_zh", "short_name", "aliases", "credit_code")
 
     def get_search_results(self, request, queryset, search_term):
@@ -158,13 +166,51 @@ class OrganisationAdmin(SpreadsheetImportAdmin):
         return results, may_have_duplicates
 
     autocomplete_fields = ("parent",)
-    inlines = (AccountInline, MembershipInline)
+    inlines = (AccountInline, MembershipInline, FactInline)
+    actions = ("merge_selected",)
+    # Adds "Import a ranking" and "Duplicates" beside Import and Export (import-export
+    # makes this the base of its own change list template).
+    change_list_template = "admin/registry/organisation/change_list_rankings.html"
     fieldsets = (
         (None, {"fields": ("name_en", "name_zh", "short_name", "aliases")}),
         ("Classification", {"fields": ("kind", "ownership", "sector", "parent")}),
-        ("Location and identity", {"fields": ("province", "city", "website", "credit_code")}),
+        ("Location and identity", {"fields": ("province", "city", "country", "website", "credit_code")}),
         ("Notes", {"fields": ("description", "is_demo")}),
     )
+
+    def get_urls(self):
+        from registry.imports import admin_views
+
+        def view(function):
+            return self.admin_site.admin_view(lambda request: function(self, request))
+
+        return [
+            path("import-ranking/", view(admin_views.import_ranking_view), name="registry_organisation_import_ranking"),
+            path("duplicates/", view(admin_views.duplicates_view), name="registry_organisation_duplicates"),
+            path("merge/", view(admin_views.merge_view), name="registry_organisation_merge"),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description=_("Merge the selected organisations…"), permissions=["change", "delete"])
+    def merge_selected(self, request, queryset):
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        return redirect(f"{reverse('admin:registry_organisation_merge')}?ids={ids}")
+
+
+@admin.register(m.OrganisationFact)
+class OrganisationFactAdmin(RegistryAdmin):
+    list_display = ("organisation", "kind", "year", "value", "currency", "published_unit", "cohort")
+    list_filter = ("kind", "year", "currency")
+    search_fields = ("organisation__name_en", "organisation__name_zh")
+    autocomplete_fields = ("organisation", "cohort", "source")
+    list_select_related = ("organisation", "cohort")
+
+
+@admin.register(m.VocabularyMapping)
+class VocabularyMappingAdmin(RegistryAdmin):
+    list_display = ("value", "sector", "source_key", "updated_at")
+    list_filter = ("sector",)
+    search_fields = ("value", "source_key")
 
 
 @admin.register(m.Cohort)

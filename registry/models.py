@@ -173,6 +173,9 @@ class Organisation(TimeStamped):
     province = models.CharField(max_length=50, blank=True)
     city = models.CharField(max_length=80, blank=True)
     website = models.URLField(blank=True)
+    country = models.CharField(
+        _("country"), max_length=80, blank=True, help_text=_("Where the headquarters are, as a ranking lists it.")
+    )
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
     credit_code = models.CharField(
         "unified social credit code",
@@ -277,6 +280,109 @@ class OrganisationSearchKey(SearchKeyBase):
 
     def __str__(self):
         return self.key
+
+
+class FactKind(models.TextChoices):
+    REVENUE = "revenue", _("Revenue")
+    PROFIT = "profit", _("Profit")
+    ASSETS = "assets", _("Assets")
+    EMPLOYEES = "employees", _("Employees")
+
+
+MONEY_FACTS = (FactKind.REVENUE, FactKind.PROFIT, FactKind.ASSETS)
+
+
+class OrganisationFact(TimeStamped):
+    """A dated figure about an organisation as a ranking publishes it: revenue,
+    profit and assets in millions of one currency (one row per currency, never
+    converted), employees as a head count."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="facts", verbose_name=_("organisation")
+    )
+    kind = models.CharField(_("figure"), max_length=12, choices=FactKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1949)])
+    value = models.DecimalField(
+        _("value"),
+        max_digits=20,
+        decimal_places=4,
+        help_text=_("Money in millions of the currency; employees as a head count."),
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, blank=True, help_text=_("ISO 4217 code (CNY, USD); empty for employees.")
+    )
+    published_unit = models.CharField(
+        _("unit as published"), max_length=20, blank=True, help_text=_("E.g. 万元, 亿元 or $M, before conversion.")
+    )
+    source = models.ForeignKey(
+        "Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="facts", verbose_name=_("source")
+    )
+    cohort = models.ForeignKey(
+        "Cohort",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="facts",
+        verbose_name=_("ranking"),
+        help_text=_("The ranking list the figure was published in."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "kind", "-year"]
+        verbose_name = _("organisation figure")
+        verbose_name_plural = _("organisation figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "year", "currency"], name="fact_unique_per_currency"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="employees") & Q(currency="")) | (~Q(kind="employees") & ~Q(currency="")),
+                name="fact_currency_for_money_only",
+            ),
+            models.CheckConstraint(condition=Q(year__gte=1949) & Q(year__lte=2100), name="fact_year_range"),
+        ]
+        indexes = [models.Index(fields=["kind", "year"], name="fact_kind_year_idx")]
+
+    def __str__(self):
+        unit = _("million %(currency)s") % {"currency": self.currency} if self.currency else ""
+        value = f"{self.value.normalize():f}"
+        return f"{self.organisation.display_name}: {self.get_kind_display()} {self.year} {value} {unit}".strip()
+
+
+class VocabularyMapping(TimeStamped):
+    """A user's choice of registry sector for a sector/industry value that the
+    built-in vocabularies do not know, remembered per source of lists."""
+
+    source_key = models.CharField(
+        _("source"),
+        max_length=500,
+        help_text=_("The list's source URL, or its name without the year when it has no URL."),
+    )
+    value = models.CharField(_("value in the list"), max_length=200)
+    value_key = models.CharField(max_length=200, editable=False)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["source_key", "value"]
+        verbose_name = _("sector mapping")
+        verbose_name_plural = _("sector mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["source_key", "value_key"], name="vocabulary_unique_value"),
+            models.CheckConstraint(condition=~Q(value_key=""), name="vocabulary_has_value"),
+        ]
+
+    def __str__(self):
+        return f"{self.value} → {self.get_sector_display()} ({self.source_key})"
+
+    def save(self, *args, **kwargs):
+        from registry.imports.vocabularies import vocabulary_key
+
+        self.value_key = vocabulary_key(self.value)
+        super().save(*args, **kwargs)
 
 
 # --------------------------------------------------------------------------- cohorts

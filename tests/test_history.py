@@ -20,6 +20,8 @@ ORG_INLINES = {
     "accounts-INITIAL_FORMS": "0",
     "memberships-TOTAL_FORMS": "0",
     "memberships-INITIAL_FORMS": "0",
+    "facts-TOTAL_FORMS": "0",
+    "facts-INITIAL_FORMS": "0",
 }
 
 

@@ -118,6 +118,8 @@ def test_chinese_only_organisation_saves_in_the_admin(client):
             "accounts-INITIAL_FORMS": "0",
             "memberships-TOTAL_FORMS": "0",
             "memberships-INITIAL_FORMS": "0",
+            "facts-TOTAL_FORMS": "0",
+            "facts-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -145,6 +147,8 @@ def test_blank_names_are_a_form_error_in_the_admin(client):
             "accounts-INITIAL_FORMS": "0",
             "memberships-TOTAL_FORMS": "0",
             "memberships-INITIAL_FORMS": "0",
+            "facts-TOTAL_FORMS": "0",
+            "facts-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 200
