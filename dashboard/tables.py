@@ -153,13 +153,13 @@ class PresenceColumn(tables.Column):
 
 
 class CompanyTable(DashboardTable):
-    name_en = tables.Column("Name", attrs={"td": {"class": "name"}})
-    name_zh = tables.Column("Chinese name", attrs={"td": {"lang": "zh"}})
-    rank = NumberColumn("Rank", accessor="cohort_rank")
-    ownership = tables.Column("Ownership")
-    sector = tables.Column("Sector")
-    province = tables.Column("Province")
-    platform_count = NumberColumn("Platforms")
+    name_en = tables.Column(gettext_lazy("Name"), attrs={"td": {"class": "name"}})
+    name_zh = tables.Column(gettext_lazy("Chinese name"), attrs={"td": {"lang": "zh"}})
+    rank = NumberColumn(gettext_lazy("Rank"), accessor="cohort_rank")
+    ownership = tables.Column(gettext_lazy("Ownership"))
+    sector = tables.Column(gettext_lazy("Sector"))
+    province = tables.Column(gettext_lazy("Province"))
+    platform_count = NumberColumn(gettext_lazy("Platforms"))
     synthetic = SyntheticColumn()
 
     class Meta:
@@ -167,7 +167,7 @@ class CompanyTable(DashboardTable):
         fields = ("name_en", "name_zh", "rank", "ownership", "sector", "province", "platform_count", "synthetic")
         order_by = ("name_en",)
         per_page = 50
-        empty_text = "No companies match these filters."
+        empty_text = gettext_lazy("No companies match these filters.")
         attrs = {"class": "table"}
 
     def render_name_en(self, value, record):
@@ -185,13 +185,13 @@ class CompanyTable(DashboardTable):
 class AdopterTable(DashboardTable):
     """Open accounts on one platform, for the platform page."""
 
-    organisation = tables.Column("Organisation", accessor="organisation__name_en")
-    rank = NumberColumn("Rank", accessor="cohort_rank")
-    display_name = tables.Column("Account")
-    handle = tables.Column("Handle")
-    opened = tables.Column("Opened", accessor="opened_display", order_by=("opened_on",))
-    followers = NumberColumn("Latest followers", accessor="latest_followers")
-    url = WebLinkColumn("Link")
+    organisation = tables.Column(gettext_lazy("Organisation"), accessor="organisation__name_en")
+    rank = NumberColumn(gettext_lazy("Rank"), accessor="cohort_rank")
+    display_name = tables.Column(gettext_lazy("Account"))
+    handle = tables.Column(gettext_lazy("Handle"))
+    opened = tables.Column(gettext_lazy("Opened"), accessor="opened_display", order_by=("opened_on",))
+    followers = NumberColumn(gettext_lazy("Latest followers"), accessor="latest_followers")
+    url = WebLinkColumn(gettext_lazy("Link"))
     synthetic = SyntheticColumn(accessor="organisation__is_demo")
 
     fold_rows = FOLD_ROWS
@@ -201,7 +201,7 @@ class AdopterTable(DashboardTable):
         fields = ("organisation", "rank", "display_name", "handle", "opened", "followers", "url", "synthetic")
         order_by = ("rank",)
         per_page = 50
-        empty_text = "No organisation in this view has an open account on this platform."
+        empty_text = gettext_lazy("No organisation in this view has an open account on this platform.")
         attrs = {"class": "table"}
 
     def render_organisation(self, value, record):
@@ -213,17 +213,17 @@ class AdopterTable(DashboardTable):
 
 
 class PersonTable(DashboardTable):
-    name_en = tables.Column("Name")
-    name_zh = tables.Column("Chinese name")
-    current = tables.Column("Latest position", accessor="latest_title", default="", orderable=False)
-    statement_count = NumberColumn("Statements")
+    name_en = tables.Column(gettext_lazy("Name"))
+    name_zh = tables.Column(gettext_lazy("Chinese name"))
+    current = tables.Column(gettext_lazy("Latest position"), accessor="latest_title", default="", orderable=False)
+    statement_count = NumberColumn(gettext_lazy("Statements"))
 
     class Meta:
         model = Person
         fields = ("name_en", "name_zh", "current", "statement_count")
         order_by = ("name_en",)
         per_page = 50
-        empty_text = "No people match these filters."
+        empty_text = gettext_lazy("No people match these filters.")
         attrs = {"class": "table"}
 
     def render_name_en(self, value, record):
@@ -234,25 +234,25 @@ class PersonTable(DashboardTable):
 
 
 class StatementTable(DashboardTable):
-    stated = tables.Column("Date", accessor="stated_display", order_by=("stated_on",))
+    stated = tables.Column(gettext_lazy("Date"), accessor="stated_display", order_by=("stated_on",))
     speaker = tables.Column(
-        "Speaker",
+        gettext_lazy("Speaker"),
         linkify=lambda record: (
             reverse("dashboard:person_detail", args=[record.speaker_id]) if record.speaker_id else None
         ),
         order_by=("speaker__name_en",),
     )
     organisation = tables.Column(
-        "Organisation",
+        gettext_lazy("Organisation"),
         accessor="organisation__name_en",
         linkify=lambda record: (
             reverse("dashboard:company_detail", args=[record.organisation_id]) if record.organisation_id else None
         ),
     )
-    quote = tables.Column("Statement", orderable=False, attrs={"td": {"class": "quote"}})
-    kind = tables.Column("Kind")
+    quote = tables.Column(gettext_lazy("Statement"), orderable=False, attrs={"td": {"class": "quote"}})
+    kind = tables.Column(gettext_lazy("Kind"))
     source = tables.Column(
-        "Source",
+        gettext_lazy("Source"),
         accessor="source__title",
         linkify=lambda record: reverse("dashboard:source_detail", args=[record.source_id]),
     )
@@ -262,23 +262,23 @@ class StatementTable(DashboardTable):
         fields = ("stated", "speaker", "organisation", "quote", "kind", "source")
         order_by = ("-stated",)
         per_page = 25
-        empty_text = "No statements match these filters."
+        empty_text = gettext_lazy("No statements match these filters.")
         attrs = {"class": "table"}
 
 
 class SourceTable(DashboardTable):
-    title = tables.Column("Title", linkify=True)
-    publisher = tables.Column("Publisher")
-    published = tables.Column("Published", accessor="published_display", order_by=("published_on",))
-    kind = tables.Column("Kind")
-    language = tables.Column("Language")
-    statement_count = NumberColumn("Statements")
-    url = WebLinkColumn("Link")
+    title = tables.Column(gettext_lazy("Title"), linkify=True)
+    publisher = tables.Column(gettext_lazy("Publisher"))
+    published = tables.Column(gettext_lazy("Published"), accessor="published_display", order_by=("published_on",))
+    kind = tables.Column(gettext_lazy("Kind"))
+    language = tables.Column(gettext_lazy("Language"))
+    statement_count = NumberColumn(gettext_lazy("Statements"))
+    url = WebLinkColumn(gettext_lazy("Link"))
 
     class Meta:
         model = Source
         fields = ("title", "publisher", "published", "kind", "language", "statement_count", "url")
         order_by = ("-published",)
         per_page = 50
-        empty_text = "No sources match these filters."
+        empty_text = gettext_lazy("No sources match these filters.")
         attrs = {"class": "table"}

@@ -9,6 +9,7 @@ from django import forms
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
@@ -30,10 +31,10 @@ from dashboard.views.common import bad_filters
 from registry import indices
 from registry.models import Account
 
-PLATFORMS = (("wechat", "WeChat (WCI)"), ("weibo", "Weibo (BCI)"))
+PLATFORMS = (("wechat", gettext_lazy("WeChat (WCI)")), ("weibo", gettext_lazy("Weibo (BCI)")))
 DEFAULT_DAYS = queries.INDEX_DEFAULT_DAYS
 MAX_DAYS = queries.INDEX_MAX_DAYS
-SOURCE = "New-media registry metric snapshots; formula after Qingbo {name} (see docs/INDICES.md)"
+SOURCE = gettext_lazy("New-media registry metric snapshots; formula after Qingbo %(name)s (see docs/INDICES.md)")
 
 
 class IndexForm(forms.Form):
@@ -44,7 +45,7 @@ class IndexForm(forms.Form):
 
     def __init__(self, data, *, cohorts):
         super().__init__(data)
-        self.fields["cohort"].choices = [("", "All companies"), *((c.slug, str(c)) for c in cohorts)]
+        self.fields["cohort"].choices = [("", gettext("All companies")), *((c.slug, str(c)) for c in cohorts)]
 
     def clean(self):
         data = super().clean()
@@ -52,20 +53,23 @@ class IndexForm(forms.Form):
         for name in ("start", "end"):
             value = data.get(name)
             if value and not EARLIEST_DATE <= value <= datetime.date(2100, 12, 31):
-                self.add_error(name, f"Choose a date after {EARLIEST_DATE:%Y}.")
+                self.add_error(name, gettext("Choose a date after %(year)s.") % {"year": EARLIEST_DATE.year})
         if start and end:
             if start > end:
-                self.add_error("end", "The end comes before the start.")
+                self.add_error("end", gettext("The end comes before the start."))
             elif (end - start).days + 1 > MAX_DAYS:
-                self.add_error("end", f"Choose a period of at most {MAX_DAYS} days.")
+                self.add_error("end", gettext("Choose a period of at most %(days)s days.") % {"days": MAX_DAYS})
         return data
 
 
 class RankingTable(DashboardTable):
-    rank = NumberColumn()
-    account = tables.Column(linkify=lambda record: reverse("dashboard:index_account", args=[record["account_id"]]))
-    organisation = tables.Column()
-    index = NumberColumn(verbose_name="Index", decimals=2)
+    rank = NumberColumn(verbose_name=gettext_lazy("Rank"))
+    account = tables.Column(
+        verbose_name=gettext_lazy("Account"),
+        linkify=lambda record: reverse("dashboard:index_account", args=[record["account_id"]]),
+    )
+    organisation = tables.Column(verbose_name=gettext_lazy("Organisation"))
+    index = NumberColumn(verbose_name=gettext_lazy("Index"), decimals=2)
     synthetic = SyntheticColumn(accessor="synthetic")
 
     fold_rows = FOLD_ROWS
@@ -213,16 +217,24 @@ def account_index(request, account_id: int):
     account = get_object_or_404(Account.objects.select_related("organisation", "platform"), pk=account_id)
     bucket = request.GET.get("bucket", "month")
     if bucket not in BUCKETS:
-        return bad_filters(request, {"bucket": [f"Choose one of: {', '.join(BUCKETS)}."]})
+        return bad_filters(
+            request, {"bucket": [gettext("Choose one of: %(options)s.") % {"options": ", ".join(BUCKETS)}]}
+        )
     platform = account.platform.slug
     name = indices.PLATFORM_INDEX.get(platform)
     points = indices.index_over_time(account=account, platform_slug=platform, bucket=bucket) if name else []
     figure = None
     if points:
         meta = charts.ChartMeta(
-            title=f"{name} of {account.display_name}, by {bucket}",
-            subtitle=f"{account.organisation.name_en} on {account.platform.name_en}",
-            source=SOURCE.format(name=name),
+            title=(
+                gettext("%(index)s of %(account)s, by month")
+                if bucket == "month"
+                else gettext("%(index)s of %(account)s, by week")
+            )
+            % {"index": name, "account": account.display_name},
+            subtitle=gettext("%(organisation)s on %(platform)s")
+            % {"organisation": account.organisation.name_en, "platform": account.platform.name_en},
+            source=SOURCE % {"name": name},
             demo=account.is_demo,
         )
         figure = charts.index_over_time_line(points, meta, index_name=name, bucket=bucket)
