@@ -11,7 +11,9 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.utils.translation import gettext_lazy
 
 from dashboard import charts, queries
@@ -467,7 +469,9 @@ def _index_ranking(
     words = {"label": INDEX_LABELS[platform], "who": scope.cohort_label, "shown": len(shown), "all": len(ranked)}
     subtitle = _("%(label)s accounts of %(who)s: the top %(shown)s of %(all)s") % words
     if last:
-        subtitle += "; " + _("%(start)s – %(end)s") % {"start": f"{first:%-d %b %Y}", "end": f"{last:%-d %b %Y}"}
+        day = pgettext("short date format", "j M Y")
+        period = {"start": formats.date_format(first, day), "end": formats.date_format(last, day)}
+        subtitle += _("; ") + _("%(start)s – %(end)s") % period
     meta = _meta(f"{name}: {title}", scope, INDEX_SOURCE % {"index": name}, subtitle=subtitle)
     return ChartData(
         slug="index-ranking",

@@ -98,6 +98,11 @@ class NumberColumn(tables.Column):
         return value
 
 
+# Cells that hold registry data (names, quotes, titles), not interface words: translate="no"
+# tells browsers' page translators to leave them alone, and the language test to skip them.
+DATA = {"translate": "no"}
+
+
 class SyntheticColumn(tables.Column):
     """Whether the row is synthetic demo data: in exports only (yes/no); on the
     page the row's name carries the mark instead."""
@@ -127,7 +132,7 @@ class WebLinkColumn(tables.Column):
 
     def render(self, value):
         url = web_url(value)
-        return format_html('<a href="{}" rel="noopener noreferrer">open</a>', url) if url else ""
+        return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', url, gettext("open")) if url else ""
 
     def value(self, value):
         return value
@@ -145,20 +150,20 @@ class PresenceColumn(tables.Column):
         return format_html(
             '<span aria-hidden="true">{}</span><span class="visually-hidden">{}</span>',
             "✓" if value else "✗",
-            "yes" if value else "no",
+            gettext("yes") if value else gettext("no"),
         )
 
     def value(self, value):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
 
 
 class CompanyTable(DashboardTable):
-    name_en = tables.Column(gettext_lazy("Name"), attrs={"td": {"class": "name"}})
-    name_zh = tables.Column(gettext_lazy("Chinese name"), attrs={"td": {"lang": "zh"}})
+    name_en = tables.Column(gettext_lazy("Name"), attrs={"td": {"class": "name", **DATA}})
+    name_zh = tables.Column(gettext_lazy("Chinese name"), attrs={"td": {"lang": "zh", **DATA}})
     rank = NumberColumn(gettext_lazy("Rank"), accessor="cohort_rank")
     ownership = tables.Column(gettext_lazy("Ownership"))
     sector = tables.Column(gettext_lazy("Sector"))
-    province = tables.Column(gettext_lazy("Province"))
+    province = tables.Column(gettext_lazy("Province"), attrs={"td": DATA})
     platform_count = NumberColumn(gettext_lazy("Platforms"))
     synthetic = SyntheticColumn()
 
@@ -179,16 +184,26 @@ class CompanyTable(DashboardTable):
     @staticmethod
     def platform_columns(platforms: list[Platform]) -> list[tuple[str, tables.Column]]:
         """One ✓/✗ column per main platform, reading the ``on_<slug>`` annotation."""
-        return [(f"on_{p.slug.replace('-', '_')}", PresenceColumn(p.name_en, orderable=True)) for p in platforms]
+        return [
+            (
+                f"on_{p.slug.replace('-', '_')}",
+                PresenceColumn(
+                    p.name_en,
+                    orderable=True,
+                    attrs={"td": {"class": _presence_class}, "th": {"class": "presence", **DATA}},
+                ),
+            )
+            for p in platforms
+        ]
 
 
 class AdopterTable(DashboardTable):
     """Open accounts on one platform, for the platform page."""
 
-    organisation = tables.Column(gettext_lazy("Organisation"), accessor="organisation__name_en")
+    organisation = tables.Column(gettext_lazy("Organisation"), accessor="organisation__name_en", attrs={"td": DATA})
     rank = NumberColumn(gettext_lazy("Rank"), accessor="cohort_rank")
-    display_name = tables.Column(gettext_lazy("Account"))
-    handle = tables.Column(gettext_lazy("Handle"))
+    display_name = tables.Column(gettext_lazy("Account"), attrs={"td": DATA})
+    handle = tables.Column(gettext_lazy("Handle"), attrs={"td": DATA})
     opened = tables.Column(gettext_lazy("Opened"), accessor="opened_display", order_by=("opened_on",))
     followers = NumberColumn(gettext_lazy("Latest followers"), accessor="latest_followers")
     url = WebLinkColumn(gettext_lazy("Link"))
@@ -213,9 +228,11 @@ class AdopterTable(DashboardTable):
 
 
 class PersonTable(DashboardTable):
-    name_en = tables.Column(gettext_lazy("Name"))
-    name_zh = tables.Column(gettext_lazy("Chinese name"))
-    current = tables.Column(gettext_lazy("Latest position"), accessor="latest_title", default="", orderable=False)
+    name_en = tables.Column(gettext_lazy("Name"), attrs={"td": DATA})
+    name_zh = tables.Column(gettext_lazy("Chinese name"), attrs={"td": {"lang": "zh", **DATA}})
+    current = tables.Column(
+        gettext_lazy("Latest position"), accessor="latest_title", default="", orderable=False, attrs={"td": DATA}
+    )
     statement_count = NumberColumn(gettext_lazy("Statements"))
 
     class Meta:
@@ -241,6 +258,7 @@ class StatementTable(DashboardTable):
             reverse("dashboard:person_detail", args=[record.speaker_id]) if record.speaker_id else None
         ),
         order_by=("speaker__name_en",),
+        attrs={"td": DATA},
     )
     organisation = tables.Column(
         gettext_lazy("Organisation"),
@@ -248,13 +266,15 @@ class StatementTable(DashboardTable):
         linkify=lambda record: (
             reverse("dashboard:company_detail", args=[record.organisation_id]) if record.organisation_id else None
         ),
+        attrs={"td": DATA},
     )
-    quote = tables.Column(gettext_lazy("Statement"), orderable=False, attrs={"td": {"class": "quote"}})
+    quote = tables.Column(gettext_lazy("Statement"), orderable=False, attrs={"td": {"class": "quote", **DATA}})
     kind = tables.Column(gettext_lazy("Kind"))
     source = tables.Column(
         gettext_lazy("Source"),
         accessor="source__title",
         linkify=lambda record: reverse("dashboard:source_detail", args=[record.source_id]),
+        attrs={"td": DATA},
     )
 
     class Meta:
@@ -267,8 +287,8 @@ class StatementTable(DashboardTable):
 
 
 class SourceTable(DashboardTable):
-    title = tables.Column(gettext_lazy("Title"), linkify=True)
-    publisher = tables.Column(gettext_lazy("Publisher"))
+    title = tables.Column(gettext_lazy("Title"), linkify=True, attrs={"td": DATA})
+    publisher = tables.Column(gettext_lazy("Publisher"), attrs={"td": DATA})
     published = tables.Column(gettext_lazy("Published"), accessor="published_display", order_by=("published_on",))
     kind = tables.Column(gettext_lazy("Kind"))
     language = tables.Column(gettext_lazy("Language"))

@@ -48,7 +48,7 @@ class DatePrecision(models.TextChoices):
 
 def format_partial_date(value: datetime.date | None, precision: str) -> str:
     if value is None:
-        return "unknown"
+        return str(_("unknown"))
     if precision == DatePrecision.YEAR:
         return f"{value:%Y}"
     if precision == DatePrecision.MONTH:

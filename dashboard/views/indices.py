@@ -19,6 +19,7 @@ from dashboard.catalogue import build_chart
 from dashboard.filters import EARLIEST_DATE, ScopeError, default_cohort, reference_rows, scope_from_request
 from dashboard.queries import Composition
 from dashboard.tables import (
+    DATA,
     EXPORT_FORMATS,
     FOLD_ROWS,
     DashboardTable,
@@ -67,8 +68,9 @@ class RankingTable(DashboardTable):
     account = tables.Column(
         verbose_name=gettext_lazy("Account"),
         linkify=lambda record: reverse("dashboard:index_account", args=[record["account_id"]]),
+        attrs={"td": DATA},
     )
-    organisation = tables.Column(verbose_name=gettext_lazy("Organisation"))
+    organisation = tables.Column(verbose_name=gettext_lazy("Organisation"), attrs={"td": DATA})
     index = NumberColumn(verbose_name=gettext_lazy("Index"), decimals=2)
     synthetic = SyntheticColumn(accessor="synthetic")
 
@@ -96,12 +98,17 @@ def _input_columns(platform: str) -> list[tuple[str, tables.Column]]:
         else ["days", "posts", "shares", "comments", "likes"]
     )
     labels = {
-        "shares": "reposts" if platform == "weibo" else "shares",
-        "wows": "wows (在看)",
-        "headline_reads": "headline reads",
-        "max_reads": "peak reads",
+        "days": gettext_lazy("days"),
+        "posts": gettext_lazy("posts"),
+        "reads": gettext_lazy("reads"),
+        "likes": gettext_lazy("likes"),
+        "comments": gettext_lazy("comments"),
+        "shares": gettext_lazy("reposts") if platform == "weibo" else gettext_lazy("shares"),
+        "wows": gettext_lazy("wows (在看)"),
+        "headline_reads": gettext_lazy("headline reads"),
+        "max_reads": gettext_lazy("peak reads"),
     }
-    return [(n, NumberColumn(verbose_name=labels.get(n, n))) for n in names]
+    return [(n, NumberColumn(verbose_name=labels[n])) for n in names]
 
 
 def _rows(ranked, platform):
@@ -200,7 +207,7 @@ def ranking(request):
             "real": len(ranked) - synthetic,
             "table_split": Composition(len(ranked), synthetic),
             "export_formats": EXPORT_FORMATS,
-            "table_label": f"{name} ranking",
+            "table_label": gettext("%(index)s ranking") % {"index": name},
         },
     )
 
