@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from dashboard import charts, queries
 from dashboard.caching import cached_chart, cached_result, peek_result, scope_key, store_result

@@ -85,7 +85,7 @@ def test_organisation_history_covers_accounts_and_memberships_newest_first(organ
         ("organisation", "created"),
     ]
     assert rows[0].changes == [("rank", "3", "2")] and rows[0].record == "China Top 500 #2"
-    assert rows[1].changes == [("display name", "Sinopec official", "中国石化")]
+    assert rows[1].changes == [("account name", "Sinopec official", "中国石化")]
     assert rows[1].record == "中国石化 on WeChat"
     assert rows[2].changes == [("province", "Beijing", "Shanghai")]
     assert rows[2].who is None
