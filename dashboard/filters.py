@@ -16,7 +16,7 @@ from django.http import QueryDict
 from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_lazy, pgettext
 
-from registry.geo import PROVINCES
+from registry.geo import PROVINCE_LABELS, PROVINCES, province_label
 from registry.models import (
     Cohort,
     CohortMembership,
@@ -86,7 +86,9 @@ class Scope:
             labels = separator.join(str(Sector(s).label) for s in self.sectors)
             parts.append(gettext("sector: %(labels)s") % {"labels": labels})
         if self.provinces:
-            parts.append(gettext("province: %(labels)s") % {"labels": separator.join(self.provinces)})
+            parts.append(
+                gettext("province: %(labels)s") % {"labels": separator.join(province_label(p) for p in self.provinces)}
+            )
         if self.platforms:
             names = separator.join(p.name_en for p in self.platforms)
             parts.append(gettext("platforms: %(names)s") % {"names": names})
@@ -138,7 +140,7 @@ class ScopeFilter(django_filters.FilterSet):
     )
     sector = django_filters.MultipleChoiceFilter(label=gettext_lazy("Sector"), choices=Sector.choices, method="_noop")
     province = django_filters.MultipleChoiceFilter(
-        label=gettext_lazy("Province"), choices=[(p, p) for p in PROVINCES], method="_noop"
+        label=gettext_lazy("Province"), choices=[(p, PROVINCE_LABELS[p]) for p in PROVINCES], method="_noop"
     )
     platform = django_filters.MultipleChoiceFilter(
         label=gettext_lazy("Platforms"), widget=forms.CheckboxSelectMultiple, method="_noop"
@@ -269,7 +271,9 @@ class CompanyFilter(django_filters.FilterSet):
         label=gettext_lazy("Ownership"), choices=Ownership.choices, widget=forms.CheckboxSelectMultiple
     )
     sector = django_filters.MultipleChoiceFilter(label=gettext_lazy("Sector"), choices=Sector.choices)
-    province = django_filters.MultipleChoiceFilter(label=gettext_lazy("Province"), choices=[(p, p) for p in PROVINCES])
+    province = django_filters.MultipleChoiceFilter(
+        label=gettext_lazy("Province"), choices=[(p, PROVINCE_LABELS[p]) for p in PROVINCES]
+    )
     as_of = django_filters.DateFilter(
         label=gettext_lazy("Accounts open on"), method="_noop", widget=forms.DateInput(attrs={"type": "date"})
     )

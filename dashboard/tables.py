@@ -14,6 +14,7 @@ from django_tables2.export import TableExport
 
 from dashboard.templatetags.links import web_url
 from registry.formatting import format_number
+from registry.geo import province_label
 from registry.models import Account, Organisation, Person, Platform, Source, Statement
 from registry.synthetic import synthetic_mark
 
@@ -163,7 +164,7 @@ class CompanyTable(DashboardTable):
     rank = NumberColumn(gettext_lazy("Rank"), accessor="cohort_rank")
     ownership = tables.Column(gettext_lazy("Ownership"))
     sector = tables.Column(gettext_lazy("Sector"))
-    province = tables.Column(gettext_lazy("Province"), attrs={"td": DATA})
+    province = tables.Column(gettext_lazy("Province"))
     platform_count = NumberColumn(gettext_lazy("Platforms"))
     synthetic = SyntheticColumn()
 
@@ -180,6 +181,12 @@ class CompanyTable(DashboardTable):
 
     def value_name_en(self, value):
         return value
+
+    def render_province(self, value):
+        return province_label(value)
+
+    def value_province(self, value):
+        return province_label(value)
 
     @staticmethod
     def platform_columns(platforms: list[Platform]) -> list[tuple[str, tables.Column]]:

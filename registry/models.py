@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registry.formatting import format_number
+from registry.geo import province_label
 from registry.validators import validate_credit_code
 
 QUOTE_MAX_LENGTH = 20_000
@@ -218,6 +219,11 @@ class Organisation(TimeStamped):
 
     def get_absolute_url(self):
         return reverse("dashboard:company_detail", args=[self.pk])
+
+    @property
+    def province_label(self) -> str:
+        """The province in the interface's language."""
+        return province_label(self.province)
 
     @property
     def alias_list(self) -> list[str]:

@@ -12,7 +12,7 @@ HTML attribute that tells page translators to leave names and quotes alone, or
 a ``lang`` other than the page's), quotes sit in <blockquote>, commands in
 <code>, pasted text in <textarea>, and the options and checkbox labels of the
 fields whose choices are registry records (cohorts, platforms, people,
-organisations, topics, provinces) are names. The chart drawing itself (plotly's
+organisations, topics) are names. The chart drawing itself (plotly's
 SVG, built from the figure dicts) is left to the chart tests, which read the
 exported SVG. In Chinese a Latin word outside the allowlist (file formats,
 index names) fails; in English any Chinese character fails, except the two
@@ -48,7 +48,7 @@ EN_ALLOWED = {"在看", "中文"}
 DATA_MODELS = [
     (m.Platform, ("name_en", "name_zh")),
     (m.Cohort, ("name", "publisher")),
-    (m.Organisation, ("name_en", "name_zh", "short_name", "aliases", "province", "city")),
+    (m.Organisation, ("name_en", "name_zh", "short_name", "aliases", "city")),
     (m.Person, ("name_en", "name_zh", "aliases")),
     (m.Position, ("title",)),
     (m.Source, ("title", "publisher")),
@@ -59,7 +59,7 @@ DATA_MODELS = [
     (m.PublishedFigure, ("claim",)),
     (m.Briefing, ("title",)),
 ]
-DATA_FIELDS = ["cohort", "platform", "platforms", "speaker", "organisation", "topic", "province"]
+DATA_FIELDS = ["cohort", "platform", "platforms", "speaker", "organisation", "topic"]
 
 FIND = """([lang, allowedWords, dataFields, dataStrings]) => {
   const skipTags = new Set(
