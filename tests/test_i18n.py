@@ -131,6 +131,7 @@ def test_the_admin_follows_the_chosen_language(client):
     assert "企业新媒体名录" in zh  # our site header
     assert "机构" in zh and "名单成员" in zh  # model names from the catalogue
     assert "最近动作" in zh or "我的动作" in zh  # Django's own zh-Hans admin catalogue
+    assert 'class="inline language-switch"' in zh and ">English</button>" in zh  # the switcher, in the admin too
     en = client.get(reverse("admin:index"), **EN).content.decode()
     assert "New-media registry" in en and "Organisations" in en and "企业新媒体名录" not in en
 
