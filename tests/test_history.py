@@ -123,7 +123,8 @@ def test_history_template_shows_who_when_and_old_to_new(organisation_with_change
     org, *_ = organisation_with_changes
     html = render_to_string("dashboard/_history.html", {"history": organisation_history(org)})
     assert '<del translate="no">Beijing</del> → <ins translate="no">Shanghai</ins>' in html
-    assert '<strong>account name</strong>: <del translate="no">Sinopec official</del> → <ins translate="no">中国石化</ins>' in html
+    change = '<del translate="no">Sinopec official</del> → <ins translate="no">中国石化</ins>'
+    assert f"<strong>account name</strong>: {change}" in html
     assert "system" in html
     empty = render_to_string("dashboard/_history.html", {"history": []})
     assert "No recorded changes yet" in empty
