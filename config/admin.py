@@ -19,9 +19,9 @@ def synthetic_column(record):
 
 
 class RegistryAdminSite(admin.AdminSite):
-    site_header = "New-media registry"
-    site_title = "New-media registry"
-    index_title = "Registry"
+    site_header = gettext_lazy("New-media registry")
+    site_title = gettext_lazy("New-media registry")
+    index_title = gettext_lazy("Registry")
 
     def has_permission(self, request):
         user = request.user

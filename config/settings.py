@@ -130,6 +130,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "registry.context_processors.demo_banner",
@@ -225,9 +226,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1024)
 
-LANGUAGE_CODE = "en-gb"
+# Two interface languages. The default is Simplified Chinese (the people who use the
+# registry are mostly Chinese communications staff); LANGUAGE_CODE=en makes English
+# the default. A browser's Accept-Language and the switcher (set_language) override it.
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "zh-hans", {code for code, _ in LANGUAGES})
+# The switcher's choice lives in a cookie, so it survives logging out and in.
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env_str("TIME_ZONE") or "Asia/Shanghai"
 try:
     import zoneinfo

@@ -12,6 +12,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -20,9 +21,11 @@ from config.middleware import database_unavailable_response, is_database_outage
 log = logging.getLogger("newmedia.errors")
 
 _BAD_REQUEST_DETAIL = {
-    RequestDataTooBig: "The data sent was too large. Split it into smaller pieces or upload it as a file.",
-    TooManyFieldsSent: "The form sent too many fields.",
-    TooManyFilesSent: "The form sent too many files.",
+    RequestDataTooBig: gettext_lazy(
+        "The data sent was too large. Split it into smaller pieces or upload it as a file."
+    ),
+    TooManyFieldsSent: gettext_lazy("The form sent too many fields."),
+    TooManyFilesSent: gettext_lazy("The form sent too many files."),
 }
 
 
@@ -45,16 +48,22 @@ def healthz(request):
 def bad_request(request, exception=None):
     detail = next(
         (text for kind, text in _BAD_REQUEST_DETAIL.items() if isinstance(exception, kind)),
-        "The request could not be understood. Check the address or the form and try again.",
+        gettext_lazy("The request could not be understood. Check the address or the form and try again."),
     )
-    return render(request, "error.html", {"code": 400, "title": "Bad request", "detail": detail}, status=400)
+    return render(
+        request, "error.html", {"code": 400, "title": gettext_lazy("Bad request"), "detail": detail}, status=400
+    )
 
 
 def permission_denied(request, exception=None):
     return render(
         request,
         "error.html",
-        {"code": 403, "title": "Not allowed", "detail": "Your role does not allow this page."},
+        {
+            "code": 403,
+            "title": gettext_lazy("Not allowed"),
+            "detail": gettext_lazy("Your role does not allow this page."),
+        },
         status=403,
     )
 
@@ -63,7 +72,7 @@ def page_not_found(request, exception=None):
     return render(
         request,
         "error.html",
-        {"code": 404, "title": "Not found", "detail": "There is nothing at this address."},
+        {"code": 404, "title": gettext_lazy("Not found"), "detail": gettext_lazy("There is nothing at this address.")},
         status=404,
     )
 
@@ -79,4 +88,4 @@ def server_error(request):
     try:
         return HttpResponseServerError(loader.render_to_string("500.html"))
     except Exception:  # noqa: BLE001 - the error page itself must never fail
-        return HttpResponseServerError("Server error. The error has been logged.", content_type="text/plain")
+        return HttpResponseServerError(gettext("Server error. The error has been logged."), content_type="text/plain")

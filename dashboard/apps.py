@@ -2,6 +2,7 @@ import functools
 import inspect
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 def memoise_table_signatures() -> None:
@@ -35,7 +36,7 @@ def memoise_table_signatures() -> None:
 
 class DashboardConfig(AppConfig):
     name = "dashboard"
-    verbose_name = "Dashboard"
+    verbose_name = _("Dashboard")
 
     def ready(self):
         memoise_table_signatures()

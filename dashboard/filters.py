@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from registry.formatting import format_date, join_parts
-from registry.geo import PROVINCES
+from registry.geo import PROVINCE_LABELS, PROVINCES, province_label
 from registry.models import (
     Cohort,
     CohortMembership,
@@ -92,7 +92,7 @@ class Scope:
         if self.sectors:
             parts.append(gettext("sector: %(values)s") % {"values": _join(Sector(s).label for s in self.sectors)})
         if self.provinces:
-            parts.append(gettext("province: %(values)s") % {"values": _join(self.provinces)})
+            parts.append(gettext("province: %(values)s") % {"values": _join(province_label(p) for p in self.provinces)})
         if self.platforms:
             names = _join(shown_name(p) for p in self.platforms)
             parts.append(gettext("platforms: %(values)s") % {"values": names})
@@ -130,21 +130,23 @@ class ScopeFilter(django_filters.FilterSet):
     """Validates the dashboard's query string. Choices come from reference rows
     loaded once per request (``cohorts`` and ``platforms``), not per field."""
 
-    cohort = django_filters.ChoiceFilter(label="Cohort", empty_label="All companies", method="_noop")
+    cohort = django_filters.ChoiceFilter(
+        label=gettext_lazy("Cohort"), empty_label=gettext_lazy("All companies"), method="_noop"
+    )
     as_of = django_filters.DateFilter(
-        label="As of",
+        label=gettext_lazy("As of"),
         method="_noop",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     ownership = django_filters.MultipleChoiceFilter(
-        label="Ownership", choices=Ownership.choices, widget=forms.CheckboxSelectMultiple, method="_noop"
+        label=gettext_lazy("Ownership"), choices=Ownership.choices, widget=forms.CheckboxSelectMultiple, method="_noop"
     )
-    sector = django_filters.MultipleChoiceFilter(label="Sector", choices=Sector.choices, method="_noop")
+    sector = django_filters.MultipleChoiceFilter(label=gettext_lazy("Sector"), choices=Sector.choices, method="_noop")
     province = django_filters.MultipleChoiceFilter(
-        label="Province", choices=[(p, p) for p in PROVINCES], method="_noop"
+        label=gettext_lazy("Province"), choices=[(p, PROVINCE_LABELS[p]) for p in PROVINCES], method="_noop"
     )
     platform = django_filters.MultipleChoiceFilter(
-        label="Platforms", widget=forms.CheckboxSelectMultiple, method="_noop"
+        label=gettext_lazy("Platforms"), widget=forms.CheckboxSelectMultiple, method="_noop"
     )
 
     class Meta:
@@ -213,7 +215,11 @@ def scope_from_request(params, *, cohorts, platforms, today: datetime.date | Non
     cohort = by_slug.get(data.get("cohort") or "")
     as_of = data.get("as_of") or today
     if as_of < EARLIEST_DATE or as_of > datetime.date(today.year + 1, 12, 31):
-        form.add_error("as_of", f"Choose a date between {EARLIEST_DATE:%Y} and {today.year + 1}.")
+        form.add_error(
+            "as_of",
+            gettext("Choose a date between %(first)s and %(last)s.")
+            % {"first": EARLIEST_DATE.year, "last": today.year + 1},
+        )
         raise ScopeError(form.errors)
     chosen = set(data.get("platform") or [])
     main = [p for p in platforms if p.is_main]
@@ -257,18 +263,22 @@ class CompanyFilter(django_filters.FilterSet):
     the date the platform columns are measured on. Cohorts: 1 query."""
 
     q = django_filters.CharFilter(
-        label="Search names",
+        label=gettext_lazy("Search names"),
         method="search_names",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": gettext_lazy("中文, English or pinyin (zgsh)")}),
     )
-    cohort = django_filters.ChoiceFilter(label="Cohort", empty_label="All companies", method="in_cohort")
-    ownership = django_filters.MultipleChoiceFilter(
-        label="Ownership", choices=Ownership.choices, widget=forms.CheckboxSelectMultiple
+    cohort = django_filters.ChoiceFilter(
+        label=gettext_lazy("Cohort"), empty_label=gettext_lazy("All companies"), method="in_cohort"
     )
-    sector = django_filters.MultipleChoiceFilter(label="Sector", choices=Sector.choices)
-    province = django_filters.MultipleChoiceFilter(label="Province", choices=[(p, p) for p in PROVINCES])
+    ownership = django_filters.MultipleChoiceFilter(
+        label=gettext_lazy("Ownership"), choices=Ownership.choices, widget=forms.CheckboxSelectMultiple
+    )
+    sector = django_filters.MultipleChoiceFilter(label=gettext_lazy("Sector"), choices=Sector.choices)
+    province = django_filters.MultipleChoiceFilter(
+        label=gettext_lazy("Province"), choices=[(p, PROVINCE_LABELS[p]) for p in PROVINCES]
+    )
     as_of = django_filters.DateFilter(
-        label="Accounts open on", method="_noop", widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Accounts open on"), method="_noop", widget=forms.DateInput(attrs={"type": "date"})
     )
 
     class Meta:
@@ -302,7 +312,7 @@ class CompanyFilter(django_filters.FilterSet):
     def clean_dates(self):
         value = self.form.cleaned_data.get("as_of")
         if value and value < EARLIEST_DATE:
-            self.form.add_error("as_of", f"Choose a date from {EARLIEST_DATE:%Y} on.")
+            self.form.add_error("as_of", gettext("Choose a date from %(first)s on.") % {"first": EARLIEST_DATE.year})
 
     def is_valid(self):
         valid = super().is_valid()
@@ -313,7 +323,7 @@ class CompanyFilter(django_filters.FilterSet):
 
 class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Search names", method="search_names", widget=forms.TextInput(attrs={"type": "search"})
+        label=gettext_lazy("Search names"), method="search_names", widget=forms.TextInput(attrs={"type": "search"})
     )
 
     class Meta:
@@ -346,23 +356,27 @@ class StatementFilter(django_filters.FilterSet):
     one given, none otherwise. Platforms: 1 query; topics: 1."""
 
     q = django_filters.CharFilter(
-        label="Search the text", method="search_text", widget=forms.TextInput(attrs={"type": "search"})
+        label=gettext_lazy("Search the text"), method="search_text", widget=forms.TextInput(attrs={"type": "search"})
     )
     speaker = django_filters.ChoiceFilter(
-        label="Speaker", empty_label="Anyone (search names in the text box)", method="by_speaker"
+        label=gettext_lazy("Speaker"),
+        empty_label=gettext_lazy("Anyone (search names in the text box)"),
+        method="by_speaker",
     )
     organisation = django_filters.ChoiceFilter(
-        label="Organisation", empty_label="Any organisation", method="by_organisation"
+        label=gettext_lazy("Organisation"), empty_label=gettext_lazy("Any organisation"), method="by_organisation"
     )
     platform = django_filters.ChoiceFilter(
-        label="Platform mentioned", empty_label="Any platform", field_name="platforms__slug"
+        label=gettext_lazy("Platform mentioned"), empty_label=gettext_lazy("Any platform"), field_name="platforms__slug"
     )
-    topic = django_filters.ChoiceFilter(label="Topic", empty_label="Any topic", field_name="topics__slug")
+    topic = django_filters.ChoiceFilter(
+        label=gettext_lazy("Topic"), empty_label=gettext_lazy("Any topic"), field_name="topics__slug"
+    )
     kind = django_filters.ChoiceFilter(
-        label="Kind", empty_label="Quotes and paraphrases", choices=StatementKind.choices
+        label=gettext_lazy("Kind"), empty_label=gettext_lazy("Quotes and paraphrases"), choices=StatementKind.choices
     )
-    stated_after = _date_input("Said on or after", "stated_on", "gte")
-    stated_before = _date_input("Said on or before", "stated_on", "lte")
+    stated_after = _date_input(gettext_lazy("Said on or after"), "stated_on", "gte")
+    stated_before = _date_input(gettext_lazy("Said on or before"), "stated_on", "lte")
 
     class Meta:
         model = Statement
@@ -394,12 +408,18 @@ class StatementFilter(django_filters.FilterSet):
 
 class SourceFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Search title and text", method="search_text", widget=forms.TextInput(attrs={"type": "search"})
+        label=gettext_lazy("Search title and text"),
+        method="search_text",
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
-    kind = django_filters.ChoiceFilter(label="Kind", empty_label="Any kind", choices=SourceKind.choices)
-    language = django_filters.ChoiceFilter(label="Language", empty_label="Any language", choices=Language.choices)
-    published_after = _date_input("Published on or after", "published_on", "gte")
-    published_before = _date_input("Published on or before", "published_on", "lte")
+    kind = django_filters.ChoiceFilter(
+        label=gettext_lazy("Kind"), empty_label=gettext_lazy("Any kind"), choices=SourceKind.choices
+    )
+    language = django_filters.ChoiceFilter(
+        label=gettext_lazy("Language"), empty_label=gettext_lazy("Any language"), choices=Language.choices
+    )
+    published_after = _date_input(gettext_lazy("Published on or after"), "published_on", "gte")
+    published_before = _date_input(gettext_lazy("Published on or before"), "published_on", "lte")
 
     class Meta:
         model = Source

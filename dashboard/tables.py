@@ -15,6 +15,7 @@ from django_tables2.export import TableExport
 from dashboard.templatetags.links import web_url
 from registry import names
 from registry.formatting import format_number, format_readable
+from registry.geo import province_label
 from registry.models import Account, Organisation, Person, Platform, Source, Statement
 from registry.synthetic import synthetic_mark
 
@@ -104,6 +105,11 @@ class NumberColumn(tables.Column):
         return value
 
 
+# Cells that hold registry data (names, quotes, titles), not interface words: translate="no"
+# tells browsers' page translators to leave them alone, and the language test to skip them.
+DATA = {"translate": "no"}
+
+
 class SyntheticColumn(tables.Column):
     """Whether the row is synthetic demo data: in exports only (yes/no); on the
     page the row's name carries the mark instead."""
@@ -133,7 +139,7 @@ class WebLinkColumn(tables.Column):
 
     def render(self, value):
         url = web_url(value)
-        return format_html('<a href="{}" rel="noopener noreferrer">open</a>', url) if url else ""
+        return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', url, gettext("open")) if url else ""
 
     def value(self, value):
         return value
@@ -151,21 +157,21 @@ class PresenceColumn(tables.Column):
         return format_html(
             '<span aria-hidden="true">{}</span><span class="visually-hidden">{}</span>',
             "✓" if value else "✗",
-            "yes" if value else "no",
+            gettext("yes") if value else gettext("no"),
         )
 
     def value(self, value):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
 
 
 class CompanyTable(DashboardTable):
-    name_en = tables.Column("Name", attrs={"td": {"class": "name"}}, empty_values=())
-    name_zh = tables.Column("Chinese name", attrs={"td": {"lang": "zh"}})
-    rank = NumberColumn("Rank", accessor="cohort_rank")
-    ownership = tables.Column("Ownership")
-    sector = tables.Column("Sector")
-    province = tables.Column("Province")
-    platform_count = NumberColumn("Platforms")
+    name_en = tables.Column(gettext_lazy("Name"), attrs={"td": {"class": "name", **DATA}}, empty_values=())
+    name_zh = tables.Column(gettext_lazy("Chinese name"), attrs={"td": {"lang": "zh", **DATA}})
+    rank = NumberColumn(gettext_lazy("Rank"), accessor="cohort_rank")
+    ownership = tables.Column(gettext_lazy("Ownership"))
+    sector = tables.Column(gettext_lazy("Sector"))
+    province = tables.Column(gettext_lazy("Province"))
+    platform_count = NumberColumn(gettext_lazy("Platforms"))
     synthetic = SyntheticColumn()
 
     class Meta:
@@ -173,7 +179,7 @@ class CompanyTable(DashboardTable):
         fields = ("name_en", "name_zh", "rank", "ownership", "sector", "province", "platform_count", "synthetic")
         order_by = ("name_en",)
         per_page = 50
-        empty_text = "No companies match these filters."
+        empty_text = gettext_lazy("No companies match these filters.")
         attrs = {"class": "table"}
 
     def __init__(self, *args, **kwargs):
@@ -194,22 +200,40 @@ class CompanyTable(DashboardTable):
             return format_html('<span class="muted no-account">{}</span>', gettext("No account recorded"))
         return format_number(value)
 
+    def render_province(self, value):
+        return province_label(value)
+
+    def value_province(self, value):
+        return province_label(value)
+
     @staticmethod
     def platform_columns(platforms: list[Platform]) -> list[tuple[str, tables.Column]]:
         """One ✓/✗ column per main platform, reading the ``on_<slug>`` annotation."""
-        return [(f"on_{p.slug.replace('-', '_')}", PresenceColumn(p.name_en, orderable=True)) for p in platforms]
+        return [
+            (
+                f"on_{p.slug.replace('-', '_')}",
+                PresenceColumn(
+                    p.name_en,
+                    orderable=True,
+                    attrs={"td": {"class": _presence_class}, "th": {"class": "presence", **DATA}},
+                ),
+            )
+            for p in platforms
+        ]
 
 
 class AdopterTable(DashboardTable):
     """Open accounts on one platform, for the platform page."""
 
-    organisation = tables.Column("Organisation", accessor="organisation__sort_en", empty_values=())
-    rank = NumberColumn("Rank", accessor="cohort_rank")
-    display_name = tables.Column("Account")
-    handle = tables.Column("Handle")
-    opened = tables.Column("Opened", accessor="opened_display", order_by=("opened_on",))
-    followers = NumberColumn("Latest followers", accessor="latest_followers", readable=True)
-    url = WebLinkColumn("Link")
+    organisation = tables.Column(
+        gettext_lazy("Organisation"), accessor="organisation__sort_en", attrs={"td": DATA}, empty_values=()
+    )
+    rank = NumberColumn(gettext_lazy("Rank"), accessor="cohort_rank")
+    display_name = tables.Column(gettext_lazy("Account"), attrs={"td": DATA})
+    handle = tables.Column(gettext_lazy("Handle"), attrs={"td": DATA})
+    opened = tables.Column(gettext_lazy("Opened"), accessor="opened_display", order_by=("opened_on",))
+    followers = NumberColumn(gettext_lazy("Latest followers"), accessor="latest_followers", readable=True)
+    url = WebLinkColumn(gettext_lazy("Link"))
     synthetic = SyntheticColumn(accessor="organisation__is_demo")
 
     fold_rows = FOLD_ROWS
@@ -219,7 +243,7 @@ class AdopterTable(DashboardTable):
         fields = ("organisation", "rank", "display_name", "handle", "opened", "followers", "url", "synthetic")
         order_by = ("rank",)
         per_page = 50
-        empty_text = "No organisation in this view has an open account on this platform."
+        empty_text = gettext_lazy("No organisation in this view has an open account on this platform.")
         attrs = {"class": "table"}
 
     def __init__(self, *args, **kwargs):
@@ -237,17 +261,19 @@ class AdopterTable(DashboardTable):
 
 
 class PersonTable(DashboardTable):
-    name_en = tables.Column("Name", empty_values=())
-    name_zh = tables.Column("Chinese name")
-    current = tables.Column("Latest position", accessor="latest_title", default="", orderable=False)
-    statement_count = NumberColumn("Statements")
+    name_en = tables.Column(gettext_lazy("Name"), attrs={"td": DATA}, empty_values=())
+    name_zh = tables.Column(gettext_lazy("Chinese name"), attrs={"td": {"lang": "zh", **DATA}})
+    current = tables.Column(
+        gettext_lazy("Latest position"), accessor="latest_title", default="", orderable=False, attrs={"td": DATA}
+    )
+    statement_count = NumberColumn(gettext_lazy("Statements"))
 
     class Meta:
         model = Person
         fields = ("name_en", "name_zh", "current", "statement_count")
         order_by = ("name_en",)
         per_page = 50
-        empty_text = "No people match these filters."
+        empty_text = gettext_lazy("No people match these filters.")
         attrs = {"class": "table"}
 
     def __init__(self, *args, **kwargs):
@@ -264,27 +290,30 @@ class PersonTable(DashboardTable):
 
 
 class StatementTable(DashboardTable):
-    stated = tables.Column("Date", accessor="stated_display", order_by=("stated_on",))
+    stated = tables.Column(gettext_lazy("Date"), accessor="stated_display", order_by=("stated_on",))
     speaker = tables.Column(
-        "Speaker",
+        gettext_lazy("Speaker"),
         linkify=lambda record: (
             reverse("dashboard:person_detail", args=[record.speaker_id]) if record.speaker_id else None
         ),
         order_by=("speaker__name_en",),
+        attrs={"td": DATA},
     )
     organisation = tables.Column(
-        "Organisation",
+        gettext_lazy("Organisation"),
         accessor="organisation__name_en",
         linkify=lambda record: (
             reverse("dashboard:company_detail", args=[record.organisation_id]) if record.organisation_id else None
         ),
+        attrs={"td": DATA},
     )
-    quote = tables.Column("Statement", orderable=False, attrs={"td": {"class": "quote"}})
-    kind = tables.Column("Kind")
+    quote = tables.Column(gettext_lazy("Statement"), orderable=False, attrs={"td": {"class": "quote", **DATA}})
+    kind = tables.Column(gettext_lazy("Kind"))
     source = tables.Column(
-        "Source",
+        gettext_lazy("Source"),
         accessor="source__title",
         linkify=lambda record: reverse("dashboard:source_detail", args=[record.source_id]),
+        attrs={"td": DATA},
     )
 
     class Meta:
@@ -292,23 +321,23 @@ class StatementTable(DashboardTable):
         fields = ("stated", "speaker", "organisation", "quote", "kind", "source")
         order_by = ("-stated",)
         per_page = 25
-        empty_text = "No statements match these filters."
+        empty_text = gettext_lazy("No statements match these filters.")
         attrs = {"class": "table"}
 
 
 class SourceTable(DashboardTable):
-    title = tables.Column("Title", linkify=True)
-    publisher = tables.Column("Publisher")
-    published = tables.Column("Published", accessor="published_display", order_by=("published_on",))
-    kind = tables.Column("Kind")
-    language = tables.Column("Language")
-    statement_count = NumberColumn("Statements")
-    url = WebLinkColumn("Link")
+    title = tables.Column(gettext_lazy("Title"), linkify=True, attrs={"td": DATA})
+    publisher = tables.Column(gettext_lazy("Publisher"), attrs={"td": DATA})
+    published = tables.Column(gettext_lazy("Published"), accessor="published_display", order_by=("published_on",))
+    kind = tables.Column(gettext_lazy("Kind"))
+    language = tables.Column(gettext_lazy("Language"))
+    statement_count = NumberColumn(gettext_lazy("Statements"))
+    url = WebLinkColumn(gettext_lazy("Link"))
 
     class Meta:
         model = Source
         fields = ("title", "publisher", "published", "kind", "language", "statement_count", "url")
         order_by = ("-published",)
         per_page = 50
-        empty_text = "No sources match these filters."
+        empty_text = gettext_lazy("No sources match these filters.")
         attrs = {"class": "table"}

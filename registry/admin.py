@@ -173,9 +173,9 @@ class OrganisationAdmin(SpreadsheetImportAdmin):
     change_list_template = "admin/registry/organisation/change_list_rankings.html"
     fieldsets = (
         (None, {"fields": ("name_en", "name_zh", "short_name", "aliases")}),
-        ("Classification", {"fields": ("kind", "ownership", "sector", "parent")}),
-        ("Location and identity", {"fields": ("province", "city", "country", "website", "credit_code")}),
-        ("Notes", {"fields": ("description", "is_demo")}),
+        (_("Classification"), {"fields": ("kind", "ownership", "sector", "parent")}),
+        (_("Location and identity"), {"fields": ("province", "city", "country", "website", "credit_code")}),
+        (_("Notes"), {"fields": ("description", "is_demo")}),
     )
 
     def get_urls(self):
@@ -227,7 +227,7 @@ class CohortAdmin(RegistryAdmin):
 
         return super().get_queryset(request).annotate(_members=Count("memberships"))
 
-    @admin.display(description="members", ordering="_members")
+    @admin.display(description=_("members"), ordering="_members")
     def member_count(self, obj):
         return obj._members
 
@@ -273,7 +273,7 @@ class AccountAdmin(SpreadsheetImportAdmin):
     date_hierarchy = "opened_on"
     inlines = (MetricInline,)
 
-    @admin.display(description="opened", ordering="opened_on")
+    @admin.display(description=_("opened"), ordering="opened_on")
     def opened_display(self, obj):
         return obj.opened_display
 
@@ -315,13 +315,13 @@ class PersonAdmin(SpreadsheetImportAdmin):
             .prefetch_related(Prefetch("positions", queryset=m.Position.objects.select_related("organisation")))
         )
 
-    @admin.display(description="positions")
+    @admin.display(description=_("positions"))
     def current_roles(self, obj):
         return "; ".join(
             f"{p.title}, {p.organisation.display_name}" if p.organisation_id else p.title for p in obj.positions.all()
         )
 
-    @admin.display(description="statements", ordering="_statements")
+    @admin.display(description=_("statements"), ordering="_statements")
     def statement_count(self, obj):
         return obj._statements
 
@@ -343,7 +343,7 @@ class SourceAdmin(RegistryAdmin):
     readonly_fields = ("extract_link",)
     inlines = (StatementInline,)
 
-    @admin.display(description="statements")
+    @admin.display(description=_("statements"))
     def extract_link(self, obj):
         # The dashboard's review screen, prefilled from this source (nothing saved until reviewed).
         url = reverse("dashboard:statement_extract")
@@ -351,7 +351,7 @@ class SourceAdmin(RegistryAdmin):
             return format_html('<a class="button" href="{}">Extract statements from a pasted article</a>', url)
         return format_html('<a class="button" href="{}?source={}">Extract statements</a>', url, obj.pk)
 
-    @admin.display(description="published", ordering="published_on")
+    @admin.display(description=_("published"), ordering="published_on")
     def published_display(self, obj):
         return obj.published_display
 
@@ -383,11 +383,11 @@ class StatementAdmin(SpreadsheetImportAdmin):
     autocomplete_fields = ("speaker", "organisation", "source", "platforms", "topics")
     list_select_related = ("speaker", "organisation", "source")
 
-    @admin.display(description="quote")
+    @admin.display(description=_("quote"))
     def short_quote(self, obj):
         return obj.quote if len(obj.quote) <= 100 else obj.quote[:97] + "..."
 
-    @admin.display(description="date", ordering="stated_on")
+    @admin.display(description=_("date"), ordering="stated_on")
     def stated_display(self, obj):
         return obj.stated_display
 
@@ -400,7 +400,7 @@ class ActivityAdmin(RegistryAdmin):
     autocomplete_fields = ("person", "organisation", "source", "platforms")
     list_select_related = ("person", "organisation", "source")
 
-    @admin.display(description="count")
+    @admin.display(description=_("count"))
     def count_display(self, obj):
         return obj.count_display
 
@@ -413,11 +413,11 @@ class PublishedFigureAdmin(RegistryAdmin):
     autocomplete_fields = ("cohort", "platform", "source", "attributed_to")
     list_select_related = ("cohort", "platform", "source", "attributed_to")
 
-    @admin.display(description="value")
+    @admin.display(description=_("value"))
     def value_display(self, obj):
         return obj.value_display
 
-    @admin.display(description="as of", ordering="as_of")
+    @admin.display(description=_("as of"), ordering="as_of")
     def as_of_display(self, obj):
         return obj.as_of_display
 

@@ -25,6 +25,7 @@ from simple_history.models import HistoricalRecords
 
 from registry import names
 from registry.formatting import format_number
+from registry.geo import province_label
 from registry.validators import validate_credit_code
 
 QUOTE_MAX_LENGTH = 20_000
@@ -44,14 +45,14 @@ def quote_key(text: str) -> str:
 
 
 class DatePrecision(models.TextChoices):
-    DAY = "day", "Day"
-    MONTH = "month", "Month"
-    YEAR = "year", "Year"
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
 
 
 def format_partial_date(value: datetime.date | None, precision: str) -> str:
     if value is None:
-        return "unknown"
+        return str(_("unknown"))
     if precision == DatePrecision.YEAR:
         return f"{value:%Y}"
     if precision == DatePrecision.MONTH:
@@ -60,8 +61,8 @@ def format_partial_date(value: datetime.date | None, precision: str) -> str:
 
 
 class TimeStamped(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("last changed"))
 
     class Meta:
         abstract = True
@@ -71,49 +72,49 @@ class TimeStamped(models.Model):
 
 
 class OrganisationKind(models.TextChoices):
-    COMPANY = "company", "Company"
-    GOVERNMENT = "government", "Government body"
-    REGULATOR = "regulator", "Regulator / commission"
-    LOCAL_GOVERNMENT = "local_government", "Local government"
-    UNIVERSITY = "university", "University"
-    RESEARCH = "research", "Research institute"
-    MEDIA = "media", "Media organisation"
-    ASSOCIATION = "association", "Association"
-    OTHER = "other", "Other"
+    COMPANY = "company", _("Company")
+    GOVERNMENT = "government", _("Government body")
+    REGULATOR = "regulator", _("Regulator / commission")
+    LOCAL_GOVERNMENT = "local_government", _("Local government")
+    UNIVERSITY = "university", _("University")
+    RESEARCH = "research", _("Research institute")
+    MEDIA = "media", _("Media organisation")
+    ASSOCIATION = "association", _("Association")
+    OTHER = "other", _("Other")
 
 
 class Ownership(models.TextChoices):
-    CENTRAL_SOE = "central_soe", "Central SOE (SASAC-supervised)"
-    LOCAL_SOE = "local_soe", "Local SOE"
-    PRIVATE = "private", "Private"
-    FOREIGN = "foreign", "Foreign"
-    PUBLIC_INSTITUTION = "public_institution", "Public institution"
-    OTHER = "other", "Other"
+    CENTRAL_SOE = "central_soe", _("Central SOE (SASAC-supervised)")
+    LOCAL_SOE = "local_soe", _("Local SOE")
+    PRIVATE = "private", _("Private")
+    FOREIGN = "foreign", _("Foreign")
+    PUBLIC_INSTITUTION = "public_institution", _("Public institution")
+    OTHER = "other", _("Other")
 
 
 class Sector(models.TextChoices):
-    ENERGY = "energy", "Energy"
-    PETROCHEMICALS = "petrochemicals", "Oil, gas and chemicals"
-    POWER = "power", "Power and utilities"
-    METALS = "metals", "Metals and mining"
-    TELECOMS = "telecoms", "Telecommunications"
-    INTERNET = "internet", "Internet and technology"
-    FINANCE = "finance", "Banking and finance"
-    INSURANCE = "insurance", "Insurance"
-    CONSTRUCTION = "construction", "Construction and engineering"
-    REAL_ESTATE = "real_estate", "Real estate"
-    MANUFACTURING = "manufacturing", "Manufacturing"
-    AUTOMOTIVE = "automotive", "Automotive"
-    TRANSPORT = "transport", "Transport and logistics"
-    RETAIL = "retail", "Retail and consumer goods"
-    FOOD = "food", "Food and agriculture"
-    PHARMA = "pharma", "Pharmaceuticals and health"
-    TOURISM = "tourism", "Tourism and culture"
-    MEDIA = "media", "Media"
-    DEFENCE = "defence", "Defence and aerospace"
-    EDUCATION = "education", "Education and research"
-    GOVERNMENT = "government", "Government"
-    OTHER = "other", "Other"
+    ENERGY = "energy", _("Energy")
+    PETROCHEMICALS = "petrochemicals", _("Oil, gas and chemicals")
+    POWER = "power", _("Power and utilities")
+    METALS = "metals", _("Metals and mining")
+    TELECOMS = "telecoms", _("Telecommunications")
+    INTERNET = "internet", _("Internet and technology")
+    FINANCE = "finance", _("Banking and finance")
+    INSURANCE = "insurance", _("Insurance")
+    CONSTRUCTION = "construction", _("Construction and engineering")
+    REAL_ESTATE = "real_estate", _("Real estate")
+    MANUFACTURING = "manufacturing", _("Manufacturing")
+    AUTOMOTIVE = "automotive", _("Automotive")
+    TRANSPORT = "transport", _("Transport and logistics")
+    RETAIL = "retail", _("Retail and consumer goods")
+    FOOD = "food", _("Food and agriculture")
+    PHARMA = "pharma", _("Pharmaceuticals and health")
+    TOURISM = "tourism", _("Tourism and culture")
+    MEDIA = "media", _("Media")
+    DEFENCE = "defence", _("Defence and aerospace")
+    EDUCATION = "education", _("Education and research")
+    GOVERNMENT = "government", _("Government")
+    OTHER = "other", _("Other")
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -156,43 +157,62 @@ class OrganisationQuerySet(models.QuerySet):
 class Organisation(TimeStamped):
     name_en = models.CharField(_("name (English)"), max_length=NAME_MAX_LENGTH, blank=True)
     name_zh = models.CharField(_("name (Chinese)"), max_length=NAME_MAX_LENGTH, blank=True)
-    short_name = models.CharField(max_length=100, blank=True)
+    short_name = models.CharField(max_length=100, blank=True, verbose_name=_("short name"))
     aliases = models.TextField(
-        blank=True, help_text="Other names, one per line.", validators=[MaxLengthValidator(5000)]
+        blank=True,
+        help_text=_("Other names, one per line."),
+        validators=[MaxLengthValidator(5000)],
+        verbose_name=_("aliases"),
     )
     name_key = models.CharField(
         max_length=NAME_MAX_LENGTH,
         editable=False,
         help_text=_("Normalised English name, else simplified Chinese name; the natural key for imports."),
+        verbose_name=_("name key"),
     )
     sort_en = models.CharField(max_length=names.SORT_MAX_LENGTH, editable=False, default="")
     sort_zh = models.CharField(max_length=names.SORT_MAX_LENGTH, editable=False, default="")
-    kind = models.CharField(max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.COMPANY)
-    ownership = models.CharField(max_length=20, choices=Ownership.choices, default=Ownership.OTHER)
-    sector = models.CharField(max_length=20, choices=Sector.choices, default=Sector.OTHER)
-    province = models.CharField(max_length=50, blank=True)
-    city = models.CharField(max_length=80, blank=True)
-    website = models.URLField(blank=True)
+    kind = models.CharField(
+        max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.COMPANY, verbose_name=_("kind")
+    )
+    ownership = models.CharField(
+        max_length=20, choices=Ownership.choices, default=Ownership.OTHER, verbose_name=_("ownership")
+    )
+    sector = models.CharField(max_length=20, choices=Sector.choices, default=Sector.OTHER, verbose_name=_("sector"))
+    province = models.CharField(max_length=50, blank=True, verbose_name=_("province"))
+    city = models.CharField(max_length=80, blank=True, verbose_name=_("city"))
+    website = models.URLField(blank=True, verbose_name=_("website"))
     country = models.CharField(
         _("country"), max_length=80, blank=True, help_text=_("Where the headquarters are, as a ranking lists it.")
     )
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        verbose_name=_("parent company"),
+    )
     credit_code = models.CharField(
-        "unified social credit code",
+        _("unified social credit code"),
         max_length=18,
         null=True,
         blank=True,
         unique=True,
         validators=[validate_credit_code],
-        help_text="18 characters, GB 32100-2015.",
+        help_text=_("18 characters, GB 32100-2015."),
     )
-    description = models.TextField(blank=True, validators=[MaxLengthValidator(10_000)])
-    is_demo = models.BooleanField(default=False, help_text="Synthetic demo data, not a real record.")
+    description = models.TextField(blank=True, validators=[MaxLengthValidator(10_000)], verbose_name=_("description"))
+    is_demo = models.BooleanField(
+        default=False, help_text=_("Synthetic demo data, not a real record."), verbose_name=_("synthetic demo data")
+    )
 
     history = HistoricalRecords()
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
         ordering = ["sort_en", "id"]
         constraints = [
             models.CheckConstraint(condition=~Q(name_en="") | ~Q(name_zh=""), name="organisation_has_name"),
@@ -243,6 +263,11 @@ class Organisation(TimeStamped):
         super().clean()
         if not (self.name_en or "").strip() and not (self.name_zh or "").strip():
             raise ValidationError(_("Give a Chinese name or an English name (or both)."))
+
+    @property
+    def province_label(self) -> str:
+        """The province in the interface's language."""
+        return province_label(self.province)
 
     @property
     def alias_list(self) -> list[str]:
@@ -389,23 +414,28 @@ class VocabularyMapping(TimeStamped):
 
 
 class Cohort(TimeStamped):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, verbose_name=_("name"))
     name_zh = models.CharField(_("name (Chinese)"), max_length=200, blank=True)
-    slug = models.SlugField(max_length=80, unique=True)
-    publisher = models.CharField(max_length=200, blank=True)
-    year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1949)])
+    slug = models.SlugField(max_length=80, unique=True, verbose_name=_("slug"))
+    publisher = models.CharField(max_length=200, blank=True, verbose_name=_("publisher"))
+    year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1949)], verbose_name=_("year"))
     nominal_size = models.PositiveIntegerField(
         null=True,
         blank=True,
-        help_text="How many members the published list has (e.g. 500), whether or not the registry holds them all.",
+        help_text=_("How many members the published list has (e.g. 500), whether or not the registry holds them all."),
+        verbose_name=_("published list size"),
     )
-    description = models.TextField(blank=True)
-    source = models.ForeignKey("Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="cohorts")
-    is_demo = models.BooleanField(default=False)
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    source = models.ForeignKey(
+        "Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="cohorts", verbose_name=_("source")
+    )
+    is_demo = models.BooleanField(default=False, verbose_name=_("synthetic demo data"))
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
         ordering = ["-year", "name"]
         constraints = [
             models.UniqueConstraint(fields=["name", "year"], name="cohort_unique_name_year"),
@@ -418,10 +448,14 @@ class Cohort(TimeStamped):
 
 
 class CohortMembership(TimeStamped):
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
-    rank = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
-    revenue_rmb_m = models.DecimalField("revenue (RMB million)", max_digits=16, decimal_places=2, null=True, blank=True)
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("cohort"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
+    )
+    rank = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1)], verbose_name=_("rank"))
+    revenue_rmb_m = models.DecimalField(
+        _("revenue (RMB million)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
     source = models.ForeignKey(
         "Source",
         null=True,
@@ -429,12 +463,15 @@ class CohortMembership(TimeStamped):
         on_delete=models.SET_NULL,
         related_name="memberships",
         help_text=_("Where the membership is published, when it differs from the cohort's source."),
+        verbose_name=_("source"),
     )
-    is_demo = models.BooleanField(default=False)
+    is_demo = models.BooleanField(default=False, verbose_name=_("synthetic demo data"))
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("cohort membership")
+        verbose_name_plural = _("cohort memberships")
         ordering = ["cohort", "rank"]
         constraints = [
             models.UniqueConstraint(fields=["cohort", "organisation"], name="membership_unique_org"),
@@ -457,39 +494,50 @@ class CohortMembership(TimeStamped):
 
 
 class PlatformKind(models.TextChoices):
-    OFFICIAL_ACCOUNT = "official_account", "Official-account messaging"
-    MICROBLOG = "microblog", "Microblog"
-    SHORT_VIDEO = "short_video", "Short video"
-    LIVESTREAMING = "livestreaming", "Livestreaming"
-    NEWS_FEED = "news_feed", "News feed"
-    LONG_VIDEO = "long_video", "Long video"
-    QA = "qa", "Questions and answers"
-    LIFESTYLE = "lifestyle", "Lifestyle community"
-    SOCIAL_NETWORK = "social_network", "Social network"
-    OTHER = "other", "Other"
+    OFFICIAL_ACCOUNT = "official_account", _("Official-account messaging")
+    MICROBLOG = "microblog", _("Microblog")
+    SHORT_VIDEO = "short_video", _("Short video")
+    LIVESTREAMING = "livestreaming", _("Livestreaming")
+    NEWS_FEED = "news_feed", _("News feed")
+    LONG_VIDEO = "long_video", _("Long video")
+    QA = "qa", _("Questions and answers")
+    LIFESTYLE = "lifestyle", _("Lifestyle community")
+    SOCIAL_NETWORK = "social_network", _("Social network")
+    OTHER = "other", _("Other")
 
 
 class Region(models.TextChoices):
-    DOMESTIC = "domestic", "Domestic"
-    OVERSEAS = "overseas", "Overseas"
+    DOMESTIC = "domestic", _("Domestic")
+    OVERSEAS = "overseas", _("Overseas")
 
 
 class Platform(TimeStamped):
-    name_en = models.CharField("name (English)", max_length=100)
-    name_zh = models.CharField("name (Chinese)", max_length=100, blank=True)
-    slug = models.SlugField(max_length=50, unique=True)
-    region = models.CharField(max_length=10, choices=Region.choices, default=Region.DOMESTIC)
-    kind = models.CharField(max_length=20, choices=PlatformKind.choices, default=PlatformKind.OTHER)
-    operator = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="operated_platforms"
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100, blank=True)
+    slug = models.SlugField(max_length=50, unique=True, verbose_name=_("slug"))
+    region = models.CharField(max_length=10, choices=Region.choices, default=Region.DOMESTIC, verbose_name=_("region"))
+    kind = models.CharField(
+        max_length=20, choices=PlatformKind.choices, default=PlatformKind.OTHER, verbose_name=_("kind")
     )
-    launched_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    display_order = models.PositiveSmallIntegerField(default=100)
-    is_main = models.BooleanField(default=True, help_text="Shown as a column in company tables.")
+    operator = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="operated_platforms",
+        verbose_name=_("operator"),
+    )
+    launched_year = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("year launched"))
+    display_order = models.PositiveSmallIntegerField(default=100, verbose_name=_("display order"))
+    is_main = models.BooleanField(
+        default=True, help_text=_("Shown as a column in company tables."), verbose_name=_("main platform")
+    )
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("platform")
+        verbose_name_plural = _("platforms")
         ordering = ["display_order", "name_en"]
         constraints = [
             models.UniqueConstraint(fields=["name_en"], name="platform_unique_name"),
@@ -500,10 +548,10 @@ class Platform(TimeStamped):
 
 
 class AccountStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    DORMANT = "dormant", "Dormant"
-    CLOSED = "closed", "Closed"
-    UNKNOWN = "unknown", "Unknown"
+    ACTIVE = "active", _("Active")
+    DORMANT = "dormant", _("Dormant")
+    CLOSED = "closed", _("Closed")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class AccountQuerySet(models.QuerySet):
@@ -514,26 +562,43 @@ class AccountQuerySet(models.QuerySet):
 
 
 class Account(TimeStamped):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="accounts")
-    platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="accounts")
-    display_name = models.CharField(max_length=NAME_MAX_LENGTH)
-    handle = models.CharField(max_length=150, blank=True, help_text="The @name or public id on the platform.")
-    account_id = models.CharField("platform account id", max_length=150, blank=True)
-    url = models.URLField(max_length=500, blank=True)
-    verified = models.BooleanField(default=False)
-    opened_on = models.DateField(
-        null=True, blank=True, help_text="First day of the known period when only a month or year is known."
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="accounts", verbose_name=_("organisation")
     )
-    opened_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
-    closed_on = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=AccountStatus.choices, default=AccountStatus.ACTIVE)
-    source = models.ForeignKey("Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="accounts")
-    is_demo = models.BooleanField(default=False)
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="accounts", verbose_name=_("platform")
+    )
+    display_name = models.CharField(max_length=NAME_MAX_LENGTH, verbose_name=_("account name"))
+    handle = models.CharField(
+        max_length=150, blank=True, help_text=_("The @name or public id on the platform."), verbose_name=_("handle")
+    )
+    account_id = models.CharField(_("platform account id"), max_length=150, blank=True)
+    url = models.URLField(max_length=500, blank=True, verbose_name=_("URL"))
+    verified = models.BooleanField(default=False, verbose_name=_("verified"))
+    opened_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text=_("First day of the known period when only a month or year is known."),
+        verbose_name=_("opened on"),
+    )
+    opened_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY, verbose_name=_("opening date precision")
+    )
+    closed_on = models.DateField(null=True, blank=True, verbose_name=_("closed on"))
+    status = models.CharField(
+        max_length=10, choices=AccountStatus.choices, default=AccountStatus.ACTIVE, verbose_name=_("status")
+    )
+    source = models.ForeignKey(
+        "Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="accounts", verbose_name=_("source")
+    )
+    is_demo = models.BooleanField(default=False, verbose_name=_("synthetic demo data"))
 
     history = HistoricalRecords()
     objects = AccountQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
         ordering = ["platform", "display_name"]
         constraints = [
             models.UniqueConstraint(
@@ -570,24 +635,39 @@ class AccountMetric(models.Model):
     Daily activity figures (posts, reads, ...) are totals for that day; followers
     is the count at the end of the day."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="metrics")
-    date = models.DateField()
-    followers = models.PositiveBigIntegerField(null=True, blank=True)
-    posts = models.PositiveIntegerField(null=True, blank=True, help_text="Posts or articles published that day.")
-    reads = models.PositiveBigIntegerField(null=True, blank=True, help_text="Reads or views.")
-    headline_reads = models.PositiveBigIntegerField(
-        null=True, blank=True, help_text="Reads of the day's headline articles (WeChat)."
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="metrics", verbose_name=_("account"))
+    date = models.DateField(verbose_name=_("date"))
+    followers = models.PositiveBigIntegerField(null=True, blank=True, verbose_name=_("followers"))
+    posts = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Posts or articles published that day."), verbose_name=_("posts")
     )
-    max_reads = models.PositiveBigIntegerField(null=True, blank=True, help_text="Reads of the day's most-read post.")
-    likes = models.PositiveBigIntegerField(null=True, blank=True)
-    wows = models.PositiveBigIntegerField("wows (在看)", null=True, blank=True)
-    shares = models.PositiveBigIntegerField(null=True, blank=True, help_text="Shares or reposts.")
-    comments = models.PositiveBigIntegerField(null=True, blank=True)
-    source = models.ForeignKey("Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="metrics")
+    reads = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text=_("Reads or views."), verbose_name=_("reads")
+    )
+    headline_reads = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        help_text=_("Reads of the day's headline articles (WeChat)."),
+        verbose_name=_("headline reads"),
+    )
+    max_reads = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text=_("Reads of the day's most-read post."), verbose_name=_("peak reads")
+    )
+    likes = models.PositiveBigIntegerField(null=True, blank=True, verbose_name=_("likes"))
+    wows = models.PositiveBigIntegerField(_("wows (在看)"), null=True, blank=True)
+    shares = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text=_("Shares or reposts."), verbose_name=_("shares")
+    )
+    comments = models.PositiveBigIntegerField(null=True, blank=True, verbose_name=_("comments"))
+    source = models.ForeignKey(
+        "Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="metrics", verbose_name=_("source")
+    )
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("account metric")
+        verbose_name_plural = _("account metrics")
         ordering = ["account", "-date"]
         constraints = [
             models.UniqueConstraint(fields=["account", "date"], name="metric_unique_account_date"),
@@ -615,13 +695,21 @@ class AccountLatest(models.Model):
         on_delete=models.DO_NOTHING,  # the row goes with the account's last snapshot (trigger)
         db_constraint=False,
         related_name="latest",
+        verbose_name=_("account"),
     )
-    snapshot_on = models.DateField(help_text="Date of the account's latest snapshot of any figure.")
-    followers_on = models.DateField(null=True, help_text="Date of its latest snapshot with a follower count.")
-    followers = models.PositiveBigIntegerField(null=True)
+    snapshot_on = models.DateField(
+        help_text=_("Date of the account's latest snapshot of any figure."), verbose_name=_("latest snapshot")
+    )
+    followers_on = models.DateField(
+        null=True,
+        help_text=_("Date of its latest snapshot with a follower count."),
+        verbose_name=_("latest follower count on"),
+    )
+    followers = models.PositiveBigIntegerField(null=True, verbose_name=_("followers"))
 
     class Meta:
-        verbose_name = "latest snapshot of an account"
+        verbose_name_plural = _("latest snapshots of accounts")
+        verbose_name = _("latest snapshot of an account")
 
     def __str__(self):
         return f"{self.account_id}: {self.followers} followers on {self.followers_on}"
@@ -650,10 +738,13 @@ class Person(TimeStamped):
     name_en = models.CharField(_("name (English)"), max_length=NAME_MAX_LENGTH, blank=True)
     name_zh = models.CharField(_("name (Chinese)"), max_length=NAME_MAX_LENGTH, blank=True)
     aliases = models.TextField(
-        blank=True, validators=[MaxLengthValidator(5000)], help_text="Other names, one per line, e.g. a Mandarin name."
+        blank=True,
+        validators=[MaxLengthValidator(5000)],
+        help_text=_("Other names, one per line, e.g. a Mandarin name."),
+        verbose_name=_("aliases"),
     )
-    description = models.TextField(blank=True, validators=[MaxLengthValidator(10_000)])
-    is_demo = models.BooleanField(default=False)
+    description = models.TextField(blank=True, validators=[MaxLengthValidator(10_000)], verbose_name=_("description"))
+    is_demo = models.BooleanField(default=False, verbose_name=_("synthetic demo data"))
     sort_en = models.CharField(max_length=names.SORT_MAX_LENGTH, editable=False, default="")
     sort_zh = models.CharField(max_length=names.SORT_MAX_LENGTH, editable=False, default="")
 
@@ -661,8 +752,9 @@ class Person(TimeStamped):
     objects = PersonQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
         ordering = ["sort_en", "id"]
-        verbose_name_plural = "people"
         constraints = [models.CheckConstraint(condition=~Q(name_en="") | ~Q(name_zh=""), name="person_has_name")]
         indexes = [
             models.Index(Lower("name_en"), name="person_name_lower_idx"),
@@ -716,18 +808,27 @@ class PersonSearchKey(SearchKeyBase):
 
 
 class Position(TimeStamped):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions", verbose_name=_("person"))
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="positions"
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="positions",
+        verbose_name=_("organisation"),
     )
-    title = models.CharField(max_length=NAME_MAX_LENGTH)
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
-    source = models.ForeignKey("Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="positions")
+    title = models.CharField(max_length=NAME_MAX_LENGTH, verbose_name=_("title"))
+    start_date = models.DateField(null=True, blank=True, verbose_name=_("start date"))
+    end_date = models.DateField(null=True, blank=True, verbose_name=_("end date"))
+    source = models.ForeignKey(
+        "Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="positions", verbose_name=_("source")
+    )
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
         ordering = ["person", "-start_date"]
         constraints = [
             models.CheckConstraint(
@@ -746,35 +847,44 @@ class Position(TimeStamped):
 
 
 class SourceKind(models.TextChoices):
-    NEWS = "news", "News article"
-    PRESS_RELEASE = "press_release", "Press release"
-    REPORT = "report", "Report"
-    RANKING = "ranking", "Ranking list"
-    SOCIAL_POST = "social_post", "Social media post"
-    DATASET = "dataset", "Dataset"
-    OTHER = "other", "Other"
+    NEWS = "news", _("News article")
+    PRESS_RELEASE = "press_release", _("Press release")
+    REPORT = "report", _("Report")
+    RANKING = "ranking", _("Ranking list")
+    SOCIAL_POST = "social_post", _("Social media post")
+    DATASET = "dataset", _("Dataset")
+    OTHER = "other", _("Other")
 
 
 class Language(models.TextChoices):
-    ENGLISH = "en", "English"
-    CHINESE = "zh", "Chinese"
-    OTHER = "other", "Other"
+    ENGLISH = "en", _("English")
+    CHINESE = "zh", _("Chinese")
+    OTHER = "other", _("Other")
 
 
 class Source(TimeStamped):
-    title = models.CharField(max_length=500)
-    url = models.URLField(max_length=1000, blank=True)
-    publisher = models.CharField(max_length=200, blank=True)
-    published_on = models.DateField(null=True, blank=True)
-    published_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
-    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
-    kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.NEWS)
-    full_text = models.TextField(blank=True, validators=[MaxLengthValidator(500_000)])
-    notes = models.TextField(blank=True)
+    title = models.CharField(max_length=500, verbose_name=_("title"))
+    url = models.URLField(max_length=1000, blank=True, verbose_name=_("URL"))
+    publisher = models.CharField(max_length=200, blank=True, verbose_name=_("publisher"))
+    published_on = models.DateField(null=True, blank=True, verbose_name=_("published on"))
+    published_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        verbose_name=_("publication date precision"),
+    )
+    language = models.CharField(
+        max_length=5, choices=Language.choices, default=Language.ENGLISH, verbose_name=_("language")
+    )
+    kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.NEWS, verbose_name=_("kind"))
+    full_text = models.TextField(blank=True, validators=[MaxLengthValidator(500_000)], verbose_name=_("full text"))
+    notes = models.TextField(blank=True, verbose_name=_("notes"))
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         ordering = ["-published_on", "title"]
         constraints = [
             models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="source_unique_url"),
@@ -794,10 +904,12 @@ class Source(TimeStamped):
 
 
 class Topic(models.Model):
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, verbose_name=_("name"))
+    slug = models.SlugField(max_length=100, unique=True, verbose_name=_("slug"))
 
     class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
         ordering = ["name"]
 
     def __str__(self):
@@ -805,8 +917,8 @@ class Topic(models.Model):
 
 
 class StatementKind(models.TextChoices):
-    QUOTE = "quote", "Direct quote"
-    PARAPHRASE = "paraphrase", "Paraphrase (reported speech)"
+    QUOTE = "quote", _("Direct quote")
+    PARAPHRASE = "paraphrase", _("Paraphrase (reported speech)")
 
 
 class StatementQuerySet(models.QuerySet):
@@ -816,17 +928,22 @@ class StatementQuerySet(models.QuerySet):
 
 class Statement(TimeStamped):
     quote = models.TextField(
-        validators=[MaxLengthValidator(QUOTE_MAX_LENGTH)], help_text="The exact words, without quote marks."
+        validators=[MaxLengthValidator(QUOTE_MAX_LENGTH)],
+        help_text=_("The exact words, without quote marks."),
+        verbose_name=_("quote"),
     )
-    quote_key = models.CharField(max_length=64, editable=False)
-    kind = models.CharField(max_length=12, choices=StatementKind.choices, default=StatementKind.QUOTE)
+    quote_key = models.CharField(max_length=64, editable=False, verbose_name=_("quote key"))
+    kind = models.CharField(
+        max_length=12, choices=StatementKind.choices, default=StatementKind.QUOTE, verbose_name=_("kind")
+    )
     speaker = models.ForeignKey(
         Person,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="statements",
-        help_text="Empty when an organisation speaks as itself or the speaker is unknown.",
+        help_text=_("Empty when an organisation speaks as itself or the speaker is unknown."),
+        verbose_name=_("speaker"),
     )
     organisation = models.ForeignKey(
         Organisation,
@@ -834,20 +951,33 @@ class Statement(TimeStamped):
         blank=True,
         on_delete=models.PROTECT,
         related_name="statements",
-        help_text="The organisation as of the statement.",
+        help_text=_("The organisation as of the statement."),
+        verbose_name=_("organisation"),
     )
-    role = models.CharField(max_length=NAME_MAX_LENGTH, blank=True, help_text="The speaker's role as of the statement.")
-    stated_on = models.DateField(null=True, blank=True)
-    stated_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="statements")
-    platforms = models.ManyToManyField(Platform, blank=True, related_name="statements")
-    topics = models.ManyToManyField(Topic, blank=True, related_name="statements")
-    mentions_livestreaming = models.BooleanField(default=False)
+    role = models.CharField(
+        max_length=NAME_MAX_LENGTH,
+        blank=True,
+        help_text=_("The speaker's role as of the statement."),
+        verbose_name=_("role"),
+    )
+    stated_on = models.DateField(null=True, blank=True, verbose_name=_("stated on"))
+    stated_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        verbose_name=_("statement date precision"),
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="statements", verbose_name=_("source"))
+    platforms = models.ManyToManyField(Platform, blank=True, related_name="statements", verbose_name=_("platforms"))
+    topics = models.ManyToManyField(Topic, blank=True, related_name="statements", verbose_name=_("topics"))
+    mentions_livestreaming = models.BooleanField(default=False, verbose_name=_("mentions livestreaming"))
 
     history = HistoricalRecords(m2m_fields=[platforms, topics])
     objects = StatementQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
         ordering = ["-stated_on", "id"]
         constraints = [
             models.UniqueConstraint(fields=["source", "kind", "quote_key"], name="statement_unique_in_source"),
@@ -881,46 +1011,63 @@ class Statement(TimeStamped):
 
 
 class Qualifier(models.TextChoices):
-    EXACTLY = "exactly", "exactly"
-    MORE_THAN = "more_than", "more than"
-    AT_LEAST = "at_least", "at least"
-    ABOUT = "about", "about"
-    FEWER_THAN = "fewer_than", "fewer than"
-    SOME = "some", "some (no number given)"
+    EXACTLY = "exactly", _("exactly")
+    MORE_THAN = "more_than", _("more than")
+    AT_LEAST = "at_least", _("at least")
+    ABOUT = "about", _("about")
+    FEWER_THAN = "fewer_than", _("fewer than")
+    SOME = "some", _("some (no number given)")
 
 
 class ActivityKind(models.TextChoices):
-    LIVESTREAMING = "livestreaming", "Livestreaming sessions"
-    SHORT_VIDEO = "short_video", "Short-video campaign"
-    APPOINTMENT = "appointment", "Appointment or hiring"
-    SECONDMENT = "secondment", "Secondment"
-    ACCOUNT_LAUNCH = "account_launch", "Account launch"
-    CAMPAIGN = "campaign", "Communication campaign"
-    EVENT = "event", "Event"
-    OTHER = "other", "Other"
+    LIVESTREAMING = "livestreaming", _("Livestreaming sessions")
+    SHORT_VIDEO = "short_video", _("Short-video campaign")
+    APPOINTMENT = "appointment", _("Appointment or hiring")
+    SECONDMENT = "secondment", _("Secondment")
+    ACCOUNT_LAUNCH = "account_launch", _("Account launch")
+    CAMPAIGN = "campaign", _("Communication campaign")
+    EVENT = "event", _("Event")
+    OTHER = "other", _("Other")
 
 
 class Activity(TimeStamped):
-    kind = models.CharField(max_length=20, choices=ActivityKind.choices, default=ActivityKind.OTHER)
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="activities")
-    organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="activities"
+    kind = models.CharField(
+        max_length=20, choices=ActivityKind.choices, default=ActivityKind.OTHER, verbose_name=_("kind")
     )
-    count = models.PositiveIntegerField(null=True, blank=True)
-    count_qualifier = models.CharField(max_length=12, choices=Qualifier.choices, default=Qualifier.EXACTLY)
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
-    period_text = models.CharField(max_length=200, blank=True, help_text="The period as the source words it.")
-    place = models.CharField(max_length=200, blank=True)
-    description = models.TextField(validators=[MaxLengthValidator(10_000)])
-    platforms = models.ManyToManyField(Platform, blank=True, related_name="activities")
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="activities")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="activities", verbose_name=_("person")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="activities",
+        verbose_name=_("organisation"),
+    )
+    count = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("count"))
+    count_qualifier = models.CharField(
+        max_length=12, choices=Qualifier.choices, default=Qualifier.EXACTLY, verbose_name=_("count qualifier")
+    )
+    start_date = models.DateField(null=True, blank=True, verbose_name=_("start date"))
+    end_date = models.DateField(null=True, blank=True, verbose_name=_("end date"))
+    period_text = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_("The period as the source words it."),
+        verbose_name=_("period as worded"),
+    )
+    place = models.CharField(max_length=200, blank=True, verbose_name=_("place"))
+    description = models.TextField(validators=[MaxLengthValidator(10_000)], verbose_name=_("description"))
+    platforms = models.ManyToManyField(Platform, blank=True, related_name="activities", verbose_name=_("platforms"))
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="activities", verbose_name=_("source"))
 
     history = HistoricalRecords(m2m_fields=[platforms])
 
     class Meta:
+        verbose_name = _("activity")
         ordering = ["-start_date", "id"]
-        verbose_name_plural = "activities"
+        verbose_name_plural = _("activities")
         constraints = [
             models.CheckConstraint(
                 condition=Q(person__isnull=False) | Q(organisation__isnull=False), name="activity_has_actor"
@@ -951,26 +1098,37 @@ class PublishedFigure(TimeStamped):
     companies have official WeChat accounts". The dashboard sets it beside what
     the registry's own data says for the same cohort, platform and date."""
 
-    claim = models.TextField(validators=[MaxLengthValidator(5000)], help_text="The claim as the source words it.")
-    cohort = models.ForeignKey(Cohort, null=True, blank=True, on_delete=models.PROTECT, related_name="figures")
-    platform = models.ForeignKey(Platform, null=True, blank=True, on_delete=models.PROTECT, related_name="figures")
-    comparator = models.CharField(max_length=12, choices=Qualifier.choices)
-    value = models.PositiveIntegerField(null=True, blank=True)
-    as_of = models.DateField()
-    as_of_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    claim = models.TextField(
+        validators=[MaxLengthValidator(5000)], help_text=_("The claim as the source words it."), verbose_name=_("claim")
+    )
+    cohort = models.ForeignKey(
+        Cohort, null=True, blank=True, on_delete=models.PROTECT, related_name="figures", verbose_name=_("cohort")
+    )
+    platform = models.ForeignKey(
+        Platform, null=True, blank=True, on_delete=models.PROTECT, related_name="figures", verbose_name=_("platform")
+    )
+    comparator = models.CharField(max_length=12, choices=Qualifier.choices, verbose_name=_("comparator"))
+    value = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("value"))
+    as_of = models.DateField(verbose_name=_("as of"))
+    as_of_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY, verbose_name=_("as-of date precision")
+    )
     attributed_to = models.ForeignKey(
         Organisation,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="published_figures",
-        help_text="Who the source says the figure comes from.",
+        help_text=_("Who the source says the figure comes from."),
+        verbose_name=_("attributed to"),
     )
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="figures")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="figures", verbose_name=_("source"))
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("published figure")
+        verbose_name_plural = _("published figures")
         ordering = ["-as_of", "id"]
         constraints = [
             models.CheckConstraint(
@@ -1004,12 +1162,16 @@ class Briefing(TimeStamped):
     """A user's collection of charts (with their filters) and chosen statements,
     downloadable as a slide pack. Anyone signed in can open it by its link."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="briefings")
-    title = models.CharField(max_length=200, default="Briefing")
-    statements = models.ManyToManyField(Statement, blank=True, related_name="briefings")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False, verbose_name=_("UUID"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="briefings", verbose_name=_("owner")
+    )
+    title = models.CharField(max_length=200, default="Briefing", verbose_name=_("title"))
+    statements = models.ManyToManyField(Statement, blank=True, related_name="briefings", verbose_name=_("statements"))
 
     class Meta:
+        verbose_name = _("briefing")
+        verbose_name_plural = _("briefings")
         ordering = ["-updated_at"]
 
     def __str__(self):
@@ -1017,13 +1179,19 @@ class Briefing(TimeStamped):
 
 
 class BriefingItem(models.Model):
-    briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="items")
-    chart = models.SlugField(max_length=80, help_text="The chart's identifier on the dashboard.")
-    query = models.CharField(max_length=2000, blank=True, help_text="The filter state as a URL query string.")
-    position = models.PositiveIntegerField(default=0)
-    caption = models.CharField(max_length=300, blank=True)
+    briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="items", verbose_name=_("briefing"))
+    chart = models.SlugField(
+        max_length=80, help_text=_("The chart's identifier on the dashboard."), verbose_name=_("chart")
+    )
+    query = models.CharField(
+        max_length=2000, blank=True, help_text=_("The filter state as a URL query string."), verbose_name=_("filters")
+    )
+    position = models.PositiveIntegerField(default=0, verbose_name=_("position"))
+    caption = models.CharField(max_length=300, blank=True, verbose_name=_("caption"))
 
     class Meta:
+        verbose_name = _("briefing item")
+        verbose_name_plural = _("briefing items")
         ordering = ["briefing", "position", "id"]
 
     def __str__(self):

@@ -1,5 +1,8 @@
-"""Screenshot the overview with demo data at a desktop and a phone width, into
-docs/img/overview-1440.png and docs/img/overview-390.png (the README's).
+"""Screenshot the overview with demo data at a desktop and a phone width, in
+English and in Simplified Chinese, into docs/img/overview-1440.png,
+docs/img/overview-390.png, docs/img/overview-zh-1440.png and
+docs/img/overview-zh-390.png (the README's). The browser asks for each
+language through its own locale (Accept-Language), as a visitor's would.
 
 Builds a throwaway SQLite database (migrate, seed article, synthetic demo
 companies, a Viewer account), serves it with ``runserver`` and photographs the
@@ -26,12 +29,24 @@ from tests.browser_support import (  # noqa: E402 - after the path is set
     READY,
     chromium_missing_message,
     launch,
-    log_in,
     wait_for_charts,
 )
 
 USERNAME = "screenshot-viewer"
 PASSWORD = secrets.token_urlsafe(18)  # a throwaway account in a throwaway database
+
+
+# Interface language -> (the browser's locale, the file name's suffix).
+LOCALES = {"en": ("en-GB", ""), "zh-hans": ("zh-CN", "-zh")}
+
+
+def _log_in(page, base: str, next_path: str) -> None:
+    """The login form by its field ids, so it works in either language."""
+    page.goto(f"{base}/accounts/login/?next={next_path}")
+    page.fill("#id_username", USERNAME)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.click("form[action='/accounts/login/'] button[type=submit]")
 
 
 def _free_port() -> int:
@@ -75,6 +90,9 @@ def main() -> int:
     parser.add_argument("--widths", default="1440,390", help="Viewport widths in CSS pixels, comma-separated.")
     parser.add_argument("--companies", type=int, default=500, help="Demo companies to generate (default 500).")
     parser.add_argument("--path", default="/", help="Page to photograph (default the overview).")
+    parser.add_argument(
+        "--languages", default="en,zh-hans", help="Interface languages, comma-separated (default en,zh-hans)."
+    )
     args = parser.parse_args()
     try:
         widths = [int(w) for w in args.widths.split(",") if w.strip()]
@@ -110,16 +128,20 @@ def main() -> int:
             written = []
             with sync_playwright() as playwright:
                 browser = launch(playwright)
-                for width in widths:
-                    page = browser.new_page(viewport={"width": width, "height": 900}, device_scale_factor=1)
-                    log_in(page, base, USERNAME, PASSWORD, next_path=args.path)
-                    page.wait_for_selector(READY, timeout=30_000)
-                    wait_for_charts(page, timeout=30_000)
-                    out = args.out_dir / f"{args.name}-{width}.png"
-                    out.parent.mkdir(parents=True, exist_ok=True)
-                    page.screenshot(path=str(out), full_page=True)
-                    page.close()
-                    written.append(out)
+                for language in [code.strip() for code in args.languages.split(",") if code.strip()]:
+                    locale, suffix = LOCALES[language]
+                    for width in widths:
+                        page = browser.new_page(
+                            viewport={"width": width, "height": 900}, device_scale_factor=1, locale=locale
+                        )
+                        _log_in(page, base, next_path=args.path)
+                        page.wait_for_selector(READY, timeout=30_000)
+                        wait_for_charts(page, timeout=30_000)
+                        out = args.out_dir / f"{args.name}{suffix}-{width}.png"
+                        out.parent.mkdir(parents=True, exist_ok=True)
+                        page.screenshot(path=str(out), full_page=True)
+                        page.close()
+                        written.append(out)
                 browser.close()
         finally:
             server.terminate()

@@ -2,6 +2,19 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    """The product's default language is Simplified Chinese; the suite's assertions
+    on page text are written in English, so tests run in English unless they ask
+    for Chinese (Accept-Language: zh-hans, or translation.override("zh-hans")).
+    tests/test_i18n.py checks the Chinese default itself."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """Each test starts with an empty cache so cached chart data never leaks."""
     from django.core.cache import cache

@@ -20,6 +20,7 @@ from tests.factories import administrator, editor, make_user, viewer
 EXPECTED = {
     "healthz": "public",
     "login": "public",
+    "set_language": "public",  # the language switcher, POST-only; on the login page too
     "logout": "signed_in",  # POST-only
     "dashboard:overview": "viewer",
     # pages (dashboard/views/pages.py)

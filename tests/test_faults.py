@@ -173,6 +173,7 @@ def test_a_real_unreachable_database_gives_503_not_a_traceback(database_url):
         "SECRET_KEY": "s" * 25 + "ecret-key-for-this-test-only-x9",
         "ALLOWED_HOSTS": "testserver",
         "SECURE_SSL_REDIRECT": "false",
+        "LANGUAGE_CODE": "en",  # the assertion below reads the English page
     }
     code = "import django; django.setup()\n" + _REAL_OUTAGE
     result = subprocess.run(

@@ -87,7 +87,7 @@ def test_organisation_history_covers_accounts_and_memberships_newest_first(organ
         ("organisation", "created"),
     ]
     assert rows[0].changes == [("rank", "3", "2")] and rows[0].record == "China Top 500 #2"
-    assert rows[1].changes == [("display name", "Sinopec official", "中国石化")]
+    assert rows[1].changes == [("account name", "Sinopec official", "中国石化")]
     assert rows[1].record == "中国石化 on WeChat"
     assert rows[2].changes == [("province", "Beijing", "Shanghai")]
     assert rows[2].who is None
@@ -124,8 +124,9 @@ def test_organisation_history_query_count_is_constant(organisation_with_changes,
 def test_history_template_shows_who_when_and_old_to_new(organisation_with_changes):
     org, *_ = organisation_with_changes
     html = render_to_string("dashboard/_history.html", {"history": organisation_history(org)})
-    assert "<del>Beijing</del> → <ins>Shanghai</ins>" in html
-    assert "<strong>display name</strong>: <del>Sinopec official</del> → <ins>中国石化</ins>" in html
+    assert '<del translate="no">Beijing</del> → <ins translate="no">Shanghai</ins>' in html
+    change = '<del translate="no">Sinopec official</del> → <ins translate="no">中国石化</ins>'
+    assert f"<strong>account name</strong>: {change}" in html
     assert "system" in html
     empty = render_to_string("dashboard/_history.html", {"history": []})
     assert "No recorded changes yet" in empty

@@ -115,7 +115,7 @@ def test_company_detail_shows_everything(client_viewer, company):
     assert "中国移动" in content and "CMCC" in content
     assert "中国移动微信" in content and "https://mp.weixin.qq.com/cmcc" in content
     assert "2013-05" in content  # opened_display at month precision
-    assert "#7</strong> in Fortune China 500" in content
+    assert '#7</strong> in <span translate="no">Fortune China 500' in content
     assert "We speak to the public on WeChat every day." in content
     assert "Twelve livestreams on Douyin" in content
     assert {s.title for s in response.context["sources"]} == {"Company profile", "Account list"}

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -53,7 +54,7 @@ def _briefing_or_404(uuid) -> Briefing:
 def _owned(request, uuid) -> Briefing:
     briefing = _briefing_or_404(uuid)
     if briefing.owner_id != request.user.pk:
-        raise PermissionDenied("Only the owner can change this briefing.")
+        raise PermissionDenied(gettext("Only the owner can change this briefing."))
     return briefing
 
 
@@ -80,12 +81,14 @@ def _describe_items(items, *, cohorts, platforms) -> list[dict]:
             "query": item.query,
         }
         if definition is None:
-            entry["problem"] = "This chart is no longer on the dashboard."
+            entry["problem"] = gettext("This chart is no longer on the dashboard.")
         else:
             try:
                 scope, _ = scope_from_request(QueryDict(item.query), cohorts=cohorts, platforms=platforms)
             except ScopeError:
-                entry["problem"] = "Its filters no longer match the registry (a cohort or platform was removed)."
+                entry["problem"] = gettext(
+                    "Its filters no longer match the registry (a cohort or platform was removed)."
+                )
             else:
                 entry["filters"] = scope.describe()
         described.append(entry)
@@ -113,9 +116,11 @@ def briefing_list(request):
 @require_POST
 def briefing_new(request):
     """Start an empty briefing; it becomes the current one."""
-    title = (request.POST.get("title") or "").strip()[:TITLE_MAX] or "Briefing"
+    title = (request.POST.get("title") or "").strip()[:TITLE_MAX] or gettext("Briefing")
     briefing = Briefing.objects.create(owner=request.user, title=title)
-    messages.success(request, f"Started “{briefing.title}”. Charts you add now go into it.")
+    messages.success(
+        request, gettext("Started “%(title)s”. Charts you add now go into it.") % {"title": briefing.title}
+    )
     return _back(request, briefing)
 
 
@@ -127,15 +132,19 @@ def briefing_add(request):
     slug = request.POST.get("chart", "")
     query = request.POST.get("query", "")
     if slug not in CATALOGUE:
-        return error_page(request, 400, "This chart can't be added", "There is no such chart on the dashboard.")
+        return error_page(
+            request, 400, gettext("This chart can't be added"), gettext("There is no such chart on the dashboard.")
+        )
     if len(query) > QUERY_MAX:
-        return error_page(request, 400, "This chart can't be added", "Its filters are too long to save.")
+        return error_page(
+            request, 400, gettext("This chart can't be added"), gettext("Its filters are too long to save.")
+        )
     cohorts, platforms = reference_rows()
     params = QueryDict(query)
     try:
         scope, _ = scope_from_request(params, cohorts=cohorts, platforms=platforms)
     except ScopeError:
-        return error_page(request, 400, "This chart can't be added", "Its filters can't be used.")
+        return error_page(request, 400, gettext("This chart can't be added"), gettext("Its filters can't be used."))
     # Saved in normal form with the cohort spelled out, so the item keeps showing
     # the same cohort even if the default cohort changes.
     extra = {k: v for k, v in chart_params(CATALOGUE[slug], params).items() if v}
@@ -149,7 +158,10 @@ def briefing_add(request):
         briefing=briefing, chart=slug, query=stored, caption=caption, position=0 if last is None else last + 1
     )
     _touch(briefing)
-    messages.success(request, f"Added “{CATALOGUE[slug].title}” to “{briefing.title}”.")
+    messages.success(
+        request,
+        gettext("Added “%(chart)s” to “%(briefing)s”.") % {"chart": CATALOGUE[slug].title, "briefing": briefing.title},
+    )
     next_url = request.POST.get("next", "")
     if next_url and url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -208,11 +220,11 @@ def briefing_title(request, uuid):
     briefing = _owned(request, uuid)
     title = (request.POST.get("title") or "").strip()[:TITLE_MAX]
     if not title:
-        messages.error(request, "A briefing needs a title.")
+        messages.error(request, gettext("A briefing needs a title."))
         return _back(request, briefing)
     briefing.title = title
     briefing.save(update_fields=["title", "updated_at"])
-    messages.success(request, "Title saved.")
+    messages.success(request, gettext("Title saved."))
     return _back(request, briefing)
 
 
@@ -268,7 +280,7 @@ def briefing_delete(request, uuid):
     briefing = _owned(request, uuid)
     title = briefing.title
     briefing.delete()
-    messages.success(request, f"Deleted “{title}”.")
+    messages.success(request, gettext("Deleted “%(title)s”.") % {"title": title})
     return redirect("dashboard:briefing_list")
 
 

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from dashboard import exports
@@ -97,7 +98,7 @@ def render_unavailable(request, error: RenderError, **context) -> HttpResponse:
             **context,
         },
     )
-    response = error_page(request, 503, "Chart images are unavailable", error.reason)
+    response = error_page(request, 503, gettext("Chart images are unavailable"), error.reason)
     response["Retry-After"] = "60"
     return response
 
@@ -123,7 +124,7 @@ def chart_export(request, slug: str, fmt: str):
     try:
         scale, background = image_options(request.GET, fmt)
     except ExportOptionError as error:
-        return error_page(request, 400, "This download can't be made", str(error))
+        return error_page(request, 400, gettext("This download can't be made"), str(error))
     cohorts, platforms = reference_rows()
     params = request.GET.copy()
     for name in EXPORT_ONLY_PARAMS:
@@ -150,7 +151,7 @@ def chart_export(request, slug: str, fmt: str):
         else:
             body = make()
     except ChartParamError as error:
-        return error_page(request, 400, "This chart can't be made", str(error))
+        return error_page(request, 400, gettext("This chart can't be made"), str(error))
     except RenderError as error:
         return render_unavailable(request, error, chart=slug, format=fmt)
     return attachment(body, fmt, exports.file_name(slug, scope.file_stem(), fmt, extra.values()))

@@ -9,6 +9,7 @@ from django import forms
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
@@ -18,6 +19,7 @@ from dashboard.catalogue import build_chart
 from dashboard.filters import EARLIEST_DATE, ScopeError, default_cohort, reference_rows, scope_from_request
 from dashboard.queries import Composition
 from dashboard.tables import (
+    DATA,
     EXPORT_FORMATS,
     FOLD_ROWS,
     DashboardTable,
@@ -31,10 +33,10 @@ from registry import indices
 from registry.models import Account
 from registry.names import shown_name
 
-PLATFORMS = (("wechat", "WeChat (WCI)"), ("weibo", "Weibo (BCI)"))
+PLATFORMS = (("wechat", gettext_lazy("WeChat (WCI)")), ("weibo", gettext_lazy("Weibo (BCI)")))
 DEFAULT_DAYS = queries.INDEX_DEFAULT_DAYS
 MAX_DAYS = queries.INDEX_MAX_DAYS
-SOURCE = "New-media registry metric snapshots; formula after Qingbo {name} (see docs/INDICES.md)"
+SOURCE = gettext_lazy("New-media registry metric snapshots; formula after Qingbo %(name)s (see docs/INDICES.md)")
 
 
 class IndexForm(forms.Form):
@@ -45,7 +47,7 @@ class IndexForm(forms.Form):
 
     def __init__(self, data, *, cohorts):
         super().__init__(data)
-        self.fields["cohort"].choices = [("", "All companies"), *((c.slug, str(c)) for c in cohorts)]
+        self.fields["cohort"].choices = [("", gettext("All companies")), *((c.slug, str(c)) for c in cohorts)]
 
     def clean(self):
         data = super().clean()
@@ -53,20 +55,24 @@ class IndexForm(forms.Form):
         for name in ("start", "end"):
             value = data.get(name)
             if value and not EARLIEST_DATE <= value <= datetime.date(2100, 12, 31):
-                self.add_error(name, f"Choose a date after {EARLIEST_DATE:%Y}.")
+                self.add_error(name, gettext("Choose a date after %(year)s.") % {"year": EARLIEST_DATE.year})
         if start and end:
             if start > end:
-                self.add_error("end", "The end comes before the start.")
+                self.add_error("end", gettext("The end comes before the start."))
             elif (end - start).days + 1 > MAX_DAYS:
-                self.add_error("end", f"Choose a period of at most {MAX_DAYS} days.")
+                self.add_error("end", gettext("Choose a period of at most %(days)s days.") % {"days": MAX_DAYS})
         return data
 
 
 class RankingTable(DashboardTable):
-    rank = NumberColumn()
-    account = tables.Column(linkify=lambda record: reverse("dashboard:index_account", args=[record["account_id"]]))
-    organisation = tables.Column()
-    index = NumberColumn(verbose_name="Index", decimals=2)
+    rank = NumberColumn(verbose_name=gettext_lazy("Rank"))
+    account = tables.Column(
+        verbose_name=gettext_lazy("Account"),
+        linkify=lambda record: reverse("dashboard:index_account", args=[record["account_id"]]),
+        attrs={"td": DATA},
+    )
+    organisation = tables.Column(verbose_name=gettext_lazy("Organisation"), attrs={"td": DATA})
+    index = NumberColumn(verbose_name=gettext_lazy("Index"), decimals=2)
     synthetic = SyntheticColumn(accessor="synthetic")
 
     fold_rows = FOLD_ROWS
@@ -93,12 +99,17 @@ def _input_columns(platform: str) -> list[tuple[str, tables.Column]]:
         else ["days", "posts", "shares", "comments", "likes"]
     )
     labels = {
-        "shares": "reposts" if platform == "weibo" else "shares",
-        "wows": "wows (在看)",
-        "headline_reads": "headline reads",
-        "max_reads": "peak reads",
+        "days": gettext_lazy("days"),
+        "posts": gettext_lazy("posts"),
+        "reads": gettext_lazy("reads"),
+        "likes": gettext_lazy("likes"),
+        "comments": gettext_lazy("comments"),
+        "shares": gettext_lazy("reposts") if platform == "weibo" else gettext_lazy("shares"),
+        "wows": gettext_lazy("wows (在看)"),
+        "headline_reads": gettext_lazy("headline reads"),
+        "max_reads": gettext_lazy("peak reads"),
     }
-    return [(n, NumberColumn(verbose_name=labels.get(n, n))) for n in names]
+    return [(n, NumberColumn(verbose_name=labels[n])) for n in names]
 
 
 def _rows(ranked, platform):
@@ -197,7 +208,7 @@ def ranking(request):
             "real": len(ranked) - synthetic,
             "table_split": Composition(len(ranked), synthetic),
             "export_formats": EXPORT_FORMATS,
-            "table_label": f"{name} ranking",
+            "table_label": gettext("%(index)s ranking") % {"index": name},
         },
     )
 
@@ -214,16 +225,24 @@ def account_index(request, account_id: int):
     account = get_object_or_404(Account.objects.select_related("organisation", "platform"), pk=account_id)
     bucket = request.GET.get("bucket", "month")
     if bucket not in BUCKETS:
-        return bad_filters(request, {"bucket": [f"Choose one of: {', '.join(BUCKETS)}."]})
+        return bad_filters(
+            request, {"bucket": [gettext("Choose one of: %(options)s.") % {"options": ", ".join(BUCKETS)}]}
+        )
     platform = account.platform.slug
     name = indices.PLATFORM_INDEX.get(platform)
     points = indices.index_over_time(account=account, platform_slug=platform, bucket=bucket) if name else []
     figure = None
     if points:
         meta = charts.ChartMeta(
-            title=f"{name} of {account.display_name}, by {bucket}",
-            subtitle=f"{shown_name(account.organisation)} on {shown_name(account.platform)}",
-            source=SOURCE.format(name=name),
+            title=(
+                gettext("%(index)s of %(account)s, by month")
+                if bucket == "month"
+                else gettext("%(index)s of %(account)s, by week")
+            )
+            % {"index": name, "account": account.display_name},
+            subtitle=gettext("%(organisation)s on %(platform)s")
+            % {"organisation": shown_name(account.organisation), "platform": shown_name(account.platform)},
+            source=SOURCE % {"name": name},
             demo=account.is_demo,
         )
         figure = charts.index_over_time_line(points, meta, index_name=name, bucket=bucket)
