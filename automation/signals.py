@@ -1,0 +1,1 @@
+"""Alert detection on write; filled in below."""
