@@ -5,7 +5,9 @@
 ``details`` holds field errors (or row errors for bulk writes) as DRF gives them.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -27,6 +29,10 @@ def exception_handler(exc, context):
             error_body(409, "conflict", _("The change conflicts with a rule the registry keeps.")),
             status=status.HTTP_409_CONFLICT,
         )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -10,6 +10,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
@@ -131,11 +132,22 @@ class MetricViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         changes nothing; any bad row (field errors, unknown account, the same
         account and date twice) rejects the whole batch with an error per row."""
         serializer = s.BulkMetricsSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            raise ValidationError(_row_list(serializer.errors, request.data))
         result = upsert_metrics(serializer.validated_data["rows"])
         if result.created or result.updated:
             bump_data_version()
         return Response(s.BulkResultSerializer(result).data)
+
+
+def _row_list(errors: dict, data) -> dict:
+    """Row errors as a list with one entry per row sent ({} for a good row),
+    whichever shape the serializer gave them in."""
+    rows = errors.get("rows")
+    sent = data.get("rows") if isinstance(data, dict) else None
+    if isinstance(rows, dict) and isinstance(sent, list) and all(str(k).isdigit() for k in rows):
+        errors = {**errors, "rows": [rows.get(i, rows.get(str(i), {})) for i in range(len(sent))]}
+    return errors
 
 
 class PersonViewSet(viewsets.ReadOnlyModelViewSet):
