@@ -12,7 +12,16 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import database_from_url, env_bool, env_choice, env_int, env_list, env_str, looks_like_placeholder
+from config.env import (
+    database_from_url,
+    email_from_env,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    looks_like_placeholder,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -352,3 +361,32 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "registry.models.DatePrecision"},
 }
+
+# --- e-mail (README "E-mail"): EMAIL_URL, or EMAIL_HOST/PORT/USE_TLS/HOST_USER/HOST_PASSWORD.
+# Without either, mail is written to the console. Tests use Django's in-memory backend.
+globals().update(email_from_env())
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "New-media registry <registry@localhost>"
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+# Links in e-mails point here (no request to take the host from).
+SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+
+# --- Celery (config/celery.py, docs/AUTOMATION.md): Redis as broker; beat ticks the schedules.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or _redis_url or "redis://127.0.0.1:6379/0"
+CELERY_TIMEZONE = TIME_ZONE
+# A task is acknowledged after it ran, and given back to the queue when its
+# worker dies mid-run, so a killed send is delivered by the next worker; the
+# send row's unique (schedule, slot) key keeps it to one delivery.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)}
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-due-briefings": {"task": "automation.tasks.dispatch_due_briefings", "schedule": 60.0},
+    "worker-heartbeat": {"task": "automation.tasks.heartbeat", "schedule": 60.0},
+    "alert-sweep": {"task": "automation.tasks.sweep_alerts", "schedule": 15 * 60.0},
+    "alert-digest": {"task": "automation.tasks.send_alert_digests", "schedule": 24 * 3600.0},
+}
+# A worker not seen for this long is reported on the schedules page.
+WORKER_STALE_AFTER = datetime.timedelta(minutes=env_int("WORKER_STALE_MINUTES", 5, minimum=1))

@@ -138,6 +138,12 @@ class BriefingSchedule(models.Model):
     external_recipients = models.TextField(
         _("other addresses"), blank=True, help_text=_("One per line; only in domains an administrator allows.")
     )
+    language = models.CharField(
+        _("language of the e-mail"),
+        max_length=10,
+        choices=[("en-gb", _("English")), ("zh-hans", _("Chinese"))],
+        default="en-gb",
+    )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

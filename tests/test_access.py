@@ -57,6 +57,12 @@ EXPECTED = {
     # personal API tokens (dashboard/views/tokens.py); revoking is POST-only and only the owner's
     "dashboard:token_list": "viewer",
     "dashboard:token_revoke": "viewer",
+    # scheduled briefings and alerts (dashboard/views/automation.py); deletes are POST-only and owner-only
+    "dashboard:schedule_list": "viewer",
+    "dashboard:schedule_delete": "viewer",
+    "dashboard:alert_list": "viewer",
+    "dashboard:alerts_read": "viewer",
+    "dashboard:subscription_delete": "viewer",
     # JSON API (api/urls.py): the schema and its docs are public; anonymous requests get 401/403
     "api:schema": "public",
     "api:docs": "public",
@@ -110,6 +116,8 @@ URL_KWARGS = {
     },
     # end indices
     "dashboard:token_revoke": lambda o: {"pk": _token(o).pk},
+    "dashboard:schedule_delete": {"pk": 999999},
+    "dashboard:subscription_delete": {"pk": 999999},
     "api:organisation-detail": lambda o: {"pk": o["cohort"].memberships.first().organisation_id},
     "api:cohort-detail": lambda o: {"slug": o["cohort"].slug},
     "api:cohort-members": lambda o: {"slug": o["cohort"].slug},
