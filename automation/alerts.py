@@ -152,14 +152,48 @@ def _follower_changes(subscription: AlertSubscription, today: datetime.date) -> 
     return created
 
 
+def _verdict_changes(subscription: AlertSubscription, checks) -> list[Alert]:
+    """Figures of the followed cohort or platform whose verdict differs from the
+    last sweep's. The first sweep only records the verdicts."""
+    followed = [
+        c
+        for c in checks
+        if (subscription.cohort_id and c.figure.cohort_id == subscription.cohort_id)
+        or (subscription.platform_id and c.figure.platform_id == subscription.platform_id)
+    ]
+    known = dict(subscription.known_verdicts)
+    created = []
+    for check in followed:
+        before, now = known.get(str(check.figure.pk)), check.verdict
+        if before is not None and before != now:
+            created += notify(
+                [subscription],
+                kind=AlertKind.VERDICT,
+                key=f"verdict:{check.figure.pk}:{before}:{now}:{timezone.localdate()}",
+                params={"claim": check.figure.claim[:200], "verdict": now, "before": before},
+                url=settings.SITE_URL + "/figures/",
+            )
+        known[str(check.figure.pk)] = now
+    if known != subscription.known_verdicts:
+        AlertSubscription.objects.filter(pk=subscription.pk).update(known_verdicts=known)
+    return created
+
+
 def sweep(today: datetime.date | None = None) -> int:
-    """The periodic pass: follower changes for every subscription that asks for them."""
+    """The periodic pass: follower changes and published figures' verdicts for
+    every subscription that asks for them. The figures' live checks are one query."""
+    from dashboard.queries import published_figure_checks
+
     today = today or timezone.localdate()
     count = 0
-    for subscription in (
-        AlertSubscription.objects.filter(on_followers=True).exclude(target="search").select_related("user")
-    ):
+    subscriptions = AlertSubscription.objects.exclude(target="search").select_related("user")
+    for subscription in subscriptions.filter(on_followers=True):
         count += len(_follower_changes(subscription, today))
+    verdict_subscriptions = list(subscriptions.filter(on_verdicts=True, target__in=["cohort", "platform"]))
+    if verdict_subscriptions:
+        checks = published_figure_checks()
+        for subscription in verdict_subscriptions:
+            count += len(_verdict_changes(subscription, checks))
     return count
 
 

@@ -288,6 +288,9 @@ class AlertSubscription(models.Model):
     )
     on_verdicts = models.BooleanField(_("published figure verdict changes"), default=False)
     on_statements = models.BooleanField(_("new statements matching the search"), default=False)
+    # The verdict of each followed published figure at the last sweep: a change
+    # from it is an event. {figure id: verdict}.
+    known_verdicts = models.JSONField(default=dict, blank=True, editable=False)
     delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -133,6 +133,7 @@ class SubscriptionForm(forms.ModelForm):
             "on_followers",
             "followers_share",
             "followers_days",
+            "on_verdicts",
             "on_statements",
             "delivery",
         ]
