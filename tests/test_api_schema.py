@@ -20,7 +20,22 @@ EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "5"))
 
 
 @pytest.fixture
-def api_headers(db):
+def _keep_test_connection():
+    """The WSGI handler closes the database connection at each request's start
+    and end, which would end the test's transaction on PostgreSQL; Django's
+    test client disconnects that handler the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_headers(db, _keep_test_connection):
     cohort, platforms = make_cohort_with_adoption(members=3, wechat=2, weibo=1)
     make_statement(platforms=[platforms["wechat"]])
     make_figure(cohort=cohort, platform=platforms["wechat"])
