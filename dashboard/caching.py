@@ -372,8 +372,16 @@ class ConditionalDashboardMiddleware:
     @staticmethod
     def validators(request, version: str) -> tuple[str, float]:
         session_key = getattr(getattr(request, "session", None), "session_key", None) or ""
+        # The language too: the same address in another language is another page.
         identity = "\n".join(
-            (version, str(request.user.pk), session_key, request.get_full_path(), timezone.localdate().isoformat())
+            (
+                version,
+                str(request.user.pk),
+                session_key,
+                request.get_full_path(),
+                timezone.localdate().isoformat(),
+                get_language() or "",
+            )
         )
         etag = '"' + hashlib.sha256(identity.encode()).hexdigest()[:32] + '"'
         last_modified = max(version_timestamp(version), _start_of_today())

@@ -18,6 +18,7 @@ from dashboard import charts, queries
 from dashboard.caching import cached_chart, cached_result, peek_result, scope_key, store_result
 from dashboard.filters import EARLIEST_DATE, Scope
 from registry import indices
+from registry.formatting import format_date, format_number, format_short_date, part_separator, shown_name
 from registry.models import Organisation
 
 SOURCE_NOTE = gettext_lazy("New-media registry; accounts open on the as-of date, counted once per organisation")
@@ -162,7 +163,7 @@ def _adoption_over_time(scope: Scope, *, title: str, **_unused) -> ChartData:
     else:
         points = queries.cumulative_adoption(scope=scope)
     meta = _meta(title, scope, facts=facts)
-    platforms = [(p.slug, p.name_en) for p in scope.platforms]
+    platforms = [(p.slug, shown_name(p.name_en, p.name_zh)) for p in scope.platforms]
     names = dict(platforms)
     figure = charts.adoption_over_time(points, platforms, meta, as_of=scope.as_of)
     months = sorted({p.month for p in points})
@@ -199,7 +200,7 @@ FOLLOWER_SOURCE = gettext_lazy(
 
 
 def _platform_pairs(scope: Scope) -> list[tuple[str, str]]:
-    return [(p.slug, p.name_en) for p in scope.platforms]
+    return [(p.slug, shown_name(p.name_en, p.name_zh)) for p in scope.platforms]
 
 
 @chart("adoption-share", gettext_lazy("Share of organisations with an official account, by platform"))
@@ -258,7 +259,7 @@ def _presence_matrix(scope: Scope, *, title: str, size: int | None = None, **_un
     rows = queries.presence_matrix(scope=scope, limit=PRESENCE_LIMIT)
     size = scope_facts(scope).members if size is None else size
     platforms = _platform_pairs(scope)
-    words = {"shown": len(rows), "size": f"{size:,}", "limit": PRESENCE_LIMIT}
+    words = {"shown": len(rows), "size": format_number(size), "limit": PRESENCE_LIMIT}
     if size > len(rows):
         if scope.cohort:
             shown = _("first %(shown)s of %(size)s by rank in the list, at most %(limit)s") % words
@@ -360,7 +361,7 @@ def _company_param(company) -> Organisation:
         company_id = int(str(company or "").strip())
     except ValueError:
         raise ChartParamError(_("company must be an organisation id (a whole number).")) from None
-    found = Organisation.objects.filter(pk=company_id).only("id", "name_en", "short_name", "is_demo").first()
+    found = Organisation.objects.filter(pk=company_id).only("id", "name_en", "name_zh", "short_name", "is_demo").first()
     if found is None:
         raise ChartParamError(_("No organisation has the id %(id)s.") % {"id": company_id})
     return found
@@ -374,7 +375,8 @@ def _company_followers(scope: Scope, *, title: str, company=None, points=None, *
     if points is None:
         points = queries.follower_history(organisation_id=organisation.pk, until=scope.as_of)
     base = charts.ChartMeta(
-        title=f"{title}: {organisation.display_name}",
+        title=_("%(chart)s: %(organisation)s")
+        % {"chart": title, "organisation": shown_name(organisation.display_name, organisation.name_zh)},
         subtitle="",
         source=_("New-media registry; account metrics"),
         demo=organisation.is_demo,
@@ -385,7 +387,7 @@ def _company_followers(scope: Scope, *, title: str, company=None, points=None, *
     meta = dataclasses.replace(
         base,
         subtitle=charts.data_notes(
-            _("Every follower snapshot in the registry up to %(date)s") % {"date": f"{scope.as_of:%-d %B %Y}"},
+            _("Every follower snapshot in the registry up to %(date)s") % {"date": format_date(scope.as_of)},
             as_of=scope.as_of,
             data_until=base.data_until,
             note=charts.synthetic_note(base),
@@ -467,7 +469,10 @@ def _index_ranking(
     words = {"label": INDEX_LABELS[platform], "who": scope.cohort_label, "shown": len(shown), "all": len(ranked)}
     subtitle = _("%(label)s accounts of %(who)s: the top %(shown)s of %(all)s") % words
     if last:
-        subtitle += "; " + _("%(start)s – %(end)s") % {"start": f"{first:%-d %b %Y}", "end": f"{last:%-d %b %Y}"}
+        subtitle += part_separator() + _("%(start)s – %(end)s") % {
+            "start": format_short_date(first),
+            "end": format_short_date(last),
+        }
     meta = _meta(f"{name}: {title}", scope, INDEX_SOURCE % {"index": name}, subtitle=subtitle)
     return ChartData(
         slug="index-ranking",

@@ -25,10 +25,19 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from dashboard.queries import AdoptionPoint, PlatformAdoption
+from registry.formatting import (
+    format_compact,
+    format_date,
+    format_number,
+    is_chinese,
+    join_parts,
+    part_separator,
+    plotly_date_formats,
+)
 
 # Latin fonts first, so Latin text is not drawn with the CJK font (whose glyphs
 # make exported PDF text unextractable); Chinese falls back to the CJK fonts.
@@ -174,8 +183,8 @@ def synthetic_note(meta: ChartMeta) -> str:
     )
     return text % {
         "label": DEMO_LABEL,
-        "real": f"{meta.real:,}",
-        "synthetic": f"{meta.synthetic:,}",
+        "real": format_number(meta.real),
+        "synthetic": format_number(meta.synthetic),
     }
 
 
@@ -185,10 +194,10 @@ def data_notes(subtitle: str, *, as_of: datetime.date, data_until: datetime.date
     note, each as one more "; "-separated part."""
     parts = [subtitle]
     if data_until is not None and data_until < as_of:
-        parts.append(_("latest data %(date)s") % {"date": f"{data_until:%-d %B %Y}"})
+        parts.append(_("latest data %(date)s") % {"date": format_date(data_until)})
     if note:
         parts.append(note)
-    return "; ".join(parts)
+    return join_parts(parts)
 
 
 def esc(text: str) -> str:
@@ -207,9 +216,10 @@ def wrap_subtitle(text: str, width: int = SUBTITLE_WIDTH) -> list[str]:
     """Split a subtitle (filters in words, joined by "; ") into lines of at most
     about ``width`` characters, breaking between filters where possible."""
     lines: list[str] = []
-    for part in str(text).split("; "):
-        if lines and len(lines[-1]) + 2 + len(part) <= width:
-            lines[-1] = f"{lines[-1]}; {part}"
+    separator = part_separator()
+    for part in str(text).split(separator):
+        if lines and len(lines[-1]) + len(separator) + len(part) <= width:
+            lines[-1] = f"{lines[-1]}{separator}{part}"
         else:
             lines.append(part)
     return lines or [""]
@@ -238,8 +248,8 @@ def finish(fig: dict, meta: ChartMeta, *, height: int = 420, legend: bool = True
         margin={"r": 170 if legend else 24, "t": top, "b": bottom},
         showlegend=legend,
     )
-    layout.setdefault("xaxis", {})
-    layout.setdefault("yaxis", {})
+    for name in ("xaxis", "yaxis"):
+        _localise_axis(layout.setdefault(name, {}))
     annotations = [
         {
             "text": _("Source: %(source)s") % {"source": esc(meta.source)},
@@ -277,6 +287,29 @@ def finish(fig: dict, meta: ChartMeta, *, height: int = 420, legend: bool = True
     return fig
 
 
+# Date ticks in Chinese by the distance between ticks: days, months, years.
+ZH_DATE_TICKS = (
+    {"dtickrange": [None, "M1"], "value": "%Y年%-m月%-d日"},
+    {"dtickrange": ["M1", "M12"], "value": "%Y年%-m月"},
+    {"dtickrange": ["M12", None], "value": "%Y年"},
+)
+
+
+def _localise_axis(axis: dict) -> None:
+    """Tick labels in the reader's language: in Chinese, dates as 2021年6月
+    (plotly's own labels are English month names) and numbers written out with
+    commas (plotly's own 10k / 1M are English abbreviations). A figure's own
+    tick format wins."""
+    if not is_chinese():
+        return
+    if axis.get("type") == "date":
+        if "tickformat" not in axis:
+            axis.setdefault("tickformatstops", [dict(stop) for stop in ZH_DATE_TICKS])
+    elif axis.get("type") not in ("log", "category") and "ticktext" not in axis:
+        axis.setdefault("exponentformat", "none")
+        axis.setdefault("separatethousands", True)
+
+
 def adoption_bar(rows: Sequence[PlatformAdoption], meta: ChartMeta) -> dict:
     """Adopters per platform, with the share of the cohort in the hover and label."""
     fig = _figure(
@@ -307,6 +340,7 @@ def adoption_over_time(
     by_platform: dict[str, list[AdoptionPoint]] = {}
     for p in points:
         by_platform.setdefault(p.platform, []).append(p)
+    month = plotly_date_formats()["month"]
     traces = []
     for index, (slug, name) in enumerate(platforms):
         series = by_platform.get(slug)
@@ -325,7 +359,7 @@ def adoption_over_time(
                 "name": esc(name),
                 "mode": "lines",
                 "line": {"shape": "hv", "width": 2.5, "color": platform_colour(slug, index)},
-                "hovertemplate": f"{esc(name)}: %{{y:,}}<br>%{{x|%b %Y}}<extra></extra>",
+                "hovertemplate": f"{esc(name)}: %{{y:,}}<br>%{{x|{month}}}<extra></extra>",
             }
         )
     fig = _figure(
@@ -420,18 +454,9 @@ def presence_heatmap(rows: Sequence, platforms: Sequence[tuple[str, str]], meta:
 
 
 def compact_number(value: float) -> str:
-    """A tick label: 950, 1,000, 10k, 2.5M; in Chinese 1万, 100万, 1亿 (the units
+    """A tick label: 950, 1,000, 10K, 2.5M; in Chinese 1万, 100万, 1亿 (the units
     Chinese readers count in). Chosen by the active language."""
-    # (from this value up, divide by, unit); below 10,000 numbers are written out.
-    if (get_language() or "").lower().startswith("zh"):
-        units = ((100_000_000, 100_000_000, "亿"), (10_000, 10_000, "万"))
-    else:
-        units = ((1_000_000_000, 1_000_000_000, "B"), (1_000_000, 1_000_000, "M"), (10_000, 1_000, "k"))
-    for threshold, divisor, unit in units:
-        if abs(value) >= threshold:
-            scaled = value / divisor
-            return f"{scaled:,.{0 if scaled == int(scaled) else 1}f}{unit}"
-    return f"{value:,.0f}"
+    return format_compact(value)
 
 
 def log_ticks(low: float, high: float) -> dict:
@@ -443,6 +468,22 @@ def log_ticks(low: float, high: float) -> dict:
     steps = (1, 2, 5) if last - first <= 3 else (1,)
     values = [step * 10**power for power in range(first, last + 1) for step in steps]
     values = [v for v in values if v <= 10**last]
+    return {"tickmode": "array", "tickvals": values, "ticktext": [compact_number(v) for v in values]}
+
+
+def count_ticks(high: float, *, ticks: int = 6) -> dict:
+    """Tick values and labels for a linear axis of counts from 0 to ``high`` in
+    Chinese, where plotly would write 45,000,000 and a reader says 4,500万:
+    about ``ticks`` ticks at a round step (1, 2, 2.5 or 5 times a power of ten),
+    labelled with ``compact_number``. Empty in English, where plotly's own
+    labels (45,000,000 or 45M) read well."""
+    if not is_chinese() or high < 10_000:
+        return {}
+    raw = high / (ticks - 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    values = [i * step for i in range(int(high // step) + 2)]
+    values = [int(v) if v == int(v) else v for v in values]
     return {"tickmode": "array", "tickvals": values, "ticktext": [compact_number(v) for v in values]}
 
 
@@ -506,7 +547,11 @@ def top_accounts_bar(rows: Sequence, meta: ChartMeta) -> dict:
             }
         ],
         # The x grid stays off (the house axis style): the bars carry the values.
-        xaxis={"title": {"text": _("Followers")}, "gridcolor": GRID},
+        xaxis={
+            "title": {"text": _("Followers")},
+            "gridcolor": GRID,
+            **count_ticks(max((r.followers for r in rows), default=0)),
+        },
         yaxis={"autorange": "reversed"},
     )
     return finish(fig, meta, height=max(360, 160 + 28 * len(rows)), legend=False)
@@ -560,21 +605,30 @@ def follower_lines(points: Sequence, meta: ChartMeta) -> dict:
     fig = _figure(
         traces,
         xaxis={"type": "date"},
-        yaxis={"title": {"text": _("Followers")}, "rangemode": "tozero"},
+        yaxis={
+            "title": {"text": _("Followers")},
+            "rangemode": "tozero",
+            **count_ticks(max((p.followers for p in points), default=0)),
+        },
     )
     return finish(fig, meta)
 
 
 def headline(count: int) -> str:
     """Round down the way the article does: 412 -> '400+', 236 -> '200+',
-    47 -> '40+'; an exact round number or a count under ten is shown as it is."""
+    47 -> '40+'; an exact round number or a count under ten is shown as it is.
+    In Chinese the way Chinese reports write it: '400余家', or '400家' when exact."""
     if count < 10:
-        return str(count)
-    step = 100 if count >= 100 else 10
-    if count >= 1000:
-        step = 10 ** (len(str(count)) - 1)
-    floor = count // step * step
-    return str(floor) if floor == count else f"{floor:,}+"
+        floor = count
+    else:
+        step = 100 if count >= 100 else 10
+        if count >= 1000:
+            step = 10 ** (len(str(count)) - 1)
+        floor = count // step * step
+    number = format_number(floor)
+    if floor == count:
+        return pgettext("headline count of organisations, exact", "%(number)s") % {"number": number}
+    return pgettext("headline count of organisations, rounded down", "%(number)s+") % {"number": number}
 
 
 # --- influence indices
@@ -603,7 +657,8 @@ def index_ranking_bar(rows: Sequence, meta: ChartMeta, *, index_name: str) -> di
 
 def index_over_time_line(points: Sequence, meta: ChartMeta, *, index_name: str, bucket: str = "month") -> dict:
     """An account's index per month or week (``registry.indices.IndexPoint`` rows)."""
-    tick = "%b %Y" if bucket == "month" else _("week of %d %b %Y")
+    formats = plotly_date_formats()
+    tick = formats["month"] if bucket == "month" else _("week of %(date)s") % {"date": formats["day"]}
     fig = _figure(
         [
             {

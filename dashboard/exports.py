@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from dashboard import rendering
 from dashboard.catalogue import ChartData
 from dashboard.charts import DEMO_LABEL, MUTED, TEMPLATE, WARN, esc, synthetic_note, with_template
+from registry.formatting import format_date, format_datetime
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
 DATA_FORMATS = ("csv", "xlsx")
@@ -65,10 +66,13 @@ class Provenance:
 
 
 def format_generated(moment: datetime.datetime, time_zone: str = "") -> str:
+    """The moment in the active language with its time zone: "25 November 2026
+    14:05 (Asia/Shanghai, UTC+08:00)", "2026年11月25日 14:05（Asia/Shanghai，UTC+08:00）"."""
     offset = moment.strftime("%z")
     offset = f"UTC{offset[:3]}:{offset[3:]}" if offset else ""
-    zone = ", ".join(p for p in (time_zone, offset) if p)
-    return f"{moment:%-d %B %Y %H:%M}" + (f" ({zone})" if zone else "")
+    zone = pgettext("between a time zone's name and its UTC offset", ", ").join(p for p in (time_zone, offset) if p)
+    when = format_datetime(moment)
+    return _("%(when)s (%(zone)s)") % {"when": when, "zone": zone} if zone else when
 
 
 def file_name(slug: str, stem: str, ext: str, extra: Iterable[str] = ()) -> str:
@@ -303,7 +307,7 @@ class Pack:
 def _notes(item: PackItem) -> str:
     lines = [
         _("Filters: %(filters)s") % {"filters": item.provenance.filters},
-        _("As of: %(date)s") % {"date": f"{item.provenance.as_of:%-d %B %Y}"},
+        _("As of: %(date)s") % {"date": format_date(item.provenance.as_of)},
         _("Source: %(source)s") % {"source": item.chart.meta.source},
         _("Generated: %(when)s") % {"when": item.provenance.generated},
     ]
@@ -443,7 +447,7 @@ def briefing_pptx(pack: Pack) -> bytes:
         step = (prs.slide_height - top - Inches(0.4)) / len(chunk)
         for quote in chunk:
             text = _clip(quote.text, QUOTE_SLIDE_CHARS)
-            shown = f"“{text}”" if not quote.paraphrase else f"{text} (paraphrase)"
+            shown = f"“{text}”" if not quote.paraphrase else _("%(text)s (paraphrase)") % {"text": text}
             text_box(slide, int(top), int(step * 0.62), shown, size=16)
             text_box(slide, int(top + step * 0.62), int(step * 0.3), quote.attribution, size=12, color=muted)
             top += step
@@ -451,9 +455,51 @@ def briefing_pptx(pack: Pack) -> bytes:
             f"{q.text}\n— {q.attribution}" + (f"\n{q.url}" if q.url else "") for q in chunk
         )
 
+    _set_east_asian_fonts(prs)
     buffer = io.BytesIO()
     prs.save(buffer)
     return buffer.getvalue()
+
+
+# The typeface PowerPoint draws Chinese text with (<a:ea>): without it,
+# PowerPoint falls back to the theme's East Asian font, which a Latin theme
+# leaves empty, and some viewers draw boxes. Microsoft YaHei ships with every
+# Windows and Office for Mac; LibreOffice substitutes Noto Sans CJK.
+PPTX_EAST_ASIAN_FONT = "Microsoft YaHei"
+PPTX_LATIN_FONT = "Calibri"
+
+
+def _set_east_asian_font(rpr) -> None:
+    """Give a run's (or a chart's default) character properties the East Asian
+    typeface, keeping the schema's order (a:latin, a:ea, a:cs, ...)."""
+    from pptx.oxml.ns import qn
+
+    ea = rpr.find(qn("a:ea"))
+    if ea is None:
+        ea = rpr.makeelement(qn("a:ea"), {})
+        latin = rpr.find(qn("a:latin"))
+        if latin is not None:
+            latin.addnext(ea)
+        else:
+            following = [rpr.find(qn(tag)) for tag in ("a:cs", "a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl")]
+            following = [el for el in following if el is not None]
+            if following:
+                following[0].addprevious(ea)
+            else:
+                rpr.append(ea)
+    ea.set("typeface", PPTX_EAST_ASIAN_FONT)
+
+
+def _set_east_asian_fonts(prs) -> None:
+    """Every run of every slide, and every chart's text, in the East Asian typeface."""
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                for paragraph in shape.text_frame.paragraphs:
+                    for run in paragraph.runs:
+                        _set_east_asian_font(run._r.get_or_add_rPr())
+            if getattr(shape, "has_chart", False):
+                _set_east_asian_font(shape.chart.font._rPr)
 
 
 # ----- PDF

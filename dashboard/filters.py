@@ -14,7 +14,9 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 
+from registry.formatting import format_date, join_parts, shown_name
 from registry.geo import PROVINCES
 from registry.models import (
     Cohort,
@@ -34,6 +36,11 @@ from registry.models import (
 from registry.statements.search import search_sources, search_statements
 
 EARLIEST_DATE = datetime.date(2000, 1, 1)
+
+
+def _join(values) -> str:
+    """Filter values in a list: "A, B" in English, "A、B" in Chinese."""
+    return pgettext("separator between filter values", ", ").join(str(v) for v in values)
 
 
 @dataclass(frozen=True)
@@ -68,24 +75,30 @@ class Scope:
 
     @property
     def cohort_label(self) -> str:
-        return str(self.cohort) if self.cohort else "all companies in the registry"
+        return str(self.cohort) if self.cohort else gettext("all companies in the registry")
 
     @property
     def is_demo(self) -> bool:
         return bool(self.cohort and self.cohort.is_demo)
 
     def describe(self) -> str:
-        """The filters in words, for subtitles and exported files."""
+        """The filters in words, for subtitles and exported files, in the active language."""
         parts = [self.cohort_label]
         if self.ownership:
-            parts.append("ownership: " + ", ".join(str(Ownership(o).label) for o in self.ownership))
+            parts.append(
+                gettext("ownership: %(values)s") % {"values": _join(Ownership(o).label for o in self.ownership)}
+            )
         if self.sectors:
-            parts.append("sector: " + ", ".join(str(Sector(s).label) for s in self.sectors))
+            parts.append(gettext("sector: %(values)s") % {"values": _join(Sector(s).label for s in self.sectors)})
         if self.provinces:
-            parts.append("province: " + ", ".join(self.provinces))
-        parts.append("platforms: " + ", ".join(p.name_en for p in self.platforms) if self.platforms else "no platforms")
-        parts.append(f"as of {self.as_of:%-d %B %Y}")
-        return "; ".join(parts)
+            parts.append(gettext("province: %(values)s") % {"values": _join(self.provinces)})
+        if self.platforms:
+            names = _join(shown_name(p.name_en, p.name_zh) for p in self.platforms)
+            parts.append(gettext("platforms: %(values)s") % {"values": names})
+        else:
+            parts.append(gettext("no platforms"))
+        parts.append(gettext("as of %(date)s") % {"date": format_date(self.as_of)})
+        return join_parts(parts)
 
     def query_params(self) -> dict[str, list[str] | str]:
         params: dict[str, list[str] | str] = {}

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from dashboard.filters import Scope
 from registry import indices
+from registry.formatting import shown_name
 from registry.models import (
     Account,
     AccountLatest,
@@ -206,7 +207,7 @@ def adoption_by_platform(*, scope: Scope, size: int | None = None) -> list[Platf
     result = []
     for p in scope.platforms:
         adopters, fake = counts.get(p.id, (0, 0))
-        result.append(PlatformAdoption(p.slug, p.name_en, adopters, size, synthetic=fake))
+        result.append(PlatformAdoption(p.slug, shown_name(p.name_en, p.name_zh), adopters, size, synthetic=fake))
     return result
 
 
@@ -350,11 +351,11 @@ def presence_matrix(*, scope: Scope, limit: int = 50) -> list[PresenceRow]:
         qs = qs.annotate(cohort_rank=Subquery(rank)).order_by(F("cohort_rank").asc(nulls_last=True), "name_en")
     else:
         qs = qs.annotate(cohort_rank=Value(None, output_field=IntegerField())).order_by("name_en")
-    fields = ["id", "name_en", "short_name", "cohort_rank", *(_platform_alias(p) for p in scope.platforms)]
+    fields = ["id", "name_en", "name_zh", "short_name", "cohort_rank", *(_platform_alias(p) for p in scope.platforms)]
     return [
         PresenceRow(
             organisation_id=row["id"],
-            name=row["short_name"] or row["name_en"],
+            name=shown_name(row["short_name"] or row["name_en"], row["name_zh"]),
             rank=row["cohort_rank"],
             present={p.slug: bool(row[_platform_alias(p)]) for p in scope.platforms},
         )
@@ -484,16 +485,27 @@ def top_accounts(*, scope: Scope, limit: int = 15) -> list[TopAccount]:
             "organisation_id",
             "organisation__name_en",
             "organisation__short_name",
+            "organisation__name_zh",
             "display_name",
             "platform__slug",
             "platform__name_en",
+            "platform__name_zh",
             "f",
             "d",
         )[:limit]
     )
     return [
-        TopAccount(account_id, org_id, short or name, display, slug, platform, count, _as_date(date))
-        for account_id, org_id, name, short, display, slug, platform, count, date in rows
+        TopAccount(
+            account_id,
+            org_id,
+            shown_name(short or name, name_zh),
+            display,
+            slug,
+            shown_name(platform, platform_zh),
+            count,
+            _as_date(date),
+        )
+        for account_id, org_id, name, short, name_zh, display, slug, platform, platform_zh, count, date in rows
         if count is not None
     ]
 
@@ -553,10 +565,14 @@ def follower_history(*, organisation_id: int, until: datetime.date | None = None
         "account__display_name",
         "account__platform__slug",
         "account__platform__name_en",
+        "account__platform__name_zh",
         "date",
         "followers",
     )
-    return [FollowerPoint(*row) for row in rows]
+    return [
+        FollowerPoint(pk, account, slug, shown_name(platform, platform_zh), date, followers)
+        for pk, account, slug, platform, platform_zh, date, followers in rows
+    ]
 
 
 # --------------------------------------------------------------------------- influence indices
@@ -901,7 +917,7 @@ def accounts_with_follower_history(
                     account.pk,
                     account.display_name,
                     account.platform.slug,
-                    account.platform.name_en,
+                    shown_name(account.platform.name_en, account.platform.name_zh),
                     account.snapshot_date,
                     account.snapshot_followers,
                 )

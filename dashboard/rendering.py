@@ -30,6 +30,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 
 log = logging.getLogger("newmedia.exports")
 
@@ -40,26 +41,26 @@ FORMATS = ("png", "svg", "pdf")
 class RenderError(RuntimeError):
     """A chart image could not be made. ``reason`` is a plain sentence for users."""
 
-    reason = "The chart image could not be made."
+    reason = gettext_lazy("The chart image could not be made.")
 
     def __init__(self, detail: str = ""):
-        super().__init__(detail or self.reason)
+        super().__init__(detail or str(self.reason))
         self.detail = detail
 
 
 class RendererUnavailable(RenderError):
-    reason = (
+    reason = gettext_lazy(
         "Chart images need the Chromium browser on the server, and it could not be started. "
         "CSV and XLSX downloads of the same data still work."
     )
 
 
 class RenderTimeout(RenderError):
-    reason = "Making the chart image took too long, so it was stopped. Please try again in a minute."
+    reason = gettext_lazy("Making the chart image took too long, so it was stopped. Please try again in a minute.")
 
 
 class RendererBusy(RenderError):
-    reason = "The chart renderer is busy with other downloads. Please try again in a minute."
+    reason = gettext_lazy("The chart renderer is busy with other downloads. Please try again in a minute.")
 
 
 def browser_path() -> str:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django_tables2.export import TableExport
 
 from dashboard.templatetags.links import web_url
-from registry.formatting import format_number
+from registry.formatting import format_number, format_readable
 from registry.models import Account, Organisation, Person, Platform, Source, Statement
 from registry.synthetic import synthetic_mark
 
@@ -85,13 +85,18 @@ class NumberColumn(tables.Column):
     """A number in the one number format (registry.formatting), right-aligned;
     exports keep the plain number. ``decimals`` fixes the decimals shown."""
 
-    def __init__(self, *args, decimals: int | None = None, **kwargs):
+    def __init__(self, *args, decimals: int | None = None, readable: bool = False, **kwargs):
         kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
         kwargs.setdefault("default", "")
         self.decimals = decimals
+        self.readable = readable  # a large count: 123.5万 in Chinese (the exact number on hover)
         super().__init__(*args, **kwargs)
 
     def render(self, value):
+        if self.readable:
+            shown = format_readable(value)
+            exact = format_number(value)
+            return shown if shown == exact else format_html('<span title="{}">{}</span>', exact, shown)
         return format_number(value, self.decimals)
 
     def value(self, value):
@@ -190,7 +195,7 @@ class AdopterTable(DashboardTable):
     display_name = tables.Column("Account")
     handle = tables.Column("Handle")
     opened = tables.Column("Opened", accessor="opened_display", order_by=("opened_on",))
-    followers = NumberColumn("Latest followers", accessor="latest_followers")
+    followers = NumberColumn("Latest followers", accessor="latest_followers", readable=True)
     url = WebLinkColumn("Link")
     synthetic = SyntheticColumn(accessor="organisation__is_demo")
 

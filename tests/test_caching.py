@@ -216,6 +216,19 @@ def test_etag_differs_by_path_query_and_user(client, cohort):
     assert client.get(URL, {"cohort": cohort.slug}, headers={"if-none-match": a}).status_code == 200
 
 
+def test_etag_differs_by_language(viewer_client, cohort):
+    from django.utils import translation
+
+    english = viewer_client.get(URL, {"cohort": cohort.slug}, headers={"accept-language": "en"})
+    chinese = viewer_client.get(
+        URL, {"cohort": cohort.slug}, headers={"accept-language": "zh-hans", "if-none-match": english["ETag"]}
+    )
+    translation.deactivate()  # the locale middleware left Chinese active in this thread
+    # The page the browser holds is English: the Chinese one is sent in full.
+    assert chinese.status_code == 200 and chinese["ETag"] != english["ETag"]
+    assert "Accept-Language" in chinese["Vary"]
+
+
 def test_etag_changes_with_the_date(viewer_client, cohort):
     import time_machine
 

@@ -79,7 +79,7 @@ def test_follower_box_is_log_scale_with_computed_quartiles_and_skips_empty_platf
 def test_compact_numbers_follow_the_language():
     from django.utils import translation
 
-    assert [charts.compact_number(v) for v in (950, 10_000, 2_500_000, 30_000_000)] == ["950", "10k", "2.5M", "30M"]
+    assert [charts.compact_number(v) for v in (950, 10_000, 2_500_000, 30_000_000)] == ["950", "10K", "2.5M", "30M"]
     with translation.override("zh-hans"):
         assert [charts.compact_number(v) for v in (950, 10_000, 1_000_000, 300_000_000)] == [
             "950",

@@ -84,3 +84,23 @@ def test_query_count_does_not_grow_with_companies(client_viewer, django_assert_n
     # user, user permissions, group permissions, cohorts, platforms, cohort size,
     # adoption per platform, cumulative timeline, demo banner
     assert small == 9
+
+
+def test_headline_cards_in_chinese_say_yu_jia_with_the_exact_count_and_share(client_viewer, django_assert_num_queries):
+    from django.utils import translation
+
+    from registry.signals import bump_data_version
+
+    cohort, platforms = make_cohort_with_adoption(members=150, wechat=124, weibo=100)
+    zh = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+    client_viewer.get(URL, {"cohort": cohort.slug}, **zh)  # warm the session cache
+    bump_data_version()
+    # As in English: user, user permissions, group permissions, cohorts, platforms, cohort size,
+    # adoption per platform, cumulative timeline, demo banner
+    with django_assert_num_queries(9):
+        response = client_viewer.get(URL, {"cohort": cohort.slug}, **zh)
+    translation.deactivate()  # the middleware left Chinese active in this thread
+    html = response.content.decode()
+    assert '<span class="big">100余家</span> （共150家）' in html
+    assert "准确数为124家，占" in html and "的83%" in html
+    assert '<span class="big">100家</span>' in html  # Weibo: exactly 100

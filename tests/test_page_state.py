@@ -159,8 +159,9 @@ def test_one_number_format(value, decimals, expected):
 
 def test_the_number_format_follows_the_language():
     with translation.override("zh-hans"):
-        # Django's zh-Hans format file: no thousands separator, "." for decimals.
-        assert format_number(1234567.5) == "1234567.5"
+        # Commas every three digits, as Chinese yearbooks and annual reports
+        # write them (Django's zh-Hans format file would print 1234567.5).
+        assert format_number(1234567.5) == "1,234,567.5"
     with translation.override("de"):
         assert format_number(1234567.5) == "1.234.567,5"
 
