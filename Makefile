@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench serve backup restore check demo clean-demo screenshot messages
+.PHONY: run test lint format bench serve backup restore check demo clean-demo screenshot messages worker beat api-push
 # After `make clean-demo`, `make run` leaves the demo data out until `make demo`.
 DEMO_REMOVED := var/demo-removed
 
@@ -26,6 +26,19 @@ run: $(STAMP)
 	else DEBUG=$${DEBUG:-true} $(PY) manage.py generate_demo --if-empty; fi
 	DEBUG=$${DEBUG:-true} $(PY) manage.py ensure_admin
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Scheduled briefings and alerts (docs/AUTOMATION.md): each in a terminal of its
+# own beside `make run`, with Redis running (CELERY_BROKER_URL).
+worker: $(STAMP)
+	DEBUG=$${DEBUG:-true} $(VENV)/bin/celery -A config worker --loglevel=INFO
+
+beat: $(STAMP)
+	@mkdir -p var
+	DEBUG=$${DEBUG:-true} $(VENV)/bin/celery -A config beat --loglevel=INFO --schedule var/celerybeat-schedule
+
+# A token, a week of follower snapshots for 1,000 accounts through the API, the aggregate compared with the overview.
+api-push: $(STAMP)
+	DEBUG=$${DEBUG:-true} $(PY) scripts/api_push_snapshots.py
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

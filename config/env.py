@@ -6,7 +6,7 @@ cannot be used, so a typo in a deployment fails at start-up, not at request time
 
 import os
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qs, parse_qsl, unquote, urlparse, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -158,3 +158,55 @@ def looks_like_placeholder(value: str) -> bool:
     rather than a random one."""
     squashed = "".join(ch for ch in value.lower() if ch.isalnum())
     return any(word in squashed for word in _PLACEHOLDER_WORDS)
+
+
+EMAIL_SCHEMES = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "smtps": "django.core.mail.backends.smtp.EmailBackend",
+    "submission": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    "dummy": "django.core.mail.backends.dummy.EmailBackend",
+}
+
+
+def email_from_env() -> dict:
+    """Django's EMAIL_* settings from ``EMAIL_URL`` (``smtp://user:pass@host:587?tls=1``,
+    ``smtps://...`` for implicit TLS, ``console://``, ``locmem://``) or, without it,
+    from EMAIL_HOST, EMAIL_PORT, EMAIL_USE_TLS, EMAIL_USE_SSL, EMAIL_HOST_USER and
+    EMAIL_HOST_PASSWORD. Raises ``ImproperlyConfigured`` naming a bad value."""
+    url = env_str("EMAIL_URL")
+    if url:
+        parsed = urlparse(url)
+        if parsed.scheme not in EMAIL_SCHEMES:
+            raise ImproperlyConfigured(
+                f"EMAIL_URL must start with one of {', '.join(sorted(EMAIL_SCHEMES))}://, got {parsed.scheme!r}."
+            )
+        query = parse_qs(parsed.query)
+        try:
+            port = parsed.port
+        except ValueError:
+            raise ImproperlyConfigured("EMAIL_URL has a port that is not a number.") from None
+        flag = lambda key: query.get(key, ["0"])[0].lower() in {"1", "true", "yes", "on"}  # noqa: E731
+        return {
+            "EMAIL_BACKEND": EMAIL_SCHEMES[parsed.scheme],
+            "EMAIL_HOST": parsed.hostname or "localhost",
+            "EMAIL_PORT": port or (465 if parsed.scheme == "smtps" else 587 if parsed.scheme == "submission" else 25),
+            "EMAIL_HOST_USER": unquote(parsed.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
+            "EMAIL_USE_TLS": flag("tls") or parsed.scheme == "submission",
+            "EMAIL_USE_SSL": flag("ssl") or parsed.scheme == "smtps",
+        }
+    use_tls, use_ssl = env_bool("EMAIL_USE_TLS", False), env_bool("EMAIL_USE_SSL", False)
+    if use_tls and use_ssl:
+        raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true.")
+    host = env_str("EMAIL_HOST")
+    return {
+        "EMAIL_BACKEND": (EMAIL_SCHEMES["smtp"] if host else env_str("EMAIL_BACKEND") or EMAIL_SCHEMES["console"]),
+        "EMAIL_HOST": host or "localhost",
+        "EMAIL_PORT": env_int("EMAIL_PORT", 25, minimum=1),
+        "EMAIL_HOST_USER": env_str("EMAIL_HOST_USER") or "",
+        "EMAIL_HOST_PASSWORD": env_str("EMAIL_HOST_PASSWORD") or "",
+        "EMAIL_USE_TLS": use_tls,
+        "EMAIL_USE_SSL": use_ssl,
+    }

@@ -12,7 +12,16 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import database_from_url, env_bool, env_choice, env_int, env_list, env_str, looks_like_placeholder
+from config.env import (
+    database_from_url,
+    email_from_env,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    looks_like_placeholder,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -92,8 +101,13 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "registry",
     "dashboard",
+    "api",
+    "automation",
 ]
 
 MIDDLEWARE = [
@@ -327,3 +341,63 @@ STATICFILES_FINDERS = [
 # Sessions are read from the cache and written through to the database, so a
 # page view costs no session query once the session is warm.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# --- JSON API (api/, docs/API.md)
+API_RATE_LIMIT = env_str("API_RATE_LIMIT") or "1000/hour"
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RolePermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": API_RATE_LIMIT},
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "New-media registry API",
+    "DESCRIPTION": "Read and write the registry, and read the dashboard's aggregates. See docs/API.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "registry.models.DatePrecision"},
+}
+
+# --- e-mail (README "E-mail"): EMAIL_URL, or EMAIL_HOST/PORT/USE_TLS/HOST_USER/HOST_PASSWORD.
+# Without either, mail is written to the console. Tests use Django's in-memory backend.
+globals().update(email_from_env())
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "New-media registry <registry@localhost>"
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+# Links in e-mails point here (no request to take the host from).
+SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+
+# --- Celery (config/celery.py, docs/AUTOMATION.md): Redis as broker; beat ticks the schedules.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or _redis_url or "redis://127.0.0.1:6379/0"
+CELERY_TIMEZONE = TIME_ZONE
+# A task is acknowledged after it ran, and given back to the queue when its
+# worker dies mid-run, so a killed send is delivered by the next worker; the
+# send row's unique (schedule, slot) key keeps it to one delivery.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)}
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-due-briefings": {"task": "automation.tasks.dispatch_due_briefings", "schedule": 60.0},
+    "worker-heartbeat": {"task": "automation.tasks.heartbeat", "schedule": 60.0},
+    "alert-sweep": {"task": "automation.tasks.sweep_alerts", "schedule": 15 * 60.0},
+    "alert-digest": {"task": "automation.tasks.send_alert_digests", "schedule": 24 * 3600.0},
+}
+# A worker not seen for this long is reported on the schedules page.
+WORKER_STALE_AFTER = datetime.timedelta(minutes=env_int("WORKER_STALE_MINUTES", 5, minimum=1))

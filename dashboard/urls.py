@@ -4,7 +4,7 @@ Every pattern here must also have a row in ``tests/test_access.py``'s matrix."""
 
 from django.urls import path, re_path
 
-from dashboard.views import briefings, exports, indices, pages, review
+from dashboard.views import automation, briefings, exports, indices, pages, review, tokens
 
 app_name = "dashboard"
 
@@ -46,4 +46,15 @@ urlpatterns = [
     path("indices/", indices.ranking, name="indices"),
     path("indices/<int:account_id>/", indices.account_index, name="index_account"),
     # --- end indices
+    # --- personal API tokens (dashboard/views/tokens.py)
+    path("tokens/", tokens.token_list, name="token_list"),
+    path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
+    # --- end tokens
+    # --- scheduled briefings and alerts (dashboard/views/automation.py)
+    path("schedules/", automation.schedule_list, name="schedule_list"),
+    path("schedules/<int:pk>/delete/", automation.schedule_delete, name="schedule_delete"),
+    path("alerts/", automation.alert_list, name="alert_list"),
+    path("alerts/read/", automation.alerts_read, name="alerts_read"),
+    path("alerts/subscriptions/<int:pk>/delete/", automation.subscription_delete, name="subscription_delete"),
+    # --- end automation
 ]

@@ -436,3 +436,56 @@ class BriefingAdmin(ImportExportMixin, admin.ModelAdmin):
     search_fields = ("title", "owner__username")
     autocomplete_fields = ("statements",)
     inlines = (BriefingItemInline,)
+
+
+# --------------------------------------------------------------------------- automation (registry/automation.py)
+
+
+@admin.register(m.AllowedEmailDomain)
+class AllowedEmailDomainAdmin(admin.ModelAdmin):
+    """Domains whose addresses may receive scheduled briefings besides registry users."""
+
+    list_display = ("domain",)
+    search_fields = ("domain",)
+
+
+@admin.register(m.ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens can be seen and revoked here; they are made only on the user's own page
+    (the raw token exists only there, once)."""
+
+    list_display = ("name", "user", "prefix", "read_only", "expires_at", "last_used_at", "revoked_at")
+    list_filter = ("read_only",)
+    search_fields = ("name", "user__username", "prefix")
+    fields = ("user", "name", "prefix", "read_only", "expires_at", "last_used_at", "revoked_at", "created_at")
+    readonly_fields = ("user", "name", "prefix", "last_used_at", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
+class BriefingSendInline(admin.TabularInline):
+    model = m.BriefingSend
+    fields = ("slot", "status", "attempts", "sent_at", "last_error")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    max_num = 0
+
+
+@admin.register(m.BriefingSchedule)
+class BriefingScheduleAdmin(admin.ModelAdmin):
+    list_display = ("briefing", "frequency", "weekday", "day_of_month", "time", "formats", "active")
+    list_filter = ("frequency", "active")
+    search_fields = ("briefing__title",)
+    autocomplete_fields = ("briefing",)
+    filter_horizontal = ("recipients",)
+    inlines = (BriefingSendInline,)
+
+
+@admin.register(m.AlertSubscription)
+class AlertSubscriptionAdmin(admin.ModelAdmin):
+    list_display = ("user", "target", "cohort", "organisation", "platform", "query", "delivery")
+    list_filter = ("target", "delivery")
+    search_fields = ("user__username", "query")
+    autocomplete_fields = ("cohort", "organisation", "platform")

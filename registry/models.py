@@ -1196,3 +1196,15 @@ class BriefingItem(models.Model):
 
     def __str__(self):
         return f"{self.chart}?{self.query}" if self.query else self.chart
+
+
+# Automation rows (tokens, schedules, alerts) are models of this app, kept in a module of their own.
+from registry.automation import (  # noqa: E402, F401
+    Alert,
+    AlertSubscription,
+    AllowedEmailDomain,
+    ApiToken,
+    BriefingSchedule,
+    BriefingSend,
+    WorkerHeartbeat,
+)

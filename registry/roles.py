@@ -15,19 +15,27 @@ BROWSE_PERMISSION = "registry.view_organisation"
 EDIT_PERMISSION = "registry.change_organisation"
 
 
+# Registry models only administrators manage: which outside domains may receive mail.
+ADMINISTRATOR_ONLY_MODELS = ("allowedemaildomain",)
+
+
+def _administrator_only(code: str) -> bool:
+    return code.rpartition("_")[2] in ADMINISTRATOR_ONLY_MODELS
+
+
 def permissions_for(role: str, all_permissions):
     """Pick the permissions of ``role`` from (app_label, codename) pairs."""
     registry = [(app, code) for app, code in all_permissions if app == "registry"]
-    views = [(app, code) for app, code in registry if code.startswith("view_")]
+    views = [(app, code) for app, code in registry if code.startswith("view_") and not _administrator_only(code)]
     if role == VIEWER:
         return views
-    editing = registry
+    editing = [(app, code) for app, code in registry if not _administrator_only(code)]
     if role == EDITOR:
         return editing
     if role == ADMINISTRATOR:
         auth = [(app, code) for app, code in all_permissions if app == "auth"]
         axes = [(app, code) for app, code in all_permissions if app == "axes"]
-        return editing + auth + axes
+        return registry + auth + axes
     raise ValueError(f"unknown role {role!r}")
 
 

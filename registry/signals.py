@@ -36,10 +36,23 @@ def bump_data_version() -> str:
 
 
 def _is_registry_model(sender) -> bool:
-    return getattr(sender._meta, "app_label", None) == "registry" and sender.__name__ not in {
+    return getattr(sender._meta, "app_label", None) == "registry" and sender.__name__ not in NOT_REGISTRY_DATA
+
+
+# Rows of the registry app that are not registry data: writing them leaves cached charts valid.
+NOT_REGISTRY_DATA = frozenset(
+    {
         "Briefing",
         "BriefingItem",
+        "ApiToken",
+        "AllowedEmailDomain",
+        "BriefingSchedule",
+        "BriefingSend",
+        "WorkerHeartbeat",
+        "AlertSubscription",
+        "Alert",
     }
+)
 
 
 @receiver(post_save)

@@ -55,6 +55,42 @@ EXPECTED = {
     "dashboard:indices": "viewer",
     "dashboard:index_account": "viewer",
     # end indices
+    # personal API tokens (dashboard/views/tokens.py); revoking is POST-only and only the owner's
+    "dashboard:token_list": "viewer",
+    "dashboard:token_revoke": "viewer",
+    # scheduled briefings and alerts (dashboard/views/automation.py); deletes are POST-only and owner-only
+    "dashboard:schedule_list": "viewer",
+    "dashboard:schedule_delete": "viewer",
+    "dashboard:alert_list": "viewer",
+    "dashboard:alerts_read": "viewer",
+    "dashboard:subscription_delete": "viewer",
+    # JSON API (api/urls.py): the schema and its docs are public; anonymous requests get 401/403
+    "api:schema": "public",
+    "api:docs": "public",
+    "api:redoc": "public",
+    "api:organisation-list": "viewer",
+    "api:organisation-detail": "viewer",
+    "api:cohort-list": "viewer",
+    "api:cohort-detail": "viewer",
+    "api:cohort-members": "viewer",
+    "api:platform-list": "viewer",
+    "api:platform-detail": "viewer",
+    "api:account-list": "viewer",
+    "api:account-detail": "viewer",
+    "api:metric-list": "viewer",
+    "api:metric-bulk": "editor",
+    "api:person-list": "viewer",
+    "api:person-detail": "viewer",
+    "api:statement-list": "viewer",
+    "api:statement-detail": "viewer",
+    "api:source-list": "viewer",
+    "api:source-detail": "viewer",
+    "api:figure-list": "viewer",
+    "api:figure-detail": "viewer",
+    "api:adoption-by-platform": "viewer",
+    "api:adoption-over-time": "viewer",
+    "api:adoption-by-ownership": "viewer",
+    "api:adoption-by-sector": "viewer",
 }
 
 # Keyword arguments for URLs that need them: name -> kwargs (objects made by the `objects` fixture).
@@ -80,7 +116,30 @@ URL_KWARGS = {
         "account_id": o["cohort"].memberships.order_by("rank").first().organisation.accounts.first().pk
     },
     # end indices
+    "dashboard:token_revoke": lambda o: {"pk": _token(o).pk},
+    "dashboard:schedule_delete": {"pk": 999999},
+    "dashboard:subscription_delete": {"pk": 999999},
+    "api:organisation-detail": lambda o: {"pk": o["cohort"].memberships.first().organisation_id},
+    "api:cohort-detail": lambda o: {"slug": o["cohort"].slug},
+    "api:cohort-members": lambda o: {"slug": o["cohort"].slug},
+    "api:platform-detail": lambda o: {"slug": o["platforms"]["wechat"].slug},
+    "api:account-detail": lambda o: {
+        "pk": o["cohort"].memberships.order_by("rank").first().organisation.accounts.first().pk
+    },
+    "api:person-detail": lambda o: {"pk": _make("make_person").pk},
+    "api:statement-detail": lambda o: {"pk": _make("make_statement").pk},
+    "api:source-detail": lambda o: {"pk": _make("make_source").pk},
+    "api:figure-detail": lambda o: {"pk": _make("make_figure").pk},
 }
+
+
+def _token(objects):
+    """A colleague's token: revoking it is refused (404) for everyone but its owner."""
+    if "token" not in objects:
+        from registry.automation import ApiToken
+
+        objects["token"], _raw = ApiToken.issue(user=make_user(), name="colleague")
+    return objects["token"]
 
 
 def _briefing(objects):
@@ -175,6 +234,8 @@ def test_access_matrix(client, django_user_model, role, access_objects):
             denied = status == 403 or (status == 302 and "/accounts/login/" in response.get("Location", ""))
             if role == "anonymous":
                 denied = status == 302 and "/accounts/login/" in response.get("Location", "")
+                # The API answers anonymous requests itself instead of redirecting to the login page.
+                denied = denied or (name.startswith("api:") and status in (401, 403))
             if not denied:
                 failures.append(f"{name}: {role} should be denied, got {status}")
         if status >= 500:

@@ -56,6 +56,9 @@ def test_admin_edit_changes_the_overview_on_next_request(client):
         "activity",
         "publishedfigure",
         "topic",
+        "allowedemaildomain",
+        "briefingschedule",
+        "alertsubscription",
     ],
 )
 def test_every_admin_list_and_add_page_renders(client, model):

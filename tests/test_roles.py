@@ -12,12 +12,14 @@ from django.test import RequestFactory
 from import_export.admin import ImportExportModelAdmin
 
 from registry import models as m
-from registry.roles import ADMINISTRATOR, EDITOR, ROLES, VIEWER, permissions_for
+from registry.roles import ADMINISTRATOR, ADMINISTRATOR_ONLY_MODELS, EDITOR, ROLES, VIEWER, permissions_for
 from tests.factories import administrator, editor, make_user, viewer
 
 pytestmark = pytest.mark.django_db
 
-REGISTRY_MODELS = [model for model in apps.get_app_config("registry").get_models()]
+ALL_REGISTRY_MODELS = list(apps.get_app_config("registry").get_models())
+# Allowed e-mail domains are an administrator's alone (registry.roles.ADMINISTRATOR_ONLY_MODELS).
+REGISTRY_MODELS = [m for m in ALL_REGISTRY_MODELS if m._meta.model_name not in ADMINISTRATOR_ONLY_MODELS]
 ACTIONS = ("view", "add", "change", "delete")
 
 
@@ -55,7 +57,7 @@ def test_administrator_manages_users_and_lockouts():
         assert user.has_perm(f"auth.{codename}"), codename
     assert user.has_perm("axes.delete_accessattempt")
     assert user.has_perm("axes.view_accesslog")
-    for model in REGISTRY_MODELS:
+    for model in ALL_REGISTRY_MODELS:
         assert user.has_perm(_perm("change", model))
     assert not user.is_superuser and not user.is_staff
 
@@ -143,3 +145,12 @@ def test_sync_roles_is_idempotent():
     out = io.StringIO()
     call_command("sync_roles", stdout=out)
     assert out.getvalue().count("(0 added, 0 removed)") == len(ROLES)
+
+
+@pytest.mark.django_db
+def test_only_administrators_manage_allowed_email_domains():
+    from registry.automation import AllowedEmailDomain
+
+    assert not viewer().has_perm(_perm("view", AllowedEmailDomain))
+    assert not editor().has_perm(_perm("add", AllowedEmailDomain))
+    assert administrator().has_perm(_perm("add", AllowedEmailDomain))
