@@ -5,10 +5,14 @@ import logging
 import time
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.functional import empty
+from django.utils.translation import gettext_lazy as _
+
+from registry.validators import has_control_characters
 
 request_log = logging.getLogger("newmedia.request")
 error_log = logging.getLogger("newmedia.errors")
@@ -27,6 +31,43 @@ class ContentSecurityPolicyMiddleware:
             response["Content-Security-Policy"] = policy
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class ControlCharactersError(BadRequest):
+    """A parameter holds NUL or another control character."""
+
+    user_message = _("The address or the form contains control characters (such as NUL). Remove them and try again.")
+
+
+class RejectControlCharactersMiddleware:
+    """Refuses NUL and other control characters in any query-string parameter or
+    form field (names and values) with a 400, before any view or database sees
+    them. One place for every page: PostgreSQL refuses NUL in text, and no
+    search, filter or name needs a control character.
+
+    Multipart bodies (file uploads) are not parsed here, so upload limits apply
+    before their bodies are read; their text fields are form fields, which
+    refuse NUL themselves (``registry.validators.validate_no_control_characters``
+    and Django's ``CharField``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_control(request.GET) or (
+            request.method == "POST"
+            and request.content_type == "application/x-www-form-urlencoded"
+            and _has_control(request.POST)
+        ):
+            raise ControlCharactersError("control characters in the request's parameters")
+        return self.get_response(request)
+
+
+def _has_control(query) -> bool:
+    return any(
+        has_control_characters(key) or any(has_control_characters(value) for value in values)
+        for key, values in query.lists()
+    )
 
 
 def client_ip(request) -> str | None:

@@ -43,7 +43,7 @@ def healthz(request):
 
 @login_not_required
 def bad_request(request, exception=None):
-    detail = next(
+    detail = getattr(exception, "user_message", None) or next(
         (text for kind, text in _BAD_REQUEST_DETAIL.items() if isinstance(exception, kind)),
         "The request could not be understood. Check the address or the form and try again.",
     )

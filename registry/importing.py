@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from registry.validators import has_control_characters
+
 # --------------------------------------------------------------------------- errors
 
 
@@ -79,6 +81,8 @@ def clean_text(value) -> str:
 
 
 def _check_text(text: str) -> str:
+    if has_control_characters(text):
+        raise CellError(f"{text[:40]!r} contains control characters (such as NUL); remove them")
     if "\ufffd" in text or "锟斤拷" in text:
         raise CellError(
             f"{text!r} contains replacement characters: the text was damaged by a wrong "
@@ -125,8 +129,14 @@ def clean_decimal(value) -> decimal.Decimal | None:
     return -number if negative else number
 
 
-def clean_count(value) -> int | None:
-    """A non-negative whole number."""
+# The largest values the columns can hold on every supported database
+# (PositiveBigIntegerField and PositiveIntegerField).
+BIG_COUNT_MAX = 2**63 - 1
+COUNT_MAX = 2**31 - 1
+
+
+def clean_count(value, *, maximum: int = BIG_COUNT_MAX) -> int | None:
+    """A non-negative whole number no larger than ``maximum``."""
     number = clean_decimal(value)
     if number is None:
         return None
@@ -134,7 +144,18 @@ def clean_count(value) -> int | None:
         raise CellError(f"{clean_text(value)!r} is negative; counts cannot be")
     if number != number.to_integral_value():
         raise CellError(f"{clean_text(value)!r} is not a whole number")
+    if number > maximum:
+        raise CellError(f"{clean_text(value)[:40]!r} is too large (at most {maximum:,})")
     return int(number)
+
+
+def clean_small_count(value) -> int | None:
+    """A count stored in a 32-bit column (posts a day, a rank)."""
+    return clean_count(value, maximum=COUNT_MAX)
+
+
+# Revenue columns hold 16 digits, 2 after the point.
+MONEY_LIMIT = decimal.Decimal(10) ** 14
 
 
 def clean_money(value) -> decimal.Decimal | None:
@@ -143,6 +164,8 @@ def clean_money(value) -> decimal.Decimal | None:
         return None
     if number < 0:
         raise CellError(f"{clean_text(value)!r} is negative")
+    if number >= MONEY_LIMIT:
+        raise CellError(f"{clean_text(value)[:40]!r} is too large (less than {MONEY_LIMIT:,} million)")
     return number.quantize(decimal.Decimal("0.01"))
 
 
@@ -729,7 +752,7 @@ def clean_name_list(value) -> str | None:
     """Aliases: one per line; ';' and '；' also separate."""
     if value is None:
         return None
-    parts = [clean_text(p) for p in re.split(r"[\n;；|]", str(value))]
+    parts = [_check_text(clean_text(p)) for p in re.split(r"[\n;；|]", str(value))]
     joined = "\n".join(p for p in parts if p)
     return joined or None
 
@@ -849,7 +872,7 @@ def _specs() -> dict[str, Spec]:
                 Column("cohort", ("ranking", "list", "榜单"), clean_string, required=True),
                 Column("organisation", (*name, "name (english)", "name (chinese)"), clean_string),
                 credit,
-                Column("rank", ("排名", "no.", "no", "#", "名次", "ranking position"), clean_count),
+                Column("rank", ("排名", "no.", "no", "#", "名次", "ranking position"), clean_small_count),
                 Column(
                     "revenue_rmb_m",
                     (
@@ -912,7 +935,7 @@ def _specs() -> dict[str, Spec]:
                 Column("handle", ("account", "username", "微信号", "账号"), clean_string),
                 Column("date", ("day", "日期", "统计日期", "数据日期"), clean_date, required=True),
                 Column("followers", ("fans", "粉丝数", "粉丝", "粉丝量"), clean_count),
-                Column("posts", ("articles", "发文数", "发文量", "文章数", "微博数", "发布数"), clean_count),
+                Column("posts", ("articles", "发文数", "发文量", "文章数", "微博数", "发布数"), clean_small_count),
                 Column("reads", ("views", "阅读数", "阅读量", "总阅读数", "播放量"), clean_count),
                 Column("headline_reads", ("headline reads", "头条阅读数", "头条阅读", "头条阅读量"), clean_count),
                 Column("max_reads", ("max reads", "peak reads", "最高阅读数", "最高阅读", "最高阅读量"), clean_count),
