@@ -7,7 +7,7 @@ organisation, source and person pages carry the inlines editors expect. History
 Every model list has Import and Export (django-import-export). Import always
 shows a preview first (create / update / unchanged / error per row, nothing
 written) and writes only on confirmation, in one transaction. Models with a
-resource in ``registry.resources`` read messy CSV/TSV/XLSX files by header
+resource in ``registry.imports.resources`` read messy CSV/TSV/XLSX files by header
 aliases and natural keys; export is CSV or XLSX of the filtered list, with
 spreadsheet formulae escaped (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT).
 """
@@ -20,8 +20,8 @@ from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry import models as m
-from registry import resources
-from registry.importing import ImportFileError
+from registry.imports import resources
+from registry.imports.cleaning import ImportFileError
 
 
 class RegistryAdmin(ImportExportMixin, SimpleHistoryAdmin):

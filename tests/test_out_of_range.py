@@ -46,7 +46,7 @@ def test_posts_beyond_an_int_are_row_errors(tmp_path, wechat_account, command):
 
 @pytest.mark.parametrize("raw", ["1e308", "99999999999999999999999", "100000000000000"])
 def test_revenue_too_large_for_its_column_is_a_cell_error(raw):
-    from registry.importing import CellError, clean_money
+    from registry.imports.cleaning import CellError, clean_money
 
     with pytest.raises(CellError, match="too large"):
         clean_money(raw)

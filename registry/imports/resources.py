@@ -2,7 +2,7 @@
 
 Import: ``SpreadsheetFormat`` hands the resource the file's raw rows (any
 encoding, CSV/TSV/XLSX); ``before_import`` maps the header through the aliases
-in ``registry.importing``, cleans every value, collapses identical duplicate
+in ``registry.imports.tables``, cleans every value, collapses identical duplicate
 rows and marks conflicting ones, then each row is matched on its natural key
 (``get_instance``), so re-importing a file changes nothing. Rows are saved one
 by one with ``save()``, so django-simple-history records each change with the
@@ -20,45 +20,14 @@ from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 
 from registry import models as m
-from registry.importing import (
-    Deduplicator,
-    ImportFileError,
-    Record,
-    Spec,
-    iter_text_rows,
-    open_rows,
-    organisation_names,
-    spec_for,
-    table_from_rows,
-)
+from registry.imports.cleaning import PLATFORM_ALIASES, ImportFileError, organisation_names
+from registry.imports.specs import spec_for
+from registry.imports.tables import Deduplicator, Record, Spec, iter_text_rows, open_rows, table_from_rows
 from registry.signals import bump_data_version
 
 LINE = "_line"
 ERRORS = "_errors"
 SYSTEM_USER = "import"
-
-PLATFORM_ALIASES = {
-    "微信": "wechat",
-    "weixin": "wechat",
-    "wechat official account": "wechat",
-    "公众号": "wechat",
-    "微信公众号": "wechat",
-    "微博": "weibo",
-    "sina weibo": "weibo",
-    "新浪微博": "weibo",
-    "抖音": "douyin",
-    "tiktok (china)": "douyin",
-    "快手": "kuaishou",
-    "哔哩哔哩": "bilibili",
-    "b站": "bilibili",
-    "今日头条": "toutiao",
-    "头条": "toutiao",
-    "头条号": "toutiao",
-    "小红书": "xiaohongshu",
-    "视频号": "wechat-channels",
-    "微信视频号": "wechat-channels",
-}
-
 
 # --------------------------------------------------------------------------- the file format
 
@@ -146,7 +115,7 @@ class SafeXLSX(_EscapingExport, base_formats.XLSX):
 
 
 class Value(widgets.Widget):
-    """Values arrive already cleaned by ``registry.importing``; pass them through.
+    """Values arrive already cleaned by ``registry.imports.tables``; pass them through.
     ``blank`` replaces None for text fields; ``show`` renders a related object."""
 
     def __init__(self, *, blank=None, show=None):
