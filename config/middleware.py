@@ -70,6 +70,37 @@ def _has_control(query) -> bool:
     )
 
 
+class UploadSizeLimitMiddleware:
+    """Refuses a file upload larger than IMPORT_MAX_UPLOAD_BYTES with a 413
+    before any of its body is read (CSRF checking would otherwise parse the
+    whole multipart body into a temporary file first). The declared
+    Content-Length is what the server will read at most, so it cannot lie."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            limit = settings.IMPORT_MAX_UPLOAD_BYTES
+            if length > limit:
+                return upload_too_large_response(request, limit)
+        return self.get_response(request)
+
+
+def upload_too_large_response(request, limit: int) -> HttpResponse:
+    detail = _(
+        "The file is larger than the import limit of %(limit)s MB. Split it into smaller files and import each one."
+    ) % {"limit": f"{limit / 1024 / 1024:,.0f}"}
+    body = render_to_string(
+        "error.html", {"code": 413, "title": _("File too large"), "detail": detail}, request=request
+    )
+    return HttpResponse(body, status=413)
+
+
 def client_ip(request) -> str | None:
     """The client's address. Behind the one trusted reverse proxy (BEHIND_PROXY)
     that is the last address in X-Forwarded-For, the one the proxy itself

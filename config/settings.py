@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "config.middleware.DatabaseUnavailableMiddleware",
     # Before sessions and views: a NUL in a parameter is a 400 without touching the database.
     "config.middleware.RejectControlCharactersMiddleware",
+    # Before CSRF checking, which would read a multipart body to find its token.
+    "config.middleware.UploadSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -15,6 +15,7 @@ spreadsheet formulae escaped (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT).
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
@@ -22,28 +23,52 @@ from simple_history.admin import SimpleHistoryAdmin
 from registry import models as m
 from registry.imports import resources
 from registry.imports.cleaning import ImportFileError
+from registry.imports.errors import import_result_problems
+from registry.roles import is_administrator
 
 
-class RegistryAdmin(ImportExportMixin, SimpleHistoryAdmin):
-    list_per_page = 50
-    save_on_top = True
+class ImportMixin(ImportExportMixin):
+    """Import and export for every registry model: files validated like the
+    admin form (``full_clean``), problems shown as line, column and message."""
+
     # Models without a registry resource import the plain column-per-field
     # format that their export writes.
     import_formats = [CSV, XLSX]
     export_formats = [resources.SafeCSV, resources.SafeXLSX]
+    import_template_name = "admin/registry/import.html"
+
+    def get_resource_classes(self, request):
+        if not self.resource_classes and not self.resource_class:
+            return [resources.validated_resource(self.model)]
+        return super().get_resource_classes(request)
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, ImportFileError):
             form.add_error("import_file", str(e))
         else:
-            super().add_data_read_fail_error_to_form(form, e)
+            form.add_error(
+                "import_file",
+                _("The file could not be read as %(formats)s. Check its format and try again.")
+                % {"formats": " / ".join(f().get_title() for f in self.get_import_formats())},
+            )
 
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
-        result = (getattr(response, "context_data", None) or {}).get("result")
+        context = getattr(response, "context_data", None) or {}
+        result = context.get("result")
+        if result is not None:
+            registry_resources = all(
+                issubclass(r, resources.RegistryResource) for r in self.get_import_resource_classes(request)
+            )
+            context["import_errors"] = import_result_problems(result, lines_in_rows=registry_resources)
         for warning in getattr(result, "import_warnings", ()):
             messages.warning(request, warning)
         return response
+
+
+class RegistryAdmin(ImportMixin, SimpleHistoryAdmin):
+    list_per_page = 50
+    save_on_top = True
 
 
 class SpreadsheetImportAdmin(RegistryAdmin):
@@ -276,10 +301,7 @@ class SourceAdmin(RegistryAdmin):
 
 
 @admin.register(m.Topic)
-class TopicAdmin(ImportExportMixin, admin.ModelAdmin):
-    import_formats = [CSV, XLSX]
-    export_formats = [resources.SafeCSV, resources.SafeXLSX]
-
+class TopicAdmin(ImportMixin, admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
@@ -347,11 +369,34 @@ class BriefingItemInline(admin.TabularInline):
 
 
 @admin.register(m.Briefing)
-class BriefingAdmin(ImportExportMixin, admin.ModelAdmin):
-    import_formats = [CSV, XLSX]
-    export_formats = [resources.SafeCSV, resources.SafeXLSX]
+class BriefingAdmin(ImportMixin, admin.ModelAdmin):
+    """A briefing belongs to its owner, as on the dashboard: in the admin only
+    the owner or an administrator may change or delete it, and only an
+    administrator may give it to someone else. Importing briefings (which
+    names their owners) is for administrators."""
 
     list_display = ("title", "owner", "updated_at")
     search_fields = ("title", "owner__username")
     autocomplete_fields = ("statements",)
     inlines = (BriefingItemInline,)
+
+    def _may_manage(self, request, obj) -> bool:
+        return obj is None or obj.owner_id == request.user.pk or is_administrator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_manage(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_manage(request, obj)
+
+    def has_import_permission(self, request):
+        return super().has_import_permission(request) and is_administrator(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields if is_administrator(request.user) else (*fields, "owner")
+
+    def save_model(self, request, obj, form, change):
+        if not change and not is_administrator(request.user):
+            obj.owner = request.user  # an editor's new briefing is theirs
+        super().save_model(request, obj, form, change)

@@ -80,15 +80,86 @@ def test_a_file_without_the_expected_header_is_explained(editor_client, model):
     assert response.context["import_errors"], body[-2000:]
 
 
-def test_errors_are_in_the_users_language(editor_client):
-    response = _upload(editor_client, "source", "url,title\nhttps://example.org/a,\n", name="data.csv")
-    zh = editor_client.post(
+def test_errors_are_in_the_users_language(editor_client, settings):
+    # The messages go through gettext: with the user's language active (here
+    # chosen by the browser, through LocaleMiddleware) they are in it.
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE[:1],
+        "django.middleware.locale.LocaleMiddleware",
+        *settings.MIDDLEWARE[1:],
+    ]
+    settings.LANGUAGES = [("en-gb", "English"), ("zh-hans", "简体中文")]
+    upload = SimpleUploadedFile("d.csv", b"url,title\nhttps://example.org/a,\n", content_type="text/csv")
+    response = editor_client.post(
         reverse("admin:registry_source_import"),
-        {
-            "import_file": SimpleUploadedFile("d.csv", b"url,title\nhttps://example.org/a,\n", content_type="text/csv"),
-            "format": "0",
-            "resource": "0",
-        },
+        {"import_file": upload, "format": "0", "resource": "0"},
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
-    assert response.context["import_errors"][0]["message"] != zh.context["import_errors"][0]["message"]
+    problem = response.context["import_errors"][0]
+    assert problem["line"] == 2 and problem["column"] == "title"
+    assert problem["message"] == "此字段不能为空。"
+
+
+# --------------------------------------------------------------------------- briefings belong to their owners
+
+
+@pytest.fixture
+def someones_briefing(db):
+    from tests.factories import make_briefing, viewer
+
+    return make_briefing(owner=viewer(), title="Mine")
+
+
+def test_an_editor_cannot_rename_or_reassign_someone_elses_briefing(editor_client, someones_briefing):
+    url = reverse("admin:registry_briefing_change", args=[someones_briefing.pk])
+    page = editor_client.get(url)
+    assert page.status_code == 200  # may look (view permission) ...
+    assert 'name="title"' not in page.content.decode()  # ... but not edit
+    response = editor_client.post(url, {"title": "Renamed", "owner": page.wsgi_request.user.pk})
+    assert response.status_code == 403
+    someones_briefing.refresh_from_db()
+    assert someones_briefing.title == "Mine"
+    delete = editor_client.post(reverse("admin:registry_briefing_delete", args=[someones_briefing.pk]), {"post": "yes"})
+    assert delete.status_code == 403 and m.Briefing.objects.filter(pk=someones_briefing.pk).exists()
+
+
+def test_an_editor_may_rename_their_own_briefing_but_not_give_it_away(client, db):
+    from tests.factories import make_briefing, viewer
+
+    me = editor()
+    other = viewer()
+    briefing = make_briefing(owner=me, title="Mine")
+    client.force_login(me)
+    url = reverse("admin:registry_briefing_change", args=[briefing.pk])
+    page = client.get(url).content.decode()
+    assert 'name="title"' in page and 'name="owner"' not in page
+    response = client.post(
+        url,
+        {
+            "title": "Renamed",
+            "owner": other.pk,
+            "items-TOTAL_FORMS": "0",
+            "items-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    briefing.refresh_from_db()
+    assert briefing.title == "Renamed" and briefing.owner == me
+
+
+def test_an_administrator_may_reassign_a_briefing(client, someones_briefing):
+    from tests.factories import administrator, viewer
+
+    client.force_login(administrator())
+    new_owner = viewer()
+    url = reverse("admin:registry_briefing_change", args=[someones_briefing.pk])
+    response = client.post(
+        url, {"title": "Mine", "owner": new_owner.pk, "items-TOTAL_FORMS": "0", "items-INITIAL_FORMS": "0"}
+    )
+    assert response.status_code == 302
+    someones_briefing.refresh_from_db()
+    assert someones_briefing.owner == new_owner
+
+
+def test_only_administrators_import_briefings(editor_client):
+    assert editor_client.get(reverse("admin:registry_briefing_import")).status_code == 403

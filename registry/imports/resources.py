@@ -268,6 +268,21 @@ class Lookups:
         return self._cached(("source", url, title), fetch)
 
 
+# --------------------------------------------------------------------------- plain resources
+
+
+class ValidatedModelResource(resources.ModelResource):
+    """The column-per-field import of models without a registry resource (its
+    export's format), validated with ``full_clean`` like the admin form."""
+
+    class Meta:
+        clean_model_instances = True
+
+
+def validated_resource(model) -> type[resources.ModelResource]:
+    return resources.modelresource_factory(model, resource_class=ValidatedModelResource)
+
+
 # --------------------------------------------------------------------------- the base resource
 
 
