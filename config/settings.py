@@ -155,7 +155,8 @@ _redis_url = env_str("REDIS_URL")
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, falling back to a per-process cache while Redis is unreachable.
+            "BACKEND": "config.cache.FallbackRedisCache",
             "LOCATION": _redis_url,
             "KEY_PREFIX": "nmr",
             "TIMEOUT": 3600,
@@ -318,5 +319,6 @@ STATICFILES_FINDERS = [
     "config.staticfiles.PlotlyFinder",
 ]
 # Sessions are read from the cache and written through to the database, so a
-# page view costs no session query once the session is warm.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# page view costs no session query once the session is warm; while Redis is
+# unreachable they are read from the database alone (config.sessions).
+SESSION_ENGINE = "config.sessions"

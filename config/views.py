@@ -4,6 +4,7 @@ The error handlers never show exception text (it can name settings, hosts or
 SQL) except for the few request errors whose message helps the user."""
 
 import logging
+import os
 import sys
 
 from django.contrib.auth.decorators import login_not_required
@@ -15,6 +16,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from config.cache import cache_health
 from config.middleware import database_unavailable_response, is_database_outage
 
 log = logging.getLogger("newmedia.errors")
@@ -30,15 +32,29 @@ _BAD_REQUEST_DETAIL = {
 @never_cache
 @require_GET
 def healthz(request):
-    """Reports whether the database answers; 503 when it does not."""
+    """Each dependency on its own: the database ("ok" / "unavailable"), the
+    cache ("ok" / "fallback" while Redis is unreachable / "local" without Redis)
+    and Chromium for image exports ("ok" / "missing"). 503 only when pages
+    cannot be served, which is when the database is unavailable; a cache on its
+    fallback or a missing Chromium makes the status "degraded" (200): pages are
+    served, slower or without image downloads."""
+    report = {"database": "ok", "cache": cache_health(), "chromium": _chromium_health()}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as exc:
         log.error("health check failed", extra={"error": str(exc)[:500]})
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok", "engine": connection.vendor})
+        return JsonResponse({"status": "error", **report, "database": "unavailable"}, status=503)
+    degraded = report["cache"] == "fallback" or report["chromium"] != "ok"
+    return JsonResponse({"status": "degraded" if degraded else "ok", **report, "engine": connection.vendor})
+
+
+def _chromium_health() -> str:
+    from dashboard.rendering import browser_path
+
+    path = browser_path()
+    return "ok" if os.path.isfile(path) and os.access(path, os.X_OK) else "missing"
 
 
 @login_not_required
