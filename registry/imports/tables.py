@@ -81,16 +81,37 @@ MAX_HEADER_SEARCH = 15
 FOOTER_PATTERN = re.compile(r"^(source|sources|note|notes|数据来源|来源|注|说明|备注|制表|©|\(c\))", re.IGNORECASE)
 
 
-def sniff_type(head: bytes) -> str:
-    """'xlsx' or 'text'; raises ImportFileError naming what the file really is."""
+def sniff_type(head: bytes, *, encoding: str | None = None) -> str:
+    """'xlsx' or 'text'; raises ImportFileError naming what the file really is.
+    NUL bytes mean binary unless the text is UTF-16 (with or without a
+    byte-order mark, or named by ``encoding``)."""
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
     for signature, what in _SIGNATURES:
         if head.startswith(signature):
             raise ImportFileError(f"This file is {what}, not a CSV, TSV or XLSX spreadsheet.")
-    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if (
+        b"\x00" in head
+        and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        and not (encoding or "").lower().replace("-", "_").startswith(("utf_16", "utf16", "utf_32", "utf32"))
+        and utf16_without_bom(head) is None
+    ):
         raise ImportFileError("This file is binary, not a CSV, TSV or XLSX spreadsheet.")
     return "text"
+
+
+def utf16_without_bom(sample: bytes) -> str | None:
+    """'utf_16_le' or 'utf_16_be' if ``sample`` is UTF-16 text without a
+    byte-order mark (as Excel's "Unicode text" and some Windows tools save it),
+    else None. The statements reader's detection (charset-normalizer, the same
+    candidates) decides; a sample cut mid-character is trimmed to whole units."""
+    from registry.statements.reading import NotText, decode_article
+
+    try:
+        decoded = decode_article(sample[: len(sample) // 2 * 2])
+    except NotText:
+        return None
+    return decoded.encoding if decoded.encoding in ("utf_16_le", "utf_16_be") else None
 
 
 def detect_encoding(sample: bytes, *, complete: bool) -> str:
@@ -99,6 +120,10 @@ def detect_encoding(sample: bytes, *, complete: bool) -> str:
     end inside a multi-byte character)."""
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    if b"\x00" in sample:
+        utf16 = utf16_without_bom(sample)
+        if utf16 is not None:
+            return utf16
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             codecs.getincrementaldecoder(encoding)().decode(sample, final=complete)
@@ -211,7 +236,7 @@ def open_rows(source: bytes | str | Path, *, encoding: str | None = None) -> Raw
             complete = not handle.read(1)
     if not head.strip():
         raise ImportFileError("The file is empty.")
-    if sniff_type(head) == "xlsx":
+    if sniff_type(head, encoding=encoding) == "xlsx":
         return RawRows("xlsx", None, iter_xlsx_rows(source if isinstance(source, bytes) else Path(source)))
     if encoding:
         try:
