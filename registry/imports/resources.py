@@ -317,6 +317,8 @@ class RegistryResource(resources.ModelResource):
             name = kwargs.get("file_name")
             self.change_reason = f"Imported from {name}" if name else "Imported"
         self.lookups = Lookups()
+        if dataset.headers and list(dataset.headers[:2]) == [LINE, ERRORS]:
+            return  # a batch already read, cleaned and deduplicated (registry.imports.run)
         fixed = {"cohort": self.cohort} if self.cohort else {}
         if dataset.headers and dataset.headers[0] == LINE:
             rows = ((row[0], list(row[1:])) for row in dataset)
@@ -369,7 +371,12 @@ class RegistryResource(resources.ModelResource):
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
         result.import_warnings = list(self.warnings)
-        if not kwargs.get("dry_run") and not result.has_errors() and not result.has_validation_errors():
+        if (
+            not kwargs.get("dry_run")
+            and not getattr(self, "defer_version_bump", False)
+            and not result.has_errors()
+            and not result.has_validation_errors()
+        ):
             bump_data_version()
 
 

@@ -8,10 +8,15 @@ call this, so they import the same way."""
 
 import re
 
+import tablib
+from django.db import DatabaseError, transaction
+
 from registry.imports.cleaning import ImportFileError
 from registry.imports.metrics import import_metrics
 from registry.imports.reports import ACTIONS, ImportReport
-from registry.imports.resources import LINE, RESOURCES, raw_dataset
+from registry.imports.resources import ERRORS, LINE, RESOURCES
+from registry.imports.tables import Deduplicator, read_table
+from registry.signals import bump_data_version
 
 __all__ = ["ImportFileError", "import_file"]
 
@@ -45,21 +50,87 @@ def import_file(
             batch_size=batch_size,
             **({"preview_limit": preview_limit} if preview_limit is not None else {}),
         )
-    dataset = raw_dataset(source, encoding=encoding)
+    return _import_with_resource(
+        kind,
+        source,
+        encoding=encoding,
+        dry_run=dry_run,
+        user=user,
+        cohort=cohort,
+        change_reason=change_reason,
+        progress=progress,
+        file_name=file_name,
+        preview_limit=preview_limit,
+        batch_size=batch_size,
+    )
+
+
+def _batches(iterable, size):
+    batch = []
+    for item in iterable:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _import_with_resource(
+    kind, source, *, encoding, dry_run, user, cohort, change_reason, progress, file_name, preview_limit, batch_size
+) -> ImportReport:
+    """The file streamed in batches through the kind's resource, in one
+    transaction: memory holds one batch of rows and results (plus one key per
+    distinct row for duplicate detection), whatever the file's size.
+
+    Each batch runs in a savepoint, not one savepoint per row (django-import-
+    export's ``use_transactions``): hundreds of thousands of subtransactions in
+    one transaction slow every other reader of the database. A row the database
+    itself refuses (rare: ``full_clean`` runs first) ends its batch, which is
+    rolled back and reported; the later batches are still checked."""
     resource = RESOURCES[kind](user=user, cohort=cohort, change_reason=change_reason)
     resource.progress = progress
-    if progress is not None and hasattr(progress, "total") and not progress.total:
-        progress.total = len(dataset)
-    result = resource.import_data(
-        dataset,
-        dry_run=dry_run,
-        use_transactions=True,
-        rollback_on_validation_errors=True,
-        retain_instance_in_row_result=True,
-        file_name=file_name,
-    )
+    resource.defer_version_bump = True
+    spec = resource.spec
+    table = read_table(source, spec, encoding=encoding, fixed={"cohort": cohort} if cohort else {})
+    dedupe = Deduplicator(spec, table.warnings)
+    names = [column.name for column in spec.columns]
     report = ImportReport()
-    report.warnings = list(getattr(result, "import_warnings", resource.warnings))
+    with transaction.atomic():
+        records = (record for record in table.records if dedupe.check(record))
+        for batch in _batches(records, batch_size):
+            dataset = tablib.Dataset(headers=[LINE, ERRORS, *names])
+            for record in batch:
+                dataset.append([record.line, "; ".join(record.errors), *(record.values.get(n) for n in names)])
+            with transaction.atomic():
+                result = resource.import_data(
+                    dataset,
+                    dry_run=False,
+                    raise_errors=False,
+                    use_transactions=False,
+                    retain_instance_in_row_result=preview_limit is None or len(report.preview) < preview_limit,
+                    file_name=file_name,
+                )
+                refused = _collect(report, resource, result, preview_limit)
+                if refused is not None:
+                    transaction.set_rollback(True)
+                    report.warnings.append(
+                        f"Line {refused}: the database refused this row, so the rest of its batch was not checked."
+                    )
+        if report.error_count or dry_run:
+            transaction.set_rollback(True)
+        else:
+            report.written = True
+    report.warnings[:0] = table.warnings
+    if report.written:
+        bump_data_version()
+    return report
+
+
+def _collect(report: ImportReport, resource, result, preview_limit) -> int | None:
+    """Add one batch's results to the report. Returns the line of a row the
+    database refused (the rows after it in the batch are not counted: on
+    PostgreSQL the aborted transaction refuses them all), else None."""
     for error in result.base_errors:
         report.file_errors += 1
         report.errors.append((None, str(error.error)))
@@ -69,13 +140,16 @@ def import_file(
         report.rows += 1
         report.counts[action] = report.counts.get(action, 0) + 1
         if row.errors:
+            database_error = next((e.error for e in row.errors if isinstance(e.error, DatabaseError)), None)
+            if database_error is not None:
+                report.errors.append((line, str(database_error).splitlines()[0][:300]))
+                return line
             report.errors.extend((line, re.sub(r"^line \d+: ", "", str(e.error))) for e in row.errors)
         elif row.validation_error is not None:
             report.errors.append((line, validation_message(row.validation_error)))
         elif preview_limit is None or len(report.preview) < preview_limit:
             report.preview.append((line, action, describe(resource, row)))
-    report.written = not dry_run and not report.error_count
-    return report
+    return None
 
 
 def validation_message(error) -> str:
