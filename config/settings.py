@@ -228,6 +228,11 @@ CONTENT_SECURITY_POLICY = (
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1024)
+# Admin uploads larger than this go to the background worker (manage.py
+# run_import_jobs) instead of the in-page preview.
+IMPORT_BACKGROUND_FROM_BYTES = env_int("IMPORT_BACKGROUND_FROM_BYTES", 1024 * 1024, minimum=0)
+# Where uploaded files wait for the worker; the web servers and the worker must share it.
+IMPORT_JOBS_DIR = Path(env_str("IMPORT_JOBS_DIR") or BASE_DIR / "var" / "imports")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE") or "Asia/Shanghai"

@@ -12,10 +12,16 @@ aliases and natural keys; export is CSV or XLSX of the filtered list, with
 spreadsheet formulae escaped (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT).
 """
 
+from django.conf import settings
 from django.contrib import admin, messages
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
@@ -24,6 +30,7 @@ from registry import models as m
 from registry.imports import resources
 from registry.imports.cleaning import ImportFileError
 from registry.imports.errors import import_result_problems
+from registry.imports.jobs import job_status, queue_import, request_cancel
 from registry.roles import is_administrator
 
 
@@ -72,9 +79,25 @@ class RegistryAdmin(ImportMixin, SimpleHistoryAdmin):
 
 
 class SpreadsheetImportAdmin(RegistryAdmin):
-    """Import through a registry resource: any encoding, header aliases, natural keys."""
+    """Import through a registry resource: any encoding, header aliases, natural
+    keys. A file larger than IMPORT_BACKGROUND_FROM_BYTES is not previewed in the
+    page: it is stored as an import job for the background worker, and the page
+    answers at once with the job's progress."""
 
     import_formats = [resources.SpreadsheetFormat]
+
+    def import_action(self, request, **kwargs):
+        upload = request.FILES.get("import_file") if request.method == "POST" else None
+        if upload is not None and upload.size > settings.IMPORT_BACKGROUND_FROM_BYTES:
+            if not self.has_import_permission(request):
+                raise PermissionDenied
+            job = queue_import(kind=self.resource_classes[0].import_kind, upload=upload, user=request.user)
+            messages.info(
+                request,
+                _("The file is being imported in the background; this page shows its progress."),
+            )
+            return redirect("admin:registry_importjob_change", job.pk)
+        return super().import_action(request, **kwargs)
 
 
 # --------------------------------------------------------------------------- inlines
@@ -400,3 +423,76 @@ class BriefingAdmin(ImportMixin, admin.ModelAdmin):
         if not change and not is_administrator(request.user):
             obj.owner = request.user  # an editor's new briefing is theirs
         super().save_model(request, obj, form, change)
+
+
+@admin.register(m.ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Background imports: their progress (a bar that follows the worker), their
+    outcome and problems, and a Cancel button. Jobs are created by uploading a
+    large file on a list's Import page, never here."""
+
+    list_display = ("original_name", "kind", "status", "rows_done", "created_by", "created_at", "finished_at")
+    list_filter = ("status", "kind")
+    list_select_related = ("created_by",)
+    change_form_template = "admin/registry/importjob/change_form.html"
+    readonly_fields = (
+        "kind",
+        "original_name",
+        "size",
+        "status",
+        "rows_done",
+        "rows_total",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "message",
+    )
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/status/", self.admin_site.admin_view(self.status_view), name="registry_importjob_status"),
+            path("<int:pk>/cancel/", self.admin_site.admin_view(self.cancel_view), name="registry_importjob_cancel"),
+            *super().get_urls(),
+        ]
+
+    def _job(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(m.ImportJob, pk=pk)
+
+    def status_view(self, request, pk):
+        """The progress bar's data: one query (the job), plus reading the
+        worker's progress file while the job runs."""
+        return JsonResponse(job_status(self._job(request, pk)))
+
+    @method_decorator(require_POST)
+    def cancel_view(self, request, pk):
+        job = self._job(request, pk)
+        if not (request.user.pk == job.created_by_id or is_administrator(request.user)):
+            raise PermissionDenied
+        if request_cancel(job):
+            messages.info(request, _("Cancelling: nothing from this file will be imported."))
+        else:
+            messages.warning(request, _("This import has already ended."))
+        return redirect("admin:registry_importjob_change", job.pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        job = self._job(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "job_status": job_status(job),
+            "problems": job.problems,
+            "job_warnings": job.warnings,
+            "status_url": reverse("admin:registry_importjob_status", args=[job.pk]),
+            "cancel_url": reverse("admin:registry_importjob_cancel", args=[job.pk]),
+            "may_cancel": not job.finished and (request.user.pk == job.created_by_id or is_administrator(request.user)),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)

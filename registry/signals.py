@@ -39,6 +39,7 @@ def _is_registry_model(sender) -> bool:
     return getattr(sender._meta, "app_label", None) == "registry" and sender.__name__ not in {
         "Briefing",
         "BriefingItem",
+        "ImportJob",  # a job's own progress is not registry data; its import's rows are
     }
 
 

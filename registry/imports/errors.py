@@ -83,3 +83,14 @@ def import_result_problems(result, *, lines_in_rows: bool) -> list[dict]:
     for invalid in result.invalid_rows:
         problems.extend(row_problems(line_of(invalid.number, list(invalid.values or ())), invalid.error))
     return problems
+
+
+def report_problems(errors, *, limit: int | None = None) -> list[dict]:
+    """An ``ImportReport``'s (line, message) pairs as problems, the column split
+    off the message where the message names one ("followers: ... too large")."""
+    problems = []
+    for line, message in errors[:limit] if limit else errors:
+        match = _COLUMN_PREFIX.match(message)
+        column, text = (match["column"], match["message"]) if match else ("", message)
+        problems.append({"line": line, "column": column, "message": text})
+    return problems

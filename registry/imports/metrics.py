@@ -166,12 +166,15 @@ def import_metrics(
                 updates, batch_size=batch_size, update=True, default_user=user, default_change_reason=change_reason
             )
 
+    checkpoint = getattr(progress, "checkpoint", None)
     with transaction.atomic():
         chunk: list[Record] = []
         for record in table.records:
             report.rows += 1
             chunk.append(record)
             if len(chunk) >= batch_size:
+                if checkpoint is not None:
+                    checkpoint()  # may stop the import (cancelled): the transaction rolls back
                 process(chunk)
                 chunk = []
                 if progress is not None:

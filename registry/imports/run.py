@@ -98,7 +98,10 @@ def _import_with_resource(
     report = ImportReport()
     with transaction.atomic():
         records = (record for record in table.records if dedupe.check(record))
+        checkpoint = getattr(progress, "checkpoint", None)
         for batch in _batches(records, batch_size):
+            if checkpoint is not None:
+                checkpoint()  # may stop the import (cancelled): the transaction rolls back
             dataset = tablib.Dataset(headers=[LINE, ERRORS, *names])
             for record in batch:
                 dataset.append([record.line, "; ".join(record.errors), *(record.values.get(n) for n in names)])
