@@ -14,6 +14,10 @@ spreadsheet formulae escaped (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT).
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.forms.models import BaseInlineFormSet
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -128,12 +132,74 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ("cohort",)
 
 
+class MemberPageFormSet(BaseInlineFormSet):
+    """One page of a cohort's members (by rank), chosen by ``?members_page=``:
+    a list of 10,000 members is edited 50 at a time, so the change form stays
+    far below DATA_UPLOAD_MAX_NUMBER_FIELDS. Saving touches only the page's
+    rows; the form posts back to its own address, page included."""
+
+    per_page = 50
+    page_param = "members_page"
+    request = None
+
+    def get_queryset(self):
+        if not hasattr(self, "_page_queryset"):
+            members = (
+                super().get_queryset().select_related("organisation").order_by(F("rank").asc(nulls_last=True), "pk")
+            )
+            paginator = Paginator(members, self.per_page)
+            number = self.request.GET.get(self.page_param, 1) if self.request is not None else 1
+            self.page = paginator.get_page(number)
+            self._page_queryset = list(self.page.object_list)
+            for membership in self._page_queryset:
+                membership.cohort = self.instance  # its __str__ names the cohort: no query per row
+            self._labels = {str(ms.organisation_id): str(ms.organisation) for ms in self._page_queryset}
+        return self._page_queryset
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        widget = form.fields["organisation"].widget
+        getattr(widget, "widget", widget).known_labels = getattr(self, "_labels", {})
+        return form
+
+    def _existing_object(self, pk):
+        if not hasattr(self, "_object_dict"):
+            self._object_dict = {str(o.pk): o for o in self.get_queryset()}
+        return self._object_dict.get(str(pk))
+
+
+class PageAutocompleteSelect(AutocompleteSelect):
+    """The autocomplete widget, labelling the organisations the page already
+    loaded (``known_labels``) instead of one query per row to name them."""
+
+    known_labels: dict = {}
+
+    def optgroups(self, name, value, attr=None):
+        selected = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if not selected or not all(v in self.known_labels for v in selected):
+            return super().optgroups(name, value, attr)
+        options = [self.create_option(name, v, self.known_labels[v], True, i) for i, v in enumerate(selected)]
+        return [(None, options, 0)]
+
+
 class CohortMemberInline(admin.TabularInline):
     model = m.CohortMembership
+    formset = MemberPageFormSet
     extra = 0
     fields = ("organisation", "rank", "revenue_rmb_m")
     autocomplete_fields = ("organisation",)
     show_change_link = True
+    template = "admin/registry/cohort/members_inline.html"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.request = request
+        return formset
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["widget"] = PageAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class StatementInline(admin.StackedInline):

@@ -16,7 +16,7 @@ _LINE_PREFIX = re.compile(r"^line \d+: ")
 _COLUMN_PREFIX = re.compile(r"^(?P<column>[a-z_]+): (?P<message>.+)$", re.S)
 
 
-def _safe_exception_text(error: BaseException) -> str:
+def safe_exception_text(error: BaseException) -> str:
     """The text of errors this codebase raises for people to read (cell and
     row errors, file errors, validation errors); a generic sentence for
     anything else, whose text was written for programmers."""
@@ -43,7 +43,7 @@ def row_problems(line, error: BaseException) -> list[dict]:
             }
             for field, messages in error.message_dict.items()
         ]
-    text = _LINE_PREFIX.sub("", _safe_exception_text(error))
+    text = _LINE_PREFIX.sub("", safe_exception_text(error))
     problems = []
     for part in text.split("; ") if type(error).__name__ == "RowError" else [text]:
         match = _COLUMN_PREFIX.match(part)

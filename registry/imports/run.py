@@ -12,6 +12,7 @@ import tablib
 from django.db import DatabaseError, transaction
 
 from registry.imports.cleaning import ImportFileError
+from registry.imports.errors import safe_exception_text
 from registry.imports.metrics import import_metrics
 from registry.imports.reports import ACTIONS, ImportReport
 from registry.imports.resources import ERRORS, LINE, RESOURCES
@@ -145,7 +146,8 @@ def _collect(report: ImportReport, resource, result, preview_limit) -> int | Non
         if row.errors:
             database_error = next((e.error for e in row.errors if isinstance(e.error, DatabaseError)), None)
             if database_error is not None:
-                report.errors.append((line, str(database_error).splitlines()[0][:300]))
+                # The database's own text names constraints and SQL: people get a sentence.
+                report.errors.append((line, safe_exception_text(database_error)))
                 return line
             report.errors.extend((line, re.sub(r"^line \d+: ", "", str(e.error))) for e in row.errors)
         elif row.validation_error is not None:
