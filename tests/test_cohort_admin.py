@@ -25,7 +25,7 @@ def _post_data(response) -> dict:
     """What the browser sends back: the cohort's fields and the shown page of members."""
     data = {}
     form = response.context["adminform"].form
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value not in (None, False, ""):
             data[name] = value
