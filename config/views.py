@@ -3,14 +3,17 @@
 The error handlers never show exception text (it can name settings, hosts or
 SQL) except for the few request errors whose message helps the user."""
 
+import functools
 import logging
 import os
 import sys
 
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DatabaseError, connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -96,3 +99,34 @@ def server_error(request):
         return HttpResponseServerError(loader.render_to_string("500.html"))
     except Exception:  # noqa: BLE001 - the error page itself must never fail
         return HttpResponseServerError("Server error. The error has been logged.", content_type="text/plain")
+
+
+# --------------------------------------------------------------------------- password reset by email
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, offering the reset link only when email is configured."""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "password_reset_by_email": settings.PASSWORD_RESET_BY_EMAIL}
+
+
+def _email_reset(view):
+    """Django's password-reset view, open to signed-out users, and only when
+    email is configured (settings.PASSWORD_RESET_BY_EMAIL): otherwise 404, and
+    the login page does not offer it."""
+
+    @login_not_required
+    @functools.wraps(view)
+    def reset_view(request, *args, **kwargs):
+        if not settings.PASSWORD_RESET_BY_EMAIL:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return reset_view
+
+
+password_reset = _email_reset(auth_views.PasswordResetView.as_view())
+password_reset_done = _email_reset(auth_views.PasswordResetDoneView.as_view())
+password_reset_confirm = _email_reset(auth_views.PasswordResetConfirmView.as_view())
+password_reset_complete = _email_reset(auth_views.PasswordResetCompleteView.as_view())
