@@ -7,6 +7,7 @@ and a shell session all get the same guarantees.
 
 import datetime
 import hashlib
+import os
 import re
 import unicodedata
 import uuid
@@ -788,7 +789,19 @@ class BriefingItem(models.Model):
 def _import_storage():
     from django.core.files.storage import FileSystemStorage
 
-    return FileSystemStorage(location=settings.IMPORT_JOBS_DIR)
+    class ImportJobStorage(FileSystemStorage):
+        """Files under settings.IMPORT_JOBS_DIR, read when used (not when the
+        model is defined), so the setting can change after start-up."""
+
+        @property
+        def base_location(self):
+            return str(settings.IMPORT_JOBS_DIR)
+
+        @property
+        def location(self):
+            return os.path.abspath(self.base_location)
+
+    return ImportJobStorage()
 
 
 class ImportJob(models.Model):

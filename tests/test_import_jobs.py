@@ -47,9 +47,10 @@ def _upload(client, content: bytes, name="orgs.csv"):
     )
 
 
-def test_a_large_upload_answers_at_once_with_a_queued_job(editor_client):
+def test_a_large_upload_answers_at_once_with_a_queued_job(editor_client, jobs_dir):
     response = _upload(editor_client, _orgs(200))
     job = m.ImportJob.objects.get()
+    assert job.file.path.startswith(str(jobs_dir))  # stored where the worker looks (IMPORT_JOBS_DIR)
     assert response.status_code == 302 and response["Location"] == reverse(
         "admin:registry_importjob_change", args=[job.pk]
     )
