@@ -102,7 +102,7 @@ def main():
     from django.db import connection
 
     from registry import models as m
-    from registry.importing import import_metrics
+    from registry.imports.metrics import import_metrics
 
     call_command("migrate", verbosity=0)
     platform, _ = m.Platform.objects.get_or_create(slug="wechat", defaults={"name_en": "WeChat"})

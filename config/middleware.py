@@ -5,10 +5,14 @@ import logging
 import time
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.functional import empty
+from django.utils.translation import gettext_lazy as _
+
+from registry.validators import has_control_characters
 
 request_log = logging.getLogger("newmedia.request")
 error_log = logging.getLogger("newmedia.errors")
@@ -27,6 +31,74 @@ class ContentSecurityPolicyMiddleware:
             response["Content-Security-Policy"] = policy
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class ControlCharactersError(BadRequest):
+    """A parameter holds NUL or another control character."""
+
+    user_message = _("The address or the form contains control characters (such as NUL). Remove them and try again.")
+
+
+class RejectControlCharactersMiddleware:
+    """Refuses NUL and other control characters in any query-string parameter or
+    form field (names and values) with a 400, before any view or database sees
+    them. One place for every page: PostgreSQL refuses NUL in text, and no
+    search, filter or name needs a control character.
+
+    Multipart bodies (file uploads) are not parsed here, so upload limits apply
+    before their bodies are read; their text fields are form fields, which
+    refuse NUL themselves (``registry.validators.validate_no_control_characters``
+    and Django's ``CharField``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_control(request.GET) or (
+            request.method == "POST"
+            and request.content_type == "application/x-www-form-urlencoded"
+            and _has_control(request.POST)
+        ):
+            raise ControlCharactersError("control characters in the request's parameters")
+        return self.get_response(request)
+
+
+def _has_control(query) -> bool:
+    return any(
+        has_control_characters(key) or any(has_control_characters(value) for value in values)
+        for key, values in query.lists()
+    )
+
+
+class UploadSizeLimitMiddleware:
+    """Refuses a file upload larger than IMPORT_MAX_UPLOAD_BYTES with a 413
+    before any of its body is read (CSRF checking would otherwise parse the
+    whole multipart body into a temporary file first). The declared
+    Content-Length is what the server will read at most, so it cannot lie."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            limit = settings.IMPORT_MAX_UPLOAD_BYTES
+            if length > limit:
+                return upload_too_large_response(request, limit)
+        return self.get_response(request)
+
+
+def upload_too_large_response(request, limit: int) -> HttpResponse:
+    detail = _(
+        "The file is larger than the import limit of %(limit)s MB. Split it into smaller files and import each one."
+    ) % {"limit": f"{limit / 1024 / 1024:,.0f}"}
+    body = render_to_string(
+        "error.html", {"code": 413, "title": _("File too large"), "detail": detail}, request=request
+    )
+    return HttpResponse(body, status=413)
 
 
 def client_ip(request) -> str | None:

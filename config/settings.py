@@ -117,6 +117,10 @@ MIDDLEWARE = [
     "config.compression.CompressionMiddleware",
     "config.middleware.RequestLogMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
+    # Before sessions and views: a NUL in a parameter is a 400 without touching the database.
+    "config.middleware.RejectControlCharactersMiddleware",
+    # Before CSRF checking, which would read a multipart body to find its token.
+    "config.middleware.UploadSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -167,7 +171,8 @@ _redis_url = env_str("REDIS_URL")
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, falling back to a per-process cache while Redis is unreachable.
+            "BACKEND": "config.cache.FallbackRedisCache",
             "LOCATION": _redis_url,
             "KEY_PREFIX": "nmr",
             "TIMEOUT": 3600,
@@ -195,10 +200,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:overview"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: lock a username+address pair after repeated failures.
+# Login throttling (config/login_throttle.py): lock a username+address pair
+# after AXES_FAILURE_LIMIT failures, and an address after
+# AXES_ADDRESS_FAILURE_LIMIT failures across usernames, for AXES_COOLOFF_TIME.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 30, minimum=1)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address"]]
+AXES_HANDLER = "config.login_throttle.AddressAwareHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind a reverse proxy REMOTE_ADDR is the proxy's, which would lock a user out
@@ -239,6 +248,11 @@ CONTENT_SECURITY_POLICY = (
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1024)
+# Admin uploads larger than this go to the background worker (manage.py
+# run_import_jobs) instead of the in-page preview.
+IMPORT_BACKGROUND_FROM_BYTES = env_int("IMPORT_BACKGROUND_FROM_BYTES", 1024 * 1024, minimum=0)
+# Where uploaded files wait for the worker; the web servers and the worker must share it.
+IMPORT_JOBS_DIR = Path(env_str("IMPORT_JOBS_DIR") or BASE_DIR / "var" / "imports")
 
 # Two interface languages. The default is Simplified Chinese (the people who use the
 # registry are mostly Chinese communications staff); LANGUAGE_CODE=en makes English
@@ -339,8 +353,9 @@ STATICFILES_FINDERS = [
     "config.staticfiles.PlotlyFinder",
 ]
 # Sessions are read from the cache and written through to the database, so a
-# page view costs no session query once the session is warm.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# page view costs no session query once the session is warm; while Redis is
+# unreachable they are read from the database alone (config.sessions).
+SESSION_ENGINE = "config.sessions"
 
 # --- JSON API (api/, docs/API.md)
 API_RATE_LIMIT = env_str("API_RATE_LIMIT") or "1000/hour"
@@ -377,6 +392,9 @@ SPECTACULAR_SETTINGS = {
 # Without either, mail is written to the console. Tests use Django's in-memory backend.
 globals().update(email_from_env())
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "New-media registry <registry@localhost>"
+# Reset by email is offered only when mail can leave the server; without it an
+# administrator sets a new password.
+PASSWORD_RESET_BY_EMAIL = bool(env_str("EMAIL_URL") or env_str("EMAIL_HOST"))
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 # Links in e-mails point here (no request to take the host from).
 SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")

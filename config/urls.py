@@ -13,9 +13,17 @@ login_not_required(set_language)
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Every user changes their own password here (Viewers never reach the admin).
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    # Reset by email: answers 404 unless email is configured (EMAIL_HOST).
+    path("accounts/password/reset/", views.password_reset, name="password_reset"),
+    path("accounts/password/reset/sent/", views.password_reset_done, name="password_reset_done"),
+    path("accounts/password/reset/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"),
+    path("accounts/password/reset/complete/", views.password_reset_complete, name="password_reset_complete"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("", include("dashboard.urls")),

@@ -7,51 +7,102 @@ organisation, source and person pages carry the inlines editors expect. History
 Every model list has Import and Export (django-import-export). Import always
 shows a preview first (create / update / unchanged / error per row, nothing
 written) and writes only on confirmation, in one transaction. Models with a
-resource in ``registry.resources`` read messy CSV/TSV/XLSX files by header
+resource in ``registry.imports.resources`` read messy CSV/TSV/XLSX files by header
 aliases and natural keys; export is CSV or XLSX of the filtered list, with
 spreadsheet formulae escaped (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT).
 """
 
+from django.conf import settings
 from django.contrib import admin, messages
-from django.shortcuts import redirect
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.forms.models import BaseInlineFormSet
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry import models as m
-from registry import names, resources
-from registry.importing import ImportFileError
+from registry import names
+from registry.imports import resources
+from registry.imports.cleaning import ImportFileError
+from registry.imports.errors import import_result_problems
+from registry.imports.jobs import job_status, queue_import, request_cancel
+from registry.roles import is_administrator
 
 
-class RegistryAdmin(ImportExportMixin, SimpleHistoryAdmin):
-    list_per_page = 50
-    save_on_top = True
+class ImportMixin(ImportExportMixin):
+    """Import and export for every registry model: files validated like the
+    admin form (``full_clean``), problems shown as line, column and message."""
+
     # Models without a registry resource import the plain column-per-field
     # format that their export writes.
     import_formats = [CSV, XLSX]
     export_formats = [resources.SafeCSV, resources.SafeXLSX]
+    import_template_name = "admin/registry/import.html"
+
+    def get_resource_classes(self, request):
+        if not self.resource_classes and not self.resource_class:
+            return [resources.validated_resource(self.model)]
+        return super().get_resource_classes(request)
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, ImportFileError):
             form.add_error("import_file", str(e))
         else:
-            super().add_data_read_fail_error_to_form(form, e)
+            form.add_error(
+                "import_file",
+                _("The file could not be read as %(formats)s. Check its format and try again.")
+                % {"formats": " / ".join(f().get_title() for f in self.get_import_formats())},
+            )
 
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
-        result = (getattr(response, "context_data", None) or {}).get("result")
+        context = getattr(response, "context_data", None) or {}
+        result = context.get("result")
+        if result is not None:
+            registry_resources = all(
+                issubclass(r, resources.RegistryResource) for r in self.get_import_resource_classes(request)
+            )
+            context["import_errors"] = import_result_problems(result, lines_in_rows=registry_resources)
         for warning in getattr(result, "import_warnings", ()):
             messages.warning(request, warning)
         return response
 
 
+class RegistryAdmin(ImportMixin, SimpleHistoryAdmin):
+    list_per_page = 50
+    save_on_top = True
+
+
 class SpreadsheetImportAdmin(RegistryAdmin):
-    """Import through a registry resource: any encoding, header aliases, natural keys."""
+    """Import through a registry resource: any encoding, header aliases, natural
+    keys. A file larger than IMPORT_BACKGROUND_FROM_BYTES is not previewed in the
+    page: it is stored as an import job for the background worker, and the page
+    answers at once with the job's progress."""
 
     import_formats = [resources.SpreadsheetFormat]
+
+    def import_action(self, request, **kwargs):
+        upload = request.FILES.get("import_file") if request.method == "POST" else None
+        if upload is not None and upload.size > settings.IMPORT_BACKGROUND_FROM_BYTES:
+            if not self.has_import_permission(request):
+                raise PermissionDenied
+            job = queue_import(kind=self.resource_classes[0].import_kind, upload=upload, user=request.user)
+            messages.info(
+                request,
+                _("The file is being imported in the background; this page shows its progress."),
+            )
+            return redirect("admin:registry_importjob_change", job.pk)
+        return super().import_action(request, **kwargs)
 
 
 # --------------------------------------------------------------------------- inlines
@@ -82,12 +133,74 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ("cohort",)
 
 
+class MemberPageFormSet(BaseInlineFormSet):
+    """One page of a cohort's members (by rank), chosen by ``?members_page=``:
+    a list of 10,000 members is edited 50 at a time, so the change form stays
+    far below DATA_UPLOAD_MAX_NUMBER_FIELDS. Saving touches only the page's
+    rows; the form posts back to its own address, page included."""
+
+    per_page = 50
+    page_param = "members_page"
+    request = None
+
+    def get_queryset(self):
+        if not hasattr(self, "_page_queryset"):
+            members = (
+                super().get_queryset().select_related("organisation").order_by(F("rank").asc(nulls_last=True), "pk")
+            )
+            paginator = Paginator(members, self.per_page)
+            number = self.request.GET.get(self.page_param, 1) if self.request is not None else 1
+            self.page = paginator.get_page(number)
+            self._page_queryset = list(self.page.object_list)
+            for membership in self._page_queryset:
+                membership.cohort = self.instance  # its __str__ names the cohort: no query per row
+            self._labels = {str(ms.organisation_id): str(ms.organisation) for ms in self._page_queryset}
+        return self._page_queryset
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        widget = form.fields["organisation"].widget
+        getattr(widget, "widget", widget).known_labels = getattr(self, "_labels", {})
+        return form
+
+    def _existing_object(self, pk):
+        if not hasattr(self, "_object_dict"):
+            self._object_dict = {str(o.pk): o for o in self.get_queryset()}
+        return self._object_dict.get(str(pk))
+
+
+class PageAutocompleteSelect(AutocompleteSelect):
+    """The autocomplete widget, labelling the organisations the page already
+    loaded (``known_labels``) instead of one query per row to name them."""
+
+    known_labels: dict = {}
+
+    def optgroups(self, name, value, attr=None):
+        selected = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if not selected or not all(v in self.known_labels for v in selected):
+            return super().optgroups(name, value, attr)
+        options = [self.create_option(name, v, self.known_labels[v], True, i) for i, v in enumerate(selected)]
+        return [(None, options, 0)]
+
+
 class CohortMemberInline(admin.TabularInline):
     model = m.CohortMembership
+    formset = MemberPageFormSet
     extra = 0
     fields = ("organisation", "rank", "revenue_rmb_m")
     autocomplete_fields = ("organisation",)
     show_change_link = True
+    template = "admin/registry/cohort/members_inline.html"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.request = request
+        return formset
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["widget"] = PageAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class StatementInline(admin.StackedInline):
@@ -357,10 +470,7 @@ class SourceAdmin(RegistryAdmin):
 
 
 @admin.register(m.Topic)
-class TopicAdmin(ImportExportMixin, admin.ModelAdmin):
-    import_formats = [CSV, XLSX]
-    export_formats = [resources.SafeCSV, resources.SafeXLSX]
-
+class TopicAdmin(ImportMixin, admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
@@ -428,14 +538,110 @@ class BriefingItemInline(admin.TabularInline):
 
 
 @admin.register(m.Briefing)
-class BriefingAdmin(ImportExportMixin, admin.ModelAdmin):
-    import_formats = [CSV, XLSX]
-    export_formats = [resources.SafeCSV, resources.SafeXLSX]
+class BriefingAdmin(ImportMixin, admin.ModelAdmin):
+    """A briefing belongs to its owner, as on the dashboard: in the admin only
+    the owner or an administrator may change or delete it, and only an
+    administrator may give it to someone else. Importing briefings (which
+    names their owners) is for administrators."""
 
     list_display = ("title", "owner", "updated_at")
     search_fields = ("title", "owner__username")
     autocomplete_fields = ("statements",)
     inlines = (BriefingItemInline,)
+
+    def _may_manage(self, request, obj) -> bool:
+        return obj is None or obj.owner_id == request.user.pk or is_administrator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_manage(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_manage(request, obj)
+
+    def has_import_permission(self, request):
+        return super().has_import_permission(request) and is_administrator(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields if is_administrator(request.user) else (*fields, "owner")
+
+    def save_model(self, request, obj, form, change):
+        if not change and not is_administrator(request.user):
+            obj.owner = request.user  # an editor's new briefing is theirs
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(m.ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Background imports: their progress (a bar that follows the worker), their
+    outcome and problems, and a Cancel button. Jobs are created by uploading a
+    large file on a list's Import page, never here."""
+
+    list_display = ("original_name", "kind", "status", "rows_done", "created_by", "created_at", "finished_at")
+    list_filter = ("status", "kind")
+    list_select_related = ("created_by",)
+    change_form_template = "admin/registry/importjob/change_form.html"
+    readonly_fields = (
+        "kind",
+        "original_name",
+        "size",
+        "status",
+        "rows_done",
+        "rows_total",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "message",
+    )
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/status/", self.admin_site.admin_view(self.status_view), name="registry_importjob_status"),
+            path("<int:pk>/cancel/", self.admin_site.admin_view(self.cancel_view), name="registry_importjob_cancel"),
+            *super().get_urls(),
+        ]
+
+    def _job(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(m.ImportJob, pk=pk)
+
+    def status_view(self, request, pk):
+        """The progress bar's data: one query (the job), plus reading the
+        worker's progress file while the job runs."""
+        return JsonResponse(job_status(self._job(request, pk)))
+
+    @method_decorator(require_POST)
+    def cancel_view(self, request, pk):
+        job = self._job(request, pk)
+        if not (request.user.pk == job.created_by_id or is_administrator(request.user)):
+            raise PermissionDenied
+        if request_cancel(job):
+            messages.info(request, _("Cancelling: nothing from this file will be imported."))
+        else:
+            messages.warning(request, _("This import has already ended."))
+        return redirect("admin:registry_importjob_change", job.pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        job = self._job(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "job_status": job_status(job),
+            "problems": job.problems,
+            "job_warnings": job.warnings,
+            "status_url": reverse("admin:registry_importjob_status", args=[job.pk]),
+            "cancel_url": reverse("admin:registry_importjob_cancel", args=[job.pk]),
+            "may_cancel": not job.finished and (request.user.pk == job.created_by_id or is_administrator(request.user)),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 # --------------------------------------------------------------------------- automation (registry/automation.py)

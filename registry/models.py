@@ -7,6 +7,7 @@ and a shell session all get the same guarantees.
 
 import datetime
 import hashlib
+import os
 import re
 import unicodedata
 import uuid
@@ -1196,6 +1197,69 @@ class BriefingItem(models.Model):
 
     def __str__(self):
         return f"{self.chart}?{self.query}" if self.query else self.chart
+
+
+def _import_storage():
+    from django.core.files.storage import FileSystemStorage
+
+    class ImportJobStorage(FileSystemStorage):
+        """Files under settings.IMPORT_JOBS_DIR, read when used (not when the
+        model is defined), so the setting can change after start-up."""
+
+        @property
+        def base_location(self):
+            return str(settings.IMPORT_JOBS_DIR)
+
+        @property
+        def location(self):
+            return os.path.abspath(self.base_location)
+
+    return ImportJobStorage()
+
+
+class ImportJob(models.Model):
+    """An uploaded file waiting for, or imported by, the background worker
+    (``manage.py run_import_jobs``; ``registry.imports.jobs``). The file is kept
+    until the job ends; what the import did stays on the job."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("imported")
+        FAILED = "failed", _("not imported (problems in the file)")
+        CANCELLED = "cancelled", _("cancelled")
+
+    kind = models.CharField(_("kind"), max_length=20)
+    file = models.FileField(_("file"), upload_to="%Y/%m/", storage=_import_storage, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    encoding = models.CharField(_("encoding"), max_length=40, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_jobs"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_done = models.PositiveIntegerField(_("rows read"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows (estimated)"), null=True, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        indexes = [models.Index(fields=["status", "created_at"], name="importjob_status_idx")]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.kind})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED, self.Status.CANCELLED)
 
 
 # Automation rows (tokens, schedules, alerts) are models of this app, kept in a module of their own.

@@ -56,3 +56,10 @@ def sync_roles(group_model, permission_model) -> dict[str, tuple[int, int]]:
         group.permissions.set(list(wanted.values()))
         changes[role] = (len(wanted.keys() - current), len(current - wanted.keys()))
     return changes
+
+
+def is_administrator(user) -> bool:
+    """Superusers and members of the Administrator group."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or user.groups.filter(name=ADMINISTRATOR).exists()

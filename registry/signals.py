@@ -51,6 +51,7 @@ NOT_REGISTRY_DATA = frozenset(
         "WorkerHeartbeat",
         "AlertSubscription",
         "Alert",
+        "ImportJob",  # a job's own progress is not registry data; its import's rows are
     }
 )
 

@@ -1,6 +1,27 @@
 """Validators for identifiers used in the registry."""
 
+import re
+
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# C0 control characters and DEL, except tab, line feed and carriage return, which
+# text areas and spreadsheets legitimately send. PostgreSQL refuses NUL in text
+# outright; the others are never meaningful in a name, a search or a quote.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def has_control_characters(text: str) -> bool:
+    return bool(CONTROL_CHARACTERS.search(text))
+
+
+def validate_no_control_characters(value) -> None:
+    """For form fields: refuse NUL and other control characters with a form error."""
+    if isinstance(value, str) and has_control_characters(value):
+        raise ValidationError(
+            _("Remove the control characters (such as NUL) from this text."), code="control_characters"
+        )
+
 
 # GB 32100-2015: the unified social credit code is 18 characters drawn from
 # digits and upper-case letters without I, O, S, V and Z.

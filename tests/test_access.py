@@ -22,6 +22,13 @@ EXPECTED = {
     "login": "public",
     "set_language": "public",  # the language switcher, POST-only; on the login page too
     "logout": "signed_in",  # POST-only
+    "password_change": "signed_in",
+    "password_change_done": "signed_in",
+    # reset by email: public, and 404 unless email is configured (tests/test_accounts.py)
+    "password_reset": "public",
+    "password_reset_done": "public",
+    "password_reset_confirm": "public",
+    "password_reset_complete": "public",
     "dashboard:overview": "viewer",
     # pages (dashboard/views/pages.py)
     "dashboard:chart": "viewer",
@@ -95,6 +102,7 @@ EXPECTED = {
 
 # Keyword arguments for URLs that need them: name -> kwargs (objects made by the `objects` fixture).
 URL_KWARGS = {
+    "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
     # pages (dashboard/views/pages.py)
     "dashboard:chart": {"slug": "presence-matrix"},
     "dashboard:platform_detail": lambda o: {"slug": o["platforms"]["wechat"].slug},
@@ -209,7 +217,8 @@ def _client_for(client, role, django_user_model):
 def test_access_matrix(client, django_user_model, role, access_objects):
     client = _client_for(client, role, django_user_model)
     failures = []
-    for name, rule in sorted(EXPECTED.items()):
+    # Log out last: it ends the session the other URLs are checked with.
+    for name, rule in sorted(EXPECTED.items(), key=lambda item: (item[0] == "logout", item[0])):
         kwargs = URL_KWARGS.get(name)
         url = reverse(name, kwargs=kwargs(access_objects) if callable(kwargs) else kwargs)
         response = client.get(url)

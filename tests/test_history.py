@@ -173,7 +173,10 @@ def test_admin_import_of_a_bad_file_shows_the_reason(client):
     bad = SimpleUploadedFile("orgs.csv", b"Name,Province\nA,Atlantis\n", content_type="text/csv")
     response = client.post(url, {"import_file": bad, "format": "0", "resource": "0"})
     assert response.context["result"].has_errors()
-    assert "line 2: province: &#x27;Atlantis&#x27;" in response.content.decode()
+    [problem] = response.context["import_errors"]
+    assert problem["line"] == 2 and problem["column"] == "province"
+    assert problem["message"].startswith("'Atlantis' is not a province-level")
+    assert "&#x27;Atlantis&#x27;" in response.content.decode()
     assert "confirm_form" not in response.context
 
 

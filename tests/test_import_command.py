@@ -189,7 +189,7 @@ def test_metrics_errors_roll_back_everything(tmp_path, wechat_account):
 
 
 def test_metrics_in_small_batches_stay_all_or_nothing(tmp_path, wechat_account):
-    from registry.importing import import_metrics
+    from registry.imports.metrics import import_metrics
 
     rows = "".join(f"wechat,gh_1,2024-01-{d:02d},{d},{d},{d},{d},{d}\n" for d in range(1, 29))
     path = tmp_path / "feed.csv"
@@ -256,7 +256,7 @@ def test_unknown_user_and_cohort_misuse_are_refused(tmp_path):
 
 def test_admin_metrics_resource_upserts_and_exports_natural_keys(wechat_account):
     # The admin's Account metrics import uses the import-export resource, not the streaming path.
-    from registry.resources import RESOURCES, raw_dataset
+    from registry.imports.resources import RESOURCES, raw_dataset
 
     def import_once():
         resource = RESOURCES["metrics"](change_reason="test")

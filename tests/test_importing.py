@@ -6,18 +6,17 @@ import io
 
 import pytest
 
-from registry.importing import (
+from registry.imports.cleaning import (
     CellError,
-    Deduplicator,
     ImportFileError,
     clean_count,
     clean_decimal,
     clean_partial_date,
     clean_province,
-    read_table,
     repair_mojibake,
-    spec_for,
 )
+from registry.imports.specs import spec_for
+from registry.imports.tables import Deduplicator, read_table
 
 
 def table(data: bytes | str, kind="memberships", **kwargs):

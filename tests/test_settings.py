@@ -147,7 +147,10 @@ def test_accounts_settings():
         "CommonPasswordValidator",
         "NumericPasswordValidator",
     ]
-    assert settings.AXES_FAILURE_LIMIT == 5 and settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    assert settings.AXES_FAILURE_LIMIT == 5 and settings.AXES_ADDRESS_FAILURE_LIMIT == 30
+    # Failures counted per username and address, and per address across usernames (config/login_throttle.py).
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"], ["ip_address"]]
+    assert settings.AXES_HANDLER == "config.login_throttle.AddressAwareHandler"
 
 
 def test_content_security_policy_allows_no_inline_or_remote_script():

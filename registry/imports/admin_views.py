@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from registry import models as m
-from registry.importing import ImportFileError
+from registry.imports.cleaning import ImportFileError
 from registry.imports.ranking import NEW, apply_plan, plan_ranking, read_ranking, summary
 from registry.matching import NameIndex, merge_organisations
 

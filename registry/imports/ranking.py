@@ -31,9 +31,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-# The reading layer of the other imports (encodings, delimiters, XLSX).
-from registry.importing import ImportFileError, open_rows
 from registry.imports import cells
+
+# The reading layer of the other imports (encodings, delimiters, XLSX).
+from registry.imports.cleaning import ImportFileError
+from registry.imports.tables import open_rows
 from registry.imports.vocabularies import map_sector, vocabulary_key
 from registry.matching import Match, NameIndex, exact_key, names_of
 
@@ -351,7 +353,7 @@ def normalise_country(text: str | None) -> str:
 def parse_province(text: str | None) -> str | None:
     """'Guangdong', '广东', '广东省', 'Guangdong Province' -> 'Guangdong'."""
     from registry.geo import PROVINCES
-    from registry.importing import _PROVINCES_ZH
+    from registry.imports.cleaning import _PROVINCES_ZH
 
     if not text:
         return None
@@ -368,7 +370,7 @@ def parse_headquarters(text: str | None, *, country: str = "") -> tuple[str, str
     ('Beijing', 'Beijing'); 'Shenzhen, Guangdong' -> ('Shenzhen', 'Guangdong');
     '广东省深圳市' -> ('深圳', 'Guangdong'); 'Stuttgart, Germany' -> ('Stuttgart', '').
     Either part is empty when it does not parse."""
-    from registry.importing import _PROVINCES_ZH
+    from registry.imports.cleaning import _PROVINCES_ZH
 
     if not text:
         return "", ""

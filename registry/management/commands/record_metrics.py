@@ -10,9 +10,9 @@ streamed in chunks so large feeds import in bounded memory.
 
 from pathlib import Path
 
+from registry.imports.resources import SYSTEM_USER
 from registry.management.commands.import_data import Command as ImportCommand
 from registry.management.commands.import_data import history_user
-from registry.resources import SYSTEM_USER
 
 
 class Command(ImportCommand):
@@ -27,6 +27,12 @@ class Command(ImportCommand):
 
     def handle(self, *args, path, dry_run, encoding, user, no_progress, **options):
         reason = f"record_metrics {path.name} (by {user or SYSTEM_USER})"
-        return self.import_metrics(
-            path, encoding=encoding, dry_run=dry_run, user=history_user(user), reason=reason, progress=not no_progress
+        self.run_import(
+            "metrics",
+            path,
+            encoding=encoding,
+            dry_run=dry_run,
+            user=history_user(user),
+            reason=reason,
+            progress=not no_progress,
         )

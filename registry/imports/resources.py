@@ -2,7 +2,7 @@
 
 Import: ``SpreadsheetFormat`` hands the resource the file's raw rows (any
 encoding, CSV/TSV/XLSX); ``before_import`` maps the header through the aliases
-in ``registry.importing``, cleans every value, collapses identical duplicate
+in ``registry.imports.tables``, cleans every value, collapses identical duplicate
 rows and marks conflicting ones, then each row is matched on its natural key
 (``get_instance``), so re-importing a file changes nothing. Rows are saved one
 by one with ``save()``, so django-simple-history records each change with the
@@ -21,45 +21,14 @@ from import_export.formats import base_formats
 
 from registry import models as m
 from registry import names
-from registry.importing import (
-    Deduplicator,
-    ImportFileError,
-    Record,
-    Spec,
-    iter_text_rows,
-    open_rows,
-    organisation_names,
-    spec_for,
-    table_from_rows,
-)
+from registry.imports.cleaning import PLATFORM_ALIASES, ImportFileError, organisation_names
+from registry.imports.specs import spec_for
+from registry.imports.tables import Deduplicator, Record, Spec, iter_text_rows, open_rows, table_from_rows
 from registry.signals import bump_data_version
 
 LINE = "_line"
 ERRORS = "_errors"
 SYSTEM_USER = "import"
-
-PLATFORM_ALIASES = {
-    "微信": "wechat",
-    "weixin": "wechat",
-    "wechat official account": "wechat",
-    "公众号": "wechat",
-    "微信公众号": "wechat",
-    "微博": "weibo",
-    "sina weibo": "weibo",
-    "新浪微博": "weibo",
-    "抖音": "douyin",
-    "tiktok (china)": "douyin",
-    "快手": "kuaishou",
-    "哔哩哔哩": "bilibili",
-    "b站": "bilibili",
-    "今日头条": "toutiao",
-    "头条": "toutiao",
-    "头条号": "toutiao",
-    "小红书": "xiaohongshu",
-    "视频号": "wechat-channels",
-    "微信视频号": "wechat-channels",
-}
-
 
 # --------------------------------------------------------------------------- the file format
 
@@ -147,7 +116,7 @@ class SafeXLSX(_EscapingExport, base_formats.XLSX):
 
 
 class Value(widgets.Widget):
-    """Values arrive already cleaned by ``registry.importing``; pass them through.
+    """Values arrive already cleaned by ``registry.imports.tables``; pass them through.
     ``blank`` replaces None for text fields; ``show`` renders a related object."""
 
     def __init__(self, *, blank=None, show=None):
@@ -298,6 +267,21 @@ class Lookups:
         return self._cached(("source", url, title), fetch)
 
 
+# --------------------------------------------------------------------------- plain resources
+
+
+class ValidatedModelResource(resources.ModelResource):
+    """The column-per-field import of models without a registry resource (its
+    export's format), validated with ``full_clean`` like the admin form."""
+
+    class Meta:
+        clean_model_instances = True
+
+
+def validated_resource(model) -> type[resources.ModelResource]:
+    return resources.modelresource_factory(model, resource_class=ValidatedModelResource)
+
+
 # --------------------------------------------------------------------------- the base resource
 
 
@@ -332,6 +316,8 @@ class RegistryResource(resources.ModelResource):
             name = kwargs.get("file_name")
             self.change_reason = f"Imported from {name}" if name else "Imported"
         self.lookups = Lookups()
+        if dataset.headers and list(dataset.headers[:2]) == [LINE, ERRORS]:
+            return  # a batch already read, cleaned and deduplicated (registry.imports.run)
         fixed = {"cohort": self.cohort} if self.cohort else {}
         if dataset.headers and dataset.headers[0] == LINE:
             rows = ((row[0], list(row[1:])) for row in dataset)
@@ -384,7 +370,12 @@ class RegistryResource(resources.ModelResource):
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
         result.import_warnings = list(self.warnings)
-        if not kwargs.get("dry_run") and not result.has_errors() and not result.has_validation_errors():
+        if (
+            not kwargs.get("dry_run")
+            and not getattr(self, "defer_version_bump", False)
+            and not result.has_errors()
+            and not result.has_validation_errors()
+        ):
             bump_data_version()
 
 
