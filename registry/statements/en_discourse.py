@@ -266,6 +266,8 @@ class Discourse:
         tokens = set(name.split())
         if kind == "company":
             return is_company(name, self.known)
+        if kind == "producer":  # "the steelmaker", "the refiner": a company, never a platform
+            return is_company(name, self.known) and name not in lx.PLATFORM_ORGS
         if kind == "platform":
             return name in lx.PLATFORM_ORGS or name in self.known and name not in lx.KNOWN_ORGS
         if kind == "regulator":
@@ -310,6 +312,13 @@ class Discourse:
             found.append((mention.name, features))
             if len(found) >= _ALTERNATIVES:
                 break
+        if any("ref_bystander" not in features for _, features in found):
+            # "the company" is a platform only when no other company is in view
+            found = [(name, features) for name, features in found if "ref_bystander" not in features]
+            for rank, (_, features) in enumerate(found):
+                for key in [k for k in features if k[3:].isdigit()]:
+                    del features[key]
+                features[f"ref{min(rank, 2)}"] = 1.0
         return found
 
     def _mentions_before(self, position: int, limit: int = 120) -> list[OrgMention]:
@@ -501,6 +510,8 @@ class Discourse:
             for org, features in self.org_alternatives(mention.org_ref, position):
                 rank = next(k for k in features if k.startswith("ref") and k[3:].isdigit())
                 sources.append((org, rank))
+                # how the text named it: as a subject, as a platform things happen on, as a speaker
+                sources += [(org, name) for name in features if not name[3:].isdigit()]
         if mention.implied_org:
             company = self.org_for("company", position)
             if company:

@@ -456,7 +456,9 @@ def parse_head(head: str, known: frozenset[str]) -> Mention | None:
         role or org
     ):
         return None  # unexplained capitalised words before the name: not a clean subject
-    reference = re.fullmatch(rf"(?:(?:the|its)\s+)?({'|'.join(lx.ORG_REFS)})['’]s\s+(.+)", role or "", re.I)
+    reference = re.fullmatch(
+        rf"(?:(?:the|its)\s+)?(?:[a-z-]+\s+){{0,2}}?({'|'.join(lx.ORG_REFS)})['’]s\s+(.+)", role or "", re.I
+    )
     if reference and not org:  # "the firm's chief executive Zhang Wei"
         return Mention(name=name, role=reference.group(2), org_ref=reference.group(1).lower())
     corporate = bool(role) and not org and any(w in lx.CORPORATE_TITLES for w in role.split())
