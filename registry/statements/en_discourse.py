@@ -266,6 +266,8 @@ class Discourse:
         tokens = set(name.split())
         if kind == "company":
             return is_company(name, self.known)
+        if kind == "any":
+            return self._is_org_name(name)
         if kind == "producer":  # "the steelmaker", "the refiner": a company, never a platform
             return is_company(name, self.known) and name not in lx.PLATFORM_ORGS
         if kind == "platform":
@@ -280,7 +282,7 @@ class Discourse:
         for start, name in reversed(self.orgs):
             if start >= position or name in lx.MEDIA:
                 continue
-            if kind == "company" and self._is_bystander_platform(name):
+            if kind in ("company", "any") and self._is_bystander_platform(name):
                 continue
             if self._compatible(kind, name):
                 return name
@@ -307,7 +309,7 @@ class Discourse:
                 features["ref_far"] = 1.0
             if key in self.org_spoke:
                 features["ref_spoke"] = 1.0
-            if kind == "company" and self._is_bystander_platform(mention.name):
+            if kind in ("company", "any") and self._is_bystander_platform(mention.name):
                 features["ref_bystander"] = 1.0  # a platform named as where things happen
             found.append((mention.name, features))
             if len(found) >= _ALTERNATIVES:

@@ -246,6 +246,7 @@ ORG_REFS: dict[str, str] = {
     "courier": "producer",
     "contractor": "producer",
     "soe": "company",
+    "its": "any",  # "who runs its Weibo account": the organisation the sentence is about
     "school": "University",
     "watchdog": "regulator",
     "association": "Association",

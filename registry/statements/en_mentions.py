@@ -110,7 +110,7 @@ def name_spans(text: str) -> list[Span]:
     """
     original = text
     if "(" in text:  # "Chongqing Rail Transit (Group) Co.": the bracketed word is part of the name
-        text = PAREN_WORD.sub(lambda m: f" {m.group(1)}  ", text)  # same length: offsets hold
+        text = PAREN_WORD.sub(lambda m: f"  {m.group(1)} ", text)  # same length: offsets hold
     words = list(WORD_RE.finditer(text))
     spans: list[Span] = []
     i = 0
@@ -159,6 +159,8 @@ def trim_span(text: str, words: list[re.Match[str]]) -> list[Span]:
         return []
     possessive = strip_possessive(words[-1].group())[1] and words[-1].group() not in lx.NAME_POSSESSIVES
     start, end = words[0].start(), words[-1].end() - (2 if possessive else 0)
+    if text.count("(", start, end) > text.count(")", start, end) and text[end : end + 1] == ")":
+        end += 1  # "China University of Petroleum (Beijing)": the bracket closes the name
     name = text[start:end]
     if " and " not in name or has_org_keyword(name):
         return [Span(start, end, name, possessive)]
@@ -477,6 +479,7 @@ _RELATIVE_OWNER = re.compile(
     r"who\s+(?:[a-z]+\s+){1,2}?(?:(?:the|its)\s+(?:[a-z-]+\s+){0,2}(?P<ref>[a-z-]+)|(?P<org>[A-Z][\w&'’.-]*"
     r"(?:\s+(?:of|and|for|&)?\s*[A-Z][\w&'’.-]*)*))['’]s\b"
 )
+_RELATIVE_ITS = re.compile(r"who\s+(?:[a-z]+\s+){1,2}?its\s+[a-z][\w-]*")
 _RELATIVE_JOINED = re.compile(
     r"who\s+(?:joined|founded|co-founded|leads|led|heads|headed|runs|ran)\s+(?P<org>[A-Z].*)$"
 )
@@ -492,6 +495,9 @@ def relative_org(chunk: str, known: frozenset[str]) -> tuple[str | None, str | N
         org, ref = parse_org_phrase(phrase)
         if org or ref:
             return org, ref
+    its = _RELATIVE_ITS.match(chunk)
+    if its:  # "who manages its Douyin channel": the organisation the sentence is about
+        return None, "its"
     owner = _RELATIVE_OWNER.match(chunk)
     if owner:
         if owner.group("ref") and owner.group("ref").lower() in lx.ORG_REFS:
