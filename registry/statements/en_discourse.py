@@ -38,7 +38,7 @@ from registry.statements.en_mentions import (
     org_part,
     surname,
 )
-from registry.statements.options import Who
+from registry.statements.options import Who, fullest_names
 from registry.statements.text import Paragraph
 
 __all__ = ["Discourse", "org_kind", "role_class", "unit_without_org"]
@@ -181,6 +181,7 @@ class Discourse:
                     continue
             subject = _is_subject(masked, self._para_starts[para], span.start)
             self.org_mentions.append(OrgMention(span.start, name, para, subject))
+        self._fullest: dict[str, str] | None = None
         self.orgs = [(m.start, m.name) for m in self.org_mentions]
         self._org_starts = [m.start for m in self.org_mentions]
         # "Hengxing" is the short form of "Hengxing Auto Co" when it speaks on its own.
@@ -243,6 +244,12 @@ class Discourse:
         return key
 
     # ----------------------------------------------------------------- organisations
+
+    def fullest(self, name: str) -> str:
+        """The fullest name the article gives the organisation ``name``."""
+        if self._fullest is None:
+            self._fullest = fullest_names(n for _, n in self.orgs)
+        return self._fullest.get(name, name)
 
     def main_org_names(self) -> list[str]:
         """The article's most named organisations, as it last names them."""

@@ -479,7 +479,7 @@ _RELATIVE_OWNER = re.compile(
     r"who\s+(?:[a-z]+\s+){1,2}?(?:(?:the|its)\s+(?:[a-z-]+\s+){0,2}(?P<ref>[a-z-]+)|(?P<org>[A-Z][\w&'’.-]*"
     r"(?:\s+(?:of|and|for|&)?\s*[A-Z][\w&'’.-]*)*))['’]s\b"
 )
-_RELATIVE_ITS = re.compile(r"who\s+(?:[a-z]+\s+){1,2}?its\s+[a-z][\w-]*")
+_RELATIVE_ITS = re.compile(r"who\s+(?:[a-z]+\s+){1,2}?its\s+\w")
 _RELATIVE_JOINED = re.compile(
     r"who\s+(?:joined|founded|co-founded|leads|led|heads|headed|runs|ran)\s+(?P<org>[A-Z].*)$"
 )

