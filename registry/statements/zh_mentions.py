@@ -203,6 +203,18 @@ def _unit_suffix(text: str) -> int:
 
 
 _REGISTERED = re.compile(r"(?:公司|集团|银行|大学)")
+# Unit words an organisation's ending may sit inside: 办 of 新闻办公室, 委 of 党委宣传部 is its own.
+_UNIT_WORDS = ("办公室", "委员会", "事业部", "研究院", "研究所", "管理局", "管理处", "部门")
+
+
+def _inside_word(text: str, end: int) -> bool:
+    """``end`` falls inside one of the unit words (not at its end)."""
+    return any(
+        0 < end - start < len(word)
+        for word in _UNIT_WORDS
+        for start in range(max(0, end - len(word) + 1), end)
+        if text.startswith(word, start)
+    )
 
 
 def split_subunit(prefix: Text) -> tuple[Text, Text]:
@@ -215,6 +227,8 @@ def split_subunit(prefix: Text) -> tuple[Text, Text]:
     for match in STRONG_ORG_END.finditer(text):
         # "浙江省市场监督管理局" + "网络交易监督管理处": a department after the organisation's own ending
         rest = text[match.end() :]
+        if _inside_word(text, match.end()):
+            continue
         if match.end() >= 3 and len(rest) >= 2 and _UNIT_END.search(rest) and not STRONG_ORG_END.fullmatch(rest):
             if not _REGISTERED.search(rest):
                 return prefix.cut(0, match.end()), prefix.cut(match.end())
@@ -238,6 +252,8 @@ def split_subunit(prefix: Text) -> tuple[Text, Text]:
         for match in STRONG_ORG_END.finditer(text):
             cut = match.end()
             rest = text[cut:]
+            if _inside_word(text, cut):
+                continue
             if cut >= 3 and len(rest) >= 2 and _UNIT_END.search(rest) and not STRONG_ORG_END.fullmatch(rest):
                 return prefix.cut(0, cut), prefix.cut(cut)
     return prefix, Text("", "")
