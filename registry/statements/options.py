@@ -77,8 +77,9 @@ _GENERIC_WORDS = frozenset(
 
 def fullest_names(names) -> dict[str, str]:
     """A name -> the fuller name the article gives the same organisation, when the fuller one
-    only adds its legal form or country ("State Grid" -> "State Grid Corporation of China"):
-    the corpus guide's and the registry's preferred form. Subsidiaries ("CRRC Changchun
+    only adds its country and legal form ("State Grid" -> "State Grid Corporation of China"):
+    the corpus guide's and the registry's preferred form. A legal form alone ("China
+    Telecom Corp Ltd") is left as the attribution words it: matching drops it anyway. Subsidiaries ("CRRC Changchun
     Railway Vehicles") and lists ("X and Y Group") are other organisations."""
     names = sorted(set(names), key=len)
     fullest: dict[str, str] = {}
@@ -86,7 +87,9 @@ def fullest_names(names) -> dict[str, str]:
         words = short.casefold().split()
         for long in names[index + 1 :]:
             longer = long.casefold().replace(".", "").replace(",", "").split()
-            if longer[: len(words)] == [w.rstrip(".,") for w in words] and set(longer[len(words) :]) <= _GENERIC_WORDS:
+            extra = set(longer[len(words) :])
+            # a legal form alone changes nothing (matching drops it): keep the article's wording
+            if longer[: len(words)] == [w.rstrip(".,") for w in words] and extra <= _GENERIC_WORDS and "china" in extra:
                 fullest[short] = long
     return fullest
 

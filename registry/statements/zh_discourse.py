@@ -21,6 +21,7 @@ from registry.statements.options import Who
 from registry.statements.text import Paragraph
 from registry.statements.zh_lexicon import (
     KNOWN_ORGS,
+    ORG_REFERENCES,
     TITLES,
     to_simplified,
 )
@@ -30,9 +31,12 @@ from registry.statements.zh_mentions import (
     STRONG_ORG_END,
     Mention,
     Text,
+    clean_org,
     is_name,
+    looks_like_org,
     name_length_at,
     parse_subject,
+    split_subunit,
 )
 
 # --------------------------------------------------------------------------- discourse
@@ -467,6 +471,27 @@ def narrative_people(simple: str, original: str) -> list[tuple[int, Speaker | Me
             found.append(
                 (match.start(), Mention(name=person, role=mention.role, org=mention.org, org_ref=mention.org_ref))
             )
+    for match in re.finditer(
+        r"(?:^|(?<=[，,。！？；：:\n]))([^，,。！？；：:\n“”「」]{3,30}?(?:部|中心|办公室|处|室|团队|分公司|事业部|工作室))的"
+        r"([\u4e00-\u9fff]{2,3})(?=负责|主管|牵头|分管|带领|介绍|表示|说|称|[，,。])",
+        simple,
+        re.M,
+    ):
+        # "该集团品牌传播部的李红负责运营账号": a member of the organisation's department
+        name = match.group(2)
+        if not is_name(name) or name_length_at(simple, match.start(2)) not in (0, len(name)):
+            continue
+        unit = Text(match.group(1), original[match.start(1) : match.end(1)])
+        reference = next((r for r in ORG_REFERENCES if unit.s.startswith(r) and r.startswith(("该", "这家"))), None)
+        if reference:
+            org, ref = None, reference
+        else:
+            org_text, rest = split_subunit(clean_org(unit))
+            if not rest or not looks_like_org(org_text.s) and not any(org_text.s.startswith(o) for o in KNOWN_ORGS):
+                continue
+            org, ref = org_text.o, None
+        person = original[match.start(2) : match.end(2)]
+        found.append((match.start(2), Mention(name=person, org=org, org_ref=ref)))
     for match in pattern.finditer(simple):
         end = match.end()
         latin = LATIN_NAME.match(simple, end + 1) if simple[end : end + 1] == " " else LATIN_NAME.match(simple, end)
