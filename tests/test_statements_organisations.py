@@ -63,6 +63,27 @@ CASES = [
         "程一帆",
         "比亚迪",
     ),
+    (
+        'Tencent, which owns WeChat, said revenue rose. Its spokesman Chen Gang said: "We post daily."',
+        "Chen Gang",
+        "Tencent",
+    ),
+    (
+        'COSCO Shipping posted videos. Wu Jie, the head of its new media centre, said: "We post daily."',
+        "Wu Jie",
+        "COSCO Shipping",
+    ),
+    (
+        'China Unicom engineer Zhou Bin climbs towers for his fans.\n\nThe market is large.\n\n"We post daily," Zhou said.',
+        "Zhou Bin",
+        "China Unicom",
+    ),
+    (
+        'Ma Lin joined Alibaba in 2015 and now runs its Taobao Live team.\n\n"We post daily," Ma said.',
+        "Ma Lin",
+        "Alibaba",
+    ),
+    ("招商银行近日开通视频号。\n\n“我们每天更新。”该行零售金融部副总经理钱进说。", "钱进", "招商银行"),
 ]
 
 

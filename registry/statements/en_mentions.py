@@ -274,6 +274,8 @@ def parse_org_phrase(text: str) -> tuple[str | None, str | None]:
     owner = _REF_OWNS.match(text)
     if owner:  # "the company's brand department"
         return None, owner.group(1).lower()
+    if re.fullmatch(r"its\s+[\w\s-]+", text, re.I) and _UNIT_HEAD.search(text):
+        return None, "its"  # "head of its new-media centre": the organisation the sentence is about
     bare = re.sub(r"^the\s+", "", text, flags=re.I)
     spans = name_spans(bare)
     if spans and spans[0].start == 0 and spans[0].possessive and lx.POSSESSIVE_UNIT.fullmatch(bare[spans[0].end :]):
@@ -463,6 +465,9 @@ def parse_head(head: str, known: frozenset[str]) -> Mention | None:
     )
     if reference and not org:  # "the firm's chief executive Zhang Wei"
         return Mention(name=name, role=reference.group(2), org_ref=reference.group(1).lower())
+    its = re.fullmatch(r"its\s+(.+)", role or "", re.I)
+    if its and not org and has_role_noun(its.group(1)):  # "Its spokesman Chen Gang"
+        return Mention(name=name, role=its.group(1), org_ref="its")
     corporate = bool(role) and not org and any(w in lx.CORPORATE_TITLES for w in role.split())
     return Mention(name=name, role=role, org=org, implied_org=corporate)
 

@@ -308,6 +308,9 @@ def _without_parentheticals(subject: Text) -> Text:
     return Text("".join(keep_s), "".join(keep_o))
 
 
+_REFERENCES_LONGEST = sorted((r for r in ORG_REFERENCES if r.startswith(("该", "这家"))), key=len, reverse=True)
+
+
 def parse_subject(subject: Text) -> Mention | None:
     """Read ORG + TITLE + NAME (or a part of it, or a reference) from an attribution subject."""
     subject = _without_parentheticals(subject).strip(" ，,、：:")
@@ -367,7 +370,12 @@ def parse_subject(subject: Text) -> Mention | None:
                 first = prev_start
             else:
                 break
-        org_part, unit = split_subunit(clean_org(subject.cut(0, first)))
+        prefix = clean_org(subject.cut(0, first))
+        named = next((r for r in _REFERENCES_LONGEST if prefix.s.startswith(r)), None)
+        if named:  # "该行零售金融部": the reference, then its department
+            org_part, unit = prefix.cut(0, len(named)), prefix.cut(len(named))
+        else:
+            org_part, unit = split_subunit(prefix)
         role = (unit.o + subject.o[first:end]).strip() or None
         org = org_part.o.strip() or None
         reference = org_part.s.strip() if org_part.s.strip() in ORG_REFERENCES else None
