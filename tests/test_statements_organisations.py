@@ -74,7 +74,8 @@ CASES = [
         "COSCO Shipping",
     ),
     (
-        'China Unicom engineer Zhou Bin climbs towers for his fans.\n\nThe market is large.\n\n"We post daily," Zhou said.',
+        "China Unicom engineer Zhou Bin climbs towers for his fans.\n\nThe market is large."
+        '\n\n"We post daily," Zhou said.',
         "Zhou Bin",
         "China Unicom",
     ),
