@@ -120,6 +120,9 @@ def org_kind(name: str, known: frozenset[str]) -> str:
     return "other"
 
 
+_OUTLET_CREDIT = re.compile(r"(?:\(|\btold\s+(?:the\s+)?|\bto\s+(?:the\s+)?|\bwith\s+(?:the\s+)?|\bby\s+)$")
+
+
 def _canonical(name: str) -> str:
     return re.sub(r"[\s.,'’()]+", " ", name.casefold()).strip().removeprefix("the ")
 
@@ -199,6 +202,8 @@ class Discourse:
                 self._full_names.setdefault(_canonical(name).split()[0], _canonical(name))
         salience: Counter[str] = Counter()
         for mention in self.org_mentions:
+            if mention.name in lx.MEDIA and _OUTLET_CREDIT.search(masked[max(0, mention.start - 12) : mention.start]):
+                continue  # "Linyi (AFP) -", "told Reuters": the outlet reporting, not the story's organisation
             salience[self.canonical(mention.name)] += 2 if mention.para <= 1 else 1
         self.salience = salience
         self.main_orgs = [name for name, _ in salience.most_common(2)]
