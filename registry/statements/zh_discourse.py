@@ -13,6 +13,7 @@ weighs (``registry.statements.ranking``).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from bisect import bisect_right
 from collections import Counter
 
@@ -63,6 +64,8 @@ class Discourse:
         self._keys: dict[str, str] = {}
         self._org_starts = [start for start, _ in self.orgs]
         names = {name for _, name in self.orgs}
+        self._org_names = sorted(names | set(self._aliases) | set(self._aliases.values()))[:200]
+        self._splits: dict[str, int] = {}
         self._shortest = {
             name: min((n for n in names if name.startswith(n) and len(n) >= 2), key=len) for name in names
         }
@@ -222,10 +225,38 @@ class Discourse:
                 return speaker.org
         return None
 
+    def article_org_end(self, org: str) -> int:
+        """Where the organisation the article names ends inside ``org`` as an attribution
+        wrote it: 建行 of "建行个人" (the article names 中国建设银行), 中石化 of "中石化新闻"
+        (中国石化); ``len(org)`` when ``org`` is itself named or no article name fits."""
+        if org not in self._splits:
+            self._splits[org] = self._article_org_end(to_simplified(org))
+        return self._splits[org]
+
+    def _article_org_end(self, simple: str) -> int:
+        if simple in self._org_names or any(name.startswith(simple) for name in self._org_names):
+            return len(simple)
+        for cut in range(len(simple) - 1, 1, -1):
+            head, rest = simple[:cut], simple[cut:]
+            if head in _TOO_GENERIC or STRONG_ORG_END.search(rest):
+                continue
+            if head in self._org_names or any(_abbreviates(head, name) for name in self._org_names):
+                return cut
+        return len(simple)
+
+    def _with_article_org(self, mention: Mention) -> Mention:
+        if not mention.org or mention.org_speaks:
+            return mention
+        end = self.article_org_end(mention.org)
+        if end >= len(mention.org):
+            return mention
+        return replace(mention, org=mention.org[:end], role=mention.org[end:] + (mention.role or ""))
+
     def resolve(self, mention: Mention | None, position: int) -> Speaker:
         """The grammar's one reading of ``mention``."""
         if mention is None or mention.group:
             return NOBODY
+        mention = self._with_article_org(mention)
         if mention.pronoun:
             return self.last_person or NOBODY
         if mention.org_ref and not mention.role and not mention.name:
@@ -282,6 +313,7 @@ class Discourse:
             ]
         if mention.org_speaks:
             return [Who(org=mention.org, is_org=True, features={"named_org": 1.0})]
+        mention = self._with_article_org(mention)
         orgs: list[tuple[str, str]] = []
         if mention.org:
             orgs += _title_orgs(mention.org, mention.role)
@@ -339,6 +371,25 @@ class Discourse:
 
 _BARE_DEPARTMENT = re.compile(r"(?:集团|公司)?[\u4e00-\u9fff]{1,5}?(?:部|办|处|科|室|中心|办公室|团队|小组)")
 _UNIT_PREFIX = re.compile(r"^(.{2,14}?(?:部|处|科|室|办公室|中心|学院|学系|系|研究所|研究院|课题组|事业部|分院))(?=.)")
+
+
+_TOO_GENERIC = frozenset({"中国", "国家", "中央", "全国", "国务", "新闻", "集团", "公司"})
+
+
+def _abbreviates(short: str, name: str) -> bool:
+    """``short`` is a short form of ``name``: its characters in order (中石化 of 中国石化, 建行 of
+    中国建设银行, 南航 of 中国南方航空), shorter, and sharing the name's first or last character
+    or its first two after 中国."""
+    if len(short) >= len(name) or len(short) < 2:
+        return False
+    at = 0
+    for ch in short:
+        at = name.find(ch, at)
+        if at < 0:
+            return False
+        at += 1
+    core = name.removeprefix("中国")
+    return short[0] in (name[0], core[:1]) or short[-1] == _LEGAL_FORM.sub("", name)[-1:]
 
 
 def _title_orgs(org: str, role: str | None) -> list[tuple[str, str]]:
