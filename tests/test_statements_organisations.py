@@ -85,6 +85,24 @@ CASES = [
         "Alibaba",
     ),
     ("招商银行近日开通视频号。\n\n“我们每天更新。”该行零售金融部副总经理钱进说。", "钱进", "招商银行"),
+    (
+        'State Grid runs 40 accounts.\n\nXu Ping, whose team runs State Grid\'s Weibo account, said: "We post daily."',
+        "Xu Ping",
+        "State Grid",
+    ),
+    (
+        'China Three Gorges Corp posted a dam video.\n\n"We post daily," said Fu Lan, '
+        "who works in the SOE's publicity department.",
+        "Fu Lan",
+        "China Three Gorges Corp",
+    ),
+    (
+        'Air China posted a video. "We post daily," said Lin Xue, a flight attendant with the airline.',
+        "Lin Xue",
+        "Air China",
+    ),
+    ("中国建设银行近日入驻小红书。建行个人金融部副总经理郑华说：“我们每天更新。”", "郑华", "建行"),
+    ("腾讯公司副总裁、微信事业群负责人张晓表示：“我们每天更新。”", "张晓", "腾讯公司"),
 ]
 
 
@@ -100,3 +118,14 @@ def test_fullest_name_only_adds_legal_form_or_country():
     assert fullest["State Grid"] == "State Grid Corporation of China"
     assert "CRRC" not in fullest  # a subsidiary is another organisation
     assert "Haier" not in fullest  # a legal form alone: the attribution's wording is kept
+
+
+def test_chinese_short_forms():
+    from registry.statements.zh_discourse import _abbreviates
+
+    assert _abbreviates("中石化", "中国石化")
+    assert _abbreviates("建行", "中国建设银行")
+    assert _abbreviates("南航", "中国南方航空")
+    assert not _abbreviates("化石", "中国石化")  # not in order
+    assert not _abbreviates("国家", "中国石化")
+    assert not _abbreviates("中国石化", "中国石化")

@@ -286,6 +286,8 @@ class Discourse:
             return name in lx.PLATFORM_ORGS or name in self.known and name not in lx.KNOWN_ORGS
         if kind == "regulator":
             return bool(tokens & {"Ministry", "Commission", "Administration", "Bureau"})
+        if kind == "Airlines":  # "the airline": Air China, China Eastern Airlines, Cathay Pacific Airways
+            return bool(tokens & {"Airlines", "Airline", "Air", "Airways"})
         return kind in tokens or (kind == "Bank" and name in {"ICBC", "CCB"})
 
     def org_for(self, ref: str, position: int) -> str | None:

@@ -184,7 +184,7 @@ HEAD_CUT = re.compile(
 TRAILING_ADVERBS = re.compile(r"\s+(?:also|later|then|once|previously|earlier|recently|further|again)$")
 # Appositive chunks that end the subject ("said Li, adding that ...").
 APPOSITIVE_STOP = re.compile(
-    r"^(?:adding|noting|saying|explaining|who|which|when|while|in|at|on|during|according|as|and|but|speaking|"
+    r"^(?:adding|noting|saying|explaining|who|whose|which|when|while|in|at|on|during|according|as|and|but|speaking|"
     r"writing|responding|replying|referring|commenting|addressing|talking|appearing|answering|asked|interviewed)\b"
 )
 ORG_REFS: dict[str, str] = {

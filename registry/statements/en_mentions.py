@@ -476,7 +476,7 @@ _GAVE_NAME = re.compile(r"who\s+gave\s+(?:only\s+)?(?:his|her|their)\s+(?:sur)?n
 _WORKS_AT = re.compile(
     r"who\s+(?:(?:has|had|have)\s+(?:long\s+)?|also\s+)?(?:teaches|taught|lectures|works|worked|researches|studies|"
     r"heads|headed|leads|led|runs|ran|manages|managed|oversees|directs|chairs|founded|co-founded|joined|represents|"
-    r"serves|served|speaks|spoke|is|was|been)\b[\w\s'’-]*?\s+(?:at|for|with|of)\s+(?P<org>.+)$"
+    r"serves|served|speaks|spoke|is|was|been)\b[\w\s'’-]*?\s+(?:at|for|with|of|in)\s+(?P<org>.+)$"
 )
 
 
@@ -493,6 +493,7 @@ _RELATIVE_JOINED = re.compile(
 def relative_org(chunk: str, known: frozenset[str]) -> tuple[str | None, str | None]:
     """(org, org_ref) a relative clause ties a person to: "who teaches marketing at X", "who
     runs the company's livestream team", "who joined Haier in 2015"."""
+    chunk = re.sub(r"^whose\s+[a-z-]+\s+", "who ", chunk)  # "whose team runs X's account": the person's unit
     works = _WORKS_AT.match(chunk)
     if works:
         phrase = lx.TRAILING_LOCATION.sub("", works.group("org"))

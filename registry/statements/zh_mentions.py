@@ -308,6 +308,19 @@ def _without_parentheticals(subject: Text) -> Text:
     return Text("".join(keep_s), "".join(keep_o))
 
 
+def _org_of_earlier_title(before: Text, unit: Text) -> Text | None:
+    """``ORG TITLE、UNIT TITLE NAME``: when what follows the 、 is only a department, the
+    organisation is the one before the first title."""
+    cut = before.s.rfind("、")
+    if cut < 0 or not unit.s or not _UNIT_END.search(unit.s) or STRONG_ORG_END.search(unit.s[:-1]):
+        return None
+    runs = title_run(before.s[:cut])
+    if not runs or runs[0][0] < 2:
+        return None
+    org = clean_org(before.cut(0, runs[0][0]))
+    return org if looks_like_org(org.s) or ends_with_org(org.s) else None
+
+
 _REFERENCES_LONGEST = sorted((r for r in ORG_REFERENCES if r.startswith(("该", "这家"))), key=len, reverse=True)
 
 
@@ -372,8 +385,11 @@ def parse_subject(subject: Text) -> Mention | None:
                 break
         prefix = clean_org(subject.cut(0, first))
         named = next((r for r in _REFERENCES_LONGEST if prefix.s.startswith(r)), None)
+        earlier = _org_of_earlier_title(subject.cut(0, first), prefix)
         if named:  # "该行零售金融部": the reference, then its department
             org_part, unit = prefix.cut(0, len(named)), prefix.cut(len(named))
+        elif earlier is not None:  # "腾讯公司副总裁、微信事业群负责人": the unit is the company's
+            org_part, unit = earlier, prefix
         else:
             org_part, unit = split_subunit(prefix)
         role = (unit.o + subject.o[first:end]).strip() or None
