@@ -13,9 +13,9 @@ weighs (``registry.statements.ranking``).
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from bisect import bisect_right
 from collections import Counter
+from dataclasses import replace
 
 from registry.statements.core import NOBODY, Speaker
 from registry.statements.options import Who
