@@ -577,6 +577,9 @@ def narrative_orgs(simple: str, original: str) -> list[tuple[int, str]]:
     )
     for match in suffixed.finditer(simple):
         found.append((match.start(), match.group()))
+    for short in _read_aliases(simple):  # "（以下简称“国网浙江电力”）": the short name wherever it stands
+        for match in re.finditer(re.escape(short), simple):
+            found.append((match.start(), short))
     acting = re.compile(
         r"(?:^|(?<=[，。；\n]))([\u4e00-\u9fffA-Za-z]{2,8}?)(?:近日|日前|今年|去年|昨日|今天|正式|已经|已)?"
         r"(?:通过|发布|宣布|推出|发表|致歉|道歉|回应称|连夜|开通|入驻|上线|开设)",
