@@ -38,7 +38,7 @@ from registry.statements.en_mentions import (
     org_part,
     surname,
 )
-from registry.statements.options import Who
+from registry.statements.options import Who, fullest_names
 from registry.statements.text import Paragraph
 
 __all__ = ["Discourse", "org_kind", "role_class", "unit_without_org"]
@@ -120,6 +120,9 @@ def org_kind(name: str, known: frozenset[str]) -> str:
     return "other"
 
 
+_OUTLET_CREDIT = re.compile(r"(?:\(|\btold\s+(?:the\s+)?|\bto\s+(?:the\s+)?|\bwith\s+(?:the\s+)?|\bby\s+)$")
+
+
 def _canonical(name: str) -> str:
     return re.sub(r"[\s.,'’()]+", " ", name.casefold()).strip().removeprefix("the ")
 
@@ -181,6 +184,7 @@ class Discourse:
                     continue
             subject = _is_subject(masked, self._para_starts[para], span.start)
             self.org_mentions.append(OrgMention(span.start, name, para, subject))
+        self._fullest: dict[str, str] | None = None
         self.orgs = [(m.start, m.name) for m in self.org_mentions]
         self._org_starts = [m.start for m in self.org_mentions]
         # "Hengxing" is the short form of "Hengxing Auto Co" when it speaks on its own.
@@ -198,6 +202,8 @@ class Discourse:
                 self._full_names.setdefault(_canonical(name).split()[0], _canonical(name))
         salience: Counter[str] = Counter()
         for mention in self.org_mentions:
+            if mention.name in lx.MEDIA and _OUTLET_CREDIT.search(masked[max(0, mention.start - 12) : mention.start]):
+                continue  # "Linyi (AFP) -", "told Reuters": the outlet reporting, not the story's organisation
             salience[self.canonical(mention.name)] += 2 if mention.para <= 1 else 1
         self.salience = salience
         self.main_orgs = [name for name, _ in salience.most_common(2)]
@@ -244,6 +250,12 @@ class Discourse:
 
     # ----------------------------------------------------------------- organisations
 
+    def fullest(self, name: str) -> str:
+        """The fullest name the article gives the organisation ``name``."""
+        if self._fullest is None:
+            self._fullest = fullest_names(n for _, n in self.orgs)
+        return self._fullest.get(name, name)
+
     def main_org_names(self) -> list[str]:
         """The article's most named organisations, as it last names them."""
         return self._main_names
@@ -266,10 +278,16 @@ class Discourse:
         tokens = set(name.split())
         if kind == "company":
             return is_company(name, self.known)
+        if kind == "any":
+            return self._is_org_name(name)
+        if kind == "producer":  # "the steelmaker", "the refiner": a company, never a platform
+            return is_company(name, self.known) and name not in lx.PLATFORM_ORGS
         if kind == "platform":
             return name in lx.PLATFORM_ORGS or name in self.known and name not in lx.KNOWN_ORGS
         if kind == "regulator":
             return bool(tokens & {"Ministry", "Commission", "Administration", "Bureau"})
+        if kind == "Airlines":  # "the airline": Air China, China Eastern Airlines, Cathay Pacific Airways
+            return bool(tokens & {"Airlines", "Airline", "Air", "Airways"})
         return kind in tokens or (kind == "Bank" and name in {"ICBC", "CCB"})
 
     def org_for(self, ref: str, position: int) -> str | None:
@@ -278,7 +296,7 @@ class Discourse:
         for start, name in reversed(self.orgs):
             if start >= position or name in lx.MEDIA:
                 continue
-            if kind == "company" and self._is_bystander_platform(name):
+            if kind in ("company", "any") and self._is_bystander_platform(name):
                 continue
             if self._compatible(kind, name):
                 return name
@@ -305,11 +323,18 @@ class Discourse:
                 features["ref_far"] = 1.0
             if key in self.org_spoke:
                 features["ref_spoke"] = 1.0
-            if kind == "company" and self._is_bystander_platform(mention.name):
+            if kind in ("company", "any") and self._is_bystander_platform(mention.name):
                 features["ref_bystander"] = 1.0  # a platform named as where things happen
             found.append((mention.name, features))
             if len(found) >= _ALTERNATIVES:
                 break
+        if any("ref_bystander" not in features for _, features in found):
+            # "the company" is a platform only when no other company is in view
+            found = [(name, features) for name, features in found if "ref_bystander" not in features]
+            for rank, (_, features) in enumerate(found):
+                for key in [k for k in features if k[3:].isdigit()]:
+                    del features[key]
+                features[f"ref{min(rank, 2)}"] = 1.0
         return found
 
     def _mentions_before(self, position: int, limit: int = 120) -> list[OrgMention]:
@@ -501,6 +526,8 @@ class Discourse:
             for org, features in self.org_alternatives(mention.org_ref, position):
                 rank = next(k for k in features if k.startswith("ref") and k[3:].isdigit())
                 sources.append((org, rank))
+                # how the text named it: as a subject, as a platform things happen on, as a speaker
+                sources += [(org, name) for name in features if not name[3:].isdigit()]
         if mention.implied_org:
             company = self.org_for("company", position)
             if company:

@@ -184,7 +184,7 @@ HEAD_CUT = re.compile(
 TRAILING_ADVERBS = re.compile(r"\s+(?:also|later|then|once|previously|earlier|recently|further|again)$")
 # Appositive chunks that end the subject ("said Li, adding that ...").
 APPOSITIVE_STOP = re.compile(
-    r"^(?:adding|noting|saying|explaining|who|which|when|while|in|at|on|during|according|as|and|but|speaking|"
+    r"^(?:adding|noting|saying|explaining|who|whose|which|when|while|in|at|on|during|according|as|and|but|speaking|"
     r"writing|responding|replying|referring|commenting|addressing|talking|appearing|answering|asked|interviewed)\b"
 )
 ORG_REFS: dict[str, str] = {
@@ -228,6 +228,25 @@ ORG_REFS: dict[str, str] = {
     "manufacturer": "company",
     "developer": "company",
     "studio": "company",
+    # what news calls a company by its trade ("the steelmaker", "the refiner", "the miner")
+    "steelmaker": "producer",
+    "chipmaker": "producer",
+    "drugmaker": "producer",
+    "shipbuilder": "producer",
+    "builder": "producer",
+    "refiner": "producer",
+    "miner": "producer",
+    "producer": "producer",
+    "exporter": "producer",
+    "distributor": "producer",
+    "brokerage": "producer",
+    "smelter": "producer",
+    "telco": "producer",
+    "shipper": "producer",
+    "courier": "producer",
+    "contractor": "producer",
+    "soe": "company",
+    "its": "any",  # "who runs its Weibo account": the organisation the sentence is about
     "school": "University",
     "watchdog": "regulator",
     "association": "Association",

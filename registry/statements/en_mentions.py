@@ -110,7 +110,7 @@ def name_spans(text: str) -> list[Span]:
     """
     original = text
     if "(" in text:  # "Chongqing Rail Transit (Group) Co.": the bracketed word is part of the name
-        text = PAREN_WORD.sub(lambda m: f" {m.group(1)}  ", text)  # same length: offsets hold
+        text = PAREN_WORD.sub(lambda m: f"  {m.group(1)} ", text)  # same length: offsets hold
     words = list(WORD_RE.finditer(text))
     spans: list[Span] = []
     i = 0
@@ -159,6 +159,8 @@ def trim_span(text: str, words: list[re.Match[str]]) -> list[Span]:
         return []
     possessive = strip_possessive(words[-1].group())[1] and words[-1].group() not in lx.NAME_POSSESSIVES
     start, end = words[0].start(), words[-1].end() - (2 if possessive else 0)
+    if text.count("(", start, end) > text.count(")", start, end) and text[end : end + 1] == ")":
+        end += 1  # "China University of Petroleum (Beijing)": the bracket closes the name
     name = text[start:end]
     if " and " not in name or has_org_keyword(name):
         return [Span(start, end, name, possessive)]
@@ -272,6 +274,8 @@ def parse_org_phrase(text: str) -> tuple[str | None, str | None]:
     owner = _REF_OWNS.match(text)
     if owner:  # "the company's brand department"
         return None, owner.group(1).lower()
+    if re.fullmatch(r"its\s+[\w\s-]+", text, re.I) and _UNIT_HEAD.search(text):
+        return None, "its"  # "head of its new-media centre": the organisation the sentence is about
     bare = re.sub(r"^the\s+", "", text, flags=re.I)
     spans = name_spans(bare)
     if spans and spans[0].start == 0 and spans[0].possessive and lx.POSSESSIVE_UNIT.fullmatch(bare[spans[0].end :]):
@@ -456,9 +460,14 @@ def parse_head(head: str, known: frozenset[str]) -> Mention | None:
         role or org
     ):
         return None  # unexplained capitalised words before the name: not a clean subject
-    reference = re.fullmatch(rf"(?:(?:the|its)\s+)?({'|'.join(lx.ORG_REFS)})['’]s\s+(.+)", role or "", re.I)
+    reference = re.fullmatch(
+        rf"(?:(?:the|its)\s+)?(?:[a-z-]+\s+){{0,2}}?({'|'.join(lx.ORG_REFS)})['’]s\s+(.+)", role or "", re.I
+    )
     if reference and not org:  # "the firm's chief executive Zhang Wei"
         return Mention(name=name, role=reference.group(2), org_ref=reference.group(1).lower())
+    its = re.fullmatch(r"its\s+(.+)", role or "", re.I)
+    if its and not org and has_role_noun(its.group(1)):  # "Its spokesman Chen Gang"
+        return Mention(name=name, role=its.group(1), org_ref="its")
     corporate = bool(role) and not org and any(w in lx.CORPORATE_TITLES for w in role.split())
     return Mention(name=name, role=role, org=org, implied_org=corporate)
 
@@ -467,7 +476,7 @@ _GAVE_NAME = re.compile(r"who\s+gave\s+(?:only\s+)?(?:his|her|their)\s+(?:sur)?n
 _WORKS_AT = re.compile(
     r"who\s+(?:(?:has|had|have)\s+(?:long\s+)?|also\s+)?(?:teaches|taught|lectures|works|worked|researches|studies|"
     r"heads|headed|leads|led|runs|ran|manages|managed|oversees|directs|chairs|founded|co-founded|joined|represents|"
-    r"serves|served|speaks|spoke|is|was|been)\b[\w\s'’-]*?\s+(?:at|for|with|of)\s+(?P<org>.+)$"
+    r"serves|served|speaks|spoke|is|was|been)\b[\w\s'’-]*?\s+(?:at|for|with|of|in)\s+(?P<org>.+)$"
 )
 
 
@@ -475,6 +484,7 @@ _RELATIVE_OWNER = re.compile(
     r"who\s+(?:[a-z]+\s+){1,2}?(?:(?:the|its)\s+(?:[a-z-]+\s+){0,2}(?P<ref>[a-z-]+)|(?P<org>[A-Z][\w&'’.-]*"
     r"(?:\s+(?:of|and|for|&)?\s*[A-Z][\w&'’.-]*)*))['’]s\b"
 )
+_RELATIVE_ITS = re.compile(r"who\s+(?:[a-z]+\s+){1,2}?its\s+\w")
 _RELATIVE_JOINED = re.compile(
     r"who\s+(?:joined|founded|co-founded|leads|led|heads|headed|runs|ran)\s+(?P<org>[A-Z].*)$"
 )
@@ -483,6 +493,7 @@ _RELATIVE_JOINED = re.compile(
 def relative_org(chunk: str, known: frozenset[str]) -> tuple[str | None, str | None]:
     """(org, org_ref) a relative clause ties a person to: "who teaches marketing at X", "who
     runs the company's livestream team", "who joined Haier in 2015"."""
+    chunk = re.sub(r"^whose\s+[a-z-]+\s+", "who ", chunk)  # "whose team runs X's account": the person's unit
     works = _WORKS_AT.match(chunk)
     if works:
         phrase = lx.TRAILING_LOCATION.sub("", works.group("org"))
@@ -490,6 +501,9 @@ def relative_org(chunk: str, known: frozenset[str]) -> tuple[str | None, str | N
         org, ref = parse_org_phrase(phrase)
         if org or ref:
             return org, ref
+    its = _RELATIVE_ITS.match(chunk)
+    if its:  # "who manages its Douyin channel": the organisation the sentence is about
+        return None, "its"
     owner = _RELATIVE_OWNER.match(chunk)
     if owner:
         if owner.group("ref") and owner.group("ref").lower() in lx.ORG_REFS:

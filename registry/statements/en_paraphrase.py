@@ -23,6 +23,7 @@ from registry.statements.en_mentions import (
     looks_like_org,
     name_spans,
     parse_appositive,
+    parse_head,
     parse_subject,
     relative_org,
     sentences,
@@ -124,6 +125,11 @@ def intro_events(masked: str, paragraphs: list[Paragraph], known: frozenset[str]
                     mention = Mention(name=copular.group("name"), role=role, org=org, org_ref=ref)
                     position = para.start + start
                     events.append(Event(position, "intro", attribution=Attribution(mention, position)))
+            sentence = text[start:end].strip()
+            mention = _joined_org(sentence, known) or _premodified(sentence, known)
+            if mention is not None:
+                position = para.start + start + max(0, text[start:end].find(mention.name))
+                events.append(Event(position, "intro", attribution=Attribution(mention, position)))
             chunks = split_chunks(text[start:end])
             for index, chunk in enumerate(chunks):
                 name = _introduced_name(chunk, known)
@@ -142,6 +148,37 @@ def intro_events(masked: str, paragraphs: list[Paragraph], known: frozenset[str]
                 position = para.start + (found if found >= 0 else start)
                 events.append(Event(position, "intro", attribution=Attribution(mention, position)))
     return events
+
+
+_JOINED = re.compile(
+    r"(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,3})\s+(?:(?:has|had|have)\s+)?(?:joined|heads|headed|leads|led|"
+    r"runs|ran|manages|managed|founded|co-founded|(?:works|worked)\s+(?:at|for))\s+(?P<org>[A-Z].*)$"
+)
+# "China Unicom engineer Zhou Bin climbs ...": a sentence opening with ORG + TITLE + NAME.
+_PREMODIFIED = re.compile(
+    r"(?P<head>[A-Z][\w&'’.-]*(?:\s+[\w&'’.-]+){2,8}?)\s+(?:[a-z]+s|[a-z]+ed|has|is|was|had|will)\b"
+)
+
+
+def _joined_org(sentence: str, known: frozenset[str]) -> Mention | None:
+    """ "Ma Lin joined Alibaba in 2015": the person and the organisation."""
+    match = _JOINED.match(sentence)
+    if not match or _introduced_name(match.group("name"), known) is None:
+        return None
+    spans = name_spans(match.group("org"))
+    if not spans or spans[0].start != 0 or not looks_like_org(spans[0].text, known):
+        return None
+    return Mention(name=match.group("name"), org=spans[0].text)
+
+
+def _premodified(sentence: str, known: frozenset[str]) -> Mention | None:
+    match = _PREMODIFIED.match(sentence)
+    if not match:
+        return None
+    mention = parse_head(match.group("head"), known)
+    if mention is None or mention.is_org or not mention.name or " " not in mention.name or not mention.org:
+        return None
+    return Mention(name=mention.name, role=mention.role, org=mention.org)
 
 
 _COPULAR = re.compile(

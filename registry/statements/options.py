@@ -35,7 +35,7 @@ from typing import Protocol
 from registry.statements.core import Speaker
 from registry.statements.ranking import Option
 
-__all__ = ["Organisations", "Who", "deduplicated", "grammar_first", "speaker_options"]
+__all__ = ["Organisations", "Who", "deduplicated", "fullest_names", "grammar_first", "speaker_options"]
 
 # Organisations the text states with the person (the others are inferred from the article).
 STATED = frozenset({"title", "title_unit", "title_parent", "title_dept", "memory", "ref0", "ref1", "ref2", "implied"})
@@ -67,6 +67,32 @@ class Organisations(Protocol):
 
     def kind_of(self, name: str) -> str: ...
 
+    def fullest(self, name: str) -> str: ...
+
+
+_GENERIC_WORDS = frozenset(
+    "corporation corp co ltd limited group company inc holdings plc incorporated of china the".split()
+)
+
+
+def fullest_names(names) -> dict[str, str]:
+    """A name -> the fuller name the article gives the same organisation, when the fuller one
+    only adds its country and legal form ("State Grid" -> "State Grid Corporation of China"):
+    the corpus guide's and the registry's preferred form. A legal form alone ("China
+    Telecom Corp Ltd") is left as the attribution words it: matching drops it anyway. Subsidiaries ("CRRC Changchun
+    Railway Vehicles") and lists ("X and Y Group") are other organisations."""
+    names = sorted(set(names), key=len)
+    fullest: dict[str, str] = {}
+    for index, short in enumerate(names):
+        words = short.casefold().split()
+        for long in names[index + 1 :]:
+            longer = long.casefold().replace(".", "").replace(",", "").split()
+            extra = set(longer[len(words) :])
+            # a legal form alone changes nothing (matching drops it): keep the article's wording
+            if longer[: len(words)] == [w.rstrip(".,") for w in words] and extra <= _GENERIC_WORDS and "china" in extra:
+                fullest[short] = long
+    return fullest
+
 
 def speaker_options(
     orgs: Organisations,
@@ -89,7 +115,7 @@ def speaker_options(
             return []
         features["s:is_org"] = 1.0
         features[f"s:org_kind_{orgs.kind_of(who.org)}"] = 1.0
-        return [Option(Speaker(None, None, who.org, True), features)]
+        return [Option(Speaker(None, None, orgs.fullest(who.org), True), features)]
     if who.name is None and not who.role:
         return []
     features["s:is_person" if who.name else "s:is_nameless"] = 1.0
@@ -100,7 +126,7 @@ def speaker_options(
         if key in found:
             found[key][1].append(source)
         else:
-            found[key] = (name, [source])
+            found[key] = (orgs.fullest(name), [source])
 
     for name, source in who.orgs:
         add(name, source)

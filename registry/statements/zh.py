@@ -356,6 +356,11 @@ def _attribute_headlines(found: list[_Found], simple: str) -> None:
 
 def _governing_cue(span, quote, left, right, article, paragraphs, prev) -> tuple[Mention | None, str]:
     """(subject, the kind of the speech cue that governs the quote; "" when none does)."""
+    if left.s.rstrip(" ").endswith(("：", ":")) and quote.rstrip(' ”’"').endswith(("。", "！", "？", "!", "?", "…")):
+        # ``NAME表示：“……。”他同时透露`` : the quote closes its sentence, what follows is a new one
+        pre = _pre_cue(left)
+        if pre is not None and pre is not UNKNOWN:
+            return pre, "pre"
     post = _post_cue(right)
     if post is not None:
         return post, "post"

@@ -15,12 +15,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
+from dataclasses import replace
 
 from registry.statements.core import NOBODY, Speaker
 from registry.statements.options import Who
 from registry.statements.text import Paragraph
 from registry.statements.zh_lexicon import (
     KNOWN_ORGS,
+    ORG_REFERENCES,
     TITLES,
     to_simplified,
 )
@@ -30,9 +32,12 @@ from registry.statements.zh_mentions import (
     STRONG_ORG_END,
     Mention,
     Text,
+    clean_org,
     is_name,
+    looks_like_org,
     name_length_at,
     parse_subject,
+    split_subunit,
 )
 
 # --------------------------------------------------------------------------- discourse
@@ -59,6 +64,8 @@ class Discourse:
         self._keys: dict[str, str] = {}
         self._org_starts = [start for start, _ in self.orgs]
         names = {name for _, name in self.orgs}
+        self._org_names = sorted(names | set(self._aliases) | set(self._aliases.values()))[:200]
+        self._splits: dict[str, int] = {}
         self._shortest = {
             name: min((n for n in names if name.startswith(n) and len(n) >= 2), key=len) for name in names
         }
@@ -137,6 +144,10 @@ class Discourse:
         stripped = _LEGAL_FORM.sub("", simple)
         return stripped or simple
 
+    def fullest(self, name: str) -> str:
+        """The fullest name the article gives the organisation ``name``."""
+        return name  # the scorer and the registry's matching drop 集团/有限公司; short forms are aliases
+
     def main_org_names(self) -> list[str]:
         """The article's most named organisations, as it last names them."""
         return self._main_names
@@ -214,10 +225,38 @@ class Discourse:
                 return speaker.org
         return None
 
+    def article_org_end(self, org: str) -> int:
+        """Where the organisation the article names ends inside ``org`` as an attribution
+        wrote it: 建行 of "建行个人" (the article names 中国建设银行), 中石化 of "中石化新闻"
+        (中国石化); ``len(org)`` when ``org`` is itself named or no article name fits."""
+        if org not in self._splits:
+            self._splits[org] = self._article_org_end(to_simplified(org))
+        return self._splits[org]
+
+    def _article_org_end(self, simple: str) -> int:
+        if simple in self._org_names or any(name.startswith(simple) for name in self._org_names):
+            return len(simple)
+        for cut in range(len(simple) - 1, 1, -1):
+            head, rest = simple[:cut], simple[cut:]
+            if head in _TOO_GENERIC or STRONG_ORG_END.search(rest):
+                continue
+            if head in self._org_names or any(_abbreviates(head, name) for name in self._org_names):
+                return cut
+        return len(simple)
+
+    def _with_article_org(self, mention: Mention) -> Mention:
+        if not mention.org or mention.org_speaks:
+            return mention
+        end = self.article_org_end(mention.org)
+        if end >= len(mention.org):
+            return mention
+        return replace(mention, org=mention.org[:end], role=mention.org[end:] + (mention.role or ""))
+
     def resolve(self, mention: Mention | None, position: int) -> Speaker:
         """The grammar's one reading of ``mention``."""
         if mention is None or mention.group:
             return NOBODY
+        mention = self._with_article_org(mention)
         if mention.pronoun:
             return self.last_person or NOBODY
         if mention.org_ref and not mention.role and not mention.name:
@@ -274,6 +313,7 @@ class Discourse:
             ]
         if mention.org_speaks:
             return [Who(org=mention.org, is_org=True, features={"named_org": 1.0})]
+        mention = self._with_article_org(mention)
         orgs: list[tuple[str, str]] = []
         if mention.org:
             orgs += _title_orgs(mention.org, mention.role)
@@ -331,6 +371,25 @@ class Discourse:
 
 _BARE_DEPARTMENT = re.compile(r"(?:集团|公司)?[\u4e00-\u9fff]{1,5}?(?:部|办|处|科|室|中心|办公室|团队|小组)")
 _UNIT_PREFIX = re.compile(r"^(.{2,14}?(?:部|处|科|室|办公室|中心|学院|学系|系|研究所|研究院|课题组|事业部|分院))(?=.)")
+
+
+_TOO_GENERIC = frozenset({"中国", "国家", "中央", "全国", "国务", "新闻", "集团", "公司"})
+
+
+def _abbreviates(short: str, name: str) -> bool:
+    """``short`` is a short form of ``name``: its characters in order (中石化 of 中国石化, 建行 of
+    中国建设银行, 南航 of 中国南方航空), shorter, and sharing the name's first or last character
+    or its first two after 中国."""
+    if len(short) >= len(name) or len(short) < 2:
+        return False
+    at = 0
+    for ch in short:
+        at = name.find(ch, at)
+        if at < 0:
+            return False
+        at += 1
+    core = name.removeprefix("中国")
+    return short[0] in (name[0], core[:1]) or short[-1] == _LEGAL_FORM.sub("", name)[-1:]
 
 
 def _title_orgs(org: str, role: str | None) -> list[tuple[str, str]]:
@@ -463,6 +522,27 @@ def narrative_people(simple: str, original: str) -> list[tuple[int, Speaker | Me
             found.append(
                 (match.start(), Mention(name=person, role=mention.role, org=mention.org, org_ref=mention.org_ref))
             )
+    for match in re.finditer(
+        r"(?:^|(?<=[，,。！？；：:\n]))([^，,。！？；：:\n“”「」]{3,30}?(?:部|中心|办公室|处|室|团队|分公司|事业部|工作室))的"
+        r"([\u4e00-\u9fff]{2,3})(?=负责|主管|牵头|分管|带领|介绍|表示|说|称|[，,。])",
+        simple,
+        re.M,
+    ):
+        # "该集团品牌传播部的李红负责运营账号": a member of the organisation's department
+        name = match.group(2)
+        if not is_name(name) or name_length_at(simple, match.start(2)) not in (0, len(name)):
+            continue
+        unit = Text(match.group(1), original[match.start(1) : match.end(1)])
+        reference = next((r for r in ORG_REFERENCES if unit.s.startswith(r) and r.startswith(("该", "这家"))), None)
+        if reference:
+            org, ref = None, reference
+        else:
+            org_text, rest = split_subunit(clean_org(unit))
+            if not rest or not looks_like_org(org_text.s) and not any(org_text.s.startswith(o) for o in KNOWN_ORGS):
+                continue
+            org, ref = org_text.o, None
+        person = original[match.start(2) : match.end(2)]
+        found.append((match.start(2), Mention(name=person, org=org, org_ref=ref)))
     for match in pattern.finditer(simple):
         end = match.end()
         latin = LATIN_NAME.match(simple, end + 1) if simple[end : end + 1] == " " else LATIN_NAME.match(simple, end)
@@ -497,8 +577,13 @@ def narrative_orgs(simple: str, original: str) -> list[tuple[int, str]]:
     )
     for match in suffixed.finditer(simple):
         found.append((match.start(), match.group()))
+    for short in _read_aliases(simple):  # "（以下简称“国网浙江电力”）": the short name wherever it stands
+        for match in re.finditer(re.escape(short), simple):
+            found.append((match.start(), short))
     acting = re.compile(
-        r"(?:^|(?<=[，。；\n]))([\u4e00-\u9fffA-Za-z]{2,8}?)(?:通过|发布|宣布|推出|发表|致歉|道歉|回应称|连夜)", re.M
+        r"(?:^|(?<=[，。；\n]))([\u4e00-\u9fffA-Za-z]{2,8}?)(?:近日|日前|今年|去年|昨日|今天|正式|已经|已)?"
+        r"(?:通过|发布|宣布|推出|发表|致歉|道歉|回应称|连夜|开通|入驻|上线|开设)",
+        re.M,
     )
     for match in acting.finditer(simple):
         name = match.group(1)

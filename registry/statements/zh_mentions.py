@@ -203,6 +203,18 @@ def _unit_suffix(text: str) -> int:
 
 
 _REGISTERED = re.compile(r"(?:公司|集团|银行|大学)")
+# Unit words an organisation's ending may sit inside: 办 of 新闻办公室, 委 of 党委宣传部 is its own.
+_UNIT_WORDS = ("办公室", "委员会", "事业部", "研究院", "研究所", "管理局", "管理处", "部门")
+
+
+def _inside_word(text: str, end: int) -> bool:
+    """``end`` falls inside one of the unit words (not at its end)."""
+    return any(
+        0 < end - start < len(word)
+        for word in _UNIT_WORDS
+        for start in range(max(0, end - len(word) + 1), end)
+        if text.startswith(word, start)
+    )
 
 
 def split_subunit(prefix: Text) -> tuple[Text, Text]:
@@ -215,6 +227,8 @@ def split_subunit(prefix: Text) -> tuple[Text, Text]:
     for match in STRONG_ORG_END.finditer(text):
         # "浙江省市场监督管理局" + "网络交易监督管理处": a department after the organisation's own ending
         rest = text[match.end() :]
+        if _inside_word(text, match.end()):
+            continue
         if match.end() >= 3 and len(rest) >= 2 and _UNIT_END.search(rest) and not STRONG_ORG_END.fullmatch(rest):
             if not _REGISTERED.search(rest):
                 return prefix.cut(0, match.end()), prefix.cut(match.end())
@@ -238,6 +252,8 @@ def split_subunit(prefix: Text) -> tuple[Text, Text]:
         for match in STRONG_ORG_END.finditer(text):
             cut = match.end()
             rest = text[cut:]
+            if _inside_word(text, cut):
+                continue
             if cut >= 3 and len(rest) >= 2 and _UNIT_END.search(rest) and not STRONG_ORG_END.fullmatch(rest):
                 return prefix.cut(0, cut), prefix.cut(cut)
     return prefix, Text("", "")
@@ -290,6 +306,22 @@ def _without_parentheticals(subject: Text) -> Text:
     keep_s.append(subject.s[last:])
     keep_o.append(subject.o[last:])
     return Text("".join(keep_s), "".join(keep_o))
+
+
+def _org_of_earlier_title(before: Text, unit: Text) -> Text | None:
+    """``ORG TITLE、UNIT TITLE NAME``: when what follows the 、 is only a department, the
+    organisation is the one before the first title."""
+    cut = before.s.rfind("、")
+    if cut < 0 or not unit.s or not _UNIT_END.search(unit.s) or STRONG_ORG_END.search(unit.s[:-1]):
+        return None
+    runs = title_run(before.s[:cut])
+    if not runs or runs[0][0] < 2:
+        return None
+    org = clean_org(before.cut(0, runs[0][0]))
+    return org if looks_like_org(org.s) or ends_with_org(org.s) else None
+
+
+_REFERENCES_LONGEST = sorted((r for r in ORG_REFERENCES if r.startswith(("该", "这家"))), key=len, reverse=True)
 
 
 def parse_subject(subject: Text) -> Mention | None:
@@ -351,7 +383,15 @@ def parse_subject(subject: Text) -> Mention | None:
                 first = prev_start
             else:
                 break
-        org_part, unit = split_subunit(clean_org(subject.cut(0, first)))
+        prefix = clean_org(subject.cut(0, first))
+        named = next((r for r in _REFERENCES_LONGEST if prefix.s.startswith(r)), None)
+        earlier = _org_of_earlier_title(subject.cut(0, first), prefix)
+        if named:  # "该行零售金融部": the reference, then its department
+            org_part, unit = prefix.cut(0, len(named)), prefix.cut(len(named))
+        elif earlier is not None:  # "腾讯公司副总裁、微信事业群负责人": the unit is the company's
+            org_part, unit = earlier, prefix
+        else:
+            org_part, unit = split_subunit(prefix)
         role = (unit.o + subject.o[first:end]).strip() or None
         org = org_part.o.strip() or None
         reference = org_part.s.strip() if org_part.s.strip() in ORG_REFERENCES else None
