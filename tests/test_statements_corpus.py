@@ -31,6 +31,13 @@ FLOORS = {
     ("test", "en"): {"quote_f1": 0.98, "attribution_f1": 0.71, "figure_f1": 0.55},
     ("test", "zh"): {"quote_f1": 0.95, "attribution_f1": 0.68, "figure_f1": 0.95},
 }
+# unseen/: written after the third round and scored once (statements_corpus/README.md).
+# Its misses are part of the record: attribution far below the 0.90 target, and quotes
+# output that the gold does not hold (counted, not hidden; docs/STATEMENTS.md).
+UNSEEN_FLOORS = {
+    "en": {"quote_f1": 0.96, "attribution_f1": 0.65, "figure_f1": 0.83, "invented_at_most": 1},
+    "zh": {"quote_f1": 0.97, "attribution_f1": 0.36, "figure_f1": 0.83, "invented_at_most": 2},
+}
 
 
 def _figures(text: str) -> list[dict]:
@@ -97,3 +104,16 @@ def test_no_invented_quotes(scores):
     for key in scores:
         invented = scores[key].invented
         assert invented == [], invented
+
+
+def test_accuracy_on_the_unseen_split():
+    rows = []
+    for language, floor in UNSEEN_FLOORS.items():
+        score = score_articles(corpus_articles(CORPUS, "unseen", language), extract, _figures)
+        rows.append((f"unseen {language}", score))
+        assert score.quotes.f1 >= floor["quote_f1"], language
+        assert score.attribution.f1 >= floor["attribution_f1"], language
+        assert score.figures.f1 >= floor["figure_f1"], language
+        assert len(score.invented) <= floor["invented_at_most"], (language, score.invented)
+    print("\nUnseen split (tests/statements_corpus/unseen), scored once after the third round")
+    print(format_table(rows))
