@@ -184,3 +184,18 @@ def test_unreadable_files_give_clear_errors(data, message):
 def test_missing_required_column_is_named():
     with pytest.raises(ImportFileError, match="required column missing: cohort"):
         table(b"Rank,Company\n1,A\n", fixed={})
+
+
+def test_import_problems_are_written_in_the_readers_language():
+    """Row and file problems are translated like the rest of the interface."""
+    from django.utils import translation
+
+    from registry.imports.cleaning import CellError, clean_count, clean_province
+
+    with translation.override("zh-hans"):
+        with pytest.raises(CellError, match="为负数"):
+            clean_count("-5")
+        with pytest.raises(CellError, match="不是省级行政区"):
+            clean_province("Atlantis")
+    with translation.override("en"), pytest.raises(CellError, match="is negative"):
+        clean_count("-5")

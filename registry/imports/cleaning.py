@@ -9,6 +9,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from django.utils.translation import gettext
+
 from registry.validators import has_control_characters
 
 # --------------------------------------------------------------------------- errors
@@ -90,7 +92,7 @@ def clean_decimal(value) -> decimal.Decimal | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise CellError(f"{value!r} is not a number")
+        raise CellError(gettext("%(value)r is not a number") % {"value": value})
     if isinstance(value, int | decimal.Decimal):
         return decimal.Decimal(value)
     if isinstance(value, float):
@@ -113,9 +115,9 @@ def clean_decimal(value) -> decimal.Decimal | None:
     try:
         number = decimal.Decimal(text) * multiplier
     except decimal.InvalidOperation:
-        raise CellError(f"{original!r} is not a number") from None
+        raise CellError(gettext("%(value)r is not a number") % {"value": original}) from None
     if not number.is_finite():
-        raise CellError(f"{original!r} is not a number")
+        raise CellError(gettext("%(value)r is not a number") % {"value": original})
     return -number if negative else number
 
 
@@ -131,11 +133,14 @@ def clean_count(value, *, maximum: int = BIG_COUNT_MAX) -> int | None:
     if number is None:
         return None
     if number < 0:
-        raise CellError(f"{clean_text(value)!r} is negative; counts cannot be")
+        raise CellError(gettext("%(value)r is negative; counts cannot be") % {"value": clean_text(value)})
     if number != number.to_integral_value():
-        raise CellError(f"{clean_text(value)!r} is not a whole number")
+        raise CellError(gettext("%(value)r is not a whole number") % {"value": clean_text(value)})
     if number > maximum:
-        raise CellError(f"{clean_text(value)[:40]!r} is too large (at most {maximum:,})")
+        raise CellError(
+            gettext("%(value)r is too large (at most %(maximum)s)")
+            % {"value": clean_text(value)[:40], "maximum": f"{maximum:,}"}
+        )
     return int(number)
 
 
@@ -153,9 +158,12 @@ def clean_money(value) -> decimal.Decimal | None:
     if number is None:
         return None
     if number < 0:
-        raise CellError(f"{clean_text(value)!r} is negative")
+        raise CellError(gettext("%(value)r is negative") % {"value": clean_text(value)})
     if number >= MONEY_LIMIT:
-        raise CellError(f"{clean_text(value)[:40]!r} is too large (less than {MONEY_LIMIT:,} million)")
+        raise CellError(
+            gettext("%(value)r is too large (less than %(limit)s million)")
+            % {"value": clean_text(value)[:40], "limit": f"{MONEY_LIMIT:,}"}
+        )
     return number.quantize(decimal.Decimal("0.01"))
 
 
@@ -188,13 +196,13 @@ def clean_partial_date(value) -> tuple[datetime.date | None, str]:
                 return datetime.date(parts[0], parts[1], parts[2]), precision
             except ValueError:
                 break
-    raise CellError(f"{text!r} is not a date (use YYYY-MM-DD, YYYY-MM or YYYY)")
+    raise CellError(gettext("%(value)r is not a date (use YYYY-MM-DD, YYYY-MM or YYYY)") % {"value": text})
 
 
 def clean_date(value) -> datetime.date | None:
     date, precision = clean_partial_date(value)
     if date is not None and precision != "day":
-        raise CellError(f"{clean_text(value)!r} is not a full date (YYYY-MM-DD)")
+        raise CellError(gettext("%(value)r is not a full date (YYYY-MM-DD)") % {"value": clean_text(value)})
     return date
 
 
@@ -210,7 +218,7 @@ def clean_bool(value) -> bool | None:
         return True
     if text in _FALSE:
         return None if text == "" else False
-    raise CellError(f"{text!r} is not yes or no")
+    raise CellError(gettext("%(value)r is not yes or no") % {"value": text})
 
 
 def clean_string(value) -> str | None:
@@ -246,7 +254,9 @@ def choice_cleaner(choices, aliases: dict[str, str] | None = None) -> Callable:
             return lookup[normalise_header(text)]
         except KeyError:
             allowed = ", ".join(v for v, _ in choices)
-            raise CellError(f"{text!r} is not one of: {allowed}") from None
+            raise CellError(
+                gettext("%(value)r is not one of: %(allowed)s") % {"value": text, "allowed": allowed}
+            ) from None
 
     return clean
 
@@ -303,7 +313,9 @@ def clean_province(value) -> str | None:
     short = re.sub(r"(省|市|特别行政区|壮族自治区|回族自治区|维吾尔自治区|自治区)$", "", text)
     if short in _PROVINCES_ZH:
         return _PROVINCES_ZH[short]
-    raise CellError(f"{text!r} is not a province-level division (e.g. Beijing, Guangdong, 广东)")
+    raise CellError(
+        gettext("%(value)r is not a province-level division (e.g. Beijing, Guangdong, 广东)") % {"value": text}
+    )
 
 
 def clean_credit_code(value) -> str | None:

@@ -1,6 +1,8 @@
 """Streaming metric snapshots (``record_metrics`` and ``import_data metrics``):
 upserts on account + date in batches, all or nothing, in bounded memory."""
 
+from django.utils.translation import gettext
+
 from registry.imports.reports import ImportReport
 from registry.imports.specs import spec_for
 from registry.imports.tables import Record, read_table
@@ -97,7 +99,9 @@ def import_metrics(
         values = record.values
         platform = platforms.get((values.get("platform") or "").casefold())
         if platform is None:
-            record.errors.append(f"platform {values.get('platform')!r} is not in the registry")
+            record.errors.append(
+                gettext("platform %(platform)r is not in the registry") % {"platform": values.get("platform")}
+            )
             return None
         pk = None
         if values.get("account_id"):

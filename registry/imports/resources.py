@@ -16,6 +16,7 @@ import datetime
 
 import tablib
 from django.db.models import Q
+from django.utils.translation import gettext
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 
@@ -71,7 +72,7 @@ def raw_dataset(source, *, encoding=None) -> tablib.Dataset:
     raw = open_rows(source, encoding=encoding)
     rows = [(line, cells) for line, cells in raw.rows if any(str(c).strip() for c in cells if c is not None)]
     if not rows:
-        raise ImportFileError("The file has no rows.")
+        raise ImportFileError(gettext("The file has no rows."))
     width = max(len(cells) for _, cells in rows)
     dataset = tablib.Dataset(headers=[LINE, *(f"_c{i}" for i in range(width))])
     for line, cells in rows:
@@ -211,15 +212,20 @@ class Lookups:
                 if len({o.pk for o in found}) == 1:
                     return found[0]
                 if found:
-                    raise RowError(f"organisation {name!r} matches several: " + "; ".join(str(o) for o in found))
+                    raise RowError(
+                        gettext("organisation %(name)r matches several: %(found)s")
+                        % {"name": name, "found": "; ".join(str(o) for o in found)}
+                    )
             if required:
-                what = f"{name!r}" if name else f"with credit code {credit_code}"
-                raise RowError(f"no organisation {what} in the registry; import organisations first")
+                what = repr(name) if name else gettext("with credit code %(code)s") % {"code": credit_code}
+                raise RowError(
+                    gettext("no organisation %(what)s in the registry; import organisations first") % {"what": what}
+                )
             return None
 
         if not name and not credit_code:
             if required:
-                raise RowError("no organisation given")
+                raise RowError(gettext("no organisation given"))
             return None
         return self._cached(("organisation", name, credit_code), fetch)
 
@@ -229,9 +235,9 @@ class Lookups:
             if len(found) == 1:
                 return found[0]
             if found:
-                raise RowError(f"person {name!r} matches several people")
+                raise RowError(gettext("person %(name)r matches several people") % {"name": name})
             if required:
-                raise RowError(f"no person {name!r} in the registry; import people first")
+                raise RowError(gettext("no person %(name)r in the registry; import people first") % {"name": name})
             return None
 
         return self._cached(("person", name), fetch) if name else None
@@ -261,8 +267,12 @@ class Lookups:
                 if len(found) == 1:
                     return found[0]
                 if found:
-                    raise RowError(f"several sources are titled {title!r}; give the source URL")
-            raise RowError(f"no source {url or title!r} in the registry; add the source first")
+                    raise RowError(
+                        gettext("several sources are titled %(title)r; give the source URL") % {"title": title}
+                    )
+            raise RowError(
+                gettext("no source %(source)r in the registry; add the source first") % {"source": url or title}
+            )
 
         return self._cached(("source", url, title), fetch)
 
@@ -431,7 +441,7 @@ class OrganisationResource(RegistryResource):
             if found:
                 return found
         if not row.get("name_en") and not row.get("name_zh"):
-            raise RowError(f"line {row[LINE]}: give a Chinese name or an English name")
+            raise RowError(gettext("line %(line)s: give a Chinese name or an English name") % {"line": row[LINE]})
         found = None
         if row.get("name_en"):
             found = m.Organisation.objects.filter(name_key=m.normalise_name(row["name_en"])).first()
@@ -522,7 +532,7 @@ class AccountResource(RegistryResource):
         found = self.lookups.account(row["platform"], row.get("account_id"), row.get("handle"))
         if found is None:
             if row.get("organisation") is None:
-                raise RowError(f"line {row[LINE]}: a new account needs its organisation")
+                raise RowError(gettext("line %(line)s: a new account needs its organisation") % {"line": row[LINE]})
             row["display_name"] = row.get("display_name") or row.get("handle") or row.get("account_id")
         return found
 
@@ -601,7 +611,7 @@ class PersonResource(RegistryResource):
 
     def find(self, row):
         if not row["name_en"] and not row["name_zh"]:
-            raise RowError(f"line {row[LINE]}: give a Chinese name or an English name")
+            raise RowError(gettext("line %(line)s: give a Chinese name or an English name") % {"line": row[LINE]})
         found = m.Person.objects.filter(name_en__iexact=row["name_en"]).first() if row["name_en"] else None
         if found is None and row["name_zh"]:
             found = m.Person.objects.filter(name_zh=row["name_zh"]).first()

@@ -10,6 +10,7 @@ import re
 
 import tablib
 from django.db import DatabaseError, transaction
+from django.utils.translation import gettext
 
 from registry.imports.cleaning import ImportFileError
 from registry.imports.errors import safe_exception_text
@@ -119,7 +120,10 @@ def _import_with_resource(
                 if refused is not None:
                     transaction.set_rollback(True)
                     report.warnings.append(
-                        f"Line {refused}: the database refused this row, so the rest of its batch was not checked."
+                        gettext(
+                            "Line %(line)s: the database refused this row, so the rest of its batch was not checked."
+                        )
+                        % {"line": refused}
                     )
         if report.error_count or dry_run:
             transaction.set_rollback(True)

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils.translation import gettext
+
 from registry.imports.cleaning import (
     CellError,
     ImportFileError,
@@ -89,14 +91,16 @@ def sniff_type(head: bytes, *, encoding: str | None = None) -> str:
         return "xlsx"
     for signature, what in _SIGNATURES:
         if head.startswith(signature):
-            raise ImportFileError(f"This file is {what}, not a CSV, TSV or XLSX spreadsheet.")
+            raise ImportFileError(
+                gettext("This file is %(what)s, not a CSV, TSV or XLSX spreadsheet.") % {"what": what}
+            )
     if (
         b"\x00" in head
         and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
         and not (encoding or "").lower().replace("-", "_").startswith(("utf_16", "utf16", "utf_32", "utf32"))
         and utf16_without_bom(head) is None
     ):
-        raise ImportFileError("This file is binary, not a CSV, TSV or XLSX spreadsheet.")
+        raise ImportFileError(gettext("This file is binary, not a CSV, TSV or XLSX spreadsheet."))
     return "text"
 
 
@@ -230,19 +234,19 @@ def open_rows(source: bytes | str | Path, *, encoding: str | None = None) -> Raw
     else:
         path = Path(source)
         if not path.is_file():
-            raise ImportFileError(f"No such file: {path}")
+            raise ImportFileError(gettext("No such file: %(path)s") % {"path": path})
         with path.open("rb") as handle:
             head = handle.read(1 << 16)
             complete = not handle.read(1)
     if not head.strip():
-        raise ImportFileError("The file is empty.")
+        raise ImportFileError(gettext("The file is empty."))
     if sniff_type(head, encoding=encoding) == "xlsx":
         return RawRows("xlsx", None, iter_xlsx_rows(source if isinstance(source, bytes) else Path(source)))
     if encoding:
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise ImportFileError(f"Unknown encoding {encoding!r}.") from None
+            raise ImportFileError(gettext("Unknown encoding %(encoding)r.") % {"encoding": encoding}) from None
     else:
         encoding = detect_encoding(head, complete=complete)
 
@@ -327,7 +331,7 @@ def table_from_rows(rows: Iterator[tuple[int, list]], spec: Spec, *, fixed: dict
             break
     if header is None:
         if not skipped:
-            raise ImportFileError("The file has no rows.")
+            raise ImportFileError(gettext("The file has no rows."))
         known = ", ".join(c.name for c in spec.columns if not c.ignored_because)
         raise ImportFileError(
             f"No header row found: none of the first {len(skipped)} rows names a known column "
@@ -369,7 +373,10 @@ def table_from_rows(rows: Iterator[tuple[int, list]], spec: Spec, *, fixed: dict
         if not present & set(group):
             missing.append(" or ".join(group))
     if missing:
-        raise ImportFileError(f"Line {header_line}: required column missing: {', '.join(missing)}.")
+        raise ImportFileError(
+            gettext("Line %(line)s: required column missing: %(columns)s.")
+            % {"line": header_line, "columns": ", ".join(missing)}
+        )
     table = Table(spec, header_line, columns, warnings, iter(()))
     table.records = _records(rows, table, fixed or {})
     return table
