@@ -294,7 +294,7 @@ class CompanyFilter(django_filters.FilterSet):
         # Names, aliases, traditional characters, pinyin and initials: still one query.
         return queryset.searching(value)
 
-    def in_cohort(self, queryset, name, value):
+    def in_cohort(self, queryset, name, value: str):
         return queryset.filter(memberships__cohort__slug=value)
 
     def _noop(self, queryset, name, value):

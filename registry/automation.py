@@ -295,6 +295,8 @@ class AlertSubscription(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("alert subscription")
+        verbose_name_plural = _("alert subscriptions")
         ordering = ["user", "id"]
         constraints = [
             models.CheckConstraint(
@@ -354,6 +356,8 @@ class Alert(models.Model):
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="alert_once_per_user")]
         indexes = [models.Index(fields=["user", "read_at"], name="alert_user_unread_idx")]

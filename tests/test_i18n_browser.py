@@ -42,7 +42,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ZH_ALLOWED = {
     "PNG", "SVG", "PDF", "CSV", "XLSX", "PPTX", "Excel", "PowerPoint", "JavaScript", "ZIP", "RTF", "JPEG", "GIF",
     "WCI", "BCI", "ln", "UTF", "GBK", "GB", "Big", "txt", "doc", "xls", "UUID", "ID", "URL", "Office", "Word",
-    "Windows", "gzip", "Zip", "RAR", "make", "clean", "demo",
+    "Windows", "gzip", "Zip", "RAR", "make", "clean", "demo", "API", "zgsh",
 }  # fmt: skip
 EN_ALLOWED = {"在看", "中文"}
 DATA_MODELS = [
