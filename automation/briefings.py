@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
+from dashboard.charts import synthetic_note
 from dashboard.views.briefings import BUILDERS, build_pack
 from registry.automation import AllowedEmailDomain, BriefingSchedule, BriefingSend, SendStatus
 
@@ -79,14 +80,16 @@ def _previous_summary(send: BriefingSend) -> dict:
     return previous or {}
 
 
-def _changes(current: dict, previous: dict) -> list[dict]:
+def _changes(current: dict, previous: dict, notes: dict[str, str]) -> list[dict]:
+    """One section per chart: its counts, their change since the last send, and
+    the chart's synthetic-data note (empty when it counts only real rows)."""
     lines = []
     for title, values in current.items():
         rows = []
         for label, value in values.items():
             before = previous.get(title, {}).get(label)
             rows.append({"label": label, "value": value, "change": None if before is None else value - before})
-        lines.append({"title": title, "rows": rows})
+        lines.append({"title": title, "rows": rows, "synthetic": notes.get(title, "")})
     return lines
 
 
@@ -101,7 +104,11 @@ def build_message(send: BriefingSend, *, now=None) -> tuple[EmailMultiAlternativ
             "briefing": briefing,
             "schedule": schedule,
             "pack": pack,
-            "sections": _changes(summary, _previous_summary(send)),
+            "sections": _changes(
+                summary,
+                _previous_summary(send),
+                {str(item.chart.meta.title): synthetic_note(item.chart.meta) for item in pack.items},
+            ),
             "first_send": not _previous_summary(send),
             "url": settings.SITE_URL + reverse("dashboard:briefing_detail", args=[briefing.uuid]),
         }

@@ -89,6 +89,21 @@ def test_the_summary_says_what_changed_since_the_last_send():
     assert "WeChat: 4 (+1 since the last send)" in mail.outbox[1].body
 
 
+def test_the_summary_marks_synthetic_data_and_says_nothing_for_real_data():
+    schedule, cohort = _schedule()
+    (first,) = briefings.due_sends(MONDAY_MORNING)
+    briefings.deliver(briefings.claim(first.pk))
+    assert "ynthetic" not in mail.outbox[0].body
+    from registry.models import Organisation
+    from registry.signals import bump_data_version
+
+    Organisation.objects.filter(memberships__cohort=cohort).update(is_demo=True)
+    bump_data_version()  # update() sends no signal
+    (second,) = briefings.due_sends(MONDAY_MORNING + datetime.timedelta(days=7))
+    briefings.deliver(briefings.claim(second.pk))
+    assert "Synthetic demo data" in mail.outbox[1].body
+
+
 def test_only_allowed_external_domains_receive():
     schedule, _cohort = _schedule(external_recipients="press@partner.cn\nsomeone@elsewhere.com")
     AllowedEmailDomain.objects.create(domain="partner.cn")
