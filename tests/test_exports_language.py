@@ -110,7 +110,7 @@ def test_chinese_svg_has_chinese_title_axes_legend_filters_and_source(client_vie
     assert "已开通账号的机构数" in text  # the y axis title
     assert "微信公众号" in text and "微博" in text  # the legend
     assert "年" in text and "月" in text  # date ticks
-    assert "数据来源：新媒体名录库" in text
+    assert "数据来源：企业新媒体名录" in text
     assert "生成时间：2026年11月25日 14:30（Asia/Shanghai，UTC+08:00）" in text
     assert latin_words(text) == set()  # nothing English left
 
@@ -158,7 +158,7 @@ def test_chinese_csv_and_xlsx_have_chinese_headers(client_viewer, cohort):
     assert header["标题"] == "各平台开通官方账号的机构数"
     assert header["筛选条件"] == "中国企业500强 2020；平台：微信公众号、微博；截至2026年11月25日"
     assert "筛选条件：" not in header["筛选条件"]
-    assert header["数据来源"].startswith("新媒体名录库")
+    assert header["数据来源"].startswith("企业新媒体名录")
     assert header["生成时间"] == "2026年11月25日 14:30（Asia/Shanghai，UTC+08:00）"
     assert ["平台", "已开通账号的机构数", "统计范围内机构数", "占比（%）"] in rows
     assert ["微信公众号", "8", "10", "80.0"] in rows
@@ -225,7 +225,7 @@ def test_chinese_pptx_has_chinese_titles_charts_notes_and_east_asian_fonts(clien
     assert by_platform.shapes.title.text == "各平台开通官方账号的机构数"
     assert over_time.shapes.title.text == "各平台开通账号机构数累计变化"
     text = slide_text(by_platform)
-    assert "平台：微信公众号、微博" in text and "数据来源：新媒体名录库" in text and "生成于2026年11月25日" in text
+    assert "平台：微信公众号、微博" in text and "数据来源：企业新媒体名录" in text and "生成于2026年11月25日" in text
     chart = next(shape.chart for shape in by_platform.shapes if shape.has_chart)
     assert tuple(chart.plots[0].categories) == ("微信公众号", "微博")
     assert [s.name for s in chart.plots[0].series] == ["机构数"]
