@@ -88,8 +88,8 @@ restore: $(STAMP)
 # vulnerability and says so plainly when its database cannot be reached.
 .PHONY: security
 security: $(STAMP)
-	$(VENV)/bin/bandit -r config registry dashboard --severity-level high --quiet
-	@echo "bandit: no high-severity findings (full report: .venv/bin/bandit -r config registry dashboard)"
+	$(VENV)/bin/bandit -r config registry dashboard api automation --severity-level high --quiet
+	@echo "bandit: no high-severity findings (full report: .venv/bin/bandit -r config registry dashboard api automation)"
 	$(PY) scripts/audit_dependencies.py
 
 # The README's screenshots of the overview at 1440 and 390 px, with demo data (needs chromium).
