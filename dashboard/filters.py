@@ -157,7 +157,7 @@ class ScopeFilter(django_filters.FilterSet):
         super().__init__(data, queryset=Organisation.objects.none(), **kwargs)
         self.cohort_rows, self.platform_rows = tuple(cohorts), tuple(platforms)
         self.filters["cohort"].extra["choices"] = [(c.slug, str(c)) for c in cohorts]
-        self.filters["platform"].extra["choices"] = [(p.slug, p.name_en) for p in platforms]
+        self.filters["platform"].extra["choices"] = [(p.slug, shown_name(p)) for p in platforms]
 
     def _noop(self, queryset, name, value):
         return queryset
@@ -387,9 +387,10 @@ class StatementFilter(django_filters.FilterSet):
         data = data or {}
         self.filters["speaker"].extra["choices"] = _chosen_record(Person, data.get("speaker"))
         self.filters["organisation"].extra["choices"] = _chosen_record(Organisation, data.get("organisation"))
-        self.filters["platform"].extra["choices"] = list(
-            Platform.objects.order_by("display_order", "name_en").values_list("slug", "name_en")
-        )
+        self.filters["platform"].extra["choices"] = [
+            (p.slug, shown_name(p))
+            for p in Platform.objects.order_by("display_order", "name_en").only("slug", "name_en", "name_zh")
+        ]
         self.filters["topic"].extra["choices"] = list(Topic.objects.order_by("name").values_list("slug", "name"))
 
     def search_text(self, queryset, name, value):

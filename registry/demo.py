@@ -48,6 +48,7 @@ DEMO_SUFFIX_EN = " (demo)"
 DEMO_SUFFIX_ZH = "（演示）"
 DEMO_COHORT_SLUG = "china-top-500-2021-demo"
 DEMO_COHORT_NAME = "China Top 500 Enterprises 2021 (synthetic demo)"
+DEMO_COHORT_NAME_ZH = "2021中国企业500强（模拟演示）"
 
 ARTICLE_AS_OF = datetime.date(2021, 6, 30)  # every WeChat/Weibo/Douyin/Kuaishou adopter is open by then
 LAST_DATE = datetime.date(2021, 12, 31)  # nothing opens after this; follower histories end in 2021-12
@@ -1154,6 +1155,7 @@ def _write(listed: list[CompanyPlan], newcomers: list[CompanyPlan], accounts: li
         [
             Cohort(
                 name=DEMO_COHORT_NAME,
+                name_zh=DEMO_COHORT_NAME_ZH,
                 slug=DEMO_COHORT_SLUG,
                 year=2021,
                 nominal_size=len(listed),

@@ -60,6 +60,7 @@ COHORTS = [
     {
         "slug": TOP_500_SLUG,
         "name": "China Top 500 Enterprises 2020",
+        "name_zh": "2020中国企业500强",
         "year": 2020,
         "nominal_size": 500,
         "publisher": "China Enterprise Confederation and China Enterprise Directors Association",
@@ -804,6 +805,7 @@ def load_seed() -> dict[str, dict[str, int]]:
             lookup={"slug": row["slug"]},
             values={
                 "name": row["name"],
+                "name_zh": row["name_zh"],
                 "year": row["year"],
                 "nominal_size": row["nominal_size"],
                 "publisher": row["publisher"],
