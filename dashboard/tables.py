@@ -164,7 +164,25 @@ class PresenceColumn(tables.Column):
         return gettext("yes") if value else gettext("no")
 
 
-class CompanyTable(DashboardTable):
+class BilingualNameTable(DashboardTable):
+    """A table whose ``name_en`` column shows the record's names in the reader's
+    language (Chinese first in zh-hans), links to its page, marks synthetic rows,
+    and sorts by the name shown first (pinyin order in Chinese, stored sort keys)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Sorted by the name shown first: pinyin order in Chinese (stored sort keys).
+        self.columns["name_en"].column.order_by = (names.sort_field(),)
+
+    def render_name_en(self, value, record):
+        name = names.bilingual_html(record.name_zh, record.name_en, url=record.get_absolute_url())
+        return format_html("{} {}", name, synthetic_mark()) if record.is_demo else name
+
+    def value_name_en(self, value, record):
+        return record.name_en or record.name_zh
+
+
+class CompanyTable(BilingualNameTable):
     name_en = tables.Column(gettext_lazy("Name"), attrs={"td": {"class": "name", **DATA}}, empty_values=())
     name_zh = tables.Column(gettext_lazy("Chinese name"), attrs={"td": {"lang": "zh", **DATA}})
     rank = NumberColumn(gettext_lazy("Rank"), accessor="cohort_rank")
@@ -181,18 +199,6 @@ class CompanyTable(DashboardTable):
         per_page = 50
         empty_text = gettext_lazy("No companies match these filters.")
         attrs = {"class": "table"}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Sorted by the name shown first: pinyin order in Chinese (stored sort keys).
-        self.columns["name_en"].column.order_by = (names.sort_field(),)
-
-    def render_name_en(self, value, record):
-        name = names.bilingual_html(record.name_zh, record.name_en, url=record.get_absolute_url())
-        return format_html("{} {}", name, synthetic_mark()) if record.is_demo else name
-
-    def value_name_en(self, value, record):
-        return record.name_en or record.name_zh
 
     def render_platform_count(self, value, record):
         # A member with no account at all is "no account recorded", not a 0 that reads as a fact.
@@ -260,7 +266,7 @@ class AdopterTable(DashboardTable):
         return record.organisation.name_en or record.organisation.name_zh
 
 
-class PersonTable(DashboardTable):
+class PersonTable(BilingualNameTable):
     name_en = tables.Column(gettext_lazy("Name"), attrs={"td": DATA}, empty_values=())
     name_zh = tables.Column(gettext_lazy("Chinese name"), attrs={"td": {"lang": "zh", **DATA}})
     current = tables.Column(
@@ -275,18 +281,6 @@ class PersonTable(DashboardTable):
         per_page = 50
         empty_text = gettext_lazy("No people match these filters.")
         attrs = {"class": "table"}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Sorted by the name shown first: pinyin order in Chinese (stored sort keys).
-        self.columns["name_en"].column.order_by = (names.sort_field(),)
-
-    def render_name_en(self, value, record):
-        name = names.bilingual_html(record.name_zh, record.name_en, url=record.get_absolute_url())
-        return format_html("{} {}", name, synthetic_mark()) if record.is_demo else name
-
-    def value_name_en(self, value, record):
-        return record.name_en or record.name_zh
 
 
 class StatementTable(DashboardTable):

@@ -892,3 +892,15 @@ def load_seed() -> dict[str, dict[str, int]]:
         )
 
     return writer.summary()
+
+
+def write_load_summary(command, summary: dict, what: str) -> None:
+    """Print a loader's per-model counts and its totals on a management
+    command's stdout (load_seed, load_reference)."""
+    created = sum(counts["created"] for counts in summary.values())
+    changed = sum(counts["updated"] + counts["relations updated"] for counts in summary.values())
+    for model, counts in summary.items():
+        parts = ", ".join(f"{n} {outcome}" for outcome, n in counts.items() if n)
+        command.stdout.write(f"  {model}: {parts}")
+    style = command.style.SUCCESS if created or changed else command.style.NOTICE
+    command.stdout.write(style(f"{what} loaded: {created} created, {changed} updated."))
