@@ -55,8 +55,9 @@ class OrganisationViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Organisations; ``q`` searches English and Chinese names, short names and
-    aliases (pinyin names are kept as aliases). List: token, its last use,
+    """Organisations; ``q`` is the companies page's search (the same CompanyFilter):
+    English and Chinese names, short names, aliases, traditional characters,
+    pinyin and initials. List: token, its last use,
     permissions (2), cohorts for the filter, count, page."""
 
     queryset = Organisation.objects.order_by("name_en", "id")
