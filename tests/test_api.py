@@ -110,6 +110,15 @@ def test_search_finds_aliases(client):
     assert [r["name_en"] for r in response.json()["results"]] == ["China Petroleum"]
 
 
+def test_search_finds_chinese_names_by_pinyin_initials_and_traditional_characters(client):
+    make_org("China Petrochemical Corporation", name_zh="中国石化")
+    make_org("Other Co")
+    raw = _token(viewer())
+    for q in ("zgsh", "zhongguoshihua", "中國石化"):
+        response = client.get(reverse("api:organisation-list"), {"q": q}, **_auth(raw))
+        assert [r["name_zh"] for r in response.json()["results"]] == ["中国石化"], q
+
+
 def test_editor_creates_a_statement(client):
     source = make_source()
     raw = _token(editor())
