@@ -22,6 +22,8 @@ import copy
 import datetime
 import html
 import math
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -209,19 +211,48 @@ def platform_colour(slug: str, index: int = 0) -> str:
     return PLATFORM_COLOURS.get(slug, FALLBACK_COLOURS[index % len(FALLBACK_COLOURS)])
 
 
-SUBTITLE_WIDTH = 90  # characters per subtitle line; plotly does not wrap text
+SUBTITLE_WIDTH = 90  # display columns per subtitle line (a Chinese character takes two); plotly does not wrap text
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a proportional font, roughly: East Asian wide
+    and full-width characters count two, the rest one."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _split_long(part: str, width: int) -> list[str]:
+    """Break one filter's words that are wider than ``width`` at spaces or
+    after an enumeration comma (、，,), or between characters where there are none."""
+    pieces: list[str] = []
+    current = ""
+    for token in re.findall(r"[^\s、，,]+[、，,]?\s*|[、，,]\s*|\s+", part):
+        if current and display_width(current + token.rstrip()) > width:
+            pieces.append(current.rstrip())
+            current = ""
+        while display_width(token.rstrip()) > width:
+            cut = 0
+            while display_width(token[: cut + 1]) <= width:
+                cut += 1
+            pieces.append(token[:cut])
+            token = token[cut:]
+        current += token
+    if current.strip():
+        pieces.append(current.rstrip())
+    return pieces or [part]
 
 
 def wrap_subtitle(text: str, width: int = SUBTITLE_WIDTH) -> list[str]:
     """Split a subtitle (filters in words, joined by "; ") into lines of at most
-    about ``width`` characters, breaking between filters where possible."""
+    ``width`` display columns, breaking between filters where possible and
+    inside a filter's words only when one alone is too wide."""
     lines: list[str] = []
     separator = part_separator()
     for part in str(text).split(separator):
-        if lines and len(lines[-1]) + len(separator) + len(part) <= width:
-            lines[-1] = f"{lines[-1]}{separator}{part}"
-        else:
-            lines.append(part)
+        for piece in _split_long(part, width):
+            if lines and display_width(f"{lines[-1]}{separator}{piece}") <= width:
+                lines[-1] = f"{lines[-1]}{separator}{piece}"
+            else:
+                lines.append(piece)
     return lines or [""]
 
 

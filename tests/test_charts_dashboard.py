@@ -4,6 +4,7 @@ import datetime
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import translation
 
 from dashboard import charts, queries
 
@@ -138,3 +139,17 @@ def test_long_subtitles_wrap_between_filters_and_make_room():
     fig = charts.multi_platform_bar([queries.PlatformCountBucket(0, 1)], meta)
     assert fig["layout"]["title"]["subtitle"]["text"].count("<br>") == 2
     assert fig["layout"]["margin"]["t"] == 96 + 2 * 16
+
+
+def test_chinese_subtitles_wrap_by_display_width():
+    """A Chinese character takes two columns: a line of filters in Chinese holds
+    half as many characters as one in English, and a filter too wide for a line
+    alone is broken between characters rather than cut off at the card's edge."""
+    provinces = "、".join(["北京", "上海", "广东", "浙江", "江苏", "四川", "湖北", "山东", "河南", "福建"] * 3)
+    with translation.override("zh-hans"):
+        subtitle = "；".join(["中国企业500强（2024年）", "截至2024年6月30日", f"省份：{provinces}"])
+        lines = charts.wrap_subtitle(subtitle)
+    assert all(charts.display_width(line) <= charts.SUBTITLE_WIDTH for line in lines)
+    assert lines[0] == "中国企业500强（2024年）；截至2024年6月30日"
+    assert "".join(lines[1:]) == f"省份：{provinces}"
+    assert all(line.endswith("、") for line in lines[1:-1])  # broken between provinces
