@@ -492,9 +492,13 @@ class Superset:
         return self.http.json("/api/v1/database/", data=body, method="POST")["id"]
 
     def dataset(self, database_id: int, name: str, sql: str) -> int:
-        found = self._find("dataset", "table_name", name)
+        query = urllib.parse.quote(
+            json.dumps({"filters": [{"col": "table_name", "opr": "eq", "value": name}], "page_size": 100})
+        )
+        rows = self.http.json(f"/api/v1/dataset/?q={query}")["result"]
+        found = next((r for r in rows if r.get("database", {}).get("id") == database_id), None)
         body = {"database": database_id, "schema": "public", "table_name": name, "sql": sql.strip()}
-        if found and found.get("database", {}).get("id") == database_id:
+        if found:
             self.http.json(
                 f"/api/v1/dataset/{found['id']}?override_columns=true", data={"sql": sql.strip()}, method="PUT"
             )
