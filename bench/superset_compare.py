@@ -874,6 +874,9 @@ def main(argv=None) -> int:
 
     secret = secrets.token_urlsafe(50)
     _setup_django(args.db, args.redis, secret)
+    # The cache may hold charts of another database under the same data version
+    # (same Redis database, same key prefix): start a version of this run's own.
+    bump()
     facts = product_facts()
     as_of = facts["today"]
     superset = Superset(args.superset, args.superset_user, args.superset_password)
