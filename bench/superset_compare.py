@@ -37,6 +37,9 @@ Set-up (once; Superset 6.1 in its own virtualenv):
 
     python3.11 -m venv /work/superset-venv
     /work/superset-venv/bin/pip install 'apache-superset==6.1.0' psycopg2-binary
+    # 6.1.0 imports rich and cachetools without declaring them, and its cache
+    # manager fails with flask-caching 2.5 (an unexpected 'timeout' argument):
+    /work/superset-venv/bin/pip install rich cachetools 'flask-caching==2.3.1'
     .venv/bin/python bench/superset_compare.py --print-config > /path/superset_config.py   # then edit SECRET_KEY
     createdb -h 127.0.0.1 -U postgres superset_meta
     export SUPERSET_CONFIG_PATH=/path/superset_config.py FLASK_APP=superset
@@ -747,7 +750,6 @@ def measure_filter(args, product, superset, product_cpu, superset_cpu, ids: dict
     def product_warm(path: str):
         return lambda: product_get(product, path)
 
-    sep = "&" if query else ""
     cases = [
         # (figure, Superset action, product action, kind)
         (
@@ -801,7 +803,7 @@ def measure_filter(args, product, superset, product_cpu, superset_cpu, ids: dict
         (
             "overview, cold",
             lambda: superset_dashboard_load(superset, ids["dashboard"], order, cold_ctx),
-            product_cold(f"/?{query}{sep}" if query else "/"),
+            product_cold(f"/?{query}" if query else "/"),
             "dashboard vs overview",
         ),
         (
@@ -824,13 +826,13 @@ def measure_filter(args, product, superset, product_cpu, superset_cpu, ids: dict
         for side, values in samples.items():
             for key in ("wall", "cpu", "bytes"):
                 row[f"{side}_{key}"] = statistics.median(v[key] for v in values)
-        row["wall_ratio"] = row["product_wall"] / row["superset_wall"] if row["superset_wall"] else None
-        row["cpu_ratio"] = row["product_cpu"] / row["superset_cpu"] if row["superset_cpu"] else None
+        row["wall_ratio"] = row["product_wall"] / row["superset_wall"] if row["superset_wall"] else float("nan")
+        row["cpu_ratio"] = row["product_cpu"] / row["superset_cpu"] if row["superset_cpu"] else float("nan")
         results.append(row)
         print(
             f"  {figure:<28} {kind:<22} Superset {row['superset_wall']:7.1f} ms (CPU {row['superset_cpu']:6.1f}) "
             f"product {row['product_wall']:7.1f} ms (CPU {row['product_cpu']:6.1f})  "
-            f"wall {row['wall_ratio']:.2f}  CPU {row['cpu_ratio'] if row['cpu_ratio'] is not None else float('nan'):.2f}  "
+            f"wall {row['wall_ratio']:.2f}  CPU {row['cpu_ratio']:.2f}  "
             f"load {row['load'][0]:.1f}",
             flush=True,
         )
