@@ -219,6 +219,14 @@ _NAMING_WEAK = re.compile(
     r"|\bthe|\ba|\ban|\bits|\btheir|\bhis|\bher|\bour|\bverified|\bdormant|\bonly|\bcalled)\s*[,:]?\s*$",
     re.I,
 )
+# After a quote: an apposition saying it is a name ('"the little editors", a nickname that ...').
+_NAMED_AFTER = re.compile(
+    r"^[”\"’']?\s*,?\s*(?:(?:a|an|the|their|its|his|her)\s+)?(?:[a-z-]+\s+)?(?:nickname|moniker|term|phrase|label|"
+    r"slogan|catchphrase|buzzword|tagline|motto|epithet)s?\b",
+    re.I,
+)
+# Before it: people naming something ("colleagues call them", "locals call it").
+_CALL_OBJECT = re.compile(r"\bcall\s+(?:them|it|him|her|themselves|itself|the\s+\w+|their\s+\w+)\s*$", re.I)
 # After a quote: a verb, so the quote was the subject of a clause of reported speech.
 _VERB_AFTER = re.compile(r"^\W*\s*(?:had|has|have|was|were|is|are|would|will|could|can|should|may|might)\b")
 _DOCUMENTS = re.compile(
@@ -332,6 +340,8 @@ def _classify(
     title_like = _is_title_like(text)
     bare_lead = stripped_lead.rstrip(":")
     if stripped_lead and _NAMING_STRONG.search(bare_lead):
+        return False, None, False
+    if _words(text) <= 6 and (_NAMED_AFTER.match(after) or (stripped_lead and _CALL_OBJECT.search(bare_lead))):
         return False, None, False
     if stripped_lead and _NAMING_WEAK.search(bare_lead) and (_words(text) <= 4 or title_like):
         # 'said a "system upgrade" had caused': an article after a speech verb, a verb after

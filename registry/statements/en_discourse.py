@@ -123,8 +123,15 @@ def org_kind(name: str, known: frozenset[str]) -> str:
 _OUTLET_CREDIT = re.compile(r"(?:\(|\btold\s+(?:the\s+)?|\bto\s+(?:the\s+)?|\bwith\s+(?:the\s+)?|\bby\s+)$")
 
 
+_LEGAL_FORM = re.compile(r"(?:\s+(?:co|corp|corporation|ltd|limited|inc|plc|company|holdings|group))+$")
+
+
 def _canonical(name: str) -> str:
-    return re.sub(r"[\s.,'’()]+", " ", name.casefold()).strip().removeprefix("the ")
+    """One key for one organisation's names: case, punctuation and a trailing legal form
+    ("China Telecom Corp Ltd" is "China Telecom") do not tell organisations apart."""
+    key = re.sub(r"[\s.,'’()]+", " ", name.casefold()).strip().removeprefix("the ")
+    shorter = _LEGAL_FORM.sub("", key)
+    return shorter if shorter and shorter not in {"china", "the"} else key
 
 
 @dataclass(frozen=True)
@@ -207,6 +214,9 @@ class Discourse:
             salience[self.canonical(mention.name)] += 2 if mention.para <= 1 else 1
         self.salience = salience
         self.main_orgs = [name for name, _ in salience.most_common(2)]
+        # one organisation the article is about: named at least twice as often as any other
+        top = salience.most_common(2)
+        self.main_dominant = bool(top) and top[0][1] >= 3 and (len(top) < 2 or top[0][1] >= 2 * top[1][1])
         last_named = {self.canonical(name): name for _, name in self.orgs}
         self._main_names = [last_named[key] for key in self.main_orgs if key in last_named]
         self._by_name: dict[str, Speaker] = {}
@@ -231,6 +241,17 @@ class Discourse:
     def _read_aliases(masked: str) -> dict[str, str]:
         """ "China Energy Investment Corp. (CHN Energy)": the bracketed name is the same organisation."""
         aliases = {}
+        # "The state-owned company, formally known as China Energy Investment Corporation": the
+        # same organisation as the one the sentence's subject refers to, which the article named before
+        for match in re.finditer(
+            r"(?:formally|officially|legally)\s+(?:known\s+as|named|called)\s+(?:the\s+)?([A-Z][\w&'’.-]*"
+            r"(?:\s+(?:of|and|for|&)?\s*[A-Z][\w&'’.-]*)*)",
+            masked,
+        ):
+            before = [s.text for s in name_spans(masked[max(0, match.start() - 3000) : match.start()])]
+            earlier = next((n for n in reversed(before) if looks_like_org(n) and n != match.group(1) and n not in lx.PLATFORM_ORGS), None)
+            if earlier:
+                aliases[_canonical(earlier)] = _canonical(match.group(1))
         for match in re.finditer(
             r"([A-Z][\w&'’.-]*(?:\s+(?:of|and|for|&)?\s*[A-Z][\w&'’.-]*)*)\s+\(([A-Z][^()]{1,30})\)", masked
         ):

@@ -209,7 +209,11 @@ def surname(name: str) -> str:
 
 
 def is_title_word(token: str) -> bool:
-    return token in lx.TITLE_WORDS or token in lx.TITLE_MODIFIERS or token.lower() in lx.ROLE_NOUNS
+    if token in lx.TITLE_WORDS or token in lx.TITLE_MODIFIERS or token.lower() in lx.ROLE_NOUNS:
+        return True
+    # "Co-Chief", "Vice-Chairman", "Deputy-Director": a prefix on a title is a title
+    prefix, dash, rest = token.partition("-")
+    return bool(dash) and prefix.lower() in {"co", "vice", "deputy", "acting", "ex"} and is_title_word(rest)
 
 
 def split_title_words(name: str) -> tuple[str, str]:
@@ -265,9 +269,18 @@ _REF_OWNS = re.compile(rf"(?:the|its)\s+(?:[a-z-]+\s+){{0,2}}({'|'.join(lx.ORG_R
 _UNIT_HEAD = re.compile(r"\b(?:office|department|team|division|unit|bureau|center|centre|headquarters|board)$", re.I)
 
 
+_LOCAL_GOVERNMENT = re.compile(
+    r"(?:[A-Z][\w'’-]*\s+){1,3}(?:provincial|municipal|city|county|district|regional|prefectural|township)\s+"
+    r"(?:people['’]s\s+)?(?:government|party\s+committee|bureau|department|commission|office|court|procuratorate)"
+)
+
+
 def parse_org_phrase(text: str) -> tuple[str | None, str | None]:
     """(org, org_ref) for text that should name an organisation, e.g. "the Ministry of X"."""
     text = text.strip().rstrip(".")
+    local = _LOCAL_GOVERNMENT.fullmatch(re.sub(r"^the\s+", "", text, flags=re.I))
+    if local:  # "the Guangdong provincial government": a body named in lower case after its place
+        return local.group(), None
     ref = org_ref(text)
     if ref:
         return None, ref

@@ -127,6 +127,13 @@ def _previous_paragraph_people(discourse: Discourse, situation: QuoteSituation) 
 def _pairs(discourse: Discourse, situation: QuoteSituation, who: Who, extra: dict[str, float]) -> list[Option]:
     role = role_class(who.role) if who.name else "nameless"
     unit = unit_without_org(who.role) and not any(source == "title" for _, source in who.orgs)
-    return speaker_options(
+    options = speaker_options(
         discourse, who, extra, position=situation.position, para=situation.para, role=role, unit=unit
     )
+    if discourse.main_dominant:
+        # the article is about one organisation: its staff speak for it unless the text says otherwise
+        main = discourse.main_orgs[0]
+        for option in options:
+            if option.speaker.org and not option.speaker.is_org and discourse.canonical(option.speaker.org) == main:
+                option.features[f"o:dominant*{role}"] = 1.0
+    return options

@@ -252,6 +252,13 @@ _DESCRIBED = re.compile(
 )
 
 
+_WORKS_FOR = re.compile(
+    r"\s+(?:who\s+)?(?:(?:has|had)\s+)?(?:works|worked|is\s+employed|was\s+employed|has\s+been|serves|served)\s+"
+    r"(?:for|at|with|by)\s+(?:(?:the|a|an)\s+)?(?:[a-z][\w-]*\s+){0,2}?"
+    r"(?P<org>[A-Z][\w&'’.-]*(?:\s+(?:of|and|for|&)?\s*[A-Z][\w&'’.-]*)*)"
+)
+
+
 def description_events(masked: str, paragraphs: list[Paragraph], known: frozenset[str]) -> list[Event]:
     """People described by their role as the subject of a sentence: "A teller at X ..." (a
     nameless person "she" may mean next) or "The 24-year-old teller at X ..." (more about the
@@ -275,6 +282,9 @@ def description_events(masked: str, paragraphs: list[Paragraph], known: frozense
             role = phrase[: match.start("org") - match.start("phrase")].strip() if org else phrase
             role = re.sub(r"\s+(?:at|of|with|for|from)(?:\s+(?:a|an|the|its|one))?$", "", role)
             role = re.sub(r"^(?:\d+-year-old|[\w-]+-year-old)\s+", "", role)
+            employer = _WORKS_FOR.match(sentence, match.end())
+            if not org and employer and looks_like_org(employer.group("org"), known):
+                org = employer.group("org")  # "The 36-year-old engineer works for state-owned China Mobile"
             definite = match.group("article") == "The"
             if not org:  # "A Haier executive": the organisation before the role
                 parsed = parse_subject(f"a {role}", known, verb_first=False)
