@@ -54,6 +54,7 @@ from registry.statements.en_mentions import (
     document_orgs,
     first_sentence,
     last_sentence,
+    looks_like_org,
     name_spans,
     parse_subject,
     sentence_ends,
@@ -565,6 +566,7 @@ def extract_en(cleaned: str, *, paraphrases: bool = True, chooser: Chooser | Non
     events += description_events(masked, paragraphs, known)
     if paraphrases:
         events += paraphrase_events(masked, paragraphs, known)
+    events = _without_common_word_orgs(events, cleaned, known)
     order = {"mention": 0, "describe": 1, "intro": 2, "paraphrase": 3, "quote": 4}
     events.sort(key=lambda e: (e.position, order[e.kind]))
 
@@ -622,6 +624,25 @@ def extract_en(cleaned: str, *, paraphrases: bool = True, chooser: Chooser | Non
         candidates.append(_candidate(event, speaker))
     candidates.sort(key=lambda c: (c.start, c.kind))
     return candidates
+
+
+def _without_common_word_orgs(events: list[Event], cleaned: str, known: frozenset[str]) -> list[Event]:
+    """ "Cabin designer Ou Yanni said", "Aviation analyst Zhang Dongsheng said": a single
+    capitalised word before a title, which the article also writes in lower case and nothing
+    marks as an organisation, is a common word opening the sentence, not the speaker's employer."""
+    lowered: set[str] | None = None
+    found = []
+    for event in events:
+        mention = event.attribution.mention if event.attribution else None
+        org = mention.org if mention else None
+        if org and " " not in org and org[0].isupper() and not org.isupper() and not looks_like_org(org, known):
+            if lowered is None:
+                lowered = set(re.findall(r"\b[a-z][a-z-]+\b", cleaned))
+            if org.lower() in lowered:
+                role = f"{org.lower()} {mention.role}" if mention.role else None
+                event = replace(event, attribution=replace(event.attribution, mention=replace(mention, org=None, role=role)))
+        found.append(event)
+    return found
 
 
 def _quote_only(masked: str, paragraph: Paragraph) -> bool:

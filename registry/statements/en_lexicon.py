@@ -116,7 +116,7 @@ ORG_KEYWORDS = frozenset(
     "Motors Motor Automobile Insurance Securities Capital Partners Studio Studios Labs Laboratory "
     "Entertainment Games Pharmaceutical Pharmaceuticals Foods Brands Stores Hospital Grid Steel Chemical "
     "Chemicals Construction Engineering Industries Industry Investment Development Organization Organisation "
-    "Union Alliance Consortium Xinhua Power Shipping Logistics Airport Electronics Appliances Mobility Auto "
+    "Union Alliance Confederation Consortium Xinhua Power Shipping Logistics Airport Electronics Appliances Mobility Auto "
     "Automotive Pharma Biotech Semiconductor Software Systems Solutions Consulting Research Ventures Trading "
     "Beverage Dairy Textile Retail Commerce Transit Rail Water Gas Mining Coal Oil Resources Materials "
     "Center Centre Online Exchanges Clearing".split()

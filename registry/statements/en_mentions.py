@@ -275,6 +275,12 @@ _LOCAL_GOVERNMENT = re.compile(
 )
 
 
+_OWNED_UNIT = re.compile(
+    r"(?P<owner>[A-Z][\w&.-]*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][\w&.-]*)*)['’]s\s+"
+    r"(?P<unit>[A-Z][\w&-]*(?:\s+(?:of\s+|and\s+|for\s+|&\s+)?[A-Z][\w&-]*)*)"
+)
+
+
 def parse_org_phrase(text: str) -> tuple[str | None, str | None]:
     """(org, org_ref) for text that should name an organisation, e.g. "the Ministry of X"."""
     text = text.strip().rstrip(".")
@@ -290,6 +296,11 @@ def parse_org_phrase(text: str) -> tuple[str | None, str | None]:
     if re.fullmatch(r"its\s+[\w\s-]+", text, re.I) and _UNIT_HEAD.search(text):
         return None, "its"  # "head of its new-media centre": the organisation the sentence is about
     bare = re.sub(r"^the\s+", "", text, flags=re.I)
+    owned = _OWNED_UNIT.fullmatch(bare)
+    if owned and looks_like_org(owned.group("owner")) and not set(owned.group("unit").split()) & lx.COMPANY_KEYWORDS:
+        # "Sinopec's Shengli Oilfield", "Fudan University's School of Journalism": a named unit
+        # of an organisation is the organisation as the text names it
+        return bare, None
     spans = name_spans(bare)
     if spans and spans[0].start == 0 and spans[0].possessive and lx.POSSESSIVE_UNIT.fullmatch(bare[spans[0].end :]):
         return spans[0].text, None  # "Huawei's software ecosystem department"
