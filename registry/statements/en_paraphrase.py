@@ -14,12 +14,14 @@ Read from the narrative with quoted statements masked out (``en._mask_quotes``):
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from registry.statements import en_lexicon as lx
 from registry.statements.en_mentions import (
     Attribution,
     Event,
     Mention,
+    is_title_word,
     looks_like_org,
     name_spans,
     parse_appositive,
@@ -28,6 +30,7 @@ from registry.statements.en_mentions import (
     relative_org,
     sentences,
     split_chunks,
+    split_title_words,
 )
 from registry.statements.text import Paragraph, squash
 
@@ -230,6 +233,13 @@ def mention_events(masked: str, paragraphs: list[Paragraph], known: frozenset[st
             if span.possessive and " " not in name:
                 continue
             words = name.split()
+            if words[0] in lx.TITLE_WORDS or words[0] in lx.TITLE_MODIFIERS:
+                # "Senior Vice President Cheng Wenjie told analysts ...": the person after the titles
+                person, title = split_title_words(name)
+                if not title or len(person.split()) < 2 or not all(is_title_word(w) for w in title.split()):
+                    continue
+                name, words = person, person.split()
+                span = replace(span, start=span.start + span.text.rindex(person))
             if len(words) > 4 or looks_like_org(name, known) or name in lx.PLACES or words[0] in lx.TITLE_WORDS:
                 continue
             if name in lx.MEDIA or "-based" in name or any(w in lx.ORG_KEYWORDS for w in words):
