@@ -123,3 +123,64 @@ def test_calling_something_remains_speech():
     text = 'Zhao Hui, a Sinopec spokesman, praised the launch, calling it "a new way to reach drivers".'
     quote = _first_quote(text)
     assert (quote.quote, quote.speaker) == ("a new way to reach drivers", "Zhao Hui")
+
+
+def test_a_product_code_is_not_an_organisation():
+    from registry.statements.en_mentions import looks_like_org
+
+    assert not looks_like_org("C919") and not looks_like_org("ARJ21") and not looks_like_org("A320")
+    assert looks_like_org("CRRC") and looks_like_org("SASAC")
+
+
+def test_a_platform_counts_less_towards_what_the_article_is_about():
+    text = (
+        "Bilibili users watched a livestream on Monday. Yunhai Aerospace Technology ran it.\n\n"
+        "Bilibili said the stream trended. Yunhai Aerospace Technology plans more."
+    )
+    discourse = Discourse(text, frozenset())
+    yunhai, bilibili = discourse.canonical("Yunhai Aerospace Technology"), discourse.canonical("Bilibili")
+    # named as often as the company, the platform counts half
+    assert discourse.salience[bilibili] * 2 == discourse.salience[yunhai]
+    assert discourse.main_orgs[0] == yunhai
+
+
+def test_one_dominant_organisation_is_a_feature_of_its_staff_options():
+    seen = {}
+
+    def chooser(quote, options):
+        seen[quote] = options
+        return options[0]
+
+    text = (
+        "Yunhai Aerospace Technology Corp opened a Douyin account. Yunhai Aerospace Technology posted 40 "
+        "videos.\n\nYunhai Aerospace Technology plans more.\n\n"
+        '"We film every test," said test pilot Qin Bo.'
+    )
+    extract(text, chooser=chooser)
+    (options,) = seen.values()
+    dominant = [o for o in options if "o:dominant*staff" in o.features]
+    assert [o.speaker.org for o in dominant] == ["Yunhai Aerospace Technology"]
+    assert all(o.speaker.name == "Qin Bo" for o in dominant)
+
+
+def test_words_opening_an_organisation_name_with_a_place_are_the_organisation():
+    text = (
+        "China Northern Airlines sold flight passes on Weibo.\n\n"
+        'China Northern said the seats were "allocated by demand on each route".'
+    )
+    quote = _first_quote(text)
+    assert quote.speaker is None and quote.org is not None and quote.org.startswith("China Northern")
+
+
+def test_a_place_adjective_inside_a_possessive_title():
+    mention = parse_subject("Haier's European head of marketing, Anna Berg,", frozenset(), verb_first=False)
+    assert (mention.name, mention.org) == ("Anna Berg", "Haier")
+
+
+def test_a_person_named_after_capitalised_titles_is_found_by_surname():
+    text = (
+        "Tencent reported results on Wednesday.\n\n"
+        "Senior Vice President Fan Zhiwen told analysts the company was cautious about ad load. "
+        '"We are taking a measured approach," Fan said.'
+    )
+    assert _first_quote(text).speaker == "Fan Zhiwen"

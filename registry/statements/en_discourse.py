@@ -211,7 +211,10 @@ class Discourse:
         for mention in self.org_mentions:
             if mention.name in lx.MEDIA and _OUTLET_CREDIT.search(masked[max(0, mention.start - 12) : mention.start]):
                 continue  # "Linyi (AFP) -", "told Reuters": the outlet reporting, not the story's organisation
-            salience[self.canonical(mention.name)] += 2 if mention.para <= 1 else 1
+            weight = 2 if mention.para <= 1 else 1
+            if mention.name.split()[0] in lx.PLATFORM_ORGS:
+                weight /= 2  # a platform is mostly where the story happens, not who it is about
+            salience[self.canonical(mention.name)] += weight
         self.salience = salience
         self.main_orgs = [name for name, _ in salience.most_common(2)]
         # one organisation the article is about: named at least twice as often as any other
@@ -364,6 +367,17 @@ class Discourse:
         end = bisect_right(self._org_starts, position - 1)
         return self.org_mentions[max(0, end - limit) : end][::-1]
 
+    def _names_org_start(self, name: str) -> bool:
+        """ "said China Southern" when the article names China Southern Airlines: words that
+        open an organisation's name, and that open with a place, are that organisation."""
+        words = name.split()
+        if len(words) < 2 or words[0] not in lx.PLACES:
+            return False
+        key = ("start", name)
+        if key not in self._compatible_cache:
+            self._compatible_cache[key] = any(n.startswith(name + " ") for _, n in self.orgs)
+        return self._compatible_cache[key]
+
     def _is_org_name(self, name: str) -> bool:
         return looks_like_org(name, self.known) or name in self.short_names
 
@@ -447,7 +461,9 @@ class Discourse:
         if mention.is_org:
             return Speaker(None, None, mention.name, True)
         known_person = self._person(mention.name)
-        if known_person is None and " " not in mention.name and self._is_org_name(mention.name):
+        if known_person is None and (
+            (" " not in mention.name and self._is_org_name(mention.name)) or self._names_org_start(mention.name)
+        ):
             return Speaker(None, None, mention.name, True)
         if known_person is not None:
             return Speaker(known_person.name, mention.role or known_person.role, org or known_person.org, False)
@@ -495,8 +511,7 @@ class Discourse:
             )
         if mention.is_org or (
             mention.name
-            and " " not in mention.name
-            and self._is_org_name(mention.name)
+            and ((" " not in mention.name and self._is_org_name(mention.name)) or self._names_org_start(mention.name))
             and not self._person(mention.name)
         ):
             return [Who(org=mention.name, is_org=True, features={"named_org": 1.0})]

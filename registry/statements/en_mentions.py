@@ -187,6 +187,8 @@ def looks_like_org(name: str, known: frozenset[str] = frozenset()) -> bool:
         return True  # "Nike China": people are not named after places
     if name.title() in lx.PLACES:
         return False  # "BEIJING", a dateline
+    if re.fullmatch(r"[A-Z]{1,4}-?\d{2,4}[A-Z]?", name):
+        return False  # "C919", "ARJ21", "A320": a model of a product, not an organisation
     return bool(re.fullmatch(r"[A-Z][A-Z0-9&]{1,7}", name)) and name not in lx.NOT_ACRONYM_ORGS
 
 
@@ -421,10 +423,15 @@ _PERSON_OF_ORG = re.compile(
 )
 
 
+_PLACE_ADJECTIVE = re.compile(r"(?<=['’]s\s)(?:[A-Z][a-z]+(?:an|ese|ish|ic))(?=\s+[a-z])")
+
+
 def parse_head(head: str, known: frozenset[str]) -> Mention | None:
     """Parse the head of a subject: a pronoun, an org reference, a name (with pre-modifiers)."""
     head = lx.HEAD_CUT.sub("", head.strip(" ,;:—–-"))
     head = lx.TRAILING_ADVERBS.sub("", re.sub(r"^(?:and|but|so)\s+", "", head, flags=re.I)).strip()
+    # "Cosco's European head of communications": a capitalised adjective of place inside a title
+    head = _PLACE_ADJECTIVE.sub(lambda m: m.group().lower(), head)
     lowered = head.lower()
     if lowered in lx.PRONOUNS:
         return Mention(pronoun=lowered)

@@ -130,8 +130,9 @@ def _pairs(discourse: Discourse, situation: QuoteSituation, who: Who, extra: dic
     options = speaker_options(
         discourse, who, extra, position=situation.position, para=situation.para, role=role, unit=unit
     )
-    if discourse.main_dominant:
-        # the article is about one organisation: its staff speak for it unless the text says otherwise
+    if discourse.main_dominant and not any("o:stated" in option.features for option in options):
+        # the article is about one organisation and the text ties the person to none: its
+        # staff speak for it ("said test pilot Qin Bo" in a story about one plane maker)
         main = discourse.main_orgs[0]
         for option in options:
             if option.speaker.org and not option.speaker.is_org and discourse.canonical(option.speaker.org) == main:

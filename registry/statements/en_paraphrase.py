@@ -246,6 +246,8 @@ def mention_events(masked: str, paragraphs: list[Paragraph], known: frozenset[st
                 continue
             if any(w in lx.PLACE_WORDS for w in words) or (len(words) > 1 and name.isupper()):
                 continue  # "Guangdong Province", a dateline "ZHOUZHI COUNTY"
+            if len(words) > 1 and words[0] in lx.PLACES:
+                continue  # "China Southern said": a company, not a person
             if len(words) == 1 and (name in lx.NOT_NAMES or name in lx.KNOWN_ORGS):
                 continue
             events.append(Event(para.start + span.start, "mention", text=name))
