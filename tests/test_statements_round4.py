@@ -144,23 +144,42 @@ def test_a_platform_counts_less_towards_what_the_article_is_about():
     assert discourse.main_orgs[0] == yunhai
 
 
-def test_one_dominant_organisation_is_a_feature_of_its_staff_options():
+def _options_of(text):
     seen = {}
 
     def chooser(quote, options):
         seen[quote] = options
         return options[0]
 
-    text = (
-        "Yunhai Aerospace Technology Corp opened a Douyin account. Yunhai Aerospace Technology posted 40 "
-        "videos.\n\nYunhai Aerospace Technology plans more.\n\n"
-        '"We film every test," said test pilot Qin Bo.'
-    )
     extract(text, chooser=chooser)
-    (options,) = seen.values()
-    dominant = [o for o in options if "o:dominant*staff" in o.features]
-    assert [o.speaker.org for o in dominant] == ["Yunhai Aerospace Technology"]
-    assert all(o.speaker.name == "Qin Bo" for o in dominant)
+    return list(seen.values())
+
+
+ONE_COMPANY = (
+    "Yunhai Aerospace Technology Corp opened a Douyin account. Yunhai Aerospace Technology posted 40 "
+    "videos.\n\nYunhai Aerospace Technology plans more.\n\n"
+)
+
+
+def test_staff_of_the_one_organisation_an_article_is_about():
+    (options,) = _options_of(ONE_COMPANY + '"We film every test," said test pilot Qin Bo.')
+    implied = [o for o in options if "o:implied" in o.features]
+    assert [(o.speaker.name, o.speaker.org) for o in implied] == [("Qin Bo", "Yunhai Aerospace Technology")]
+    # the model takes it (the corpus test retrains nothing: the stored model)
+    assert _first_quote(ONE_COMPANY + '"We film every test," said test pilot Qin Bo.').org == (
+        "Yunhai Aerospace Technology"
+    )
+
+
+def test_no_organisation_implied_for_an_outsider_or_when_two_share_the_story():
+    (options,) = _options_of(ONE_COMPANY + '"They film well," said Lu Dan, an analyst.')
+    assert not any("o:implied" in o.features for o in options)
+    two = (
+        "Yunhai Aerospace Technology and Tianchi Aviation Technology opened Douyin accounts. Yunhai Aerospace "
+        "Technology posted 40 videos; Tianchi Aviation Technology posted 30.\n\n"
+    )
+    (options,) = _options_of(two + '"We film every test," said test pilot Qin Bo.')
+    assert not any("o:implied" in o.features for o in options)
 
 
 def test_words_opening_an_organisation_name_with_a_place_are_the_organisation():

@@ -120,6 +120,11 @@ def org_kind(name: str, known: frozenset[str]) -> str:
     return "other"
 
 
+_OWNER_OF = re.compile(
+    r"\b(?:subsidiary|unit|arm|division|branch|affiliate|part)\s+of\s+(?:(?:the\s+)?(?:[a-z-]+\s+){0,2})?$"
+    r"|\b(?:owned|controlled|run)\s+by\s+(?:(?:the\s+)?(?:[a-z-]+\s+){0,2})?$|\bparent(?:\s+company|\s+group)?,?\s+$",
+    re.I,
+)
 _OUTLET_CREDIT = re.compile(r"(?:\(|\btold\s+(?:the\s+)?|\bto\s+(?:the\s+)?|\bwith\s+(?:the\s+)?|\bby\s+)$")
 
 
@@ -140,6 +145,7 @@ class OrgMention:
     name: str
     para: int
     subject: bool  # the name opens its sentence (after an opening adverbial)
+    owner: bool = False  # named as the owner of the organisation in view ("a subsidiary of X")
 
 
 def _is_title_case(text: str) -> bool:
@@ -190,7 +196,8 @@ class Discourse:
                 if name is None:
                     continue
             subject = _is_subject(masked, self._para_starts[para], span.start)
-            self.org_mentions.append(OrgMention(span.start, name, para, subject))
+            owner = bool(_OWNER_OF.search(masked[max(0, span.start - 40) : span.start]))
+            self.org_mentions.append(OrgMention(span.start, name, para, subject, owner))
         self._fullest: dict[str, str] | None = None
         self.orgs = [(m.start, m.name) for m in self.org_mentions]
         self._org_starts = [m.start for m in self.org_mentions]
@@ -349,12 +356,18 @@ class Discourse:
                 features["ref_spoke"] = 1.0
             if kind in ("company", "any") and self._is_bystander_platform(mention.name):
                 features["ref_bystander"] = 1.0  # a platform named as where things happen
+            if mention.owner:
+                features["ref_owner"] = 1.0
             found.append((mention.name, features))
             if len(found) >= _ALTERNATIVES:
                 break
-        if any("ref_bystander" not in features for _, features in found):
-            # "the company" is a platform only when no other company is in view
-            found = [(name, features) for name, features in found if "ref_bystander" not in features]
+        for aside in ("ref_bystander", "ref_owner"):
+            if not any(aside not in features for _, features in found):
+                continue
+            # "the company" is a platform only when no other company is in view, and the owner
+            # an article names in passing ("The company, a subsidiary of X, ...") only when no
+            # other one is
+            found = [(name, features) for name, features in found if aside not in features]
             for rank, (_, features) in enumerate(found):
                 for key in [k for k in features if k[3:].isdigit()]:
                     del features[key]

@@ -322,6 +322,12 @@ def without_based(name: str) -> str:
     return re.sub(r"^(?:[A-Z][\w'’]*\s+)*[A-Z][\w'’]*-based\s+", "", name)
 
 
+# "the corporate communication department": a unit described by its work is part of a role;
+# "the department" alone refers back to one the article named.
+_UNIT_REFS = frozenset({"department", "bureau"})
+_DESCRIBED_UNIT = re.compile(r"(?:the|its)\s+(?:[a-z-]+\s+){1,3}(?:department|bureau)", re.I)
+
+
 def parse_appositive(text: str, known: frozenset[str], *, need_role: bool) -> tuple[str | None, ...]:
     """(role, org, org_ref) from a title such as "counselor of the Information Department at
     the Ministry of Foreign Affairs", "a Sinopec spokesperson" or "general manager of the company".
@@ -341,6 +347,8 @@ def parse_appositive(text: str, known: frozenset[str], *, need_role: bool) -> tu
         return own.group(3), None, own.group(1)
     for prep in re.finditer(r"\s+(?:of|at|for|with)\s+", text):
         org, ref = parse_org_phrase(text[prep.end() :])
+        if ref in _UNIT_REFS and _DESCRIBED_UNIT.fullmatch(text[prep.end() :]):
+            continue  # "head of the corporate communication department": a unit in the role, not a reference
         role = text[: prep.start()].strip()
         if not role or not (org or ref) or org in lx.PLACES:
             continue

@@ -110,6 +110,17 @@ def _reported_clause_start(verb: str, tail: str) -> int | None:
     return position + 1
 
 
+_LOWER_TITLED = re.compile(
+    r"(?<![\w'’-])(?P<role>(?:[a-z][a-z-]+\s+){0,2}[a-z][a-z-]+)\s+(?P<name>[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,2})\b"
+    r"(?!\s+(?:[A-Z]|of\s+[A-Z]))"
+)
+# Words that open a phrase but never a title ("said Zhao Lei", "and Wang Fang").
+_NOT_TITLE_OPENERS = frozenset(
+    "said says told and or but with by from to for of at in on as the a an his her their its our "
+    "when while after before that than".split()
+)
+
+
 def intro_events(masked: str, paragraphs: list[Paragraph], known: frozenset[str]) -> list[Event]:
     """People the narrative introduces by full name as a phrase of its own, with the title that
     may follow: "Jin Xuehua, communication director of X, was ...", "Zhu's husband, Gu Peng, ..."
@@ -132,6 +143,20 @@ def intro_events(masked: str, paragraphs: list[Paragraph], known: frozenset[str]
             mention = _joined_org(sentence, known) or _premodified(sentence, known)
             if mention is not None:
                 position = para.start + start + max(0, text[start:end].find(mention.name))
+                events.append(Event(position, "intro", attribution=Attribution(mention, position)))
+            for titled in _LOWER_TITLED.finditer(text, start, end):
+                # "miner Bai Yongqiang holds up a phone", "said test pilot Zhao Zhiqiang": a title in
+                # lower case right before a full name
+                words, name = titled.group("role").split(), titled.group("name")
+                while words and words[0] in _NOT_TITLE_OPENERS:
+                    words.pop(0)
+                if not words or words[-1] not in lx.ROLE_NOUNS:
+                    continue
+                role = " ".join(words)
+                if looks_like_org(name, known) or name.split()[0] in lx.PLACES or _introduced_name(name, known) is None:
+                    continue
+                position = para.start + titled.start("name")
+                mention = Mention(name=name, role=role)
                 events.append(Event(position, "intro", attribution=Attribution(mention, position)))
             chunks = split_chunks(text[start:end])
             for index, chunk in enumerate(chunks):
