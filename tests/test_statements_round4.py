@@ -56,8 +56,11 @@ def test_lower_case_local_government_in_a_long_title():
         frozenset(),
         verb_first=False,
     )
-    assert (mention.name, mention.role, mention.org) == ("Zhou Min", "deputy head of the information office",
-                                                        "Hunan provincial government")
+    assert (mention.name, mention.role, mention.org) == (
+        "Zhou Min",
+        "deputy head of the information office",
+        "Hunan provincial government",
+    )
 
 
 def test_an_age_between_name_and_title_and_an_owned_unit():
@@ -203,3 +206,46 @@ def test_a_person_named_after_capitalised_titles_is_found_by_surname():
         '"We are taking a measured approach," Fan said.'
     )
     assert _first_quote(text).speaker == "Fan Zhiwen"
+
+
+def test_an_officer_named_after_capitalised_titles_speaks_for_the_company():
+    # the title is remembered with the name, so the surname later is a member of staff of the
+    # one company the article is about
+    text = (
+        "Tencent reported results on Wednesday. Tencent shares rose.\n\nTencent said revenue grew.\n\n"
+        "Senior Vice President Fan Zhiwen told analysts the company was cautious about ad load. "
+        '"We are taking a measured approach," Fan said.'
+    )
+    quote = _first_quote(text)
+    assert (quote.speaker, quote.role, quote.org) == ("Fan Zhiwen", "Senior Vice President", "Tencent")
+
+
+def test_a_unit_described_by_its_work_stays_in_the_role():
+    mention = parse_subject(
+        "Gao Jie, head of the brand communication department, Sinochem", frozenset(), verb_first=True
+    )
+    assert (mention.name, mention.role, mention.org) == (
+        "Gao Jie",
+        "head of the brand communication department",
+        "Sinochem",
+    )
+    # "the department" alone still refers back to one the article named
+    assert parse_subject("said Gao Jie, head of the department", frozenset(), verb_first=True).org_ref == "department"
+
+
+def test_an_owner_named_in_passing_is_not_the_company():
+    text = (
+        "Lingang Mobile Hong Kong Ltd sells SIM cards to visitors on Xiaohongshu.\n\n"
+        "The company, a subsidiary of state-owned Huaxia Telecom Group, has five accounts.\n\n"
+        '"Visitors decide before they land," said Chen Ka-ho, the company\'s head of marketing.'
+    )
+    assert _first_quote(text).org == "Lingang Mobile Hong Kong Ltd"
+
+
+def test_photo_credits_and_quoted_handles_name_no_person():
+    text = (
+        "[Photo] Lu Xia films a substation in Wuxi. Courtesy of Lu Xia\n\n"
+        'Lu Xia posts as "Pylon Sister Lu" on Xiaohongshu.\n\n'
+        '"People ask if it is safe," Lu says.'
+    )
+    assert _first_quote(text).speaker == "Lu Xia"

@@ -640,7 +640,9 @@ def _without_common_word_orgs(events: list[Event], cleaned: str, known: frozense
                 lowered = set(re.findall(r"\b[a-z][a-z-]+\b", cleaned))
             if org.lower() in lowered:
                 role = f"{org.lower()} {mention.role}" if mention.role else None
-                event = replace(event, attribution=replace(event.attribution, mention=replace(mention, org=None, role=role)))
+                event = replace(
+                    event, attribution=replace(event.attribution, mention=replace(mention, org=None, role=role))
+                )
         found.append(event)
     return found
 

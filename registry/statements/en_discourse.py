@@ -259,7 +259,14 @@ class Discourse:
             masked,
         ):
             before = [s.text for s in name_spans(masked[max(0, match.start() - 3000) : match.start()])]
-            earlier = next((n for n in reversed(before) if looks_like_org(n) and n != match.group(1) and n not in lx.PLATFORM_ORGS), None)
+            earlier = next(
+                (
+                    n
+                    for n in reversed(before)
+                    if looks_like_org(n) and n != match.group(1) and n not in lx.PLATFORM_ORGS
+                ),
+                None,
+            )
             if earlier:
                 aliases[_canonical(earlier)] = _canonical(match.group(1))
         for match in re.finditer(

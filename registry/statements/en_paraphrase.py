@@ -14,7 +14,6 @@ Read from the narrative with quoted statements masked out (``en._mask_quotes``):
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from registry.statements import en_lexicon as lx
 from registry.statements.en_mentions import (
@@ -247,6 +246,10 @@ def _trailing_name(chunk: str, known: frozenset[str]) -> str | None:
     return name
 
 
+_OPENING_MARKS = "“\"‘'「"
+_CLOSING_MARKS = "”\"’'」"
+
+
 def mention_events(masked: str, paragraphs: list[Paragraph], known: frozenset[str]) -> list[Event]:
     """Every personal name in the narrative ("Zhang Hao straps on his harness"), so that
     "he"/"she" and a surname later refer to the person the text last spoke about."""
@@ -257,14 +260,21 @@ def mention_events(masked: str, paragraphs: list[Paragraph], known: frozenset[st
             name = span.text
             if span.possessive and " " not in name:
                 continue
+            if text[span.start - 1 : span.start] in _OPENING_MARKS and text[span.end : span.end + 1] in _CLOSING_MARKS:
+                continue  # a handle or a title between quote marks ("Substation Sister Ren"), not a person
             words = name.split()
             if words[0] in lx.TITLE_WORDS or words[0] in lx.TITLE_MODIFIERS:
-                # "Senior Vice President Cheng Wenjie told analysts ...": the person after the titles
+                # "Senior Vice President Cheng Wenjie told analysts ...": the person after the titles,
+                # introduced with them (an officer of the company in the news)
                 person, title = split_title_words(name)
                 if not title or len(person.split()) < 2 or not all(is_title_word(w) for w in title.split()):
                     continue
-                name, words = person, person.split()
-                span = replace(span, start=span.start + span.text.rindex(person))
+                if not looks_like_org(person, known) and person.split()[0] not in lx.PLACES:
+                    position = para.start + span.start + span.text.rindex(person)
+                    corporate = any(w in lx.CORPORATE_TITLES for w in title.split())
+                    mention = Mention(name=person, role=title, implied_org=corporate)
+                    events.append(Event(position, "intro", attribution=Attribution(mention, position)))
+                continue
             if len(words) > 4 or looks_like_org(name, known) or name in lx.PLACES or words[0] in lx.TITLE_WORDS:
                 continue
             if name in lx.MEDIA or "-based" in name or any(w in lx.ORG_KEYWORDS for w in words):
