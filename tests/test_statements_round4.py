@@ -249,3 +249,21 @@ def test_photo_credits_and_quoted_handles_name_no_person():
         '"People ask if it is safe," Lu says.'
     )
     assert _first_quote(text).speaker == "Lu Xia"
+
+
+def test_a_one_word_name_given_as_a_pseudonym():
+    text = (
+        "Every morning, Lanlan — not her real name — edits videos for a state-owned bank.\n\n"
+        '"The approvals take longer than the filming," she said.'
+    )
+    assert _first_quote(text).speaker == "Lanlan"
+
+
+def test_an_organisation_named_after_a_plural_role_noun():
+    text = (
+        "Analysts at Hengtai Advisory estimate the market at 2 billion yuan. WeChat Channels and Douyin "
+        "compete for it.\n\n"
+        '"The clients are loyal," said Mo Qi, an analyst at the firm.'
+    )
+    quote = _first_quote(text)
+    assert (quote.speaker, quote.org) == ("Mo Qi", "Hengtai Advisory")

@@ -404,7 +404,8 @@ class Discourse:
     def _is_bystander_platform(self, name: str) -> bool:
         """A platform the article talks about, rather than one that has spoken or is the subject."""
         spoke = self.last_org_speaker is not None and self.last_org_speaker.org == name
-        return name in lx.PLATFORM_ORGS and name not in self.known and not spoke
+        platform = name in lx.PLATFORM_ORGS or name.split()[0] in lx.PLATFORM_ORGS  # "WeChat Channels"
+        return platform and name not in self.known and not spoke
 
     def issuer(self, position: int) -> str | None:
         """Who issued "the notice": the organisation that spoke last, else the last one named."""

@@ -677,14 +677,13 @@ def document_orgs(cleaned: str) -> frozenset[str]:
                 found.add(span.text)
         else:
             role = re.search(
-                r"\b([a-z-]+)\s+(?:of|at|for|with)\s+(?:the\s+)?$", cleaned[max(0, span.start - 40) : span.start]
+                r"\b([A-Za-z][a-z-]*)\s+(?:of|at|for|with)\s+(?:the\s+)?$",
+                cleaned[max(0, span.start - 40) : span.start],
             )
-            if (
-                role
-                and role.group(1) in lx.ROLE_NOUNS
-                and role.group(1) not in _GROUP_ROLES
-                and len(span.text.split()) <= 5
-            ):
+            noun = role.group(1).lower() if role else ""
+            if noun not in lx.ROLE_NOUNS and noun.endswith("s"):
+                noun = noun[:-1]  # "analysts at China Renaissance"
+            if role and noun in lx.ROLE_NOUNS and noun not in _GROUP_ROLES and len(span.text.split()) <= 5:
                 if span.text not in lx.PLACES and not span.possessive and span.text.split()[0] not in lx.HONORIFICS:
                     found.add(span.text)  # "chief executive of Lanmo Coffee", "an analyst with Morningstar"
     return frozenset(found)

@@ -109,6 +109,10 @@ def _reported_clause_start(verb: str, tail: str) -> int | None:
     return position + 1
 
 
+_PSEUDONYM = re.compile(
+    r"\b(?P<name>[A-Z][a-z'’-]+)\s*[—–,(-]+\s*(?:not\s+(?:her|his|their)\s+real\s+name|a\s+pseudonym|"
+    r"who\s+(?:asked|wished)\s+to\s+be\s+identified\s+(?:only\s+)?by\s+(?:her|his|their)\s+(?:first|given)\s+name)"
+)
 _LOWER_TITLED = re.compile(
     r"(?<![\w'’-])(?P<role>(?:[a-z][a-z-]+\s+){0,2}[a-z][a-z-]+)\s+(?P<name>[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,2})\b"
     r"(?!\s+(?:[A-Z]|of\s+[A-Z]))"
@@ -142,6 +146,11 @@ def intro_events(masked: str, paragraphs: list[Paragraph], known: frozenset[str]
             mention = _joined_org(sentence, known) or _premodified(sentence, known)
             if mention is not None:
                 position = para.start + start + max(0, text[start:end].find(mention.name))
+                events.append(Event(position, "intro", attribution=Attribution(mention, position)))
+            for alias in _PSEUDONYM.finditer(text, start, end):
+                # "Xiaomei — not her real name — sends ...": one word is this person's name here
+                position = para.start + alias.start("name")
+                mention = Mention(name=alias.group("name"))
                 events.append(Event(position, "intro", attribution=Attribution(mention, position)))
             for titled in _LOWER_TITLED.finditer(text, start, end):
                 # "miner Bai Yongqiang holds up a phone", "said test pilot Zhao Zhiqiang": a title in
