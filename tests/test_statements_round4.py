@@ -267,3 +267,25 @@ def test_an_organisation_named_after_a_plural_role_noun():
     )
     quote = _first_quote(text)
     assert (quote.speaker, quote.org) == ("Mo Qi", "Hengtai Advisory")
+
+
+def test_a_nameless_role_holder_who_told_an_outlet_is_the_spokesperson_later():
+    text = (
+        "A Kuaishou spokesperson told Reuters the platform had removed the clip. "
+        '"We act within hours on every report," the spokesperson said.'
+    )
+    quote = _first_quote(text)
+    assert (quote.speaker, quote.role, quote.org) == (None, "spokesperson", "Kuaishou")
+
+
+def test_a_person_from_an_organisation():
+    mention = parse_subject("A staff member from Haier's press office", frozenset(), verb_first=False)
+    assert (mention.name, mention.org) == (None, "Haier")
+    visitor = parse_subject("A driver from Beijing", frozenset(), verb_first=False)
+    assert visitor.role == "driver from Beijing" and visitor.org is None  # a place is where someone is from, not an employer
+
+
+def test_the_subject_after_with_governs_a_partial_quote():
+    text = 'Rivals are following, with Hainan Airlines describing its new pass as "a key to every city".'
+    quote = _first_quote(text)
+    assert (quote.quote, quote.org) == ("a key to every city", "Hainan Airlines")

@@ -256,6 +256,11 @@ _PARTICIPLE = re.compile(
 )
 
 
+_WITH_SUBJECT = re.compile(
+    r"\bwith\s+(?P<subject>(?:the\s+)?[A-Z][\w&'’.-]*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][\w&'’.-]*)*)\s+$"
+)
+
+
 def _words(text: str) -> int:
     return len(text.split())
 
@@ -264,6 +269,11 @@ def _subject_of_clause(sentence: str, offset: int, known: frozenset[str]) -> Att
     """The subject of the last governing verb in ``sentence`` (the quote follows it)."""
     for verb in reversed(list(_GOVERNING.finditer(sentence))):
         head = sentence[: verb.start()]
+        absolute = _WITH_SUBJECT.search(head) if verb.group().lower().endswith("ing") else None
+        if absolute:  # "..., with Air China describing its offer as “...”": the subject after "with"
+            mention = parse_subject(absolute.group("subject"), known, verb_first=False)
+            if mention is not None:
+                return Attribution(mention, offset, "partial")
         if _PARTICIPLE.match(verb.group().lower()) and head.rstrip().endswith(","):
             # "..., Zhu said, describing the guidelines as": the subject of the main clause
             found = pre_attribution(head.rstrip().rstrip(",") + ":", offset, known) or _subject_of_clause(

@@ -345,7 +345,7 @@ def parse_appositive(text: str, known: frozenset[str], *, need_role: bool) -> tu
     own = re.fullmatch(rf"({'|'.join(lx.ORG_REFS)})(['’]s)?\s+(.+)", text)  # "ministry spokesperson"
     if own and has_role_noun(own.group(3)) and (own.group(2) or not re.search(r"\s(?:of|at|for|with)\s", own.group(3))):
         return own.group(3), None, own.group(1)
-    for prep in re.finditer(r"\s+(?:of|at|for|with)\s+", text):
+    for prep in re.finditer(r"\s+(?:of|at|for|with|from)\s+", text):
         org, ref = parse_org_phrase(text[prep.end() :])
         if ref in _UNIT_REFS and _DESCRIBED_UNIT.fullmatch(text[prep.end() :]):
             continue  # "head of the corporate communication department": a unit in the role, not a reference

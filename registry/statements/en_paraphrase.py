@@ -304,7 +304,8 @@ _DESCRIBED = re.compile(
     r"(?P<article>A|An|One|The)\s+(?P<phrase>(?:[\w'’-]+\s+){0,4}?(?P<noun>[a-z][\w-]*)"
     r"(?:\s+(?:at|of|with|for|from)\s+(?:(?:a|an|the|its|one)\s+)?(?P<org>[A-Z][\w&'’.-]*(?:\s+(?:of|and|for|&)?\s*[A-Z][\w&'’.-]*)*)"
     r"(?:\s+(?:branch|office|store|outlet|plant|unit|factory|subsidiary|team|station))?(?:\s+in\s+[A-Z][\w-]*)?)?)"
-    r"(?=\s+(?:who|has|had|is|was|have|were|in|from|said|says|starts|started|began|joined|works|worked|posts|posted|[a-z]+ed|[a-z]+s)\b|,)"
+    r"(?=\s+(?:who|has|had|is|was|have|were|in|from|said|says|told|tells|wrote|starts|started|began|joined|works|"
+    r"worked|posts|posted|[a-z]+ed|[a-z]+s)\b|,)"
 )
 
 
