@@ -289,3 +289,10 @@ def test_the_subject_after_with_governs_a_partial_quote():
     text = 'Rivals are following, with Hainan Airlines describing its new pass as "a key to every city".'
     quote = _first_quote(text)
     assert (quote.quote, quote.org) == ("a key to every city", "Hainan Airlines")
+
+
+def test_a_legal_form_with_a_full_stop_inside_a_name():
+    from registry.statements.en_mentions import name_spans
+
+    spans = [s.text for s in name_spans("Taikang Insurance (Group) Co. of China said its agents sell online.")]
+    assert spans[0] == "Taikang Insurance (Group) Co. of China"

@@ -128,7 +128,8 @@ def name_spans(text: str) -> list[Span]:
     return spans
 
 
-_TITLED = frozenset({"Mr", "Mrs", "Ms", "Dr", "Prof"})  # "Mr. Zhou": the full stop does not end the name
+_TITLED = frozenset({"Mr", "Mrs", "Ms", "Dr", "Prof"})
+_ABBREVIATED_FORMS = frozenset({"Co", "Corp", "Inc", "Ltd"})  # "Mr. Zhou": the full stop does not end the name
 
 
 def next_name_word(text: str, words: list[re.Match[str]], j: int) -> int | None:
@@ -145,6 +146,8 @@ def next_name_word(text: str, words: list[re.Match[str]], j: int) -> int | None:
     gap = text[words[j].end() : words[k].start()]
     if gap == ". " and k == j + 1 and (INITIALS.fullmatch(words[j].group()) or words[j].group() in _TITLED):
         return k
+    if gap == ". of " and words[j].group() in _ABBREVIATED_FORMS:
+        return k  # "Ping An Insurance (Group) Co. of China": the legal form's full stop
     if not gap[:1].isspace() or "\n" in gap or re.search(r"[^\w\s&]", gap):
         return None
     return k if [t for t in gap.split() if t != "&"] == [w.group() for w in words[j + 1 : k]] else None
