@@ -282,7 +282,9 @@ def test_a_person_from_an_organisation():
     mention = parse_subject("A staff member from Haier's press office", frozenset(), verb_first=False)
     assert (mention.name, mention.org) == (None, "Haier")
     visitor = parse_subject("A driver from Beijing", frozenset(), verb_first=False)
-    assert visitor.role == "driver from Beijing" and visitor.org is None  # a place is where someone is from, not an employer
+    assert (
+        visitor.role == "driver from Beijing" and visitor.org is None
+    )  # a place is where someone is from, not an employer
 
 
 def test_the_subject_after_with_governs_a_partial_quote():
@@ -296,3 +298,16 @@ def test_a_legal_form_with_a_full_stop_inside_a_name():
 
     spans = [s.text for s in name_spans("Taikang Insurance (Group) Co. of China said its agents sell online.")]
     assert spans[0] == "Taikang Insurance (Group) Co. of China"
+
+
+def test_a_bracketed_place_closes_an_organisation_name():
+    from registry.statements.en_mentions import name_spans
+
+    assert [s.text for s in name_spans("For Huaxia Telecom (Hong Kong), it is a sales channel.")] == [
+        "Huaxia Telecom (Hong Kong)"
+    ]
+
+
+def test_no_organisation_implied_for_a_unit_the_role_names():
+    (options,) = _options_of(ONE_COMPANY + '"We film every test," said Qin Bo, deputy head of the new-media centre.')
+    assert not any("o:implied" in o.features for o in options)

@@ -85,7 +85,7 @@ class Span:
 
 
 WORD_RE = re.compile(r"[^\W_](?:[\w&]|['’.\-](?=[^\W_]))*(?:['’]s\b)?")
-PAREN_WORD = re.compile(r"(?<=\w) \(([A-Z][a-z]+)\)(?=[ ,.;]|$)")
+PAREN_WORD = re.compile(r"(?<=\w) \(([A-Z][a-z]+(?: [A-Z][a-z]+)?)\)(?=[ ,.;]|$)")  # "(Beijing)", "(Hong Kong)"
 INITIALS = re.compile(r"[A-Z](?:\.[A-Z])*")
 CONNECTORS = frozenset({"of", "the", "and", "for", "&", "de", "van", "von", "der", "du", "la", "le", "bin"})
 
