@@ -199,6 +199,7 @@ class Discourse:
             owner = bool(_OWNER_OF.search(masked[max(0, span.start - 40) : span.start]))
             self.org_mentions.append(OrgMention(span.start, name, para, subject, owner))
         self._fullest: dict[str, str] | None = None
+        self._org_starts_set: set[str] | None = None
         self.orgs = [(m.start, m.name) for m in self.org_mentions]
         self._org_starts = [m.start for m in self.org_mentions]
         # "Hengxing" is the short form of "Hengxing Auto Co" when it speaks on its own.
@@ -393,10 +394,11 @@ class Discourse:
         words = name.split()
         if len(words) < 2 or words[0] not in lx.PLACES:
             return False
-        key = ("start", name)
-        if key not in self._compatible_cache:
-            self._compatible_cache[key] = any(n.startswith(name + " ") for _, n in self.orgs)
-        return self._compatible_cache[key]
+        if self._org_starts_set is None:  # every run of two or more words opening a name, built once
+            self._org_starts_set = {
+                " ".join(n.split()[:k]) for _, n in self.orgs for k in range(2, min(len(n.split()), 6))
+            }
+        return name in self._org_starts_set
 
     def _is_org_name(self, name: str) -> bool:
         return looks_like_org(name, self.known) or name in self.short_names
