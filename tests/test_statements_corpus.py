@@ -26,7 +26,7 @@ COMPARATORS = {"exactly", "more_than", "at_least", "about", "fewer_than", "some"
 # were designed on and the model trained on; test is what the untouched split gave when it
 # was scored, once, after the work ended -- reported as it is.
 FLOORS = {
-    ("dev", "en"): {"quote_f1": 0.99, "attribution_f1": 0.94, "figure_f1": 0.77},
+    ("dev", "en"): {"quote_f1": 0.98, "attribution_f1": 0.91, "figure_f1": 0.78},
     ("dev", "zh"): {"quote_f1": 0.98, "attribution_f1": 0.92, "figure_f1": 0.86},
     ("test", "en"): {"quote_f1": 0.98, "attribution_f1": 0.71, "figure_f1": 0.55},
     ("test", "zh"): {"quote_f1": 0.95, "attribution_f1": 0.68, "figure_f1": 0.95},
