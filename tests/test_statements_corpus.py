@@ -28,7 +28,7 @@ COMPARATORS = {"exactly", "more_than", "at_least", "about", "fewer_than", "some"
 FLOORS = {
     ("dev", "en"): {"quote_f1": 0.98, "attribution_f1": 0.91, "figure_f1": 0.78},
     ("dev", "zh"): {"quote_f1": 0.98, "attribution_f1": 0.92, "figure_f1": 0.86},
-    ("test", "en"): {"quote_f1": 0.98, "attribution_f1": 0.71, "figure_f1": 0.55},
+    ("test", "en"): {"quote_f1": 0.98, "attribution_f1": 0.74, "figure_f1": 0.55},
     ("test", "zh"): {"quote_f1": 0.95, "attribution_f1": 0.68, "figure_f1": 0.95},
 }
 # unseen/: written after the third round and scored once (statements_corpus/README.md).
