@@ -54,6 +54,7 @@ from registry.statements.en_mentions import (
     document_orgs,
     first_sentence,
     last_sentence,
+    looks_like_org,
     name_spans,
     parse_subject,
     sentence_ends,
@@ -219,6 +220,14 @@ _NAMING_WEAK = re.compile(
     r"|\bthe|\ba|\ban|\bits|\btheir|\bhis|\bher|\bour|\bverified|\bdormant|\bonly|\bcalled)\s*[,:]?\s*$",
     re.I,
 )
+# After a quote: an apposition saying it is a name ('"the little editors", a nickname that ...').
+_NAMED_AFTER = re.compile(
+    r"^[”\"’']?\s*,?\s*(?:(?:a|an|the|their|its|his|her)\s+)?(?:[a-z-]+\s+)?(?:nickname|moniker|term|phrase|label|"
+    r"slogan|catchphrase|buzzword|tagline|motto|epithet)s?\b",
+    re.I,
+)
+# Before it: people naming something ("colleagues call them", "locals call it").
+_CALL_OBJECT = re.compile(r"\bcall\s+(?:them|it|him|her|themselves|itself|the\s+\w+|their\s+\w+)\s*$", re.I)
 # After a quote: a verb, so the quote was the subject of a clause of reported speech.
 _VERB_AFTER = re.compile(r"^\W*\s*(?:had|has|have|was|were|is|are|would|will|could|can|should|may|might)\b")
 _DOCUMENTS = re.compile(
@@ -247,6 +256,11 @@ _PARTICIPLE = re.compile(
 )
 
 
+_WITH_SUBJECT = re.compile(
+    r"\bwith\s+(?P<subject>(?:the\s+)?[A-Z][\w&'’.-]*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][\w&'’.-]*)*)\s+$"
+)
+
+
 def _words(text: str) -> int:
     return len(text.split())
 
@@ -255,6 +269,11 @@ def _subject_of_clause(sentence: str, offset: int, known: frozenset[str]) -> Att
     """The subject of the last governing verb in ``sentence`` (the quote follows it)."""
     for verb in reversed(list(_GOVERNING.finditer(sentence))):
         head = sentence[: verb.start()]
+        absolute = _WITH_SUBJECT.search(head) if verb.group().lower().endswith("ing") else None
+        if absolute:  # "..., with Air China describing its offer as “...”": the subject after "with"
+            mention = parse_subject(absolute.group("subject"), known, verb_first=False)
+            if mention is not None:
+                return Attribution(mention, offset, "partial")
         if _PARTICIPLE.match(verb.group().lower()) and head.rstrip().endswith(","):
             # "..., Zhu said, describing the guidelines as": the subject of the main clause
             found = pre_attribution(head.rstrip().rstrip(",") + ":", offset, known) or _subject_of_clause(
@@ -332,6 +351,8 @@ def _classify(
     title_like = _is_title_like(text)
     bare_lead = stripped_lead.rstrip(":")
     if stripped_lead and _NAMING_STRONG.search(bare_lead):
+        return False, None, False
+    if _words(text) <= 6 and (_NAMED_AFTER.match(after) or (stripped_lead and _CALL_OBJECT.search(bare_lead))):
         return False, None, False
     if stripped_lead and _NAMING_WEAK.search(bare_lead) and (_words(text) <= 4 or title_like):
         # 'said a "system upgrade" had caused': an article after a speech verb, a verb after
@@ -555,6 +576,7 @@ def extract_en(cleaned: str, *, paraphrases: bool = True, chooser: Chooser | Non
     events += description_events(masked, paragraphs, known)
     if paraphrases:
         events += paraphrase_events(masked, paragraphs, known)
+    events = _without_common_word_orgs(events, cleaned, known)
     order = {"mention": 0, "describe": 1, "intro": 2, "paraphrase": 3, "quote": 4}
     events.sort(key=lambda e: (e.position, order[e.kind]))
 
@@ -612,6 +634,27 @@ def extract_en(cleaned: str, *, paraphrases: bool = True, chooser: Chooser | Non
         candidates.append(_candidate(event, speaker))
     candidates.sort(key=lambda c: (c.start, c.kind))
     return candidates
+
+
+def _without_common_word_orgs(events: list[Event], cleaned: str, known: frozenset[str]) -> list[Event]:
+    """ "Cabin designer Ou Yanni said", "Aviation analyst Zhang Dongsheng said": a single
+    capitalised word before a title, which the article also writes in lower case and nothing
+    marks as an organisation, is a common word opening the sentence, not the speaker's employer."""
+    lowered: set[str] | None = None
+    found = []
+    for event in events:
+        mention = event.attribution.mention if event.attribution else None
+        org = mention.org if mention else None
+        if org and " " not in org and org[0].isupper() and not org.isupper() and not looks_like_org(org, known):
+            if lowered is None:
+                lowered = set(re.findall(r"\b[a-z][a-z-]+\b", cleaned))
+            if org.lower() in lowered:
+                role = f"{org.lower()} {mention.role}" if mention.role else None
+                event = replace(
+                    event, attribution=replace(event.attribution, mention=replace(mention, org=None, role=role))
+                )
+        found.append(event)
+    return found
 
 
 def _quote_only(masked: str, paragraph: Paragraph) -> bool:

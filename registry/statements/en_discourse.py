@@ -120,11 +120,23 @@ def org_kind(name: str, known: frozenset[str]) -> str:
     return "other"
 
 
+_OWNER_OF = re.compile(
+    r"\b(?:subsidiary|unit|arm|division|branch|affiliate|part)\s+of\s+(?:(?:the\s+)?(?:[a-z-]+\s+){0,2})?$"
+    r"|\b(?:owned|controlled|run)\s+by\s+(?:(?:the\s+)?(?:[a-z-]+\s+){0,2})?$|\bparent(?:\s+company|\s+group)?,?\s+$",
+    re.I,
+)
 _OUTLET_CREDIT = re.compile(r"(?:\(|\btold\s+(?:the\s+)?|\bto\s+(?:the\s+)?|\bwith\s+(?:the\s+)?|\bby\s+)$")
 
 
+_LEGAL_FORM = re.compile(r"(?:\s+(?:co|corp|corporation|ltd|limited|inc|plc|company|holdings|group))+$")
+
+
 def _canonical(name: str) -> str:
-    return re.sub(r"[\s.,'’()]+", " ", name.casefold()).strip().removeprefix("the ")
+    """One key for one organisation's names: case, punctuation and a trailing legal form
+    ("China Telecom Corp Ltd" is "China Telecom") do not tell organisations apart."""
+    key = re.sub(r"[\s.,'’()]+", " ", name.casefold()).strip().removeprefix("the ")
+    shorter = _LEGAL_FORM.sub("", key)
+    return shorter if shorter and shorter not in {"china", "the"} else key
 
 
 @dataclass(frozen=True)
@@ -133,6 +145,7 @@ class OrgMention:
     name: str
     para: int
     subject: bool  # the name opens its sentence (after an opening adverbial)
+    owner: bool = False  # named as the owner of the organisation in view ("a subsidiary of X")
 
 
 def _is_title_case(text: str) -> bool:
@@ -183,8 +196,10 @@ class Discourse:
                 if name is None:
                     continue
             subject = _is_subject(masked, self._para_starts[para], span.start)
-            self.org_mentions.append(OrgMention(span.start, name, para, subject))
+            owner = bool(_OWNER_OF.search(masked[max(0, span.start - 40) : span.start]))
+            self.org_mentions.append(OrgMention(span.start, name, para, subject, owner))
         self._fullest: dict[str, str] | None = None
+        self._org_starts_set: set[str] | None = None
         self.orgs = [(m.start, m.name) for m in self.org_mentions]
         self._org_starts = [m.start for m in self.org_mentions]
         # "Hengxing" is the short form of "Hengxing Auto Co" when it speaks on its own.
@@ -204,9 +219,15 @@ class Discourse:
         for mention in self.org_mentions:
             if mention.name in lx.MEDIA and _OUTLET_CREDIT.search(masked[max(0, mention.start - 12) : mention.start]):
                 continue  # "Linyi (AFP) -", "told Reuters": the outlet reporting, not the story's organisation
-            salience[self.canonical(mention.name)] += 2 if mention.para <= 1 else 1
+            weight = 2 if mention.para <= 1 else 1
+            if mention.name.split()[0] in lx.PLATFORM_ORGS:
+                weight /= 2  # a platform is mostly where the story happens, not who it is about
+            salience[self.canonical(mention.name)] += weight
         self.salience = salience
         self.main_orgs = [name for name, _ in salience.most_common(2)]
+        # one organisation the article is about: named at least twice as often as any other
+        top = salience.most_common(2)
+        self.main_dominant = bool(top) and top[0][1] >= 3 and (len(top) < 2 or top[0][1] >= 2 * top[1][1])
         last_named = {self.canonical(name): name for _, name in self.orgs}
         self._main_names = [last_named[key] for key in self.main_orgs if key in last_named]
         self._by_name: dict[str, Speaker] = {}
@@ -231,6 +252,24 @@ class Discourse:
     def _read_aliases(masked: str) -> dict[str, str]:
         """ "China Energy Investment Corp. (CHN Energy)": the bracketed name is the same organisation."""
         aliases = {}
+        # "The state-owned company, formally known as China Energy Investment Corporation": the
+        # same organisation as the one the sentence's subject refers to, which the article named before
+        for match in re.finditer(
+            r"(?:formally|officially|legally)\s+(?:known\s+as|named|called)\s+(?:the\s+)?([A-Z][\w&'’.-]*"
+            r"(?:\s+(?:of|and|for|&)?\s*[A-Z][\w&'’.-]*)*)",
+            masked,
+        ):
+            before = [s.text for s in name_spans(masked[max(0, match.start() - 3000) : match.start()])]
+            earlier = next(
+                (
+                    n
+                    for n in reversed(before)
+                    if looks_like_org(n) and n != match.group(1) and n not in lx.PLATFORM_ORGS
+                ),
+                None,
+            )
+            if earlier:
+                aliases[_canonical(earlier)] = _canonical(match.group(1))
         for match in re.finditer(
             r"([A-Z][\w&'’.-]*(?:\s+(?:of|and|for|&)?\s*[A-Z][\w&'’.-]*)*)\s+\(([A-Z][^()]{1,30})\)", masked
         ):
@@ -325,12 +364,18 @@ class Discourse:
                 features["ref_spoke"] = 1.0
             if kind in ("company", "any") and self._is_bystander_platform(mention.name):
                 features["ref_bystander"] = 1.0  # a platform named as where things happen
+            if mention.owner:
+                features["ref_owner"] = 1.0
             found.append((mention.name, features))
             if len(found) >= _ALTERNATIVES:
                 break
-        if any("ref_bystander" not in features for _, features in found):
-            # "the company" is a platform only when no other company is in view
-            found = [(name, features) for name, features in found if "ref_bystander" not in features]
+        for aside in ("ref_bystander", "ref_owner"):
+            if not any(aside not in features for _, features in found):
+                continue
+            # "the company" is a platform only when no other company is in view, and the owner
+            # an article names in passing ("The company, a subsidiary of X, ...") only when no
+            # other one is
+            found = [(name, features) for name, features in found if aside not in features]
             for rank, (_, features) in enumerate(found):
                 for key in [k for k in features if k[3:].isdigit()]:
                     del features[key]
@@ -343,13 +388,26 @@ class Discourse:
         end = bisect_right(self._org_starts, position - 1)
         return self.org_mentions[max(0, end - limit) : end][::-1]
 
+    def _names_org_start(self, name: str) -> bool:
+        """ "said China Southern" when the article names China Southern Airlines: words that
+        open an organisation's name, and that open with a place, are that organisation."""
+        words = name.split()
+        if len(words) < 2 or words[0] not in lx.PLACES:
+            return False
+        if self._org_starts_set is None:  # every run of two or more words opening a name, built once
+            self._org_starts_set = {
+                " ".join(n.split()[:k]) for _, n in self.orgs for k in range(2, min(len(n.split()), 6))
+            }
+        return name in self._org_starts_set
+
     def _is_org_name(self, name: str) -> bool:
         return looks_like_org(name, self.known) or name in self.short_names
 
     def _is_bystander_platform(self, name: str) -> bool:
         """A platform the article talks about, rather than one that has spoken or is the subject."""
         spoke = self.last_org_speaker is not None and self.last_org_speaker.org == name
-        return name in lx.PLATFORM_ORGS and name not in self.known and not spoke
+        platform = name in lx.PLATFORM_ORGS or name.split()[0] in lx.PLATFORM_ORGS  # "WeChat Channels"
+        return platform and name not in self.known and not spoke
 
     def issuer(self, position: int) -> str | None:
         """Who issued "the notice": the organisation that spoke last, else the last one named."""
@@ -426,7 +484,9 @@ class Discourse:
         if mention.is_org:
             return Speaker(None, None, mention.name, True)
         known_person = self._person(mention.name)
-        if known_person is None and " " not in mention.name and self._is_org_name(mention.name):
+        if known_person is None and (
+            (" " not in mention.name and self._is_org_name(mention.name)) or self._names_org_start(mention.name)
+        ):
             return Speaker(None, None, mention.name, True)
         if known_person is not None:
             return Speaker(known_person.name, mention.role or known_person.role, org or known_person.org, False)
@@ -474,8 +534,7 @@ class Discourse:
             )
         if mention.is_org or (
             mention.name
-            and " " not in mention.name
-            and self._is_org_name(mention.name)
+            and ((" " not in mention.name and self._is_org_name(mention.name)) or self._names_org_start(mention.name))
             and not self._person(mention.name)
         ):
             return [Who(org=mention.name, is_org=True, features={"named_org": 1.0})]

@@ -116,7 +116,8 @@ ORG_KEYWORDS = frozenset(
     "Motors Motor Automobile Insurance Securities Capital Partners Studio Studios Labs Laboratory "
     "Entertainment Games Pharmaceutical Pharmaceuticals Foods Brands Stores Hospital Grid Steel Chemical "
     "Chemicals Construction Engineering Industries Industry Investment Development Organization Organisation "
-    "Union Alliance Consortium Xinhua Power Shipping Logistics Airport Electronics Appliances Mobility Auto "
+    "Union Alliance Confederation Consortium Xinhua Power Shipping Logistics Airport Electronics Appliances "
+    "Mobility Auto "
     "Automotive Pharma Biotech Semiconductor Software Systems Solutions Consulting Research Ventures Trading "
     "Beverage Dairy Textile Retail Commerce Transit Rail Water Gas Mining Coal Oil Resources Materials "
     "Center Centre Online Exchanges Clearing".split()
@@ -148,7 +149,8 @@ SPAN_OPENERS = frozenset(
     "The A An In On At By For From With As And But Or So If When While After Before Since Now Then This That "
     "These Those It Its He She They We I His Her Their Our My Your You Some Many Most More All Every Each Last "
     "Next Early Earlier Later According However Meanwhile Also Still Yet Among Under Over During Despite "
-    "Although Though Asked Speaking Both Such Several Other Another One Two Three Major Separately Instead".split()
+    "Although Though Asked Speaking Both Such Several Other Another One Two Three Major Separately Instead "
+    "Courtesy".split()  # "Courtesy of Ren Xiaoyu": a photo credit
 )
 # Words that are never a speaker's name on their own: nationalities, days, months.
 NOT_NAMES = frozenset(
@@ -201,6 +203,14 @@ ORG_REFS: dict[str, str] = {
     "regulator": "regulator",
     "department": "Department",
     "council": "Council",
+    "confederation": "Confederation",
+    "federation": "Federation",
+    "alliance": "Alliance",
+    "academy": "Academy",
+    "society": "Society",
+    "foundation": "Foundation",
+    "authority": "Authority",
+    "committee": "Committee",
     "platform": "platform",
     "app": "platform",
     "website": "platform",

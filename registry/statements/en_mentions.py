@@ -85,7 +85,7 @@ class Span:
 
 
 WORD_RE = re.compile(r"[^\W_](?:[\w&]|['’.\-](?=[^\W_]))*(?:['’]s\b)?")
-PAREN_WORD = re.compile(r"(?<=\w) \(([A-Z][a-z]+)\)(?=[ ,.;]|$)")
+PAREN_WORD = re.compile(r"(?<=\w) \(([A-Z][a-z]+(?: [A-Z][a-z]+)?)\)(?=[ ,.;]|$)")  # "(Beijing)", "(Hong Kong)"
 INITIALS = re.compile(r"[A-Z](?:\.[A-Z])*")
 CONNECTORS = frozenset({"of", "the", "and", "for", "&", "de", "van", "von", "der", "du", "la", "le", "bin"})
 
@@ -128,7 +128,8 @@ def name_spans(text: str) -> list[Span]:
     return spans
 
 
-_TITLED = frozenset({"Mr", "Mrs", "Ms", "Dr", "Prof"})  # "Mr. Zhou": the full stop does not end the name
+_TITLED = frozenset({"Mr", "Mrs", "Ms", "Dr", "Prof"})
+_ABBREVIATED_FORMS = frozenset({"Co", "Corp", "Inc", "Ltd"})  # "Mr. Zhou": the full stop does not end the name
 
 
 def next_name_word(text: str, words: list[re.Match[str]], j: int) -> int | None:
@@ -145,6 +146,8 @@ def next_name_word(text: str, words: list[re.Match[str]], j: int) -> int | None:
     gap = text[words[j].end() : words[k].start()]
     if gap == ". " and k == j + 1 and (INITIALS.fullmatch(words[j].group()) or words[j].group() in _TITLED):
         return k
+    if gap == ". of " and words[j].group() in _ABBREVIATED_FORMS:
+        return k  # "Ping An Insurance (Group) Co. of China": the legal form's full stop
     if not gap[:1].isspace() or "\n" in gap or re.search(r"[^\w\s&]", gap):
         return None
     return k if [t for t in gap.split() if t != "&"] == [w.group() for w in words[j + 1 : k]] else None
@@ -187,6 +190,8 @@ def looks_like_org(name: str, known: frozenset[str] = frozenset()) -> bool:
         return True  # "Nike China": people are not named after places
     if name.title() in lx.PLACES:
         return False  # "BEIJING", a dateline
+    if re.fullmatch(r"[A-Z]{1,4}-?\d{2,4}[A-Z]?", name):
+        return False  # "C919", "ARJ21", "A320": a model of a product, not an organisation
     return bool(re.fullmatch(r"[A-Z][A-Z0-9&]{1,7}", name)) and name not in lx.NOT_ACRONYM_ORGS
 
 
@@ -209,7 +214,11 @@ def surname(name: str) -> str:
 
 
 def is_title_word(token: str) -> bool:
-    return token in lx.TITLE_WORDS or token in lx.TITLE_MODIFIERS or token.lower() in lx.ROLE_NOUNS
+    if token in lx.TITLE_WORDS or token in lx.TITLE_MODIFIERS or token.lower() in lx.ROLE_NOUNS:
+        return True
+    # "Co-Chief", "Vice-Chairman", "Deputy-Director": a prefix on a title is a title
+    prefix, dash, rest = token.partition("-")
+    return bool(dash) and prefix.lower() in {"co", "vice", "deputy", "acting", "ex"} and is_title_word(rest)
 
 
 def split_title_words(name: str) -> tuple[str, str]:
@@ -265,9 +274,24 @@ _REF_OWNS = re.compile(rf"(?:the|its)\s+(?:[a-z-]+\s+){{0,2}}({'|'.join(lx.ORG_R
 _UNIT_HEAD = re.compile(r"\b(?:office|department|team|division|unit|bureau|center|centre|headquarters|board)$", re.I)
 
 
+_LOCAL_GOVERNMENT = re.compile(
+    r"(?:[A-Z][\w'’-]*\s+){1,3}(?:provincial|municipal|city|county|district|regional|prefectural|township)\s+"
+    r"(?:people['’]s\s+)?(?:government|party\s+committee|bureau|department|commission|office|court|procuratorate)"
+)
+
+
+_OWNED_UNIT = re.compile(
+    r"(?P<owner>[A-Z][\w&.-]*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][\w&.-]*)*)['’]s\s+"
+    r"(?P<unit>[A-Z][\w&-]*(?:\s+(?:of\s+|and\s+|for\s+|&\s+)?[A-Z][\w&-]*)*)"
+)
+
+
 def parse_org_phrase(text: str) -> tuple[str | None, str | None]:
     """(org, org_ref) for text that should name an organisation, e.g. "the Ministry of X"."""
     text = text.strip().rstrip(".")
+    local = _LOCAL_GOVERNMENT.fullmatch(re.sub(r"^the\s+", "", text, flags=re.I))
+    if local:  # "the Guangdong provincial government": a body named in lower case after its place
+        return local.group(), None
     ref = org_ref(text)
     if ref:
         return None, ref
@@ -277,6 +301,11 @@ def parse_org_phrase(text: str) -> tuple[str | None, str | None]:
     if re.fullmatch(r"its\s+[\w\s-]+", text, re.I) and _UNIT_HEAD.search(text):
         return None, "its"  # "head of its new-media centre": the organisation the sentence is about
     bare = re.sub(r"^the\s+", "", text, flags=re.I)
+    owned = _OWNED_UNIT.fullmatch(bare)
+    if owned and looks_like_org(owned.group("owner")) and not set(owned.group("unit").split()) & lx.COMPANY_KEYWORDS:
+        # "Sinopec's Shengli Oilfield", "Fudan University's School of Journalism": a named unit
+        # of an organisation is the organisation as the text names it
+        return bare, None
     spans = name_spans(bare)
     if spans and spans[0].start == 0 and spans[0].possessive and lx.POSSESSIVE_UNIT.fullmatch(bare[spans[0].end :]):
         return spans[0].text, None  # "Huawei's software ecosystem department"
@@ -296,6 +325,12 @@ def without_based(name: str) -> str:
     return re.sub(r"^(?:[A-Z][\w'’]*\s+)*[A-Z][\w'’]*-based\s+", "", name)
 
 
+# "the corporate communication department": a unit described by its work is part of a role;
+# "the department" alone refers back to one the article named.
+_UNIT_REFS = frozenset({"department", "bureau"})
+_DESCRIBED_UNIT = re.compile(r"(?:the|its)\s+(?:[a-z-]+\s+){1,3}(?:department|bureau)", re.I)
+
+
 def parse_appositive(text: str, known: frozenset[str], *, need_role: bool) -> tuple[str | None, ...]:
     """(role, org, org_ref) from a title such as "counselor of the Information Department at
     the Ministry of Foreign Affairs", "a Sinopec spokesperson" or "general manager of the company".
@@ -313,8 +348,10 @@ def parse_appositive(text: str, known: frozenset[str], *, need_role: bool) -> tu
     own = re.fullmatch(rf"({'|'.join(lx.ORG_REFS)})(['’]s)?\s+(.+)", text)  # "ministry spokesperson"
     if own and has_role_noun(own.group(3)) and (own.group(2) or not re.search(r"\s(?:of|at|for|with)\s", own.group(3))):
         return own.group(3), None, own.group(1)
-    for prep in re.finditer(r"\s+(?:of|at|for|with)\s+", text):
+    for prep in re.finditer(r"\s+(?:of|at|for|with|from)\s+", text):
         org, ref = parse_org_phrase(text[prep.end() :])
+        if ref in _UNIT_REFS and _DESCRIBED_UNIT.fullmatch(text[prep.end() :]):
+            continue  # "head of the corporate communication department": a unit in the role, not a reference
         role = text[: prep.start()].strip()
         if not role or not (org or ref) or org in lx.PLACES:
             continue
@@ -397,10 +434,15 @@ _PERSON_OF_ORG = re.compile(
 )
 
 
+_PLACE_ADJECTIVE = re.compile(r"(?<=['’]s\s)(?:[A-Z][a-z]+(?:an|ese|ish|ic))(?=\s+[a-z])")
+
+
 def parse_head(head: str, known: frozenset[str]) -> Mention | None:
     """Parse the head of a subject: a pronoun, an org reference, a name (with pre-modifiers)."""
     head = lx.HEAD_CUT.sub("", head.strip(" ,;:—–-"))
     head = lx.TRAILING_ADVERBS.sub("", re.sub(r"^(?:and|but|so)\s+", "", head, flags=re.I)).strip()
+    # "Cosco's European head of communications": a capitalised adjective of place inside a title
+    head = _PLACE_ADJECTIVE.sub(lambda m: m.group().lower(), head)
     lowered = head.lower()
     if lowered in lx.PRONOUNS:
         return Mention(pronoun=lowered)
@@ -638,14 +680,13 @@ def document_orgs(cleaned: str) -> frozenset[str]:
                 found.add(span.text)
         else:
             role = re.search(
-                r"\b([a-z-]+)\s+(?:of|at|for|with)\s+(?:the\s+)?$", cleaned[max(0, span.start - 40) : span.start]
+                r"\b([A-Za-z][a-z-]*)\s+(?:of|at|for|with)\s+(?:the\s+)?$",
+                cleaned[max(0, span.start - 40) : span.start],
             )
-            if (
-                role
-                and role.group(1) in lx.ROLE_NOUNS
-                and role.group(1) not in _GROUP_ROLES
-                and len(span.text.split()) <= 5
-            ):
+            noun = role.group(1).lower() if role else ""
+            if noun not in lx.ROLE_NOUNS and noun.endswith("s"):
+                noun = noun[:-1]  # "analysts at China Renaissance"
+            if role and noun in lx.ROLE_NOUNS and noun not in _GROUP_ROLES and len(span.text.split()) <= 5:
                 if span.text not in lx.PLACES and not span.possessive and span.text.split()[0] not in lx.HONORIFICS:
                     found.add(span.text)  # "chief executive of Lanmo Coffee", "an analyst with Morningstar"
     return frozenset(found)

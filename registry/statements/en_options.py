@@ -23,7 +23,7 @@ platform) and what kind of role the person holds (staff, expert, public).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from registry.statements.core import NOBODY, Speaker
 from registry.statements.en_discourse import Discourse, role_class, unit_without_org
@@ -127,6 +127,12 @@ def _previous_paragraph_people(discourse: Discourse, situation: QuoteSituation) 
 def _pairs(discourse: Discourse, situation: QuoteSituation, who: Who, extra: dict[str, float]) -> list[Option]:
     role = role_class(who.role) if who.name else "nameless"
     unit = unit_without_org(who.role) and not any(source == "title" for _, source in who.orgs)
+    if role == "staff" and not unit and discourse.main_dominant and not who.orgs and discourse.main_org_names():
+        # the article is about one organisation and the text ties this member of staff to no
+        # other ("said test pilot Qin Bo" in a story about one plane maker): its staff speak for
+        # it, as a corporate title without an organisation does ("implied"); a unit the role names
+        # ("deputy director of the new-media centre") may be another organisation's
+        who = replace(who, orgs=((discourse.main_org_names()[0], "implied"),))
     return speaker_options(
         discourse, who, extra, position=situation.position, para=situation.para, role=role, unit=unit
     )

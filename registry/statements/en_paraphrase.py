@@ -20,6 +20,7 @@ from registry.statements.en_mentions import (
     Attribution,
     Event,
     Mention,
+    is_title_word,
     looks_like_org,
     name_spans,
     parse_appositive,
@@ -28,6 +29,7 @@ from registry.statements.en_mentions import (
     relative_org,
     sentences,
     split_chunks,
+    split_title_words,
 )
 from registry.statements.text import Paragraph, squash
 
@@ -107,6 +109,21 @@ def _reported_clause_start(verb: str, tail: str) -> int | None:
     return position + 1
 
 
+_PSEUDONYM = re.compile(
+    r"\b(?P<name>[A-Z][a-z'’-]+)\s*[—–,(-]+\s*(?:not\s+(?:her|his|their)\s+real\s+name|a\s+pseudonym|"
+    r"who\s+(?:asked|wished)\s+to\s+be\s+identified\s+(?:only\s+)?by\s+(?:her|his|their)\s+(?:first|given)\s+name)"
+)
+_LOWER_TITLED = re.compile(
+    r"(?<![\w'’-])(?P<role>(?:[a-z][a-z-]+\s+){0,2}[a-z][a-z-]+)\s+(?P<name>[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,2})\b"
+    r"(?!\s+(?:[A-Z]|of\s+[A-Z]))"
+)
+# Words that open a phrase but never a title ("said Zhao Lei", "and Wang Fang").
+_NOT_TITLE_OPENERS = frozenset(
+    "said says told and or but with by from to for of at in on as the a an his her their its our "
+    "when while after before that than".split()
+)
+
+
 def intro_events(masked: str, paragraphs: list[Paragraph], known: frozenset[str]) -> list[Event]:
     """People the narrative introduces by full name as a phrase of its own, with the title that
     may follow: "Jin Xuehua, communication director of X, was ...", "Zhu's husband, Gu Peng, ..."
@@ -129,6 +146,25 @@ def intro_events(masked: str, paragraphs: list[Paragraph], known: frozenset[str]
             mention = _joined_org(sentence, known) or _premodified(sentence, known)
             if mention is not None:
                 position = para.start + start + max(0, text[start:end].find(mention.name))
+                events.append(Event(position, "intro", attribution=Attribution(mention, position)))
+            for alias in _PSEUDONYM.finditer(text, start, end):
+                # "Xiaomei — not her real name — sends ...": one word is this person's name here
+                position = para.start + alias.start("name")
+                mention = Mention(name=alias.group("name"))
+                events.append(Event(position, "intro", attribution=Attribution(mention, position)))
+            for titled in _LOWER_TITLED.finditer(text, start, end):
+                # "miner Bai Yongqiang holds up a phone", "said test pilot Zhao Zhiqiang": a title in
+                # lower case right before a full name
+                words, name = titled.group("role").split(), titled.group("name")
+                while words and words[0] in _NOT_TITLE_OPENERS:
+                    words.pop(0)
+                if not words or words[-1] not in lx.ROLE_NOUNS:
+                    continue
+                role = " ".join(words)
+                if looks_like_org(name, known) or name.split()[0] in lx.PLACES or _introduced_name(name, known) is None:
+                    continue
+                position = para.start + titled.start("name")
+                mention = Mention(name=name, role=role)
                 events.append(Event(position, "intro", attribution=Attribution(mention, position)))
             chunks = split_chunks(text[start:end])
             for index, chunk in enumerate(chunks):
@@ -219,6 +255,10 @@ def _trailing_name(chunk: str, known: frozenset[str]) -> str | None:
     return name
 
 
+_OPENING_MARKS = "“\"‘'「"
+_CLOSING_MARKS = "”\"’'」"
+
+
 def mention_events(masked: str, paragraphs: list[Paragraph], known: frozenset[str]) -> list[Event]:
     """Every personal name in the narrative ("Zhang Hao straps on his harness"), so that
     "he"/"she" and a surname later refer to the person the text last spoke about."""
@@ -229,13 +269,29 @@ def mention_events(masked: str, paragraphs: list[Paragraph], known: frozenset[st
             name = span.text
             if span.possessive and " " not in name:
                 continue
+            if text[span.start - 1 : span.start] in _OPENING_MARKS and text[span.end : span.end + 1] in _CLOSING_MARKS:
+                continue  # a handle or a title between quote marks ("Substation Sister Ren"), not a person
             words = name.split()
+            if words[0] in lx.TITLE_WORDS or words[0] in lx.TITLE_MODIFIERS:
+                # "Senior Vice President Cheng Wenjie told analysts ...": the person after the titles,
+                # introduced with them (an officer of the company in the news)
+                person, title = split_title_words(name)
+                if not title or len(person.split()) < 2 or not all(is_title_word(w) for w in title.split()):
+                    continue
+                if not looks_like_org(person, known) and person.split()[0] not in lx.PLACES:
+                    position = para.start + span.start + span.text.rindex(person)
+                    corporate = any(w in lx.CORPORATE_TITLES for w in title.split())
+                    mention = Mention(name=person, role=title, implied_org=corporate)
+                    events.append(Event(position, "intro", attribution=Attribution(mention, position)))
+                continue
             if len(words) > 4 or looks_like_org(name, known) or name in lx.PLACES or words[0] in lx.TITLE_WORDS:
                 continue
             if name in lx.MEDIA or "-based" in name or any(w in lx.ORG_KEYWORDS for w in words):
                 continue
             if any(w in lx.PLACE_WORDS for w in words) or (len(words) > 1 and name.isupper()):
                 continue  # "Guangdong Province", a dateline "ZHOUZHI COUNTY"
+            if len(words) > 1 and words[0] in lx.PLACES:
+                continue  # "China Southern said": a company, not a person
             if len(words) == 1 and (name in lx.NOT_NAMES or name in lx.KNOWN_ORGS):
                 continue
             events.append(Event(para.start + span.start, "mention", text=name))
@@ -248,7 +304,15 @@ _DESCRIBED = re.compile(
     r"(?P<article>A|An|One|The)\s+(?P<phrase>(?:[\w'’-]+\s+){0,4}?(?P<noun>[a-z][\w-]*)"
     r"(?:\s+(?:at|of|with|for|from)\s+(?:(?:a|an|the|its|one)\s+)?(?P<org>[A-Z][\w&'’.-]*(?:\s+(?:of|and|for|&)?\s*[A-Z][\w&'’.-]*)*)"
     r"(?:\s+(?:branch|office|store|outlet|plant|unit|factory|subsidiary|team|station))?(?:\s+in\s+[A-Z][\w-]*)?)?)"
-    r"(?=\s+(?:who|has|had|is|was|have|were|in|from|said|says|starts|started|began|joined|works|worked|posts|posted|[a-z]+ed|[a-z]+s)\b|,)"
+    r"(?=\s+(?:who|has|had|is|was|have|were|in|from|said|says|told|tells|wrote|starts|started|began|joined|works|"
+    r"worked|posts|posted|[a-z]+ed|[a-z]+s)\b|,)"
+)
+
+
+_WORKS_FOR = re.compile(
+    r"\s+(?:who\s+)?(?:(?:has|had)\s+)?(?:works|worked|is\s+employed|was\s+employed|has\s+been|serves|served)\s+"
+    r"(?:for|at|with|by)\s+(?:(?:the|a|an)\s+)?(?:[a-z][\w-]*\s+){0,2}?"
+    r"(?P<org>[A-Z][\w&'’.-]*(?:\s+(?:of|and|for|&)?\s*[A-Z][\w&'’.-]*)*)"
 )
 
 
@@ -275,6 +339,9 @@ def description_events(masked: str, paragraphs: list[Paragraph], known: frozense
             role = phrase[: match.start("org") - match.start("phrase")].strip() if org else phrase
             role = re.sub(r"\s+(?:at|of|with|for|from)(?:\s+(?:a|an|the|its|one))?$", "", role)
             role = re.sub(r"^(?:\d+-year-old|[\w-]+-year-old)\s+", "", role)
+            employer = _WORKS_FOR.match(sentence, match.end())
+            if not org and employer and looks_like_org(employer.group("org"), known):
+                org = employer.group("org")  # "The 36-year-old engineer works for state-owned China Mobile"
             definite = match.group("article") == "The"
             if not org:  # "A Haier executive": the organisation before the role
                 parsed = parse_subject(f"a {role}", known, verb_first=False)
