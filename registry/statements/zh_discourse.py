@@ -370,6 +370,11 @@ class Discourse:
 
 
 _BARE_DEPARTMENT = re.compile(r"(?:集团|公司)?[\u4e00-\u9fff]{1,5}?(?:部|办|处|科|室|中心|办公室|团队|小组)")
+# Sub-organisations of their own: a branch, a regional bureau, a research institute or group.
+_BRANCH_PREFIX = re.compile(
+    r"^([\u4e00-\u9fff]{2,12}?(?:供电局|供电公司|分公司|子公司|分行|支行|分局|研究中心|研究所|研究院|课题组|实验室))"
+    r"(?=[\u4e00-\u9fff])"
+)
 _UNIT_PREFIX = re.compile(r"^(.{2,14}?(?:部|处|科|室|办公室|中心|学院|学系|系|研究所|研究院|课题组|事业部|分院))(?=.)")
 
 
@@ -401,8 +406,11 @@ def _title_orgs(org: str, role: str | None) -> list[tuple[str, str]]:
     if _BARE_DEPARTMENT.fullmatch(simple) and not any(simple.startswith(k) for k in KNOWN_ORGS):
         return [(org, "title_dept")]  # "新闻办负责人": a department whose organisation the text names elsewhere
     found = [(org, "title")]
+    branch = _BRANCH_PREFIX.match(to_simplified(role or ""))
     unit = _UNIT_PREFIX.match(to_simplified(role or ""))
-    if unit:
+    if branch:  # "曲靖供电局营销部副主任": a branch or an institute of its own, then its department
+        found.append((org + (role or "")[: branch.end()], "title_branch"))
+    elif unit:
         found.append((org + (role or "")[: unit.end()], "title_unit"))
     ends = [m.end() for m in STRONG_ORG_END.finditer(simple) if 2 <= m.end() <= len(simple) - 2]
     if ends:
@@ -543,6 +551,14 @@ def narrative_people(simple: str, original: str) -> list[tuple[int, Speaker | Me
             org, ref = org_text.o, None
         person = original[match.start(2) : match.end(2)]
         found.append((match.start(2), Mention(name=person, org=org, org_ref=ref)))
+    for match in _AT_ORG.finditer(simple):
+        # "在国网苏州供电公司，90后运维工程师沈佳怡…", "在国家能源集团位于宁夏的一座风电场，运维工程师马俊杰…"
+        org = clean_org(Text(match.group(1), original[match.start(1) : match.end(1)]))
+        if not (looks_like_org(org.s) or any(org.s.startswith(k) or org.s.endswith(k) for k in KNOWN_ORGS)):
+            continue
+        person = parse_subject(Text(match.group(2), original[match.start(2) : match.end(2)]))
+        if person is not None and person.name and not person.org and not person.org_ref:
+            found.append((match.start(), Speaker(person.name, person.role, org.o)))
     for match in pattern.finditer(simple):
         end = match.end()
         latin = LATIN_NAME.match(simple, end + 1) if simple[end : end + 1] == " " else LATIN_NAME.match(simple, end)
@@ -561,6 +577,14 @@ def narrative_people(simple: str, original: str) -> list[tuple[int, Speaker | Me
     return sorted(found, key=lambda item: item[0])
 
 
+# "在ORG(位于…的…)，TITLE NAME": a person introduced at the place of an organisation.
+_AT_ORG = re.compile(
+    r"(?:^|(?<=[。；！？\n]))在([\u4e00-\u9fffA-Za-z（）()]{2,24}?)(?:(?:位于|旗下|下属)[^，。]{0,16})?(?:的[^，。]{0,12})?[，,]"
+    r"([\u4e00-\u9fff0-9]{2,16}?)(?=[，,。是已正在从曾把将的])",
+    re.M,
+)
+
+
 def narrative_orgs(simple: str, original: str) -> list[tuple[int, str]]:
     """Organisations named in the text (known names and names ending in 公司, 集团, 银行 ...).
     A known name followed by the rest of a registered name is the registered name
@@ -571,7 +595,7 @@ def narrative_orgs(simple: str, original: str) -> list[tuple[int, str]]:
         full = _REGISTERED_TAIL.match(simple, match.end())
         found.append((match.start(), match.group() + (full.group() if full else "")))
     suffixed = re.compile(
-        r"(?:(?<=[，,。！？；;：:、“”「」（）()\s])|^)[\u4e00-\u9fff]{2,14}?(?:[（(]集团[）)])?"
+        r"(?:(?<=[，,。！？；;：:、“”「」（）()\s—…])|(?<=[是的在])|^)[\u4e00-\u9fff]{2,14}?(?:[（(]集团[）)])?"
         r"(?:股份有限公司|有限公司|集团|公司|银行)(?:股份有限公司|有限公司)?",
         re.M,
     )
@@ -594,18 +618,30 @@ def narrative_orgs(simple: str, original: str) -> list[tuple[int, str]]:
         opener = _NOT_A_NAME_START.match(name)
         if opener:  # "据中远海运集团", "这是该集团": words before the name
             start, name = start + opener.end(), name[opener.end() :]
-        if len(name) < 2 or _NOT_AN_ORG.match(name):
+        inside = None
+        for inside in _BREAK_INSIDE.finditer(name[:-2]):
+            pass
+        if inside is not None:  # "黄振宇是中国南方电网有限公司", "春节期间公司": a clause before the name
+            start, name = start + inside.end(), name[inside.end() :]
+        if len(name) < 2 or _NOT_AN_ORG.match(name) or name in _BARE_ORG_NOUNS:
             continue
         if len(name) > len(longest.get(start, "")):
             longest[start] = name
-    return sorted(longest.items())
+    kept: list[tuple[int, str]] = []
+    for start, name in sorted(longest.items()):
+        if kept and start + len(name) <= kept[-1][0] + len(kept[-1][1]):
+            continue  # 国航 inside 中国航空工业集团: part of a longer name, not a name of its own
+        kept.append((start, name))
+    return kept
 
 
 _REGISTERED_TAIL = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:集团有限公司|股份有限公司|有限责任公司|有限公司)")
 _NOT_A_NAME_START = re.compile(
     r"(?:据|由|从|向|对|与|和|及|而|但|是|这是|即|为|在|让|给|把|被|将)(?=[\u4e00-\u9fff]{2})"
 )
-_NOT_AN_ORG = re.compile(r"(?:该|这家|这|那|一家|一份|一个|一|本|各|多家|相关|有限|股份|集团|其|此|某)")
+_BREAK_INSIDE = re.compile(r"(?:这就是|就是|也是|是|的|在|期间|关于|对于|出现|之后|以来)")
+_BARE_ORG_NOUNS = frozenset({"公司", "集团", "银行", "企业", "集团公司"})
+_NOT_AN_ORG = re.compile(r"(?:该|这家|这|那|一家|一份|一个|一|本|各|多家|相关|有限|股份|集团|其|此|某|我)")
 
 
 # Platforms and media: where things are said, never what 该公司 means.

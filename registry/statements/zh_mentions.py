@@ -42,6 +42,8 @@ _ADVERBIAL_TAIL = re.compile(
     r"|(?:在)?接受[^，。！？]{0,30}?采访(?:时)?"
     r"|(?:对|向|跟|给)(?:本报|本台|本网|本刊|新华社|中新网|中央社|澎湃新闻|界面新闻|财新|[\u4e00-\u9fff0-9A-Za-z]{1,10})?(?:记者|媒体|笔者|大家|网友|观众|参观者|用户|镜头|读者|投资者|消费者)"
     r"|(?:对着|(?<!方)面对|当着)[^，。！？]{1,8}"
+    r"|(?:对|向|跟|给|告诉)(?:《[^》]{1,16}》|[\u4e00-\u9fff·A-Za-z]{1,12}?(?:新闻|日报|晚报|时报|报|网|社|电视台|在线|周刊|杂志))(?:记者)?"
+    r"|[\u4e00-\u9fff]{1,2}着[\u4e00-\u9fff]?|([\u4e00-\u9fff])\1[\u4e00-\u9fff]|(?:一边|一面)"
     r"|(?:对|向|跟|给)(?:本报|本台|本网|本刊|新华社|中新网|中央社|财新|澎湃|界面|路透社|彭博社|法新社)"
     r"|在给[^，。！？]{1,20}?中"
     r"|受访时|受访|接受采访时|接受[^，。！？]{0,20}?(?:采访|访问|专访)(?:时)?"
@@ -55,7 +57,7 @@ _ADVERBIAL_TAIL = re.compile(
     r")$"
 )
 _LEADING_NOISE = re.compile(
-    r"^(?:而|但|并|且|同时|对此|此外|另外|其中|随后|最后|首先|会上|期间|记者从|据了解|据|作为|身为|来自|目前|如今|现在|"
+    r"^(?:而|但|并|且|同时|对此|此外|另外|其中|随后|最后|首先|会上|期间|记者从|据了解|据|作为|身为|来自|目前|如今|现在|这就是|这是|就是|"
     r"近日|日前|此前|当天|当日|今年|去年|随后|不过|然而|因此|所以|于是|对于此事|对于这一点|谈到这里|说到这里)"
 )
 _NAME_CHARS = re.compile(r"[\u3400-\u9fff·•]{2,8}")
@@ -64,7 +66,7 @@ _AFTER_NAME = re.compile(
     r"^(?:[，,。！？!?；;：:、（）()“”「」『』\"\s]|$|表示|说|称|指出|介绍|强调|坦言|认为|透露|回应|告诉|接受|在|于|也|还|"
     r"则|就|对|向|跟|和|与|及|等|的|是|曾|已|正|将|会|要|带领|率|一行|同志|先生|女士|今年|去年|近日|日前|此前|坦承|提到|谈到|"
     r"直言|补充|解释|回忆|举例|分析|预计|建议|呼吁|提醒|重申|披露|证实|说明|答|问|笑|感慨|感叹|介|负责|主持|出席|担任|兼任|现任|"
-    r"上任|表态|发言|致辞|透|讲|道|告|看来|来说|今天|昨天|昨日|当天|日前|近日|今日)"
+    r"上任|表态|发言|致辞|透|讲|道|告|看来|来说|今天|昨天|昨日|当天|日前|近日|今日|一边|一面|对着|正在|用)"
 )
 
 
@@ -203,6 +205,10 @@ def _unit_suffix(text: str) -> int:
 
 
 _REGISTERED = re.compile(r"(?:公司|集团|银行|大学)")
+# A party or youth-league committee inside an organisation is a unit of it (中车四方党委宣传部).
+_PARTY_UNITS = ("党委", "党组", "团委", "纪委", "党工委")
+# A bare organisation word before a department means the article's organisation (集团党组宣传部).
+BARE_ORG_WORDS = {"集团": "该集团", "集团公司": "该集团", "公司": "该公司", "总公司": "该公司", "本公司": "该公司"}
 # Unit words an organisation's ending may sit inside: 办 of 新闻办公室, 委 of 党委宣传部 is its own.
 _UNIT_WORDS = ("办公室", "委员会", "事业部", "研究院", "研究所", "管理局", "管理处", "部门")
 
@@ -220,21 +226,36 @@ def _inside_word(text: str, end: int) -> bool:
 def split_subunit(prefix: Text) -> tuple[Text, Text]:
     """(organisation, sub-unit) for "国家电网宣传部" -> ("国家电网", "宣传部"),
     "香港理工大学会计及金融学院" -> ("香港理工大学", "会计及金融学院"),
-    "中国移动财务" -> ("中国移动", "财务")."""
+    "中国移动财务" -> ("中国移动", "财务"); a chain of departments is one sub-unit
+    ("集团党组宣传部新媒体处" -> ("集团", "党组宣传部新媒体处"))."""
+    org, unit = _split_once(prefix)
+    for _ in range(4):
+        if not unit.s:
+            break
+        head, more = _split_once(org)
+        if not more.s:
+            break
+        org, unit = head, Text(more.s + unit.s, more.o + unit.o)
+    return org, unit
+
+
+def _split_once(prefix: Text) -> tuple[Text, Text]:
     text = prefix.s
     if len(text) < 3:
         return prefix, Text("", "")
     for match in STRONG_ORG_END.finditer(text):
         # "浙江省市场监督管理局" + "网络交易监督管理处": a department after the organisation's own ending
         rest = text[match.end() :]
-        if _inside_word(text, match.end()):
+        if _inside_word(text, match.end()) or text[: match.end()].endswith(_PARTY_UNITS):
             continue
         if match.end() >= 3 and len(rest) >= 2 and _UNIT_END.search(rest) and not STRONG_ORG_END.fullmatch(rest):
             if not _REGISTERED.search(rest):
                 return prefix.cut(0, match.end()), prefix.cut(match.end())
-    unit = _unit_suffix(text)
-    if unit and len(text) - unit >= 2:
-        return prefix.cut(0, len(text) - unit), prefix.cut(len(text) - unit)
+    cut = len(text)
+    while (unit := _unit_suffix(text[:cut])) and cut - unit >= 2:
+        cut -= unit  # "中国移动" + "品牌部" + "新媒体运营中心": a chain of departments
+    if cut < len(text):
+        return prefix.cut(0, cut), prefix.cut(cut)
     known = next((o for o in KNOWN_ORGS if text.startswith(o)), None)
     if known:
         cut = len(known)
@@ -321,6 +342,12 @@ def _org_of_earlier_title(before: Text, unit: Text) -> Text | None:
     return org if looks_like_org(org.s) or ends_with_org(org.s) else None
 
 
+# Words between an organisation and a title that belong to neither: an unnamed unit (某研究所),
+# former (前/原), age and seniority (青年, 资深, 90后, 43岁的).
+_TITLE_MODIFIERS = re.compile(
+    r"(?:某[\u4e00-\u9fff]{0,4}?(?:所|厂|院|部|处|中心|车间|班组|站|局|分公司|单位|项目部))?"
+    r"((?:(?:前任|前|原|资深|青年|年轻|老|女|男|\d{2}后|[0-9一二三四五六七八九十]{1,3}岁的?)+[\u4e00-\u9fff]{0,3}?)?)$"
+)
 _REFERENCES_LONGEST = sorted((r for r in ORG_REFERENCES if r.startswith(("该", "这家"))), key=len, reverse=True)
 
 
@@ -383,7 +410,9 @@ def parse_subject(subject: Text) -> Mention | None:
                 first = prev_start
             else:
                 break
-        prefix = clean_org(subject.cut(0, first))
+        modifier = _TITLE_MODIFIERS.search(text[:first])
+        org_end = modifier.start() if modifier and modifier.start() >= 2 else first
+        prefix = clean_org(subject.cut(0, org_end))  # "ORG某研究所青年设计师", "ORG前主席": not part of ORG
         named = next((r for r in _REFERENCES_LONGEST if prefix.s.startswith(r)), None)
         earlier = _org_of_earlier_title(subject.cut(0, first), prefix)
         if named:  # "该行零售金融部": the reference, then its department
@@ -392,9 +421,12 @@ def parse_subject(subject: Text) -> Mention | None:
             org_part, unit = earlier, prefix
         else:
             org_part, unit = split_subunit(prefix)
-        role = (unit.o + subject.o[first:end]).strip() or None
+        role_start = modifier.start(1) if org_end < first else first
+        role = (unit.o + subject.o[role_start:end]).strip() or None
         org = org_part.o.strip() or None
         reference = org_part.s.strip() if org_part.s.strip() in ORG_REFERENCES else None
+        if unit and org_part.s.strip() in BARE_ORG_WORDS:  # "集团党组宣传部": the group the article names
+            reference = BARE_ORG_WORDS[org_part.s.strip()]
         if reference:
             org = None
         elif org and not (looks_like_org(org_part.s) or ends_with_org(org_part.s) or unit):
