@@ -133,6 +133,12 @@ def _post_cue(right: Text) -> Mention | None:
         so = re.search(r"(?:这样|如此|这么)(?:概括|形容|总结|描述|说|表示|评价|解释|回答)", clause.s)
         if so:
             return parse_subject(clause.cut(0, so.start())) or UNKNOWN
+        if number == 1 and clause.s.startswith(("一边", "一面", "边")) and _verb_at_end(clause.s.strip()):
+            # "“……”赵宏亮一边检查转向架，一边对着镜头说": the subject of the first action
+            first = sentence.cut(0, sentence.s.find("，") if "，" in sentence.s else 0)
+            both = re.search(r"(?:一边|一面|边)", first.s)
+            if both is not None and both.start() > 0:
+                return parse_subject(first.cut(0, both.start())) or UNKNOWN
         if number == 0 or _verb_at_end(clause.s.strip()):
             found = _subject_of_cue(clause)
             if found is not None:

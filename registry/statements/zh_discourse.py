@@ -23,6 +23,7 @@ from registry.statements.text import Paragraph
 from registry.statements.zh_lexicon import (
     KNOWN_ORGS,
     ORG_REFERENCES,
+    SUBUNIT_HEADS,
     TITLES,
     to_simplified,
 )
@@ -182,6 +183,7 @@ class Discourse:
     def org_alternatives(self, position: int, reference: str) -> list[tuple[str, dict[str, float]]]:
         """Every organisation 该公司/该行 ... may mean, nearest first, with its features."""
         wants_bank = reference.endswith("行")
+        kind = _REFERENCE_KINDS.get(reference.removeprefix("该").removeprefix("这家"))
         para = self.para_at(position)
         found: list[tuple[str, dict[str, float]]] = []
         keys: set[str] = set()
@@ -189,6 +191,8 @@ class Discourse:
         for start, name in self._orgs_before(position):
             if wants_bank and not name.endswith(("银行", "行")):
                 continue
+            if kind and not to_simplified(name).endswith(kind):
+                continue  # 该中心: a centre, 该协会: an association
             if name in PLATFORM_NAMES and not wants_platform:
                 continue  # a platform or a newspaper is where things are said, not 该公司
             key = self.canonical(name)
@@ -238,8 +242,8 @@ class Discourse:
             return len(simple)
         for cut in range(len(simple) - 1, 1, -1):
             head, rest = simple[:cut], simple[cut:]
-            if head in _TOO_GENERIC or STRONG_ORG_END.search(rest):
-                continue
+            if head in _TOO_GENERIC or STRONG_ORG_END.search(rest) or not _starts_unit_or_title(rest):
+                continue  # "国网江苏电" + "力": a name is cut only where a department or title starts
             if head in self._org_names or any(_abbreviates(head, name) for name in self._org_names):
                 return cut
         return len(simple)
@@ -379,6 +383,13 @@ _UNIT_PREFIX = re.compile(r"^(.{2,14}?(?:部|处|科|室|办公室|中心|学院
 
 
 _TOO_GENERIC = frozenset({"中国", "国家", "中央", "全国", "国务", "新闻", "集团", "公司"})
+
+
+def _starts_unit_or_title(rest: str) -> bool:
+    return (
+        len(rest) >= 2
+        and any(rest.startswith(word) for word in (*SUBUNIT_HEADS, *TITLES, "个人", "零售", "对公", "公司", "总部"))
+    ) or bool(re.match(r"(?:部|处|办|中心|党委|党组|团委|工会)", rest))
 
 
 def _abbreviates(short: str, name: str) -> bool:
@@ -551,6 +562,13 @@ def narrative_people(simple: str, original: str) -> list[tuple[int, Speaker | Me
             org, ref = org_text.o, None
         person = original[match.start(2) : match.end(2)]
         found.append((match.start(2), Mention(name=person, org=org, org_ref=ref)))
+    for match in _WORKS_AT.finditer(simple):
+        # "在中国铁建某工程局工作的刘鹏飞": a person introduced by where they work
+        org = clean_org(Text(match.group(1), original[match.start(1) : match.end(1)]))
+        org = org.cut(0, org.s.find("某")) if "某" in org.s[2:] else org
+        name = match.group(2)
+        if is_name(name) and (looks_like_org(org.s) or any(org.s.startswith(k) for k in KNOWN_ORGS)):
+            found.append((match.start(2), Speaker(original[match.start(2) : match.end(2)], None, org.o)))
     for match in _AT_ORG.finditer(simple):
         # "在国网苏州供电公司，90后运维工程师沈佳怡…", "在国家能源集团位于宁夏的一座风电场，运维工程师马俊杰…"
         org = clean_org(Text(match.group(1), original[match.start(1) : match.end(1)]))
@@ -577,6 +595,7 @@ def narrative_people(simple: str, original: str) -> list[tuple[int, Speaker | Me
     return sorted(found, key=lambda item: item[0])
 
 
+_WORKS_AT = re.compile(r"在([\u4e00-\u9fffA-Za-z（）()]{2,24}?)(?:工作|任职|上班|供职)的([\u4e00-\u9fff]{2,3})(?=[，,。是已从把])")
 # "在ORG(位于…的…)，TITLE NAME": a person introduced at the place of an organisation.
 _AT_ORG = re.compile(
     r"(?:^|(?<=[。；！？\n]))在([\u4e00-\u9fffA-Za-z（）()]{2,24}?)(?:(?:位于|旗下|下属)[^，。]{0,16})?(?:的[^，。]{0,12})?[，,]"
@@ -600,6 +619,13 @@ def narrative_orgs(simple: str, original: str) -> list[tuple[int, str]]:
         re.M,
     )
     for match in suffixed.finditer(simple):
+        found.append((match.start(), match.group()))
+    institutes = re.compile(
+        r"(?:(?<=[，,。！？；;：:、“”「」（）()\s—…])|(?<=[是的在由])|^)[\u4e00-\u9fff]{2,16}?"
+        r"(?:研究中心|研究院|研究所|协会|学会|大学)(?![\u4e00-\u9fff]{0,8}(?:学院|研究|中心|系))",
+        re.M,
+    )
+    for match in institutes.finditer(simple):
         found.append((match.start(), match.group()))
     for short in _read_aliases(simple):  # "（以下简称“国网浙江电力”）": the short name wherever it stands
         for match in re.finditer(re.escape(short), simple):
@@ -639,7 +665,17 @@ _REGISTERED_TAIL = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:集团有限公司|股�
 _NOT_A_NAME_START = re.compile(
     r"(?:据|由|从|向|对|与|和|及|而|但|是|这是|即|为|在|让|给|把|被|将)(?=[\u4e00-\u9fff]{2})"
 )
-_BREAK_INSIDE = re.compile(r"(?:这就是|就是|也是|是|的|在|期间|关于|对于|出现|之后|以来)")
+_BREAK_INSIDE = re.compile(r"(?:这就是|就是|也是|是|的|在|由|期间|关于|对于|出现|之后|以来)")
+# 该中心, 该院 ...: the kind of organisation a reference means (its name's ending).
+_REFERENCE_KINDS = {
+    "中心": ("中心",),
+    "院": ("院",),
+    "所": ("所",),
+    "局": ("局",),
+    "委": ("委",),
+    "校": ("大学", "学院", "学校"),
+    "协会": ("协会",),
+}
 _BARE_ORG_NOUNS = frozenset({"公司", "集团", "银行", "企业", "集团公司"})
 _NOT_AN_ORG = re.compile(r"(?:该|这家|这|那|一家|一份|一个|一|本|各|多家|相关|有限|股份|集团|其|此|某|我)")
 

@@ -348,6 +348,8 @@ _TITLE_MODIFIERS = re.compile(
     r"(?:某[\u4e00-\u9fff]{0,4}?(?:所|厂|院|部|处|中心|车间|班组|站|局|分公司|单位|项目部))?"
     r"((?:(?:前任|前|原|资深|青年|年轻|老|女|男|\d{2}后|[0-9一二三四五六七八九十]{1,3}岁的?)+[\u4e00-\u9fff]{0,3}?)?)$"
 )
+# A relative clause before a name: where the person works or what they do (在…工作的, 负责…的).
+_RELATIVE_CLAUSE = re.compile(r"^(?:在|从事|负责|主管|来自)[^，。！？]{1,30}的")
 _REFERENCES_LONGEST = sorted((r for r in ORG_REFERENCES if r.startswith(("该", "这家"))), key=len, reverse=True)
 
 
@@ -365,6 +367,9 @@ def parse_subject(subject: Text) -> Mention | None:
     text = subject.s
     if not text or len(text) > 60:
         return None
+    relative = _RELATIVE_CLAUSE.match(text)
+    if relative and is_name(text[relative.end() :]):  # "在一家央企负责新媒体工作的周杨": the name it describes
+        return Mention(name=subject.o[relative.end() :])
     if text in PERSON_PRONOUNS:
         return Mention(pronoun=True, pronoun_text=text)
     if text in GROUP_PRONOUNS or text.endswith(
