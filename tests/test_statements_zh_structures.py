@@ -121,3 +121,35 @@ def test_narrative_organisation_boundaries():
 )
 def test_answered_claims_and_self_named_accounts_are_not_statements(text):
     assert [c.quote for c in extract(text) if c.kind == "quote"] == []
+
+
+def test_coordinated_actions_give_the_first_actions_subject():
+    from registry.statements.zh import _post_cue
+
+    right = "刘晴一边调试设备，一边对着手机说。"
+    assert _post_cue(Text(right, right)).name == "刘晴"
+
+
+def test_relative_clause_before_a_name():
+    assert _subject("在一家省属港口集团负责短视频运营的蔡文").name == "蔡文"
+    text = "在中国中冶某项目部工作的严明，把工地生活拍成了短视频。"
+    people = narrative_people(text, text)
+    assert any(getattr(p, "org", None) == "中国中冶" and p.name == "严明" for _, p in people)
+
+
+def test_reference_to_a_centre_means_the_centre_named_before():
+    text = (
+        "这份指数由中国人民大学企业舆情研究中心发布，中国移动位列第一。\n\n"
+        "该中心主任殷红表示：“移动的账号互动率最高。”"
+    )
+    quote = next(c for c in extract(text) if c.kind == "quote")
+    assert (quote.speaker, quote.org) == ("殷红", "中国人民大学企业舆情研究中心")
+
+
+def test_article_name_cut_only_where_a_department_or_title_starts():
+    from registry.statements.zh_discourse import Discourse
+
+    text = "国网湖南省电力有限公司开通视频号。国网湖南电力新闻中心主任贺亮说：“我们每周直播。”"
+    discourse = Discourse(text, text)
+    assert discourse.article_org_end("国网湖南电力") == len("国网湖南电力")
+    assert discourse.article_org_end("国网湖南电力新闻中心") == len("国网湖南电力")

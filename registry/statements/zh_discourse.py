@@ -218,10 +218,11 @@ class Discourse:
     def org_before(self, position: int, reference: str) -> str | None:
         """The organisation 该公司/该行 ... means: the last one named before ``position``."""
         wants_bank = reference.endswith("行")
+        kind = _REFERENCE_KINDS.get(reference.removeprefix("该").removeprefix("这家"))
         for start, name in self._orgs_before(position):
             if name in PLATFORM_NAMES:
                 continue
-            if wants_bank and not name.endswith(("银行", "行")):
+            if wants_bank and not name.endswith(("银行", "行")) or kind and not to_simplified(name).endswith(kind):
                 continue
             return self.original[start : start + len(name)]
         for speaker in reversed(self.speakers):
@@ -567,7 +568,7 @@ def narrative_people(simple: str, original: str) -> list[tuple[int, Speaker | Me
         org = clean_org(Text(match.group(1), original[match.start(1) : match.end(1)]))
         org = org.cut(0, org.s.find("某")) if "某" in org.s[2:] else org
         name = match.group(2)
-        if is_name(name) and (looks_like_org(org.s) or any(org.s.startswith(k) for k in KNOWN_ORGS)):
+        if is_name(name) and (looks_like_org(org.s) or any(k in org.s for k in KNOWN_ORGS)):
             found.append((match.start(2), Speaker(original[match.start(2) : match.end(2)], None, org.o)))
     for match in _AT_ORG.finditer(simple):
         # "在国网苏州供电公司，90后运维工程师沈佳怡…", "在国家能源集团位于宁夏的一座风电场，运维工程师马俊杰…"
