@@ -67,6 +67,7 @@ class Discourse:
         names = {name for _, name in self.orgs}
         self._org_names = sorted(names | set(self._aliases) | set(self._aliases.values()))[:200]
         self._splits: dict[str, int] = {}
+        self._fullest: dict[str, str] = {}
         self._shortest = {
             name: min((n for n in names if name.startswith(n) and len(n) >= 2), key=len) for name in names
         }
@@ -87,6 +88,12 @@ class Discourse:
             self._intro_at += 1
             if isinstance(person, Mention):  # "该公司首席执行官 David Lam": the company meant
                 person = self.resolve(person, at) if person.org_ref else Speaker(person.name, person.role, person.org)
+            if person.name is None and person.role:  # "国资委新闻中心有关负责人透露": 该负责人 may mean them
+                orgs = _title_orgs(person.org, person.role) if person.org else []
+                branch = [o for o, source in orgs if source == "title_branch"]
+                person = replace(person, org=branch[0]) if branch else person
+                self._nameless_at = [*self._nameless_at[-20:], (at, person)]
+                continue
             self.remember(person, at)
 
     def remember(self, speaker: Speaker, position: int = -1) -> None:
@@ -146,8 +153,29 @@ class Discourse:
         return stripped or simple
 
     def fullest(self, name: str) -> str:
-        """The fullest name the article gives the organisation ``name``."""
-        return name  # the scorer and the registry's matching drop 集团/有限公司; short forms are aliases
+        """The fullest name the article gives the organisation ``name``: its registered name
+        when that only adds the trade and the legal form (中国航天 -> 中国航天科技集团有限公司,
+        中国移动 -> 中国移动通信集团有限公司), or the name a 以下简称 defines it as. A name
+        that adds a place or a unit (国网 -> 国网江苏省电力有限公司) is another organisation."""
+        if name not in self._fullest:
+            self._fullest[name] = self._find_fullest(name)
+        return self._fullest[name]
+
+    def _find_fullest(self, name: str) -> str:
+        simple = to_simplified(name)
+        if simple in self._aliases:
+            full = self._aliases[simple]
+            at = self.simple.find(full)
+            return self.original[at : at + len(full)] if at >= 0 else full
+        best = name
+        for start, other in self.orgs[:200]:
+            if len(other) <= len(best) or not other.startswith(simple):
+                continue
+            extra = _LEGAL_FORM.sub("", other[len(simple) :])
+            if extra and not _TRADE_WORDS.fullmatch(extra):
+                continue
+            best = self.original[start : start + len(other)]
+        return best
 
     def main_org_names(self) -> list[str]:
         """The article's most named organisations, as it last names them."""
@@ -305,7 +333,9 @@ class Discourse:
                 for org, features in self.org_alternatives(position, mention.org_ref)
             ]
         if mention.role_ref:
-            nameless = [s for s in reversed(self.speakers) if not s.name and s.role][:2]
+            ordered = sorted(self._nameless_at, key=lambda item: item[0], reverse=True)
+            nameless = [s for at, s in ordered if at < position]
+            nameless = list(dict.fromkeys(nameless))[:2]
             return [
                 Who(None, s.role, orgs=((s.org, "memory"),) if s.org else (), features={f"same_role{k}": 1.0})
                 for k, s in enumerate(nameless)
@@ -422,6 +452,9 @@ def _title_orgs(org: str, role: str | None) -> list[tuple[str, str]]:
     unit = _UNIT_PREFIX.match(to_simplified(role or ""))
     if branch:  # "曲靖供电局营销部副主任": a branch or an institute of its own, then its department
         found.append((org + (role or "")[: branch.end()], "title_branch"))
+    elif unit and org_kind(simple) == "government" and unit.group(1).endswith("中心"):
+        # a government body's centre is an institution of its own (国务院国资委新闻中心)
+        found.append((org + (role or "")[: unit.end()], "title_branch"))
     elif unit:
         found.append((org + (role or "")[: unit.end()], "title_unit"))
     ends = [m.end() for m in STRONG_ORG_END.finditer(simple) if 2 <= m.end() <= len(simple) - 2]
@@ -563,6 +596,11 @@ def narrative_people(simple: str, original: str) -> list[tuple[int, Speaker | Me
             org, ref = org_text.o, None
         person = original[match.start(2) : match.end(2)]
         found.append((match.start(2), Mention(name=person, org=org, org_ref=ref)))
+    for match in _NAMELESS_SPEAKS.finditer(simple):
+        # "国务院国资委新闻中心有关负责人在发布会上透露，……": a role-holder without a name
+        mention = parse_subject(Text(match.group(1), original[match.start(1) : match.end(1)]))
+        if mention is not None and not mention.name and mention.role and (mention.org or mention.org_ref):
+            found.append((match.start(), mention))
     for match in _WORKS_AT.finditer(simple):
         # "在中国铁建某工程局工作的刘鹏飞": a person introduced by where they work
         org = clean_org(Text(match.group(1), original[match.start(1) : match.end(1)]))
@@ -585,7 +623,7 @@ def narrative_people(simple: str, original: str) -> list[tuple[int, Speaker | Me
         if not length:
             continue
         start = max(
-            (simple.rfind(ch, max(0, match.start() - 40), match.start()) for ch in CLAUSE_DELIMITERS + "“”「」"),
+            (simple.rfind(ch, max(0, match.start() - 40), match.start()) for ch in CLAUSE_DELIMITERS + "“”「」—…、"),
             default=-1,
         )
         mention = parse_subject(Text(simple[start + 1 : end + length], original[start + 1 : end + length]))
@@ -596,6 +634,10 @@ def narrative_people(simple: str, original: str) -> list[tuple[int, Speaker | Me
     return sorted(found, key=lambda item: item[0])
 
 
+_NAMELESS_SPEAKS = re.compile(
+    r"(?:^|(?<=[。；！？\n]))([^，。；！？\n“”「」]{2,30}?(?:负责人|发言人))(?:在[^，。]{0,20})?"
+    r"(?:表示|透露|介绍|指出|称|说|强调|回应)"
+)
 _WORKS_AT = re.compile(r"在([\u4e00-\u9fffA-Za-z（）()]{2,24}?)(?:工作|任职|上班|供职)的([\u4e00-\u9fff]{2,3})(?=[，,。是已从把])")
 # "在ORG(位于…的…)，TITLE NAME": a person introduced at the place of an organisation.
 _AT_ORG = re.compile(
@@ -666,6 +708,11 @@ _REGISTERED_TAIL = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:集团有限公司|股�
 _NOT_A_NAME_START = re.compile(
     r"(?:据|由|从|向|对|与|和|及|而|但|是|这是|即|为|在|让|给|把|被|将)(?=[\u4e00-\u9fff]{2})"
 )
+# What a registered name may add to a short name besides its legal form (中国航天 + 科技).
+_TRADE_WORDS = re.compile(
+    r"(?:科技|通信|控股|实业|投资|发展|国际|工业|能源|电力|石油|化工|建设|建筑|航空|航运|海运|物流|传媒|信息|网络|技术|"
+    r"电子|电气|汽车|钢铁|矿业|交通|铁路|银行|保险|金融|证券|商业|贸易|食品|医药|股份|总)+"
+)
 _BREAK_INSIDE = re.compile(r"(?:这就是|就是|也是|是|的|在|由|期间|关于|对于|出现|之后|以来)")
 # 该中心, 该院 ...: the kind of organisation a reference means (its name's ending).
 _REFERENCE_KINDS = {
@@ -678,7 +725,7 @@ _REFERENCE_KINDS = {
     "协会": ("协会",),
 }
 _BARE_ORG_NOUNS = frozenset({"公司", "集团", "银行", "企业", "集团公司"})
-_NOT_AN_ORG = re.compile(r"(?:该|这家|这|那|一家|一份|一个|一|本|各|多家|相关|有限|股份|集团|其|此|某|我)")
+_NOT_AN_ORG = re.compile(r"(?:该|这家|这|那|一家|一份|一个|一|本|各|多家|相关|有限|股份|集团|其|此|某|我|旗下|下属)")
 
 
 # Platforms and media: where things are said, never what 该公司 means.

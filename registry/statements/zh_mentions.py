@@ -205,6 +205,7 @@ def _unit_suffix(text: str) -> int:
 
 
 _REGISTERED = re.compile(r"(?:公司|集团|银行|大学)")
+_INSTITUTE_TAILS = ("研究院", "研究所", "学院", "学会", "协会", "研究中心")
 # A party or youth-league committee inside an organisation is a unit of it (中车四方党委宣传部).
 _PARTY_UNITS = ("党委", "党组", "团委", "纪委", "党工委")
 # A bare organisation word before a department means the article's organisation (集团党组宣传部).
@@ -253,6 +254,11 @@ def _split_once(prefix: Text) -> tuple[Text, Text]:
                 return prefix.cut(0, match.end()), prefix.cut(match.end())
     cut = len(text)
     while (unit := _unit_suffix(text[:cut])) and cut - unit >= 2:
+        head = text[: cut - unit]
+        if text[:cut].endswith(_INSTITUTE_TAILS) and not (
+            looks_like_org(head) or ends_with_org(head) or any(head.startswith(k) for k in KNOWN_ORGS)
+        ):
+            break  # "台湾经济研究院": an institute's own name, not a place and its institute
         cut -= unit  # "中国移动" + "品牌部" + "新媒体运营中心": a chain of departments
     if cut < len(text):
         return prefix.cut(0, cut), prefix.cut(cut)
@@ -348,6 +354,7 @@ _TITLE_MODIFIERS = re.compile(
     r"(?:某[\u4e00-\u9fff]{0,4}?(?:所|厂|院|部|处|中心|车间|班组|站|局|分公司|单位|项目部))?"
     r"((?:(?:前任|前|原|资深|青年|年轻|老|女|男|\d{2}后|[0-9一二三四五六七八九十]{1,3}岁的?)+[\u4e00-\u9fff]{0,3}?)?)$"
 )
+_UNNAMED = re.compile(r"(?:一位|一名|一个|位|名)?(?:不愿|不愿意|不肯)(?:具名|透露姓名|透露身份|公开姓名|署名)的")
 # A relative clause before a name: where the person works or what they do (在…工作的, 负责…的).
 _RELATIVE_CLAUSE = re.compile(r"^(?:在|从事|负责|主管|来自)[^，。！？]{1,30}的")
 _REFERENCES_LONGEST = sorted((r for r in ORG_REFERENCES if r.startswith(("该", "这家"))), key=len, reverse=True)
@@ -367,6 +374,10 @@ def parse_subject(subject: Text) -> Mention | None:
     text = subject.s
     if not text or len(text) > 60:
         return None
+    unnamed = _UNNAMED.search(text)
+    if unnamed and unnamed.start() > 0:  # "中国电信一位不愿具名的中层管理人员": the organisation and the role
+        subject = Text(text[: unnamed.start()] + text[unnamed.end() :], subject.o[: unnamed.start()] + subject.o[unnamed.end() :])
+        text = subject.s
     relative = _RELATIVE_CLAUSE.match(text)
     if relative and is_name(text[relative.end() :]):  # "在一家央企负责新媒体工作的周杨": the name it describes
         return Mention(name=subject.o[relative.end() :])
