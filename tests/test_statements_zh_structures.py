@@ -153,3 +153,42 @@ def test_article_name_cut_only_where_a_department_or_title_starts():
     discourse = Discourse(text, text)
     assert discourse.article_org_end("国网湖南电力") == len("国网湖南电力")
     assert discourse.article_org_end("国网湖南电力新闻中心") == len("国网湖南电力")
+
+
+def test_unnamed_staff_keep_their_organisation_and_role():
+    mention = _subject("中国联通一位不愿具名的中层管理人员")
+    assert (mention.name, mention.role, mention.org) == (None, "中层管理人员", "中国联通")
+    mention = _subject("中国中铁股份有限公司海外部一名不愿透露姓名的员工")
+    assert (mention.name, mention.org) == (None, "中国中铁股份有限公司")
+
+
+def test_an_institute_named_after_a_place_is_not_cut():
+    mention = _subject("上海社会科学院研究员彭力")
+    assert (mention.name, mention.org) == ("彭力", "上海社会科学院")
+    mention = _subject("深圳经济研究院研究员柯文")
+    assert (mention.name, mention.org) == ("柯文", "深圳经济研究院")
+
+
+def test_a_government_bodys_centre_is_an_institution_of_its_own():
+    orgs = _title_orgs("国家市场监督管理总局", "新闻宣传中心主任")
+    assert ("国家市场监督管理总局新闻宣传中心", "title_branch") in orgs
+    # a company's centre is a department
+    assert not any(source == "title_branch" for _, source in _title_orgs("中国石化", "新闻中心主任"))
+
+
+def test_the_role_holder_a_narrative_introduces_is_who_the_definite_role_means():
+    text = (
+        "工业和信息化部新闻宣传中心有关负责人在通气会上透露，今年将开展账号清理。"
+        "该负责人强调：“每一个账号都要有人管、管得住。”"
+    )
+    quote = next(c for c in extract(text) if c.kind == "quote")
+    assert (quote.speaker, quote.org) == (None, "工业和信息化部新闻宣传中心")
+
+
+def test_fullest_registered_name_of_an_organisation():
+    from registry.statements.zh_discourse import Discourse
+
+    text = "中国电信集团有限公司发布年报。国网四川省电力公司同日开通账号。中国电信表示，国网也在做。"
+    discourse = Discourse(text, text)
+    assert discourse.fullest("中国电信") == "中国电信集团有限公司"
+    assert discourse.fullest("国网") == "国网"  # a province's company is another organisation

@@ -359,15 +359,16 @@ def _scene_after(right: Text) -> Mention | None:
 
 def _person_opening(clause: Text) -> Mention | None:
     """The person a clause opens with: ORG + TITLE + NAME (the first title within 24
-    characters, then a name), or a name."""
+    characters, then a name). A bare name is not enough: running text opens with words
+    that read as names (谈直播)."""
     title = _SCENE_TITLES.search(clause.s, 0, 24)
-    if title is not None:
-        length = name_length_at(clause.s, title.end()) if title.end() < len(clause) else 0
-        if length:
-            mention = parse_subject(clause.cut(0, title.end() + length))
-            return mention if mention is not None and mention.name else None
-    length = name_length_at(clause.s, 0)
-    return Mention(name=clause.o[:length]) if length else None
+    if title is None:
+        return None
+    length = name_length_at(clause.s, title.end()) if title.end() < len(clause) else 0
+    if not length:
+        return None
+    mention = parse_subject(clause.cut(0, title.end() + length))
+    return mention if mention is not None and mention.name else None
 
 
 def _ends_with_statement(paragraph, span: QuoteSpan) -> bool:

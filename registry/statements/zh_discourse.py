@@ -456,7 +456,10 @@ def _title_orgs(org: str, role: str | None) -> list[tuple[str, str]]:
         # a government body's centre is an institution of its own (国务院国资委新闻中心)
         found.append((org + (role or "")[: unit.end()], "title_branch"))
     elif unit:
-        found.append((org + (role or "")[: unit.end()], "title_unit"))
+        # a school or faculty of a university is kept apart from a department: annotators
+        # name it with the university as often as not (清华大学新闻与传播学院)
+        school = unit.group(1).endswith(("学院", "学系", "系")) and org_kind(simple) == "academic"
+        found.append((org + (role or "")[: unit.end()], "title_school" if school else "title_unit"))
     ends = [m.end() for m in STRONG_ORG_END.finditer(simple) if 2 <= m.end() <= len(simple) - 2]
     if ends:
         found.append((org[: ends[-1]], "title_parent"))
@@ -474,7 +477,18 @@ def _read_aliases(simple: str) -> dict[str, str]:
         r"([\u4e00-\u9fffA-Za-z（）()]{2,30})[（(](?:以下)?简称[“「\"]?([\u4e00-\u9fffA-Za-z]{2,12})[”」\"]?[）)]",
         simple,
     ):
-        aliases[match.group(2)] = match.group(1)
+        full, depth = match.group(1), 0
+        for at, ch in enumerate(match.group(1)):
+            depth += 1 if ch in "（(" else -1 if ch in "）)" else 0
+            if depth < 0:  # "（记者 郑海鸥）比亚迪股份有限公司": the name starts after the byline
+                full, depth = match.group(1)[at + 1 :], 0
+        inside = None
+        for inside in _BREAK_INSIDE.finditer(full[:-2]):
+            pass
+        full = full[inside.end() :] if inside is not None else full
+        full = re.sub(r"^(?:还有|以及|其中|包括|和|与|及|并|据|由)", "", full)
+        if len(full) >= 2:
+            aliases[match.group(2)] = full
     return aliases
 
 
