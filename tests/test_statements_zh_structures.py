@@ -192,3 +192,41 @@ def test_fullest_registered_name_of_an_organisation():
     discourse = Discourse(text, text)
     assert discourse.fullest("中国电信") == "中国电信集团有限公司"
     assert discourse.fullest("国网") == "国网"  # a province's company is another organisation
+
+
+def test_defined_short_name_starts_after_a_byline_or_connective():
+    from registry.statements.zh_discourse import _read_aliases
+
+    assert _read_aliases("（记者 米兰）宁德时代新能源科技股份有限公司（以下简称“宁德时代”）") == {
+        "宁德时代": "宁德时代新能源科技股份有限公司"
+    }
+    assert _read_aliases("参与的还有首钢（集团）有限公司（以下简称“首钢”）。") == {"首钢": "首钢（集团）有限公司"}
+
+
+def test_a_universitys_school_is_its_own_option():
+    assert ("复旦大学新闻学院", "title_school") in _title_orgs("复旦大学", "新闻学院副教授")
+    assert ("中国联通品牌部", "title_unit") in _title_orgs("中国联通", "品牌部主任")
+
+
+def test_a_scene_without_a_title_names_nobody():
+    after = "谈直播带货，他们已经不再陌生。"
+    assert _scene_after(Text(after, after)) is None
+
+
+def test_transliterated_names_and_nationality_before_the_title():
+    from registry.statements.zh_mentions import name_length_at
+
+    assert name_length_at("玛丽亚·加西亚对着镜头说", 0) == len("玛丽亚·加西亚")
+    mention = _subject("瓜达尔港务局巴基斯坦籍调度员阿里·汗")
+    assert (mention.name, mention.org) == ("阿里·汗", "瓜达尔港务局")
+
+
+def test_headline_title_talking_about_a_topic_is_not_a_name():
+    assert _subject("联想高管谈出海") is None
+
+
+def test_reduplicated_gesture_is_peeled_but_a_name_is_kept():
+    from registry.statements.zh import _subject_of_cue
+
+    assert _subject_of_cue(Text("她摆摆手说", "她摆摆手说")).pronoun
+    assert _subject_of_cue(Text("工程师洛佩斯·佩佩说", "工程师洛佩斯·佩佩说")).name == "洛佩斯·佩佩"

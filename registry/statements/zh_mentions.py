@@ -43,7 +43,7 @@ _ADVERBIAL_TAIL = re.compile(
     r"|(?:对|向|跟|给)(?:本报|本台|本网|本刊|新华社|中新网|中央社|澎湃新闻|界面新闻|财新|[\u4e00-\u9fff0-9A-Za-z]{1,10})?(?:记者|媒体|笔者|大家|网友|观众|参观者|用户|镜头|读者|投资者|消费者)"
     r"|(?:对着|(?<!方)面对|当着)[^，。！？]{1,8}"
     r"|(?:对|向|跟|给|告诉)(?:《[^》]{1,16}》|[\u4e00-\u9fff·A-Za-z]{1,12}?(?:新闻|日报|晚报|时报|报|网|社|电视台|在线|周刊|杂志))(?:记者)?"
-    r"|[\u4e00-\u9fff]{1,2}着[\u4e00-\u9fff]?|([\u4e00-\u9fff])\1[\u4e00-\u9fff]|(?:一边|一面)"
+    r"|[\u4e00-\u9fff]{1,2}着[\u4e00-\u9fff]?|([\u4e00-\u9fff])\1[头手脑眼嘴腰肩]|(?:一边|一面)"
     r"|(?:对|向|跟|给)(?:本报|本台|本网|本刊|新华社|中新网|中央社|财新|澎湃|界面|路透社|彭博社|法新社)"
     r"|在给[^，。！？]{1,20}?中"
     r"|受访时|受访|接受采访时|接受[^，。！？]{0,20}?(?:采访|访问|专访)(?:时)?"
@@ -66,7 +66,7 @@ _AFTER_NAME = re.compile(
     r"^(?:[，,。！？!?；;：:、（）()“”「」『』\"\s]|$|表示|说|称|指出|介绍|强调|坦言|认为|透露|回应|告诉|接受|在|于|也|还|"
     r"则|就|对|向|跟|和|与|及|等|的|是|曾|已|正|将|会|要|带领|率|一行|同志|先生|女士|今年|去年|近日|日前|此前|坦承|提到|谈到|"
     r"直言|补充|解释|回忆|举例|分析|预计|建议|呼吁|提醒|重申|披露|证实|说明|答|问|笑|感慨|感叹|介|负责|主持|出席|担任|兼任|现任|"
-    r"上任|表态|发言|致辞|透|讲|道|告|看来|来说|今天|昨天|昨日|当天|日前|近日|今日|一边|一面|对着|正在|用)"
+    r"上任|表态|发言|致辞|透|讲|道|告|看来|来说|今天|昨天|昨日|当天|日前|近日|今日|一边|一面|对着|正在|用|第一次|首次)"
 )
 
 
@@ -147,8 +147,17 @@ def is_name(text: str) -> bool:
     return text[0] in SURNAMES and 2 <= len(text) <= 3
 
 
+_DOTTED_NAME = re.compile(r"[\u4e00-\u9fff]{1,5}[·•][\u4e00-\u9fff]{1,6}")
+
+
 def name_length_at(text: str, start: int) -> int:
     """Length of the personal name starting at ``text[start]`` in running text, or 0."""
+    dotted = _DOTTED_NAME.match(text, start)  # "尼科斯·帕帕斯": a transliterated name
+    if dotted:
+        dot = text.find("·", start) if "·" in dotted.group() else text.find("•", start)
+        for end in range(dotted.end(), dot + 1, -1):
+            if _AFTER_NAME.match(text[end : end + 4]):
+                return end - start
     lengths = (4, 3) if text[start : start + 2] in COMPOUND_SURNAMES else (3, 2)
     for length in lengths:
         name = text[start : start + length]
@@ -352,7 +361,8 @@ def _org_of_earlier_title(before: Text, unit: Text) -> Text | None:
 # former (前/原), age and seniority (青年, 资深, 90后, 43岁的).
 _TITLE_MODIFIERS = re.compile(
     r"(?:某[\u4e00-\u9fff]{0,4}?(?:所|厂|院|部|处|中心|车间|班组|站|局|分公司|单位|项目部))?"
-    r"((?:(?:前任|前|原|资深|青年|年轻|老|女|男|\d{2}后|[0-9一二三四五六七八九十]{1,3}岁的?)+[\u4e00-\u9fff]{0,3}?)?)$"
+    r"((?:(?:前任|前|原|资深|青年|年轻|老|女|男|\d{2}后|[0-9一二三四五六七八九十]{1,3}岁的?|[\u4e00-\u9fff]{1,4}?籍)+"
+    r"[\u4e00-\u9fff]{0,3}?)?)$"
 )
 _UNNAMED = re.compile(r"(?:一位|一名|一个|位|名)?(?:不愿|不愿意|不肯)(?:具名|透露姓名|透露身份|公开姓名|署名)的")
 # A relative clause before a name: where the person works or what they do (在…工作的, 负责…的).
@@ -419,6 +429,8 @@ def parse_subject(subject: Text) -> Mention | None:
             rest = rest.strip()
         if rest and not is_name(rest):
             continue
+        if rest and rest[0] in "谈聊话评" and end < len(text) and start > 0 and len(rest) <= 3:
+            return None  # a headline's "蔚来高管谈直播": the title talks about a topic
         # extend the run backwards over titles joined by 、/兼/和 and a sub-unit
         first = start
         for prev_start, prev_end in reversed([t for t in titles if t[1] <= start]):
@@ -428,6 +440,9 @@ def parse_subject(subject: Text) -> Mention | None:
                 break
         modifier = _TITLE_MODIFIERS.search(text[:first])
         org_end = modifier.start() if modifier and modifier.start() >= 2 else first
+        if org_end < first and not ends_with_org(text[:org_end]):
+            # "瓜达尔港务局巴基斯坦籍调度员": the organisation ends where an ending is inside the modifiers
+            org_end = next((at for at in range(org_end, first) if ends_with_org(text[:at])), org_end)
         prefix = clean_org(subject.cut(0, org_end))  # "ORG某研究所青年设计师", "ORG前主席": not part of ORG
         named = next((r for r in _REFERENCES_LONGEST if prefix.s.startswith(r)), None)
         earlier = _org_of_earlier_title(subject.cut(0, first), prefix)
@@ -437,7 +452,7 @@ def parse_subject(subject: Text) -> Mention | None:
             org_part, unit = earlier, prefix
         else:
             org_part, unit = split_subunit(prefix)
-        role_start = modifier.start(1) if org_end < first else first
+        role_start = max(modifier.start(1), org_end) if org_end < first else first
         role = (unit.o + subject.o[role_start:end]).strip() or None
         org = org_part.o.strip() or None
         reference = org_part.s.strip() if org_part.s.strip() in ORG_REFERENCES else None
