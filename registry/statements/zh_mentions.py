@@ -316,13 +316,19 @@ def title_run(text: str) -> list[tuple[int, int]]:
     """(start, end) of every title occurrence, longest match at each place, left to right."""
     found, i = [], 0
     while i < len(text):
-        title = next((t for t in TITLES if text.startswith(t, i)), None)
+        title = _TITLE_AT.match(text, i)  # TITLES are longest first: the first alternative that matches
         if title:
-            found.append((i, i + len(title)))
-            i += len(title)
+            found.append((i, title.end()))
+            i = title.end()
         else:
             i += 1
     return found
+
+
+_TITLES_BY_LAST: dict[str, list[str]] = {}
+for _title in TITLES:  # longest first, as in TITLES
+    _TITLES_BY_LAST.setdefault(_title[-1], []).append(_title)
+_TITLE_AT = re.compile("|".join(re.escape(t) for t in TITLES))
 
 
 _PARENTHETICAL = re.compile(r"\s*[（(][^（）()]{1,30}[)）]")
@@ -417,7 +423,7 @@ def parse_subject(subject: Text) -> Mention | None:
             return Mention(surname=subject.o[: len(surname)])
     if is_name(text):
         return Mention(name=subject.o)
-    for title in TITLES:  # "李明教授": the name before the title
+    for title in _TITLES_BY_LAST.get(text[-1:], ()):  # "李明教授": the name before the title
         name = text[: len(text) - len(title)]
         if text.endswith(title) and len(name) >= 2 and is_name(name):
             return Mention(name=subject.o[: len(name)], role=subject.o[len(name) :])
