@@ -23,7 +23,7 @@ from registry.statements.training import ITERATIONS, L2, LANGUAGES, THRESHOLD, a
 ROOT = Path(__file__).resolve().parent.parent
 
 # Cross-validated attribution F1 on dev (docs/STATEMENTS.md), rounded down.
-CROSS_VALIDATED_FLOORS = {"en": 0.94, "zh": 0.92}
+CROSS_VALIDATED_FLOORS = {"en": 0.94, "zh": 0.82}  # zh: dev holds the retired unseen articles since round four
 
 
 def person(name, org=None):

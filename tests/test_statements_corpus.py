@@ -27,9 +27,10 @@ COMPARATORS = {"exactly", "more_than", "at_least", "about", "fewer_than", "some"
 # was scored, once, after the work ended -- reported as it is.
 FLOORS = {
     ("dev", "en"): {"quote_f1": 0.99, "attribution_f1": 0.94, "figure_f1": 0.77},
-    ("dev", "zh"): {"quote_f1": 0.98, "attribution_f1": 0.92, "figure_f1": 0.86},
-    ("test", "en"): {"quote_f1": 0.98, "attribution_f1": 0.71, "figure_f1": 0.55},
-    ("test", "zh"): {"quote_f1": 0.95, "attribution_f1": 0.68, "figure_f1": 0.95},
+    # round four: dev zh holds the 14 retired unseen articles (lower figures: harder articles)
+    ("dev", "zh"): {"quote_f1": 0.98, "attribution_f1": 0.82, "figure_f1": 0.85},
+    ("test", "en"): {"quote_f1": 0.98, "attribution_f1": 0.73, "figure_f1": 0.55},
+    ("test", "zh"): {"quote_f1": 0.95, "attribution_f1": 0.67, "figure_f1": 0.95},
 }
 # unseen/: written after the third round and scored once (statements_corpus/README.md).
 # Its misses are part of the record: attribution far below the 0.90 target, and quotes
