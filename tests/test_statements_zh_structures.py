@@ -139,8 +139,7 @@ def test_relative_clause_before_a_name():
 
 def test_reference_to_a_centre_means_the_centre_named_before():
     text = (
-        "这份指数由中国人民大学企业舆情研究中心发布，中国移动位列第一。\n\n"
-        "该中心主任殷红表示：“移动的账号互动率最高。”"
+        "这份指数由中国人民大学企业舆情研究中心发布，中国移动位列第一。\n\n该中心主任殷红表示：“移动的账号互动率最高。”"
     )
     quote = next(c for c in extract(text) if c.kind == "quote")
     assert (quote.speaker, quote.org) == ("殷红", "中国人民大学企业舆情研究中心")

@@ -41,7 +41,21 @@ from registry.statements.ranking import Option
 __all__ = ["Organisations", "Who", "deduplicated", "fullest_names", "grammar_first", "speaker_options"]
 
 # Organisations the text states with the person (the others are inferred from the article).
-STATED = frozenset({"title", "title_unit", "title_branch", "title_school", "title_parent", "title_dept", "memory", "ref0", "ref1", "ref2", "implied"})
+STATED = frozenset(
+    {
+        "title",
+        "title_unit",
+        "title_branch",
+        "title_school",
+        "title_parent",
+        "title_dept",
+        "memory",
+        "ref0",
+        "ref1",
+        "ref2",
+        "implied",
+    }
+)
 _WITH_ROLE = frozenset({"main0", "near_para", "near_prev"})
 
 

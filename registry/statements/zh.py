@@ -340,7 +340,9 @@ def _caption_after(span: QuoteSpan, left: Text, right: Text, paragraphs, article
 
 # The person a scene after a paragraph's opening quote shows doing something: in the same
 # sentence, after clauses of time or place, a clause opening with ORG + TITLE + NAME or NAME.
-_SCENE_SETTING = re.compile(r"^(?:在|于|当|从|每当|晚上|早上|上午|下午|凌晨|傍晚|深夜|清晨|如今|此时|这时|[0-9一二三四五六七八九十]+[点时月日年])")
+_SCENE_SETTING = re.compile(
+    r"^(?:在|于|当|从|每当|晚上|早上|上午|下午|凌晨|傍晚|深夜|清晨|如今|此时|这时|[0-9一二三四五六七八九十]+[点时月日年])"
+)
 _SCENE_TITLES = re.compile("|".join(re.escape(t) for t in TITLES))
 
 

@@ -482,10 +482,7 @@ def _read_aliases(simple: str) -> dict[str, str]:
             depth += 1 if ch in "（(" else -1 if ch in "）)" else 0
             if depth < 0:  # "（记者 郑海鸥）比亚迪股份有限公司": the name starts after the byline
                 full, depth = match.group(1)[at + 1 :], 0
-        inside = None
-        for inside in _BREAK_INSIDE.finditer(full[:-2]):
-            pass
-        full = full[inside.end() :] if inside is not None else full
+        full = full[_after_last_break(full) :]
         full = re.sub(r"^(?:还有|以及|其中|包括|和|与|及|并|据|由)", "", full)
         if len(full) >= 2:
             aliases[match.group(2)] = full
@@ -652,7 +649,9 @@ _NAMELESS_SPEAKS = re.compile(
     r"(?:^|(?<=[。；！？\n]))([^，。；！？\n“”「」]{2,30}?(?:负责人|发言人))(?:在[^，。]{0,20})?"
     r"(?:表示|透露|介绍|指出|称|说|强调|回应)"
 )
-_WORKS_AT = re.compile(r"在([\u4e00-\u9fffA-Za-z（）()]{2,24}?)(?:工作|任职|上班|供职)的([\u4e00-\u9fff]{2,3})(?=[，,。是已从把])")
+_WORKS_AT = re.compile(
+    r"在([\u4e00-\u9fffA-Za-z（）()]{2,24}?)(?:工作|任职|上班|供职)的([\u4e00-\u9fff]{2,3})(?=[，,。是已从把])"
+)
 # "在ORG(位于…的…)，TITLE NAME": a person introduced at the place of an organisation.
 _AT_ORG = re.compile(
     r"(?:^|(?<=[。；！？\n]))在([\u4e00-\u9fffA-Za-z（）()]{2,24}?)(?:(?:位于|旗下|下属)[^，。]{0,16})?(?:的[^，。]{0,12})?[，,]"
@@ -701,11 +700,9 @@ def narrative_orgs(simple: str, original: str) -> list[tuple[int, str]]:
         opener = _NOT_A_NAME_START.match(name)
         if opener:  # "据中远海运集团", "这是该集团": words before the name
             start, name = start + opener.end(), name[opener.end() :]
-        inside = None
-        for inside in _BREAK_INSIDE.finditer(name[:-2]):
-            pass
-        if inside is not None:  # "黄振宇是中国南方电网有限公司", "春节期间公司": a clause before the name
-            start, name = start + inside.end(), name[inside.end() :]
+        cut = _after_last_break(name)
+        if cut:  # "黄振宇是中国南方电网有限公司", "春节期间公司": a clause before the name
+            start, name = start + cut, name[cut:]
         if len(name) < 2 or _NOT_AN_ORG.match(name) or name in _BARE_ORG_NOUNS:
             continue
         if len(name) > len(longest.get(start, "")):
@@ -728,6 +725,14 @@ _TRADE_WORDS = re.compile(
     r"电子|电气|汽车|钢铁|矿业|交通|铁路|银行|保险|金融|证券|商业|贸易|食品|医药|股份|总)+"
 )
 _BREAK_INSIDE = re.compile(r"(?:这就是|就是|也是|是|的|在|由|期间|关于|对于|出现|之后|以来)")
+
+
+def _after_last_break(name: str) -> int:
+    """Where a name starts after the last clause word inside it (是, 的, 在, 期间 ...), or 0."""
+    ends = [m.end() for m in _BREAK_INSIDE.finditer(name[:-2])]
+    return ends[-1] if ends else 0
+
+
 # 该中心, 该院 ...: the kind of organisation a reference means (its name's ending).
 _REFERENCE_KINDS = {
     "中心": ("中心",),

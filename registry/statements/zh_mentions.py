@@ -392,7 +392,9 @@ def parse_subject(subject: Text) -> Mention | None:
         return None
     unnamed = _UNNAMED.search(text)
     if unnamed and unnamed.start() > 0:  # "中国电信一位不愿具名的中层管理人员": the organisation and the role
-        subject = Text(text[: unnamed.start()] + text[unnamed.end() :], subject.o[: unnamed.start()] + subject.o[unnamed.end() :])
+        subject = Text(
+            text[: unnamed.start()] + text[unnamed.end() :], subject.o[: unnamed.start()] + subject.o[unnamed.end() :]
+        )
         text = subject.s
     relative = _RELATIVE_CLAUSE.match(text)
     if relative and is_name(text[relative.end() :]):  # "在一家央企负责新媒体工作的周杨": the name it describes
