@@ -22,10 +22,10 @@ from registry.statements.training import ITERATIONS, L2, LANGUAGES, THRESHOLD, a
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Cross-validated attribution F1 on dev (docs/STATEMENTS.md), rounded down. English dev
-# holds the 24 articles of the retired unseen split since round 4 (0.844 before that round's
-# work, 0.915 after it).
-CROSS_VALIDATED_FLOORS = {"en": 0.91, "zh": 0.92}
+# Cross-validated attribution F1 on dev (docs/STATEMENTS.md), rounded down. Since round
+# four dev holds the retired unseen articles of round three in both languages (harder
+# articles: lower figures than before).
+CROSS_VALIDATED_FLOORS = {"en": 0.91, "zh": 0.82}
 
 
 def person(name, org=None):

@@ -923,7 +923,8 @@ def test_chinese_company_follow_ups_and_organisations_speaking():
 
     assert zh_quotes(text) == [
         ("我们高度重视用户反馈，将尽快完善相关服务。", None, None, "中国移动通信集团有限公司"),
-        ("目前线上渠道已经承接了大部分客户咨询。", None, "相关负责人", "中国移动"),
+        # the organisation in the fullest form the article gives it (its registered name)
+        ("目前线上渠道已经承接了大部分客户咨询。", None, "相关负责人", "中国移动通信集团有限公司"),
     ]
 
 

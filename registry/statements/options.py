@@ -8,7 +8,10 @@ comes from:
 
 - ``title``: named in the attribution with the person ("deputy director of X", "X's
   spokesperson", 中国石化新闻发言人); ``title_unit``: the same with the department the
-  title names ("Information Office of X", 清华大学新闻与传播学院); ``title_parent``: the
+  title names ("Information Office of X", 清华大学新闻与传播学院); ``title_branch``: the
+  same with a branch or institute of its own the title names (a regional bureau, a
+  research centre: 云南电网公司曲靖供电局 of 曲靖供电局营销部副主任); ``title_school``: a
+  university with the school the title names (北京大学新闻与传播学院); ``title_parent``: the
   organisation a longer name starts with (浙江省市场监督管理局 of 浙江省市场监督管理局网络交易监督);
   ``title_dept``: only a department (新闻办负责人), its organisation left to the article;
 - ``ref0``/``ref1``/``ref2``: a reading of "the company" / 该公司 in the attribution,
@@ -38,7 +41,21 @@ from registry.statements.ranking import Option
 __all__ = ["Organisations", "Who", "deduplicated", "fullest_names", "grammar_first", "speaker_options"]
 
 # Organisations the text states with the person (the others are inferred from the article).
-STATED = frozenset({"title", "title_unit", "title_parent", "title_dept", "memory", "ref0", "ref1", "ref2", "implied"})
+STATED = frozenset(
+    {
+        "title",
+        "title_unit",
+        "title_branch",
+        "title_school",
+        "title_parent",
+        "title_dept",
+        "memory",
+        "ref0",
+        "ref1",
+        "ref2",
+        "implied",
+    }
+)
 _WITH_ROLE = frozenset({"main0", "near_para", "near_prev"})
 
 

@@ -41,6 +41,7 @@ from registry.statements.text import CHINESE_MARKS, QuoteSpan, find_quotes, para
 from registry.statements.zh_discourse import Discourse
 from registry.statements.zh_lexicon import (
     SPEECH_VERBS,
+    TITLES,
     to_simplified,
 )
 from registry.statements.zh_mentions import (
@@ -51,6 +52,7 @@ from registry.statements.zh_mentions import (
     UNKNOWN,
     Mention,
     Text,
+    name_length_at,
     parse_subject,
 )
 from registry.statements.zh_options import QuoteSituation, quote_options
@@ -63,12 +65,13 @@ _TERM_AFTER = re.compile(
     r"模式|战略|理念|称号|号|平台|矩阵|标签|话题|口号|主题|行动|项目|等|工作室|直播间|频道|专栏|专题|板块|服务|产品|应用|"
     r"小程序|App|APP|app|机制|体系|格局|奖|大赛|比赛|论坛|峰会|晚会|展|工作|战役|热潮|效应|现象|名片|IP|ip|形象|标识|"
     r"字样|一词|二字|两字|三个字|四个字|这个词|这一|之称|之名)"
+    r"|^的[\u4e00-\u9fff]{1,4}(?:账号|帐号|公众号|视频号|博主|栏目|节目|频道|品牌|平台)"  # “…”的自媒体账号
 )
 _TERM_BEFORE = re.compile(
     r"(?:所谓|称为|称之为|被称为|被誉为|誉为|号称|名为|叫做|叫作|简称|俗称|昵称|冠以|命名为|取名|定名为|打造|推出|开设|开通|"
     r"创办|上线|发起|开展|举办|实施|提出|构建|形成|落实|推进|践行|秉持|坚持|围绕|聚焦|以|按照|遵循|贯彻|获评|荣获|获得|"
     r"入选|评为|搜索|关注|点击|输入|标注|写着|印有|印着|写有|挂着|打出|喊出|口号|主题为|主题是|题为|名叫|账号|"
-    r"即|和|与|及|、|或|的|在|号|频道|渠道|栏目|系列|节目|品牌|专栏|话题|标签|称号|入驻|加入|登录|进入|建立|创建|成立|组建|设立)$"
+    r"自称|即|和|与|及|、|或|的|在|号|频道|渠道|栏目|系列|节目|品牌|专栏|话题|标签|称号|入驻|加入|登录|进入|建立|创建|成立|组建|设立)$"
 )
 
 
@@ -130,6 +133,12 @@ def _post_cue(right: Text) -> Mention | None:
         so = re.search(r"(?:这样|如此|这么)(?:概括|形容|总结|描述|说|表示|评价|解释|回答)", clause.s)
         if so:
             return parse_subject(clause.cut(0, so.start())) or UNKNOWN
+        if number == 1 and clause.s.startswith(("一边", "一面", "边")) and _verb_at_end(clause.s.strip()):
+            # "“……”赵宏亮一边检查转向架，一边对着镜头说": the subject of the first action
+            first = sentence.cut(0, sentence.s.find("，") if "，" in sentence.s else 0)
+            both = re.search(r"(?:一边|一面|边)", first.s)
+            if both is not None and both.start() > 0:
+                return parse_subject(first.cut(0, both.start())) or UNKNOWN
         if number == 0 or _verb_at_end(clause.s.strip()):
             found = _subject_of_cue(clause)
             if found is not None:
@@ -156,9 +165,16 @@ def _sentence_cue(sentence: Text) -> Mention | None:
     view = _IN_VIEW.fullmatch(sentence.s[:comma].strip())
     if view:  # "在他看来，……": his view
         return parse_subject(sentence.cut(view.start(1), view.end(1))) or UNKNOWN
-    return _subject_of_cue(sentence.cut(0, comma))
+    found = _subject_of_cue(sentence.cut(0, comma))
+    if found is None and _TOPIC.match(sentence.s):
+        # "对于外界关心的问题，贺文博坦言，……": a topic first, then who speaks
+        rest = sentence.cut(comma + 1)
+        return _sentence_cue(rest) if _TOPIC.match(rest.s) is None else None
+    return found
 
 
+# A clause that sets the topic or the scene before the subject (对于…，在…时，随着…).
+_TOPIC = re.compile(r"^(?:对于|关于|针对|谈到|谈及|说到|面对|至于|随着|在[^，,]{1,30}(?:时|上|中|后|前|里|期间))")
 _IN_VIEW = re.compile(r"(?:在|据)(.{1,24}?)(?:看来|眼中|眼里)")
 
 
@@ -249,6 +265,8 @@ def extract_zh(cleaned: str, *, chooser: Chooser | None = None) -> list[Candidat
             inherit = "same_para"  # “A。”他说。“B。”
         elif (caption := _caption_after(span, left, right, paragraphs, article)) is not None:
             mention, cue = caption, "caption"  # “……” ——应届毕业生 付雨桐
+        elif prev is None and not left.s.strip() and (scene := _scene_after(right)) is not None:
+            mention, cue = scene, "scene"  # “……”晚上8点，在…里，店长王丽娟对着镜头介绍商品。
         elif not tail and (reported := _reported_before(left)) is not None:
             mention, cue = reported, "reported"  # 他说，……。“……”
         elif (
@@ -317,6 +335,41 @@ def _caption_after(span: QuoteSpan, left: Text, right: Text, paragraphs, article
     subject = line.cut(dash.end())
     subject = Text(subject.s.replace(" ", ""), subject.o.replace(" ", ""))
     mention = parse_subject(subject)
+    return mention if mention is not None and mention.name else None
+
+
+# The person a scene after a paragraph's opening quote shows doing something: in the same
+# sentence, after clauses of time or place, a clause opening with ORG + TITLE + NAME or NAME.
+_SCENE_SETTING = re.compile(
+    r"^(?:在|于|当|从|每当|晚上|早上|上午|下午|凌晨|傍晚|深夜|清晨|如今|此时|这时|[0-9一二三四五六七八九十]+[点时月日年])"
+)
+_SCENE_TITLES = re.compile("|".join(re.escape(t) for t in TITLES))
+
+
+def _scene_after(right: Text) -> Mention | None:
+    sentence = right.s.lstrip(" ")
+    end = min((i for i in (sentence.find(ch) for ch in "。！？!?；;\n“「") if i >= 0), default=len(sentence))
+    offset = len(right.s) - len(sentence)
+    start = 0
+    for clause_end in [i for i, ch in enumerate(sentence[:end]) if ch in "，,"] + [end]:
+        clause = sentence[start:clause_end]
+        if not clause or _SCENE_SETTING.match(clause) is None or clause_end == end:
+            return _person_opening(right.cut(offset + start, offset + clause_end)) if clause else None
+        start = clause_end + 1
+    return None
+
+
+def _person_opening(clause: Text) -> Mention | None:
+    """The person a clause opens with: ORG + TITLE + NAME (the first title within 24
+    characters, then a name). A bare name is not enough: running text opens with words
+    that read as names (谈直播)."""
+    title = _SCENE_TITLES.search(clause.s, 0, 24)
+    if title is None:
+        return None
+    length = name_length_at(clause.s, title.end()) if title.end() < len(clause) else 0
+    if not length:
+        return None
+    mention = parse_subject(clause.cut(0, title.end() + length))
     return mention if mention is not None and mention.name else None
 
 
@@ -400,6 +453,10 @@ def _governing_cue(span, quote, left, right, article, paragraphs, prev) -> tuple
     return None, ""
 
 
+# Verbs whose quoted object is the claim answered, denied or rumoured, not the speaker's words.
+_ANSWERED = re.compile(r"(?:回应|否认|澄清|辟谣|驳斥|针对|关于|网传|传言|传闻|谣传|所谓)$")
+
+
 def _subject_before(left: Text, end: int) -> Mention | None:
     clause = _clause_before(left.cut(0, end))
     return parse_subject(clause)
@@ -422,6 +479,8 @@ def _is_speech(quote: str, left: Text, right: Text, cued: bool, *, headline: boo
         return False
     if not _is_clause(quote) and _TERM_AFTER.match(after) and after[:1] not in "，,。！？!?；;":
         return False
+    if not _is_clause(quote) and _ANSWERED.search(before):
+        return False  # 回应“网传裁撤营业厅”: what is answered or denied, not what is said
     if cued:
         return _is_clause(quote) or len(quote) >= 6
     if headline:

@@ -23,6 +23,7 @@ from registry.statements.text import Paragraph
 from registry.statements.zh_lexicon import (
     KNOWN_ORGS,
     ORG_REFERENCES,
+    SUBUNIT_HEADS,
     TITLES,
     to_simplified,
 )
@@ -66,6 +67,7 @@ class Discourse:
         names = {name for _, name in self.orgs}
         self._org_names = sorted(names | set(self._aliases) | set(self._aliases.values()))[:200]
         self._splits: dict[str, int] = {}
+        self._fullest: dict[str, str] = {}
         self._shortest = {
             name: min((n for n in names if name.startswith(n) and len(n) >= 2), key=len) for name in names
         }
@@ -86,6 +88,12 @@ class Discourse:
             self._intro_at += 1
             if isinstance(person, Mention):  # "该公司首席执行官 David Lam": the company meant
                 person = self.resolve(person, at) if person.org_ref else Speaker(person.name, person.role, person.org)
+            if person.name is None and person.role:  # "国资委新闻中心有关负责人透露": 该负责人 may mean them
+                orgs = _title_orgs(person.org, person.role) if person.org else []
+                branch = [o for o, source in orgs if source == "title_branch"]
+                person = replace(person, org=branch[0]) if branch else person
+                self._nameless_at = [*self._nameless_at[-20:], (at, person)]
+                continue
             self.remember(person, at)
 
     def remember(self, speaker: Speaker, position: int = -1) -> None:
@@ -145,8 +153,29 @@ class Discourse:
         return stripped or simple
 
     def fullest(self, name: str) -> str:
-        """The fullest name the article gives the organisation ``name``."""
-        return name  # the scorer and the registry's matching drop 集团/有限公司; short forms are aliases
+        """The fullest name the article gives the organisation ``name``: its registered name
+        when that only adds the trade and the legal form (中国航天 -> 中国航天科技集团有限公司,
+        中国移动 -> 中国移动通信集团有限公司), or the name a 以下简称 defines it as. A name
+        that adds a place or a unit (国网 -> 国网江苏省电力有限公司) is another organisation."""
+        if name not in self._fullest:
+            self._fullest[name] = self._find_fullest(name)
+        return self._fullest[name]
+
+    def _find_fullest(self, name: str) -> str:
+        simple = to_simplified(name)
+        if simple in self._aliases:
+            full = self._aliases[simple]
+            at = self.simple.find(full)
+            return self.original[at : at + len(full)] if at >= 0 else full
+        best = name
+        for start, other in self.orgs[:200]:
+            if len(other) <= len(best) or not other.startswith(simple):
+                continue
+            extra = _LEGAL_FORM.sub("", other[len(simple) :])
+            if extra and not _TRADE_WORDS.fullmatch(extra):
+                continue
+            best = self.original[start : start + len(other)]
+        return best
 
     def main_org_names(self) -> list[str]:
         """The article's most named organisations, as it last names them."""
@@ -182,6 +211,7 @@ class Discourse:
     def org_alternatives(self, position: int, reference: str) -> list[tuple[str, dict[str, float]]]:
         """Every organisation 该公司/该行 ... may mean, nearest first, with its features."""
         wants_bank = reference.endswith("行")
+        kind = _REFERENCE_KINDS.get(reference.removeprefix("该").removeprefix("这家"))
         para = self.para_at(position)
         found: list[tuple[str, dict[str, float]]] = []
         keys: set[str] = set()
@@ -189,6 +219,8 @@ class Discourse:
         for start, name in self._orgs_before(position):
             if wants_bank and not name.endswith(("银行", "行")):
                 continue
+            if kind and not to_simplified(name).endswith(kind):
+                continue  # 该中心: a centre, 该协会: an association
             if name in PLATFORM_NAMES and not wants_platform:
                 continue  # a platform or a newspaper is where things are said, not 该公司
             key = self.canonical(name)
@@ -214,10 +246,11 @@ class Discourse:
     def org_before(self, position: int, reference: str) -> str | None:
         """The organisation 该公司/该行 ... means: the last one named before ``position``."""
         wants_bank = reference.endswith("行")
+        kind = _REFERENCE_KINDS.get(reference.removeprefix("该").removeprefix("这家"))
         for start, name in self._orgs_before(position):
             if name in PLATFORM_NAMES:
                 continue
-            if wants_bank and not name.endswith(("银行", "行")):
+            if wants_bank and not name.endswith(("银行", "行")) or kind and not to_simplified(name).endswith(kind):
                 continue
             return self.original[start : start + len(name)]
         for speaker in reversed(self.speakers):
@@ -238,8 +271,8 @@ class Discourse:
             return len(simple)
         for cut in range(len(simple) - 1, 1, -1):
             head, rest = simple[:cut], simple[cut:]
-            if head in _TOO_GENERIC or STRONG_ORG_END.search(rest):
-                continue
+            if head in _TOO_GENERIC or STRONG_ORG_END.search(rest) or not _starts_unit_or_title(rest):
+                continue  # "国网江苏电" + "力": a name is cut only where a department or title starts
             if head in self._org_names or any(_abbreviates(head, name) for name in self._org_names):
                 return cut
         return len(simple)
@@ -300,7 +333,9 @@ class Discourse:
                 for org, features in self.org_alternatives(position, mention.org_ref)
             ]
         if mention.role_ref:
-            nameless = [s for s in reversed(self.speakers) if not s.name and s.role][:2]
+            ordered = sorted(self._nameless_at, key=lambda item: item[0], reverse=True)
+            nameless = [s for at, s in ordered if at < position]
+            nameless = list(dict.fromkeys(nameless))[:2]
             return [
                 Who(None, s.role, orgs=((s.org, "memory"),) if s.org else (), features={f"same_role{k}": 1.0})
                 for k, s in enumerate(nameless)
@@ -370,10 +405,22 @@ class Discourse:
 
 
 _BARE_DEPARTMENT = re.compile(r"(?:集团|公司)?[\u4e00-\u9fff]{1,5}?(?:部|办|处|科|室|中心|办公室|团队|小组)")
+# Sub-organisations of their own: a branch, a regional bureau, a research institute or group.
+_BRANCH_PREFIX = re.compile(
+    r"^([\u4e00-\u9fff]{2,12}?(?:供电局|供电公司|分公司|子公司|分行|支行|分局|研究中心|研究所|研究院|课题组|实验室))"
+    r"(?=[\u4e00-\u9fff])"
+)
 _UNIT_PREFIX = re.compile(r"^(.{2,14}?(?:部|处|科|室|办公室|中心|学院|学系|系|研究所|研究院|课题组|事业部|分院))(?=.)")
 
 
 _TOO_GENERIC = frozenset({"中国", "国家", "中央", "全国", "国务", "新闻", "集团", "公司"})
+
+
+def _starts_unit_or_title(rest: str) -> bool:
+    return (
+        len(rest) >= 2
+        and any(rest.startswith(word) for word in (*SUBUNIT_HEADS, *TITLES, "个人", "零售", "对公", "公司", "总部"))
+    ) or bool(re.match(r"(?:部|处|办|中心|党委|党组|团委|工会)", rest))
 
 
 def _abbreviates(short: str, name: str) -> bool:
@@ -401,9 +448,18 @@ def _title_orgs(org: str, role: str | None) -> list[tuple[str, str]]:
     if _BARE_DEPARTMENT.fullmatch(simple) and not any(simple.startswith(k) for k in KNOWN_ORGS):
         return [(org, "title_dept")]  # "新闻办负责人": a department whose organisation the text names elsewhere
     found = [(org, "title")]
+    branch = _BRANCH_PREFIX.match(to_simplified(role or ""))
     unit = _UNIT_PREFIX.match(to_simplified(role or ""))
-    if unit:
-        found.append((org + (role or "")[: unit.end()], "title_unit"))
+    if branch:  # "曲靖供电局营销部副主任": a branch or an institute of its own, then its department
+        found.append((org + (role or "")[: branch.end()], "title_branch"))
+    elif unit and org_kind(simple) == "government" and unit.group(1).endswith("中心"):
+        # a government body's centre is an institution of its own (国务院国资委新闻中心)
+        found.append((org + (role or "")[: unit.end()], "title_branch"))
+    elif unit:
+        # a school or faculty of a university is kept apart from a department: annotators
+        # name it with the university as often as not (清华大学新闻与传播学院)
+        school = unit.group(1).endswith(("学院", "学系", "系")) and org_kind(simple) == "academic"
+        found.append((org + (role or "")[: unit.end()], "title_school" if school else "title_unit"))
     ends = [m.end() for m in STRONG_ORG_END.finditer(simple) if 2 <= m.end() <= len(simple) - 2]
     if ends:
         found.append((org[: ends[-1]], "title_parent"))
@@ -421,7 +477,15 @@ def _read_aliases(simple: str) -> dict[str, str]:
         r"([\u4e00-\u9fffA-Za-z（）()]{2,30})[（(](?:以下)?简称[“「\"]?([\u4e00-\u9fffA-Za-z]{2,12})[”」\"]?[）)]",
         simple,
     ):
-        aliases[match.group(2)] = match.group(1)
+        full, depth = match.group(1), 0
+        for at, ch in enumerate(match.group(1)):
+            depth += 1 if ch in "（(" else -1 if ch in "）)" else 0
+            if depth < 0:  # "（记者 郑海鸥）比亚迪股份有限公司": the name starts after the byline
+                full, depth = match.group(1)[at + 1 :], 0
+        full = full[_after_last_break(full) :]
+        full = re.sub(r"^(?:还有|以及|其中|包括|和|与|及|并|据|由)", "", full)
+        if len(full) >= 2:
+            aliases[match.group(2)] = full
     return aliases
 
 
@@ -543,6 +607,26 @@ def narrative_people(simple: str, original: str) -> list[tuple[int, Speaker | Me
             org, ref = org_text.o, None
         person = original[match.start(2) : match.end(2)]
         found.append((match.start(2), Mention(name=person, org=org, org_ref=ref)))
+    for match in _NAMELESS_SPEAKS.finditer(simple):
+        # "国务院国资委新闻中心有关负责人在发布会上透露，……": a role-holder without a name
+        mention = parse_subject(Text(match.group(1), original[match.start(1) : match.end(1)]))
+        if mention is not None and not mention.name and mention.role and (mention.org or mention.org_ref):
+            found.append((match.start(), mention))
+    for match in _WORKS_AT.finditer(simple):
+        # "在中国铁建某工程局工作的刘鹏飞": a person introduced by where they work
+        org = clean_org(Text(match.group(1), original[match.start(1) : match.end(1)]))
+        org = org.cut(0, org.s.find("某")) if "某" in org.s[2:] else org
+        name = match.group(2)
+        if is_name(name) and (looks_like_org(org.s) or any(k in org.s for k in KNOWN_ORGS)):
+            found.append((match.start(2), Speaker(original[match.start(2) : match.end(2)], None, org.o)))
+    for match in _AT_ORG.finditer(simple):
+        # "在国网苏州供电公司，90后运维工程师沈佳怡…", "在国家能源集团位于宁夏的一座风电场，运维工程师马俊杰…"
+        org = clean_org(Text(match.group(1), original[match.start(1) : match.end(1)]))
+        if not (looks_like_org(org.s) or any(org.s.startswith(k) or org.s.endswith(k) for k in KNOWN_ORGS)):
+            continue
+        person = parse_subject(Text(match.group(2), original[match.start(2) : match.end(2)]))
+        if person is not None and person.name and not person.org and not person.org_ref:
+            found.append((match.start(), Speaker(person.name, person.role, org.o)))
     for match in pattern.finditer(simple):
         end = match.end()
         latin = LATIN_NAME.match(simple, end + 1) if simple[end : end + 1] == " " else LATIN_NAME.match(simple, end)
@@ -550,7 +634,7 @@ def narrative_people(simple: str, original: str) -> list[tuple[int, Speaker | Me
         if not length:
             continue
         start = max(
-            (simple.rfind(ch, max(0, match.start() - 40), match.start()) for ch in CLAUSE_DELIMITERS + "“”「」"),
+            (simple.rfind(ch, max(0, match.start() - 40), match.start()) for ch in CLAUSE_DELIMITERS + "“”「」—…、"),
             default=-1,
         )
         mention = parse_subject(Text(simple[start + 1 : end + length], original[start + 1 : end + length]))
@@ -559,6 +643,21 @@ def narrative_people(simple: str, original: str) -> list[tuple[int, Speaker | Me
                 (match.start(), mention if mention.org_ref else Speaker(mention.name, mention.role, mention.org))
             )
     return sorted(found, key=lambda item: item[0])
+
+
+_NAMELESS_SPEAKS = re.compile(
+    r"(?:^|(?<=[。；！？\n]))([^，。；！？\n“”「」]{2,30}?(?:负责人|发言人))(?:在[^，。]{0,20})?"
+    r"(?:表示|透露|介绍|指出|称|说|强调|回应)"
+)
+_WORKS_AT = re.compile(
+    r"在([\u4e00-\u9fffA-Za-z（）()]{2,24}?)(?:工作|任职|上班|供职)的([\u4e00-\u9fff]{2,3})(?=[，,。是已从把])"
+)
+# "在ORG(位于…的…)，TITLE NAME": a person introduced at the place of an organisation.
+_AT_ORG = re.compile(
+    r"(?:^|(?<=[。；！？\n]))在([\u4e00-\u9fffA-Za-z（）()]{2,24}?)(?:(?:位于|旗下|下属)[^，。]{0,16})?(?:的[^，。]{0,12})?[，,]"
+    r"([\u4e00-\u9fff0-9]{2,16}?)(?=[，,。是已正在从曾把将的])",
+    re.M,
+)
 
 
 def narrative_orgs(simple: str, original: str) -> list[tuple[int, str]]:
@@ -571,11 +670,18 @@ def narrative_orgs(simple: str, original: str) -> list[tuple[int, str]]:
         full = _REGISTERED_TAIL.match(simple, match.end())
         found.append((match.start(), match.group() + (full.group() if full else "")))
     suffixed = re.compile(
-        r"(?:(?<=[，,。！？；;：:、“”「」（）()\s])|^)[\u4e00-\u9fff]{2,14}?(?:[（(]集团[）)])?"
+        r"(?:(?<=[，,。！？；;：:、“”「」（）()\s—…])|(?<=[是的在])|^)[\u4e00-\u9fff]{2,14}?(?:[（(]集团[）)])?"
         r"(?:股份有限公司|有限公司|集团|公司|银行)(?:股份有限公司|有限公司)?",
         re.M,
     )
     for match in suffixed.finditer(simple):
+        found.append((match.start(), match.group()))
+    institutes = re.compile(
+        r"(?:(?<=[，,。！？；;：:、“”「」（）()\s—…])|(?<=[是的在由])|^)[\u4e00-\u9fff]{2,16}?"
+        r"(?:研究中心|研究院|研究所|协会|学会|大学)(?![\u4e00-\u9fff]{0,8}(?:学院|研究|中心|系))",
+        re.M,
+    )
+    for match in institutes.finditer(simple):
         found.append((match.start(), match.group()))
     for short in _read_aliases(simple):  # "（以下简称“国网浙江电力”）": the short name wherever it stands
         for match in re.finditer(re.escape(short), simple):
@@ -594,18 +700,51 @@ def narrative_orgs(simple: str, original: str) -> list[tuple[int, str]]:
         opener = _NOT_A_NAME_START.match(name)
         if opener:  # "据中远海运集团", "这是该集团": words before the name
             start, name = start + opener.end(), name[opener.end() :]
-        if len(name) < 2 or _NOT_AN_ORG.match(name):
+        cut = _after_last_break(name)
+        if cut:  # "黄振宇是中国南方电网有限公司", "春节期间公司": a clause before the name
+            start, name = start + cut, name[cut:]
+        if len(name) < 2 or _NOT_AN_ORG.match(name) or name in _BARE_ORG_NOUNS:
             continue
         if len(name) > len(longest.get(start, "")):
             longest[start] = name
-    return sorted(longest.items())
+    kept: list[tuple[int, str]] = []
+    for start, name in sorted(longest.items()):
+        if kept and start + len(name) <= kept[-1][0] + len(kept[-1][1]):
+            continue  # 国航 inside 中国航空工业集团: part of a longer name, not a name of its own
+        kept.append((start, name))
+    return kept
 
 
 _REGISTERED_TAIL = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:集团有限公司|股份有限公司|有限责任公司|有限公司)")
 _NOT_A_NAME_START = re.compile(
     r"(?:据|由|从|向|对|与|和|及|而|但|是|这是|即|为|在|让|给|把|被|将)(?=[\u4e00-\u9fff]{2})"
 )
-_NOT_AN_ORG = re.compile(r"(?:该|这家|这|那|一家|一份|一个|一|本|各|多家|相关|有限|股份|集团|其|此|某)")
+# What a registered name may add to a short name besides its legal form (中国航天 + 科技).
+_TRADE_WORDS = re.compile(
+    r"(?:科技|通信|控股|实业|投资|发展|国际|工业|能源|电力|石油|化工|建设|建筑|航空|航运|海运|物流|传媒|信息|网络|技术|"
+    r"电子|电气|汽车|钢铁|矿业|交通|铁路|银行|保险|金融|证券|商业|贸易|食品|医药|股份|总)+"
+)
+_BREAK_INSIDE = re.compile(r"(?:这就是|就是|也是|是|的|在|由|期间|关于|对于|出现|之后|以来)")
+
+
+def _after_last_break(name: str) -> int:
+    """Where a name starts after the last clause word inside it (是, 的, 在, 期间 ...), or 0."""
+    ends = [m.end() for m in _BREAK_INSIDE.finditer(name[:-2])]
+    return ends[-1] if ends else 0
+
+
+# 该中心, 该院 ...: the kind of organisation a reference means (its name's ending).
+_REFERENCE_KINDS = {
+    "中心": ("中心",),
+    "院": ("院",),
+    "所": ("所",),
+    "局": ("局",),
+    "委": ("委",),
+    "校": ("大学", "学院", "学校"),
+    "协会": ("协会",),
+}
+_BARE_ORG_NOUNS = frozenset({"公司", "集团", "银行", "企业", "集团公司"})
+_NOT_AN_ORG = re.compile(r"(?:该|这家|这|那|一家|一份|一个|一|本|各|多家|相关|有限|股份|集团|其|此|某|我|旗下|下属)")
 
 
 # Platforms and media: where things are said, never what 该公司 means.

@@ -42,6 +42,8 @@ _ADVERBIAL_TAIL = re.compile(
     r"|(?:在)?接受[^，。！？]{0,30}?采访(?:时)?"
     r"|(?:对|向|跟|给)(?:本报|本台|本网|本刊|新华社|中新网|中央社|澎湃新闻|界面新闻|财新|[\u4e00-\u9fff0-9A-Za-z]{1,10})?(?:记者|媒体|笔者|大家|网友|观众|参观者|用户|镜头|读者|投资者|消费者)"
     r"|(?:对着|(?<!方)面对|当着)[^，。！？]{1,8}"
+    r"|(?:对|向|跟|给|告诉)(?:《[^》]{1,16}》|[\u4e00-\u9fff·A-Za-z]{1,12}?(?:新闻|日报|晚报|时报|报|网|社|电视台|在线|周刊|杂志))(?:记者)?"
+    r"|[\u4e00-\u9fff]{1,2}着[\u4e00-\u9fff]?|([\u4e00-\u9fff])\1[头手脑眼嘴腰肩]|(?:一边|一面)"
     r"|(?:对|向|跟|给)(?:本报|本台|本网|本刊|新华社|中新网|中央社|财新|澎湃|界面|路透社|彭博社|法新社)"
     r"|在给[^，。！？]{1,20}?中"
     r"|受访时|受访|接受采访时|接受[^，。！？]{0,20}?(?:采访|访问|专访)(?:时)?"
@@ -55,7 +57,7 @@ _ADVERBIAL_TAIL = re.compile(
     r")$"
 )
 _LEADING_NOISE = re.compile(
-    r"^(?:而|但|并|且|同时|对此|此外|另外|其中|随后|最后|首先|会上|期间|记者从|据了解|据|作为|身为|来自|目前|如今|现在|"
+    r"^(?:而|但|并|且|同时|对此|此外|另外|其中|随后|最后|首先|会上|期间|记者从|据了解|据|作为|身为|来自|目前|如今|现在|这就是|这是|就是|"
     r"近日|日前|此前|当天|当日|今年|去年|随后|不过|然而|因此|所以|于是|对于此事|对于这一点|谈到这里|说到这里)"
 )
 _NAME_CHARS = re.compile(r"[\u3400-\u9fff·•]{2,8}")
@@ -64,7 +66,7 @@ _AFTER_NAME = re.compile(
     r"^(?:[，,。！？!?；;：:、（）()“”「」『』\"\s]|$|表示|说|称|指出|介绍|强调|坦言|认为|透露|回应|告诉|接受|在|于|也|还|"
     r"则|就|对|向|跟|和|与|及|等|的|是|曾|已|正|将|会|要|带领|率|一行|同志|先生|女士|今年|去年|近日|日前|此前|坦承|提到|谈到|"
     r"直言|补充|解释|回忆|举例|分析|预计|建议|呼吁|提醒|重申|披露|证实|说明|答|问|笑|感慨|感叹|介|负责|主持|出席|担任|兼任|现任|"
-    r"上任|表态|发言|致辞|透|讲|道|告|看来|来说|今天|昨天|昨日|当天|日前|近日|今日)"
+    r"上任|表态|发言|致辞|透|讲|道|告|看来|来说|今天|昨天|昨日|当天|日前|近日|今日|一边|一面|对着|正在|用|第一次|首次)"
 )
 
 
@@ -145,8 +147,17 @@ def is_name(text: str) -> bool:
     return text[0] in SURNAMES and 2 <= len(text) <= 3
 
 
+_DOTTED_NAME = re.compile(r"[\u4e00-\u9fff]{1,5}[·•][\u4e00-\u9fff]{1,6}")
+
+
 def name_length_at(text: str, start: int) -> int:
     """Length of the personal name starting at ``text[start]`` in running text, or 0."""
+    dotted = _DOTTED_NAME.match(text, start)  # "尼科斯·帕帕斯": a transliterated name
+    if dotted:
+        dot = text.find("·", start) if "·" in dotted.group() else text.find("•", start)
+        for end in range(dotted.end(), dot + 1, -1):
+            if _AFTER_NAME.match(text[end : end + 4]):
+                return end - start
     lengths = (4, 3) if text[start : start + 2] in COMPOUND_SURNAMES else (3, 2)
     for length in lengths:
         name = text[start : start + length]
@@ -203,6 +214,11 @@ def _unit_suffix(text: str) -> int:
 
 
 _REGISTERED = re.compile(r"(?:公司|集团|银行|大学)")
+_INSTITUTE_TAILS = ("研究院", "研究所", "学院", "学会", "协会", "研究中心")
+# A party or youth-league committee inside an organisation is a unit of it (中车四方党委宣传部).
+_PARTY_UNITS = ("党委", "党组", "团委", "纪委", "党工委")
+# A bare organisation word before a department means the article's organisation (集团党组宣传部).
+BARE_ORG_WORDS = {"集团": "该集团", "集团公司": "该集团", "公司": "该公司", "总公司": "该公司", "本公司": "该公司"}
 # Unit words an organisation's ending may sit inside: 办 of 新闻办公室, 委 of 党委宣传部 is its own.
 _UNIT_WORDS = ("办公室", "委员会", "事业部", "研究院", "研究所", "管理局", "管理处", "部门")
 
@@ -220,21 +236,41 @@ def _inside_word(text: str, end: int) -> bool:
 def split_subunit(prefix: Text) -> tuple[Text, Text]:
     """(organisation, sub-unit) for "国家电网宣传部" -> ("国家电网", "宣传部"),
     "香港理工大学会计及金融学院" -> ("香港理工大学", "会计及金融学院"),
-    "中国移动财务" -> ("中国移动", "财务")."""
+    "中国移动财务" -> ("中国移动", "财务"); a chain of departments is one sub-unit
+    ("集团党组宣传部新媒体处" -> ("集团", "党组宣传部新媒体处"))."""
+    org, unit = _split_once(prefix)
+    for _ in range(4):
+        if not unit.s:
+            break
+        head, more = _split_once(org)
+        if not more.s:
+            break
+        org, unit = head, Text(more.s + unit.s, more.o + unit.o)
+    return org, unit
+
+
+def _split_once(prefix: Text) -> tuple[Text, Text]:
     text = prefix.s
     if len(text) < 3:
         return prefix, Text("", "")
     for match in STRONG_ORG_END.finditer(text):
         # "浙江省市场监督管理局" + "网络交易监督管理处": a department after the organisation's own ending
         rest = text[match.end() :]
-        if _inside_word(text, match.end()):
+        if _inside_word(text, match.end()) or text[: match.end()].endswith(_PARTY_UNITS):
             continue
         if match.end() >= 3 and len(rest) >= 2 and _UNIT_END.search(rest) and not STRONG_ORG_END.fullmatch(rest):
             if not _REGISTERED.search(rest):
                 return prefix.cut(0, match.end()), prefix.cut(match.end())
-    unit = _unit_suffix(text)
-    if unit and len(text) - unit >= 2:
-        return prefix.cut(0, len(text) - unit), prefix.cut(len(text) - unit)
+    cut = len(text)
+    while (unit := _unit_suffix(text[:cut])) and cut - unit >= 2:
+        head = text[: cut - unit]
+        if text[:cut].endswith(_INSTITUTE_TAILS) and not (
+            looks_like_org(head) or ends_with_org(head) or any(head.startswith(k) for k in KNOWN_ORGS)
+        ):
+            break  # "台湾经济研究院": an institute's own name, not a place and its institute
+        cut -= unit  # "中国移动" + "品牌部" + "新媒体运营中心": a chain of departments
+    if cut < len(text):
+        return prefix.cut(0, cut), prefix.cut(cut)
     known = next((o for o in KNOWN_ORGS if text.startswith(o)), None)
     if known:
         cut = len(known)
@@ -280,13 +316,19 @@ def title_run(text: str) -> list[tuple[int, int]]:
     """(start, end) of every title occurrence, longest match at each place, left to right."""
     found, i = [], 0
     while i < len(text):
-        title = next((t for t in TITLES if text.startswith(t, i)), None)
+        title = _TITLE_AT.match(text, i)  # TITLES are longest first: the first alternative that matches
         if title:
-            found.append((i, i + len(title)))
-            i += len(title)
+            found.append((i, title.end()))
+            i = title.end()
         else:
             i += 1
     return found
+
+
+_TITLES_BY_LAST: dict[str, list[str]] = {}
+for _title in TITLES:  # longest first, as in TITLES
+    _TITLES_BY_LAST.setdefault(_title[-1], []).append(_title)
+_TITLE_AT = re.compile("|".join(re.escape(t) for t in TITLES))
 
 
 _PARENTHETICAL = re.compile(r"\s*[（(][^（）()]{1,30}[)）]")
@@ -321,6 +363,16 @@ def _org_of_earlier_title(before: Text, unit: Text) -> Text | None:
     return org if looks_like_org(org.s) or ends_with_org(org.s) else None
 
 
+# Words between an organisation and a title that belong to neither: an unnamed unit (某研究所),
+# former (前/原), age and seniority (青年, 资深, 90后, 43岁的).
+_TITLE_MODIFIERS = re.compile(
+    r"(?:某[\u4e00-\u9fff]{0,4}?(?:所|厂|院|部|处|中心|车间|班组|站|局|分公司|单位|项目部))?"
+    r"((?:(?:前任|前|原|资深|青年|年轻|老|女|男|\d{2}后|[0-9一二三四五六七八九十]{1,3}岁的?|[\u4e00-\u9fff]{1,4}?籍)+"
+    r"[\u4e00-\u9fff]{0,3}?)?)$"
+)
+_UNNAMED = re.compile(r"(?:一位|一名|一个|位|名)?(?:不愿|不愿意|不肯)(?:具名|透露姓名|透露身份|公开姓名|署名)的")
+# A relative clause before a name: where the person works or what they do (在…工作的, 负责…的).
+_RELATIVE_CLAUSE = re.compile(r"^(?:在|从事|负责|主管|来自)[^，。！？]{1,30}的")
 _REFERENCES_LONGEST = sorted((r for r in ORG_REFERENCES if r.startswith(("该", "这家"))), key=len, reverse=True)
 
 
@@ -338,6 +390,15 @@ def parse_subject(subject: Text) -> Mention | None:
     text = subject.s
     if not text or len(text) > 60:
         return None
+    unnamed = _UNNAMED.search(text)
+    if unnamed and unnamed.start() > 0:  # "中国电信一位不愿具名的中层管理人员": the organisation and the role
+        subject = Text(
+            text[: unnamed.start()] + text[unnamed.end() :], subject.o[: unnamed.start()] + subject.o[unnamed.end() :]
+        )
+        text = subject.s
+    relative = _RELATIVE_CLAUSE.match(text)
+    if relative and is_name(text[relative.end() :]):  # "在一家央企负责新媒体工作的周杨": the name it describes
+        return Mention(name=subject.o[relative.end() :])
     if text in PERSON_PRONOUNS:
         return Mention(pronoun=True, pronoun_text=text)
     if text in GROUP_PRONOUNS or text.endswith(
@@ -364,7 +425,7 @@ def parse_subject(subject: Text) -> Mention | None:
             return Mention(surname=subject.o[: len(surname)])
     if is_name(text):
         return Mention(name=subject.o)
-    for title in TITLES:  # "李明教授": the name before the title
+    for title in _TITLES_BY_LAST.get(text[-1:], ()):  # "李明教授": the name before the title
         name = text[: len(text) - len(title)]
         if text.endswith(title) and len(name) >= 2 and is_name(name):
             return Mention(name=subject.o[: len(name)], role=subject.o[len(name) :])
@@ -376,6 +437,8 @@ def parse_subject(subject: Text) -> Mention | None:
             rest = rest.strip()
         if rest and not is_name(rest):
             continue
+        if rest and rest[0] in "谈聊话评" and end < len(text) and start > 0 and len(rest) <= 3:
+            return None  # a headline's "蔚来高管谈直播": the title talks about a topic
         # extend the run backwards over titles joined by 、/兼/和 and a sub-unit
         first = start
         for prev_start, prev_end in reversed([t for t in titles if t[1] <= start]):
@@ -383,7 +446,12 @@ def parse_subject(subject: Text) -> Mention | None:
                 first = prev_start
             else:
                 break
-        prefix = clean_org(subject.cut(0, first))
+        modifier = _TITLE_MODIFIERS.search(text[:first])
+        org_end = modifier.start() if modifier and modifier.start() >= 2 else first
+        if org_end < first and not ends_with_org(text[:org_end]):
+            # "瓜达尔港务局巴基斯坦籍调度员": the organisation ends where an ending is inside the modifiers
+            org_end = next((at for at in range(org_end, first) if ends_with_org(text[:at])), org_end)
+        prefix = clean_org(subject.cut(0, org_end))  # "ORG某研究所青年设计师", "ORG前主席": not part of ORG
         named = next((r for r in _REFERENCES_LONGEST if prefix.s.startswith(r)), None)
         earlier = _org_of_earlier_title(subject.cut(0, first), prefix)
         if named:  # "该行零售金融部": the reference, then its department
@@ -392,9 +460,12 @@ def parse_subject(subject: Text) -> Mention | None:
             org_part, unit = earlier, prefix
         else:
             org_part, unit = split_subunit(prefix)
-        role = (unit.o + subject.o[first:end]).strip() or None
+        role_start = max(modifier.start(1), org_end) if org_end < first else first
+        role = (unit.o + subject.o[role_start:end]).strip() or None
         org = org_part.o.strip() or None
         reference = org_part.s.strip() if org_part.s.strip() in ORG_REFERENCES else None
+        if unit and org_part.s.strip() in BARE_ORG_WORDS:  # "集团党组宣传部": the group the article names
+            reference = BARE_ORG_WORDS[org_part.s.strip()]
         if reference:
             org = None
         elif org and not (looks_like_org(org_part.s) or ends_with_org(org_part.s) or unit):
