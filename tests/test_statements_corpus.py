@@ -37,8 +37,8 @@ FLOORS = {
 # after that round's work was merged (statements_corpus/README.md). Its misses are part of
 # the record (docs/STATEMENTS.md): the floors are what was measured, so a regression fails.
 UNSEEN_FLOORS = {
-    "en": {"quote_f1": 0.0, "attribution_f1": 0.0, "figure_f1": 0.0, "invented_at_most": 0},
-    "zh": {"quote_f1": 0.0, "attribution_f1": 0.0, "figure_f1": 0.0, "invented_at_most": 0},
+    "en": {"quote_f1": 0.97, "attribution_f1": 0.70, "figure_f1": 0.74, "invented_at_most": 0},
+    "zh": {"quote_f1": 0.91, "attribution_f1": 0.50, "figure_f1": 0.89, "invented_at_most": 1},
 }
 # Writer prefixes of articles that joined dev after they had been scored as unseen: they
 # keep their numbers, so the number rule of the split does not apply to them.
