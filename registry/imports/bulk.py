@@ -58,6 +58,22 @@ def bulk_insert(model, objs: list) -> list:
     return model.objects.bulk_create(objs, batch_size=rows_per_statement(model))
 
 
+def insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
+    """Rows of plain values into ``model``'s table: one parametrised INSERT
+    run for every row (executemany), for rows whose ids nobody needs back
+    (search keys). Cheaper than ``bulk_create``, which compiles every value
+    of every row through the ORM."""
+    if not rows:
+        return
+    opts = model._meta
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(opts.get_field(name).column) for name in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {quote(opts.db_table)} ({names}) VALUES ({marks})"  # noqa: S608 - names from the model, values bound
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def bulk_update_rows(model, objs: list, fields: list[str]) -> None:
     """One parametrised UPDATE by primary key, run for every object
     (executemany: one round of the driver, counted as one query). Django's

@@ -30,7 +30,7 @@ from django.utils.translation import gettext
 
 from registry import models as m
 from registry import names
-from registry.imports.bulk import bulk_history, bulk_insert, bulk_update_rows
+from registry.imports.bulk import bulk_history, bulk_insert, bulk_update_rows, insert_rows
 from registry.imports.cleaning import organisation_names
 
 # The columns an organisations file sets, as OrganisationResource imports them.
@@ -336,11 +336,11 @@ class OrganisationBatches:
                 organisation_id__in=[o.pk for o in updated if id(o) in renamed]
             ).delete()
         keys = [
-            m.OrganisationSearchKey(organisation_id=o.pk, kind=kind, key=key)
+            (o.pk, kind, key)
             for o in rekeyed
             for kind, key in sorted(names.keys_for_names(names.organisation_names(o)))
         ]
-        bulk_insert(m.OrganisationSearchKey, keys)
+        insert_rows(m.OrganisationSearchKey, ["organisation", "kind", "key"], keys)
 
 
 def _validation_message(error: ValidationError) -> str:
