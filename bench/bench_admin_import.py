@@ -210,8 +210,8 @@ def main():
             peak_rss = proc_status(worker.pid).get("VmHWM", peak_rss)
             elapsed = time.perf_counter() - import_started
             print(
-                f"{elapsed:7.1f} s  job {status['status']:<9} {status['rows_done']:>8,} / {status['rows_total']:,} rows "
-                f"({status['percent']} %)   GET / {code} in {seconds * 1000:.0f} ms"
+                f"{elapsed:7.1f} s  job {status['status']:<9} {status['rows_done']:>8,} / "
+                f"{status['rows_total']:,} rows ({status['percent']} %)   GET / {code} in {seconds * 1000:.0f} ms"
             )
             if status["finished"]:
                 break

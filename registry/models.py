@@ -241,17 +241,6 @@ class Organisation(TimeStamped):
             return f"{self.name_en} ({self.name_zh})"
         return self.name_en or self.name_zh
 
-    def fill_derived_fields(self) -> None:
-        """Trimmed names, the natural key, the sort keys and the credit code in
-        its stored form: what ``save`` and the bulk import both store."""
-        self.name_en, self.name_zh = (self.name_en or "").strip(), (self.name_zh or "").strip()
-        self.name_key = names.natural_key(self.name_en, self.name_zh)
-        names.fill_sort_keys(self)
-        if self.credit_code == "":
-            self.credit_code = None
-        elif self.credit_code:
-            self.credit_code = self.credit_code.strip().upper()
-
     def save(self, *args, **kwargs):
         self.fill_derived_fields()
         update_fields = kwargs.get("update_fields")
@@ -266,6 +255,17 @@ class Organisation(TimeStamped):
 
     def get_absolute_url(self):
         return reverse("dashboard:company_detail", args=[self.pk])
+
+    def fill_derived_fields(self) -> None:
+        """Trimmed names, the natural key, the sort keys and the credit code in
+        its stored form: what ``save`` and the bulk import both store."""
+        self.name_en, self.name_zh = (self.name_en or "").strip(), (self.name_zh or "").strip()
+        self.name_key = names.natural_key(self.name_en, self.name_zh)
+        names.fill_sort_keys(self)
+        if self.credit_code == "":
+            self.credit_code = None
+        elif self.credit_code:
+            self.credit_code = self.credit_code.strip().upper()
 
     def clean(self):
         super().clean()

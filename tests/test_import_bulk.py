@@ -152,9 +152,7 @@ def test_history_records_the_user_and_the_reason(tmp_path):
 
 def _file(path, rows, *, province="Beijing", parent=False):
     lines = ["Company Name,企业名称,Province,Credit code,Parent"]
-    lines += [
-        f"Company {i:05d},公司{i:05d},{province},,{'Parent Co' if parent else ''}" for i in range(rows)
-    ]
+    lines += [f"Company {i:05d},公司{i:05d},{province},,{'Parent Co' if parent else ''}" for i in range(rows)]
     path.write_text("\n".join(lines) + "\n")
     return path
 

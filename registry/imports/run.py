@@ -12,9 +12,9 @@ import tablib
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext
 
+from registry.imports.bulk import statement_limits
 from registry.imports.cleaning import ImportFileError
 from registry.imports.errors import safe_exception_text
-from registry.imports.bulk import statement_limits
 from registry.imports.metrics import import_metrics
 from registry.imports.organisations import OrganisationBatches
 from registry.imports.reports import ACTIONS, ImportReport
@@ -115,9 +115,7 @@ def _import_in_batches(
     table = read_table(source, spec, encoding=encoding)
     dedupe = Deduplicator(spec, table.warnings)
     report = ImportReport()
-    importer = BATCHED[kind](
-        report, user=user, change_reason=change_reason or "Imported", preview_limit=preview_limit
-    )
+    importer = BATCHED[kind](report, user=user, change_reason=change_reason or "Imported", preview_limit=preview_limit)
     checkpoint = getattr(progress, "checkpoint", None)
     with transaction.atomic(), statement_limits():
         records = (record for record in table.records if dedupe.check(record))
