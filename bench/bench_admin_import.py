@@ -139,6 +139,10 @@ def main():
     parser.add_argument("--db", help="an empty PostgreSQL database on BENCH_PG; default: a temporary SQLite file")
     parser.add_argument("--port", type=int, default=8031)
     parser.add_argument("--every", type=float, default=5.0, help="seconds between requests to / during the import")
+    parser.add_argument(
+        "--watch", type=float, help="seconds to watch the import before cancelling it (default: until it ends)"
+    )
+    parser.add_argument("--skip-static", action="store_true", help="static files are already collected: only migrate")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-admin-import-"))
@@ -148,7 +152,12 @@ def main():
     env["IMPORT_JOBS_DIR"] = str(tmp / "jobs")
     env.setdefault("WEB_CONCURRENCY", "2")
     base = f"http://127.0.0.1:{args.port}"
-    prepare(env)
+    if args.skip_static:
+        subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), "migrate", "--no-input", "-v", "0"], env=env, check=True
+        )
+    else:
+        prepare(env)
     password = secrets.token_urlsafe(16)
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run(
@@ -215,15 +224,24 @@ def main():
             )
             if status["finished"]:
                 break
+            if args.watch and elapsed > args.watch and not status["cancelling"]:
+                job_page = f"{base}/admin/registry/importjob/{job_id}/change/"
+                cancel = session.post(
+                    f"{base}/admin/registry/importjob/{job_id}/cancel/",
+                    data={"csrfmiddlewaretoken": csrf_token(session, job_page)},
+                    allow_redirects=False,
+                    timeout=30,
+                )
+                print(f"{elapsed:7.1f} s  cancel requested: {cancel.status_code}")
             time.sleep(args.every)
         import_seconds = time.perf_counter() - import_started
         worker_cpu = proc_cpu_seconds(worker.pid)
         peak_rss = proc_status(worker.pid).get("VmHWM", peak_rss)
         print(f"after: {load()}")
         print(
-            f"job {status['status']}: {status['counts']}; {import_seconds:.0f} s from the worker's start "
-            f"({args.rows / import_seconds:,.0f} rows/s); worker CPU {worker_cpu:.0f} s "
-            f"({args.rows / worker_cpu:,.0f} rows/s of CPU); worker peak RSS {peak_rss}"
+            f"job {status['status']}: {status['counts']}; {status['rows_done']:,} rows processed in "
+            f"{import_seconds:.0f} s from the worker's start ({status['rows_done'] / import_seconds:,.0f} rows/s); "
+            f"worker CPU {worker_cpu:.0f} s; worker peak RSS {peak_rss}"
         )
         print(
             f"GET / during the import: {len(during)} requests, all 200: "
