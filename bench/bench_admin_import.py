@@ -75,9 +75,9 @@ def wait_until_up(base: str, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if requests.get(base + "/healthz", timeout=2).status_code in (200, 503):
+            if requests.get(base + "/healthz", timeout=10).status_code in (200, 503):
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or still starting
             pass
         time.sleep(0.5)
     raise SystemExit("the server did not start")
@@ -158,10 +158,10 @@ def main():
         )
     else:
         prepare(env)
-    password = secrets.token_urlsafe(16)
+    username, password = f"bench-{secrets.token_hex(3)}", secrets.token_urlsafe(16)
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run(
-        [*manage, "createsuperuser", "--no-input", "--username", "bench", "--email", "bench@example.org"],
+        [*manage, "createsuperuser", "--no-input", "--username", username, "--email", "bench@example.org"],
         env={**env, "DJANGO_SUPERUSER_PASSWORD": password},
         check=True,
         cwd=ROOT,
@@ -177,7 +177,7 @@ def main():
     worker = None
     try:
         wait_until_up(base)
-        session = log_in(base, "bench", password)
+        session = log_in(base, username, password)
         home = [timed_get(session, base + "/") for _ in range(5)]
         print(
             "GET / before the import: " + ", ".join(f"{status} in {seconds * 1000:.0f} ms" for status, seconds in home)
