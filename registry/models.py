@@ -232,6 +232,8 @@ class Organisation(TimeStamped):
             models.Index(fields=["is_demo"], name="org_demo_idx"),
             models.Index(fields=["sort_en"], name="org_sort_en_idx"),
             models.Index(fields=["sort_zh"], name="org_sort_zh_idx"),
+            # Imports match a row's Chinese name against the registry's.
+            models.Index(fields=["name_zh"], name="org_name_zh_idx"),
         ]
 
     def __str__(self):
@@ -240,13 +242,7 @@ class Organisation(TimeStamped):
         return self.name_en or self.name_zh
 
     def save(self, *args, **kwargs):
-        self.name_en, self.name_zh = (self.name_en or "").strip(), (self.name_zh or "").strip()
-        self.name_key = names.natural_key(self.name_en, self.name_zh)
-        names.fill_sort_keys(self)
-        if self.credit_code == "":
-            self.credit_code = None
-        elif self.credit_code:
-            self.credit_code = self.credit_code.strip().upper()
+        self.fill_derived_fields()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"name_en", "name_zh"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "name_key", "sort_en", "sort_zh"}
@@ -259,6 +255,17 @@ class Organisation(TimeStamped):
 
     def get_absolute_url(self):
         return reverse("dashboard:company_detail", args=[self.pk])
+
+    def fill_derived_fields(self) -> None:
+        """Trimmed names, the natural key, the sort keys and the credit code in
+        its stored form: what ``save`` and the bulk import both store."""
+        self.name_en, self.name_zh = (self.name_en or "").strip(), (self.name_zh or "").strip()
+        self.name_key = names.natural_key(self.name_en, self.name_zh)
+        names.fill_sort_keys(self)
+        if self.credit_code == "":
+            self.credit_code = None
+        elif self.credit_code:
+            self.credit_code = self.credit_code.strip().upper()
 
     def clean(self):
         super().clean()

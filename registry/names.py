@@ -16,6 +16,7 @@ A query is folded the same way, so ``zhong guo shi hua``, ``zhōngguó``,
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -45,8 +46,11 @@ def has_han(text: str | None) -> bool:
     return bool(text and _HAN.search(text))
 
 
+@functools.lru_cache(maxsize=8192)
 def to_simplified(text: str) -> str:
-    """Traditional characters to simplified (OpenCC t2s); other text unchanged."""
+    """Traditional characters to simplified (OpenCC t2s); other text unchanged.
+    Cached: a name is converted for its key, its sort keys and its search keys,
+    and OpenCC's conversion costs about 0.25 ms."""
     return _t2s.convert(text) if has_han(text) else text
 
 
