@@ -6,10 +6,15 @@ begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
 leading single quote, so it is shown as text."""
 
 import django_tables2 as tables
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy
+from django_tables2 import utils as tables_utils
+from django_tables2.columns.linkcolumn import BaseLinkColumn
+from django_tables2.columns.manytomanycolumn import ManyToManyColumn
 from django_tables2.export import TableExport
 
 from dashboard.templatetags.links import web_url
@@ -335,3 +340,134 @@ class SourceTable(DashboardTable):
         per_page = 50
         empty_text = gettext_lazy("No sources match these filters.")
         attrs = {"class": "table"}
+
+
+# --------------------------------------------------------------------------- lean body rows
+#
+# django-tables2 draws each cell through ``BoundRow.get_cell`` and
+# ``BoundColumn.attrs``: per cell it looks up the model field again for a
+# choices display, re-reads the render method's arguments, and rebuilds the
+# column's th/td/tf attributes. On a 50-row page with 15 columns that was most
+# of the company list's CPU time (docs/PERFORMANCE.md). ``cell_plan`` does the
+# per-column part once per table (the render callable and the arguments it
+# takes, the field's choices display, the td attributes when they are
+# constant) and ``draw_cell`` only the per-cell part, with django-tables2's
+# semantics: the same value, empty check, default, render call, link and td
+# attributes (compared with the stock template in tests/test_table_rendering.py).
+
+
+CELL_ARGUMENTS = ("value", "record", "column", "bound_column", "bound_row", "table")
+
+
+class _CellPlan:
+    __slots__ = (
+        "bound_column",
+        "column",
+        "accessor",
+        "render",
+        "wanted",
+        "uncallable",
+        "td_raw",
+        "td_html",
+        "displays",
+        "slow",
+    )
+
+    def __init__(self, table, bound_column):
+        self.bound_column = bound_column
+        self.column = column = bound_column.column
+        self.accessor = tables.A(bound_column.accessor)
+        self.render = bound_column.render
+        wanted, catch_all = tables_utils.signature(self.render)
+        # As call_with_appropriate: every argument to a **kwargs catch-all; None
+        # for a callable that wants an argument no cell has.
+        self.wanted = None if catch_all else wanted
+        self.uncallable = not catch_all and any(name not in CELL_ARGUMENTS for name in wanted)
+        # Columns whose cells depend on more than a value (links with a fixed
+        # text, many-to-many sets) keep django-tables2's own path.
+        self.slow = isinstance(column, (ManyToManyColumn, BaseLinkColumn))
+        merged = {**table.attrs, **column.attrs}
+        self.td_raw = merged.get("td", merged.get("cell", {}))
+        constant = all(not callable(v) and not isinstance(v, dict) for v in self.td_raw.values())
+        self.td_html = self._td_html({"table": table, "bound_column": bound_column}) if constant else None
+        self.displays: dict[type, str | None] = {}  # model class -> name of its get_FOO_display, if choices
+
+    def _td_html(self, kwargs) -> str:
+        td = tables_utils.AttributeDict(tables_utils.computed_values(self.td_raw, kwargs=kwargs))
+        td["class"] = self.bound_column.get_td_class(td)
+        return td.as_html()
+
+    def _display(self, record, penultimate, remainder):
+        """``get_FOO_display`` when the field has choices (looked up once per model class)."""
+        model = type(penultimate)
+        if model not in self.displays:
+            name = None
+            try:
+                field = self.accessor.get_field(record)
+                if getattr(field, "choices", ()) and getattr(penultimate, f"get_{remainder}_display", None):
+                    name = f"get_{remainder}_display"
+            except FieldDoesNotExist:
+                pass
+            self.displays[model] = name
+        name = self.displays[model]
+        return getattr(penultimate, name) if name else None
+
+    def cell(self, row):
+        """(content, td attributes as HTML) of this column's cell in ``row``."""
+        bound_column = self.bound_column
+        if self.slow:
+            content = row.get_cell(bound_column.name)
+            return content, self.td(row, content)
+        record = row.record
+        value = None
+        if self.accessor.SEPARATOR in self.accessor:
+            penultimate, remainder = self.accessor.penultimate(record)
+        else:
+            penultimate, remainder = record, self.accessor
+        if isinstance(penultimate, models.Model):
+            display = self._display(record, penultimate, remainder)
+            if display is not None:
+                value, remainder = display(), None
+        if remainder:
+            try:
+                value = self.accessor.resolve(record)
+            except Exception:  # noqa: BLE001 - as django-tables2: a non-field column renders its default
+                value = None
+        if value in self.column.empty_values:
+            content = bound_column.default
+        else:
+            arguments = {
+                "value": value,
+                "record": record,
+                "column": self.column,
+                "bound_column": bound_column,
+                "bound_row": row,
+                "table": row.table,
+            }
+            if self.uncallable:
+                content = None
+            elif self.wanted is None:
+                content = self.render(**arguments)
+            else:
+                content = self.render(**{name: arguments[name] for name in self.wanted})
+            if bound_column.link:
+                content = bound_column.link(content, **arguments)
+        return content, self.td(row, content)
+
+    def td(self, row, content) -> str:
+        if self.td_html is not None:
+            return self.td_html
+        kwargs = {"table": row.table, "bound_column": self.bound_column}
+        if content is not None:  # as BoundColumn.attrs: record and value only once a cell has a value
+            kwargs.update(record=row.record, value=content)
+        return self._td_html(kwargs)
+
+
+def cell_plans(table) -> list[_CellPlan]:
+    """One plan per visible column, made once per table instance (columns are
+    fixed once the table is configured for the request)."""
+    plans = getattr(table, "_lean_cell_plans", None)
+    if plans is None:
+        plans = [_CellPlan(table, bound_column) for bound_column in table.columns]
+        table._lean_cell_plans = plans
+    return plans
