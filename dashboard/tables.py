@@ -5,13 +5,18 @@ spreadsheet would run as a formula (CSV/formula injection): a text cell that
 begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
 leading single quote, so it is shown as text."""
 
+import functools
+import inspect
+
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models
 from django.urls import reverse
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.html import format_html
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 from django_tables2 import utils as tables_utils
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.columns.manytomanycolumn import ManyToManyColumn
@@ -150,6 +155,15 @@ class WebLinkColumn(tables.Column):
         return value
 
 
+@functools.lru_cache(maxsize=64)
+def _presence_cell(present: bool, language: str | None) -> str:
+    return format_html(
+        '<span aria-hidden="true">{}</span><span class="visually-hidden">{}</span>',
+        "✓" if present else "✗",
+        gettext("yes") if present else gettext("no"),
+    )
+
+
 class PresenceColumn(tables.Column):
     """✓/✗ for an annotated boolean; exported as yes/no."""
 
@@ -159,11 +173,8 @@ class PresenceColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
     def render(self, value):
-        return format_html(
-            '<span aria-hidden="true">{}</span><span class="visually-hidden">{}</span>',
-            "✓" if value else "✗",
-            gettext("yes") if value else gettext("no"),
-        )
+        # Two possible cells per language, drawn once each (eight columns of 50 rows a page).
+        return _presence_cell(bool(value), get_language())
 
     def value(self, value):
         return gettext("yes") if value else gettext("no")
@@ -369,6 +380,7 @@ class _CellPlan:
         "uncallable",
         "td_raw",
         "td_html",
+        "td_seen",
         "displays",
         "slow",
     )
@@ -386,6 +398,7 @@ class _CellPlan:
         # Columns whose cells depend on more than a value (links with a fixed
         # text, many-to-many sets) keep django-tables2's own path.
         self.slow = isinstance(column, (ManyToManyColumn, BaseLinkColumn))
+        self.td_seen: dict[tuple, str] = {}
         merged = {**table.attrs, **column.attrs}
         self.td_raw = merged.get("td", merged.get("cell", {}))
         constant = all(not callable(v) and not isinstance(v, dict) for v in self.td_raw.values())
@@ -393,24 +406,51 @@ class _CellPlan:
         self.displays: dict[type, str | None] = {}  # model class -> name of its get_FOO_display, if choices
 
     def _td_html(self, kwargs) -> str:
-        td = tables_utils.AttributeDict(tables_utils.computed_values(self.td_raw, kwargs=kwargs))
+        computed = tables_utils.computed_values(self.td_raw, kwargs=kwargs)
+        try:  # the same computed attributes (class "yes" or "no") give the same HTML
+            key = tuple(computed.items())
+            return self.td_seen[key]
+        except (KeyError, TypeError):
+            pass
+        td = tables_utils.AttributeDict(computed)
         td["class"] = self.bound_column.get_td_class(td)
-        return td.as_html()
+        html = td.as_html()
+        try:
+            self.td_seen[key] = html
+        except TypeError:
+            pass
+        return html
 
     def _display(self, record, penultimate, remainder):
-        """``get_FOO_display`` when the field has choices (looked up once per model class)."""
+        """``get_FOO_display()``'s answer when the field has choices, else None.
+        Django's own method rebuilds the field's choices dict on every call,
+        hashing each lazy label (one translation lookup each: 27 per company
+        row); here the dict is built once per table and model class."""
         model = type(penultimate)
         if model not in self.displays:
-            name = None
-            try:
-                field = self.accessor.get_field(record)
-                if getattr(field, "choices", ()) and getattr(penultimate, f"get_{remainder}_display", None):
-                    name = f"get_{remainder}_display"
-            except FieldDoesNotExist:
-                pass
-            self.displays[model] = name
-        name = self.displays[model]
-        return getattr(penultimate, name) if name else None
+            self.displays[model] = self._display_plan(record, penultimate, remainder)
+        plan = self.displays[model]
+        if plan is None:
+            return None
+        if isinstance(plan, str):  # a get_FOO_display of the model's own
+            return getattr(penultimate, plan)()
+        attname, choices = plan
+        value = getattr(penultimate, attname)
+        return force_str(choices.get(make_hashable(value), value), strings_only=True)
+
+    def _display_plan(self, record, penultimate, remainder):
+        try:
+            field = self.accessor.get_field(record)
+        except FieldDoesNotExist:
+            return None
+        name = f"get_{remainder}_display"
+        if not getattr(field, "choices", ()) or not getattr(penultimate, name, None):
+            return None
+        method = inspect.getattr_static(type(penultimate), name, None)
+        if isinstance(method, functools.partialmethod) and method.func is models.Model._get_FIELD_display:
+            field = method.keywords.get("field", field)
+            return field.attname, dict(make_hashable(field.flatchoices))
+        return name
 
     def cell(self, row):
         """(content, td attributes as HTML) of this column's cell in ``row``."""
@@ -427,7 +467,7 @@ class _CellPlan:
         if isinstance(penultimate, models.Model):
             display = self._display(record, penultimate, remainder)
             if display is not None:
-                value, remainder = display(), None
+                value, remainder = display, None
         if remainder:
             try:
                 value = self.accessor.resolve(record)
