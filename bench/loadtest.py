@@ -124,12 +124,87 @@ def run_wrk(base, paths, cookie, *, connections, threads, duration, max_requests
     return {key: float(value) for key, value in figures.items()}
 
 
+# --------------------------------------------------------------------------- CPU per request
+#
+# On a shared machine requests per second fall with whatever else runs; the CPU
+# time the server's processes and the database's backends spend per request
+# does not, so it is reported beside them (Linux: /proc).
+
+TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def _cpu_seconds(pids) -> dict[int, float]:
+    """User + system CPU seconds of each live process in ``pids``."""
+    times = {}
+    for pid in pids:
+        fields = _stat(pid)
+        if fields is not None:
+            times[pid] = (int(fields[11]) + int(fields[12])) / TICKS
+    return times
+
+
+def server_pids(server_pid: int) -> list[int]:
+    """gunicorn's master and its workers."""
+    pids = [server_pid]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = _stat(int(entry.name))
+            if fields is not None and fields[1] == str(server_pid):
+                pids.append(int(entry.name))
+    return pids
+
+
+def database_pids(env, db: str) -> list[int]:
+    """The PostgreSQL backends connected to ``db`` (on this machine)."""
+    snippet = (
+        "import django, json; django.setup(); from django.db import connection; c = connection.cursor(); "
+        f"c.execute('SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()', [{db!r}]); "
+        "print(json.dumps([r[0] for r in c.fetchall()]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", snippet],
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    try:
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        return []
+
+
+def measured_run(server, env, db, run) -> dict:
+    """``run()``'s wrk figures plus the CPU milliseconds per request spent by
+    the app server (master and workers) and by the database's backends."""
+    app_before = _cpu_seconds(server_pids(server.pid))
+    db_before = _cpu_seconds(database_pids(env, db))
+    result = run()
+    app_after = _cpu_seconds(server_pids(server.pid))
+    db_after = _cpu_seconds(database_pids(env, db))
+    requests = result["requests"] or 1.0
+    app = sum(cpu - app_before.get(pid, 0.0) for pid, cpu in app_after.items())
+    # A backend that is gone by the end (a closed connection) is not counted: CONN_MAX_AGE keeps them.
+    database = sum(cpu - db_before.get(pid, 0.0) for pid, cpu in db_after.items())
+    return {**result, "app_cpu_ms": app * 1000, "db_cpu_ms": database * 1000, "cpu_requests": requests}
+
+
 def combine(parts: list[dict]) -> dict:
     """One result from several wrk runs: totals summed, percentiles the median
     of the runs' percentiles (wrk reports no histogram to merge)."""
     if len(parts) == 1:
         return parts[0]
-    total = {key: sum(p[key] for p in parts) for key in ("requests", "duration_s", "non200", "socket_errors")}
+    keys = ("requests", "duration_s", "non200", "socket_errors", "app_cpu_ms", "db_cpu_ms", "cpu_requests")
+    total = {key: sum(p.get(key, 0.0) for p in parts) for key in keys}
     total["rps"] = total["requests"] / total["duration_s"] if total["duration_s"] else 0.0
     for key in ("p50_ms", "p90_ms", "p99_ms", "max_ms"):
         total[key] = statistics.median(p[key] for p in parts)
@@ -174,6 +249,12 @@ def main(argv=None) -> int:
     parser.add_argument("--paths", default=DEFAULT_PATHS)
     parser.add_argument("--writes", type=float, default=1.0, help="registry writes per second in the runs with writes")
     parser.add_argument("--rounds", type=int, default=1, help="alternate runs without and with writes this many times")
+    parser.add_argument(
+        "--no-collectstatic",
+        action="store_true",
+        help="serve the static files already collected in staticfiles/ (collecting compresses plotly.js again, "
+        "minutes on a busy machine)",
+    )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk (make loadtest does this)")
@@ -183,7 +264,12 @@ def main(argv=None) -> int:
     if not database_exists(args.db):
         raise SystemExit(f"The benchmark database {args.db!r} does not exist. Build it first with `make bench`.")
     env = serving_env(args.db)
-    prepare(env)
+    if args.no_collectstatic and (ROOT / "staticfiles" / "staticfiles.json").exists():
+        subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), "migrate", "--no-input", "-v", "0"], env=env, check=True, cwd=ROOT
+        )
+    else:
+        prepare(env)
     base = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(gunicorn_command(f"127.0.0.1:{args.port}"), env=env, cwd=ROOT)
     try:
@@ -208,11 +294,15 @@ def main(argv=None) -> int:
         written = f"{args.writes:g} write/s"
         writes = 0
         for _ in range(args.rounds):
-            runs["no writes"].append(run_wrk(base, paths, cookie, **options))
+            runs["no writes"].append(
+                measured_run(server, env, args.db, lambda: run_wrk(base, paths, cookie, **options))
+            )
             if args.writes > 0:
                 writer = start_writer(env, args.writes, args.duration + 5)
                 try:
-                    runs.setdefault(written, []).append(run_wrk(base, paths, cookie, **options))
+                    runs.setdefault(written, []).append(
+                        measured_run(server, env, args.db, lambda: run_wrk(base, paths, cookie, **options))
+                    )
                 finally:
                     writes += int((writer.communicate(timeout=args.duration + 60)[0] or "0").strip() or 0)
         results = {label: combine(parts) for label, parts in runs.items()}
@@ -227,7 +317,7 @@ def main(argv=None) -> int:
     workers = env.get("WEB_CONCURRENCY") or str(os.cpu_count())
     header = (
         "| when | database | workers | users | writes | duration | requests | req/s | p50 ms | p90 ms | p99 ms "
-        "| errors | paths |"
+        "| errors | app CPU ms/req | DB CPU ms/req | load | paths |"
     )
     lines = []
     for label, result in results.items():
@@ -236,7 +326,9 @@ def main(argv=None) -> int:
             f"{env.get('GUNICORN_THREADS', '4')} threads | {args.connections} | {label} | "
             f"{result['duration_s']:.0f} s | "
             f"{result['requests']:,.0f} | {result['rps']:.1f} | {result['p50_ms']:.0f} | {result['p90_ms']:.0f} | "
-            f"{result['p99_ms']:.0f} | {result['non200'] + result['socket_errors']:.0f} | {args.paths} |"
+            f"{result['p99_ms']:.0f} | {result['non200'] + result['socket_errors']:.0f} | "
+            f"{result['app_cpu_ms'] / (result['cpu_requests'] or 1):.1f} | "
+            f"{result['db_cpu_ms'] / (result['cpu_requests'] or 1):.1f} | {os.getloadavg()[0]:.1f} | {args.paths} |"
         )
     print("\n" + header)
     print("|---" * (header.count("|") - 1) + "|")

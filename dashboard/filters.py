@@ -16,6 +16,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, pgettext
 
+from dashboard.widgets import LeanForm
 from registry.formatting import format_date, join_parts
 from registry.geo import PROVINCE_LABELS, PROVINCES, province_label
 from registry.models import (
@@ -152,6 +153,7 @@ class ScopeFilter(django_filters.FilterSet):
     class Meta:
         model = Organisation
         fields: list[str] = []
+        form = LeanForm
 
     def __init__(self, data=None, *, cohorts, platforms, **kwargs):
         super().__init__(data, queryset=Organisation.objects.none(), **kwargs)
@@ -284,6 +286,7 @@ class CompanyFilter(django_filters.FilterSet):
     class Meta:
         model = Organisation
         fields: list[str] = []
+        form = LeanForm
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -329,6 +332,7 @@ class PersonFilter(django_filters.FilterSet):
     class Meta:
         model = Person
         fields: list[str] = []
+        form = LeanForm
 
     def search_names(self, queryset, name, value):
         return queryset.searching(value)
@@ -381,6 +385,7 @@ class StatementFilter(django_filters.FilterSet):
     class Meta:
         model = Statement
         fields: list[str] = []
+        form = LeanForm
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -425,6 +430,7 @@ class SourceFilter(django_filters.FilterSet):
     class Meta:
         model = Source
         fields: list[str] = []
+        form = LeanForm
 
     def search_text(self, queryset, name, value):
         return search_sources(queryset, value)

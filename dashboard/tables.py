@@ -5,11 +5,21 @@ spreadsheet would run as a formula (CSV/formula injection): a text cell that
 begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
 leading single quote, so it is shown as text."""
 
+import functools
+import inspect
+
 import django_tables2 as tables
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
+from django.db import models
 from django.urls import reverse
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.html import format_html
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
+from django_tables2 import utils as tables_utils
+from django_tables2.columns.linkcolumn import BaseLinkColumn
+from django_tables2.columns.manytomanycolumn import ManyToManyColumn
 from django_tables2.export import TableExport
 
 from dashboard.templatetags.links import web_url
@@ -145,6 +155,15 @@ class WebLinkColumn(tables.Column):
         return value
 
 
+@functools.lru_cache(maxsize=64)
+def _presence_cell(present: bool, language: str | None) -> str:
+    return format_html(
+        '<span aria-hidden="true">{}</span><span class="visually-hidden">{}</span>',
+        "✓" if present else "✗",
+        gettext("yes") if present else gettext("no"),
+    )
+
+
 class PresenceColumn(tables.Column):
     """✓/✗ for an annotated boolean; exported as yes/no."""
 
@@ -154,11 +173,8 @@ class PresenceColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
     def render(self, value):
-        return format_html(
-            '<span aria-hidden="true">{}</span><span class="visually-hidden">{}</span>',
-            "✓" if value else "✗",
-            gettext("yes") if value else gettext("no"),
-        )
+        # Two possible cells per language, drawn once each (eight columns of 50 rows a page).
+        return _presence_cell(bool(value), get_language())
 
     def value(self, value):
         return gettext("yes") if value else gettext("no")
@@ -335,3 +351,163 @@ class SourceTable(DashboardTable):
         per_page = 50
         empty_text = gettext_lazy("No sources match these filters.")
         attrs = {"class": "table"}
+
+
+# --------------------------------------------------------------------------- lean body rows
+#
+# django-tables2 draws each cell through ``BoundRow.get_cell`` and
+# ``BoundColumn.attrs``: per cell it looks up the model field again for a
+# choices display, re-reads the render method's arguments, and rebuilds the
+# column's th/td/tf attributes. On a 50-row page with 15 columns that was most
+# of the company list's CPU time (docs/PERFORMANCE.md). ``cell_plan`` does the
+# per-column part once per table (the render callable and the arguments it
+# takes, the field's choices display, the td attributes when they are
+# constant) and ``draw_cell`` only the per-cell part, with django-tables2's
+# semantics: the same value, empty check, default, render call, link and td
+# attributes (compared with the stock template in tests/test_table_rendering.py).
+
+
+CELL_ARGUMENTS = ("value", "record", "column", "bound_column", "bound_row", "table")
+
+
+class _CellPlan:
+    __slots__ = (
+        "bound_column",
+        "column",
+        "accessor",
+        "render",
+        "wanted",
+        "uncallable",
+        "td_raw",
+        "td_html",
+        "td_seen",
+        "displays",
+        "slow",
+    )
+
+    def __init__(self, table, bound_column):
+        self.bound_column = bound_column
+        self.column = column = bound_column.column
+        self.accessor = tables.A(bound_column.accessor)
+        self.render = bound_column.render
+        wanted, catch_all = tables_utils.signature(self.render)
+        # As call_with_appropriate: every argument to a **kwargs catch-all; None
+        # for a callable that wants an argument no cell has.
+        self.wanted = None if catch_all else wanted
+        self.uncallable = not catch_all and any(name not in CELL_ARGUMENTS for name in wanted)
+        # Columns whose cells depend on more than a value (links with a fixed
+        # text, many-to-many sets) keep django-tables2's own path.
+        self.slow = isinstance(column, (ManyToManyColumn, BaseLinkColumn))
+        self.td_seen: dict[tuple, str] = {}
+        merged = {**table.attrs, **column.attrs}
+        self.td_raw = merged.get("td", merged.get("cell", {}))
+        constant = all(not callable(v) and not isinstance(v, dict) for v in self.td_raw.values())
+        self.td_html = self._td_html({"table": table, "bound_column": bound_column}) if constant else None
+        self.displays: dict[type, str | None] = {}  # model class -> name of its get_FOO_display, if choices
+
+    def _td_html(self, kwargs) -> str:
+        computed = tables_utils.computed_values(self.td_raw, kwargs=kwargs)
+        try:  # the same computed attributes (class "yes" or "no") give the same HTML
+            key = tuple(computed.items())
+            return self.td_seen[key]
+        except (KeyError, TypeError):
+            pass
+        td = tables_utils.AttributeDict(computed)
+        td["class"] = self.bound_column.get_td_class(td)
+        html = td.as_html()
+        try:
+            self.td_seen[key] = html
+        except TypeError:
+            pass
+        return html
+
+    def _display(self, record, penultimate, remainder):
+        """``get_FOO_display()``'s answer when the field has choices, else None.
+        Django's own method rebuilds the field's choices dict on every call,
+        hashing each lazy label (one translation lookup each: 27 per company
+        row); here the dict is built once per table and model class."""
+        model = type(penultimate)
+        if model not in self.displays:
+            self.displays[model] = self._display_plan(record, penultimate, remainder)
+        plan = self.displays[model]
+        if plan is None:
+            return None
+        if isinstance(plan, str):  # a get_FOO_display of the model's own
+            return getattr(penultimate, plan)()
+        attname, choices = plan
+        value = getattr(penultimate, attname)
+        return force_str(choices.get(make_hashable(value), value), strings_only=True)
+
+    def _display_plan(self, record, penultimate, remainder):
+        try:
+            field = self.accessor.get_field(record)
+        except FieldDoesNotExist:
+            return None
+        name = f"get_{remainder}_display"
+        if not getattr(field, "choices", ()) or not getattr(penultimate, name, None):
+            return None
+        method = inspect.getattr_static(type(penultimate), name, None)
+        if isinstance(method, functools.partialmethod) and method.func is models.Model._get_FIELD_display:
+            field = method.keywords.get("field", field)
+            return field.attname, dict(make_hashable(field.flatchoices))
+        return name
+
+    def cell(self, row):
+        """(content, td attributes as HTML) of this column's cell in ``row``."""
+        bound_column = self.bound_column
+        if self.slow:
+            content = row.get_cell(bound_column.name)
+            return content, self.td(row, content)
+        record = row.record
+        value = None
+        if self.accessor.SEPARATOR in self.accessor:
+            penultimate, remainder = self.accessor.penultimate(record)
+        else:
+            penultimate, remainder = record, self.accessor
+        if isinstance(penultimate, models.Model):
+            display = self._display(record, penultimate, remainder)
+            if display is not None:
+                value, remainder = display, None
+        if remainder:
+            try:
+                value = self.accessor.resolve(record)
+            except Exception:  # noqa: BLE001 - as django-tables2: a non-field column renders its default
+                value = None
+        if value in self.column.empty_values:
+            content = bound_column.default
+        else:
+            arguments = {
+                "value": value,
+                "record": record,
+                "column": self.column,
+                "bound_column": bound_column,
+                "bound_row": row,
+                "table": row.table,
+            }
+            if self.uncallable:
+                content = None
+            elif self.wanted is None:
+                content = self.render(**arguments)
+            else:
+                content = self.render(**{name: arguments[name] for name in self.wanted})
+            if bound_column.link:
+                content = bound_column.link(content, **arguments)
+        return content, self.td(row, content)
+
+    def td(self, row, content) -> str:
+        if self.td_html is not None:
+            return self.td_html
+        kwargs = {"table": row.table, "bound_column": self.bound_column}
+        if content is not None:  # as BoundColumn.attrs: record and value only once a cell has a value
+            kwargs.update(record=row.record, value=content)
+        return self._td_html(kwargs)
+
+
+def cell_plans(table) -> list[_CellPlan]:
+    """One plan per visible column, made once per table instance (columns are
+    fixed once the table is configured for the request)."""
+    plans = getattr(table, "_lean_cell_plans", None)
+    if plans is None:
+        plans = [_CellPlan(table, bound_column) for bound_column in table.columns]
+        table._lean_cell_plans = plans
+    return plans

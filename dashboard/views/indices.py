@@ -29,6 +29,7 @@ from dashboard.tables import (
     name_with_mark,
 )
 from dashboard.views.common import bad_filters
+from dashboard.widgets import LeanForm
 from registry import indices
 from registry.models import Account
 from registry.names import shown_name
@@ -39,7 +40,7 @@ MAX_DAYS = queries.INDEX_MAX_DAYS
 SOURCE = gettext_lazy("New-media registry metric snapshots; formula after Qingbo %(name)s (see docs/INDICES.md)")
 
 
-class IndexForm(forms.Form):
+class IndexForm(LeanForm):
     platform = forms.ChoiceField(choices=PLATFORMS, required=False)
     cohort = forms.ChoiceField(required=False)
     start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
