@@ -7,6 +7,21 @@ keeps the sums, and every row is recomputed from the snapshots stored."""
 from django.db import migrations, models
 
 
+PLATFORM_INDEX = "account_platform_opened_idx"
+PLATFORM_PLAIN = f'CREATE INDEX "{PLATFORM_INDEX}" ON "registry_account" ("platform_id", "opened_on")'
+PLATFORM_COVERING = PLATFORM_PLAIN + ' INCLUDE ("organisation_id", "closed_on")'
+
+
+def _platform_index(create_sql):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        schema_editor.execute(f'DROP INDEX IF EXISTS "{PLATFORM_INDEX}"')
+        schema_editor.execute(create_sql)
+
+    return run
+
+
 def drop_triggers(apps, schema_editor):
     # First: SQLite rebuilds the table to add the columns, which the old triggers would break on.
     from registry.snapshots import drop_triggers
@@ -89,4 +104,5 @@ class Migration(migrations.Migration):
             index=models.Index(fields=["snapshot_on"], name="latest_snapshot_on_idx"),
         ),
         migrations.RunPython(with_recent_sums, drop_triggers),
+        migrations.RunPython(_platform_index(PLATFORM_COVERING), _platform_index(PLATFORM_PLAIN)),
     ]
