@@ -2,8 +2,9 @@
 BCI-style index for Weibo, after the published Qingbo (清博) formulas.
 
 The snapshots of each account over a period are aggregated in the database
-(one grouped query); the formula (a few logarithms per account) is applied in
-Python to those aggregated rows. Formulas, weights, sources and the
+(one query; for a 30-day period ending on an account's latest snapshot, the
+sums maintained on its ``AccountLatest`` row are read instead); the formula (a
+few logarithms per account) is applied in Python to those aggregated rows. Formulas, weights, sources and the
 substitutions made where the registry lacks an input: docs/INDICES.md.
 """
 
