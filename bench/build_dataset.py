@@ -789,7 +789,8 @@ def main(argv=None) -> int:
             )
         conn.commit()
     # COPY under session_replication_role = replica fired no triggers: fill each
-    # account's latest snapshot (kept by triggers from now on) in one pass.
+    # account's latest snapshot and its 30-day sums (kept by triggers from now on)
+    # in one pass.
     from registry.snapshots import rebuild_latest
 
     print(f"{args.db}: latest snapshot of {rebuild_latest():,} accounts")

@@ -2,8 +2,9 @@
 BCI-style index for Weibo, after the published Qingbo (清博) formulas.
 
 The snapshots of each account over a period are aggregated in the database
-(one grouped query); the formula (a few logarithms per account) is applied in
-Python to those aggregated rows. Formulas, weights, sources and the
+(one query; for a 30-day period ending on an account's latest snapshot, the
+sums maintained on its ``AccountLatest`` row are read instead); the formula (a
+few logarithms per account) is applied in Python to those aggregated rows. Formulas, weights, sources and the
 substitutions made where the registry lacks an input: docs/INDICES.md.
 """
 
@@ -11,10 +12,12 @@ import datetime
 import math
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Min, QuerySet, Sum
+from django.db import connection
+from django.db.models import Count, F, Max, Min, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from registry.models import Account, AccountMetric
+from registry.snapshots import RECENT_DAYS
 
 PLATFORM_INDEX = {"wechat": "WCI", "weibo": "BCI"}
 
@@ -174,30 +177,86 @@ def latest_metric_date(*, platform_slug: str, organisations: QuerySet | None = N
     return accounts.aggregate(latest=Max("latest__snapshot_on"))["latest"]
 
 
+_COLUMNS = (
+    "account_id",
+    "account",
+    "organisation_id",
+    "organisation",
+    "synthetic",
+    "posts",
+    "reads",
+    "likes",
+    "wows",
+    "shares",
+    "comments",
+    "headline_reads",
+    "max_reads",
+    "snapshots",
+)
+
+
+def _period_rows(
+    *, platform_slug: str, start: datetime.date, end: datetime.date, organisations: QuerySet | None
+) -> list[tuple]:
+    """One row per account on the platform (of ``organisations``) with a
+    snapshot in [start, end]: the account, its organisation, and its snapshots
+    summed over the period, in the order of ``_COLUMNS``. One query.
+
+    An account whose latest snapshot is older than ``start`` has none in the
+    period and is not read at all. When the period is the ``RECENT_DAYS`` days
+    up to an account's latest snapshot -- the ranking's default period, for
+    every account whose latest snapshot is the newest -- its sums come from its
+    maintained row (``AccountLatest``), one row instead of its snapshots; the
+    other accounts' snapshots are summed (UNION ALL of the two)."""
+    accounts = Account.objects.filter(platform__slug=platform_slug, latest__snapshot_on__gte=start)
+    if organisations is not None:
+        accounts = accounts.filter(organisation__in=organisations)
+    names = {
+        "account_id": F("id"),
+        "account": F("display_name"),
+        "organisation_id": F("organisation_id"),
+        "organisation": F("organisation__name_en"),
+        "synthetic": F("organisation__is_demo"),
+    }
+    parts = []
+    maintained = (end - start).days + 1 == RECENT_DAYS
+    if maintained:
+        recent = accounts.filter(latest__snapshot_on=end).values(
+            **{f"r_{k}": v for k, v in names.items()},
+            **{f"r_{name}": F(f"latest__recent_{name}") for name in _COLUMNS[len(names) :]},
+        )
+        parts.append(recent.order_by().query.sql_with_params())
+        accounts = accounts.exclude(latest__snapshot_on=end)
+    summed = (
+        AccountMetric.objects.filter(account__in=accounts.values("id"), date__range=(start, end))
+        .values(**{f"r_{k}": F(f"account__{v.name}") for k, v in names.items()})
+        .annotate(**{f"r_{k}": v for k, v in _SUMS.items()})
+    )
+    parts.append(summed.order_by().query.sql_with_params())
+    columns = ", ".join(f"r_{name}" for name in _COLUMNS)
+    # Django's own SQL; the values are parameters.
+    selects = [f"SELECT {columns} FROM ({part}) AS p{i}" for i, (part, _params) in enumerate(parts)]  # noqa: S608
+    sql = " UNION ALL ".join(selects)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [param for _part, params in parts for param in params])
+        return cursor.fetchall()
+
+
 def ranked_accounts(
     *, platform_slug: str, start: datetime.date, end: datetime.date, organisations: QuerySet | None = None
 ) -> list[AccountIndex]:
     """Accounts ranked by their index over [start, end] (both inclusive), highest
-    first; equal indices share a rank. One query: snapshots grouped per account."""
+    first; equal indices share a rank. One query (``_period_rows``)."""
     days = (end - start).days + 1
-    rows = (
-        metrics_in(platform_slug=platform_slug, organisations=organisations)
-        .filter(date__range=(start, end))
-        .values(
-            "account_id",
-            "account__display_name",
-            "account__organisation_id",
-            "account__organisation__name_en",
-            "account__organisation__is_demo",
-        )
-        .annotate(**_SUMS)
-        .order_by()
-    )
     scored = []
-    for row in rows:
-        totals = _totals(row, days)
-        scored.append((index_value(platform_slug, totals), row, totals))
-    scored.sort(key=lambda item: (-item[0], item[1]["account__display_name"]))
+    for row in _period_rows(platform_slug=platform_slug, start=start, end=end, organisations=organisations):
+        values = dict(zip(_COLUMNS, row, strict=True))
+        for name in _COLUMNS[5:]:  # PostgreSQL sums integers as numeric
+            if values[name] is not None:
+                values[name] = int(values[name])
+        totals = _totals(values, days)
+        scored.append((index_value(platform_slug, totals), values, totals))
+    scored.sort(key=lambda item: (-item[0], item[1]["account"]))
     ranked, previous, rank = [], None, 0
     for position, (value, row, totals) in enumerate(scored, 1):
         rounded = round(value, 2)
@@ -207,12 +266,12 @@ def ranked_accounts(
             AccountIndex(
                 rank,
                 row["account_id"],
-                row["account__display_name"],
-                row["account__organisation_id"],
-                row["account__organisation__name_en"],
+                row["account"],
+                row["organisation_id"],
+                row["organisation"],
                 value,
                 totals,
-                row["account__organisation__is_demo"],
+                bool(row["synthetic"]),
             )
         )
     return ranked

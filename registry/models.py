@@ -714,9 +714,26 @@ class AccountLatest(models.Model):
         verbose_name=_("latest follower count on"),
     )
     followers = models.PositiveBigIntegerField(null=True, verbose_name=_("followers"))
+    # The snapshots of the 30 days up to and including ``snapshot_on``
+    # (snapshots.RECENT_DAYS), summed as an influence index sums them: an index
+    # over those days reads this row instead of the account's snapshots.
+    recent_snapshots = models.PositiveIntegerField(
+        default=0,
+        help_text=_("Snapshots in the 30 days up to the latest one."),
+        verbose_name=_("snapshots in the latest 30 days"),
+    )
+    recent_posts = models.PositiveBigIntegerField(default=0, verbose_name=_("posts"))
+    recent_reads = models.PositiveBigIntegerField(default=0, verbose_name=_("reads"))
+    recent_likes = models.PositiveBigIntegerField(default=0, verbose_name=_("likes"))
+    recent_wows = models.PositiveBigIntegerField(_("wows (在看)"), default=0)
+    recent_shares = models.PositiveBigIntegerField(default=0, verbose_name=_("shares"))
+    recent_comments = models.PositiveBigIntegerField(default=0, verbose_name=_("comments"))
+    recent_headline_reads = models.PositiveBigIntegerField(null=True, verbose_name=_("headline reads"))
+    recent_max_reads = models.PositiveBigIntegerField(null=True, verbose_name=_("peak reads"))
 
     class Meta:
         verbose_name_plural = _("latest snapshots of accounts")
+        indexes = [models.Index(fields=["snapshot_on"], name="latest_snapshot_on_idx")]
         verbose_name = _("latest snapshot of an account")
 
     def __str__(self):

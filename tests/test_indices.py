@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from registry.indices import Totals, bci, index_over_time, ranked_accounts, wci
+from registry.models import AccountMetric
 from tests.factories import add_member, make_account, make_cohort, make_metric, make_org, make_platform, viewer
 
 # --------------------------------------------------------------------------- formulas
@@ -157,6 +158,41 @@ def test_equal_indices_share_a_rank(cohort_with_metrics):
         organisations=cohort.memberships.values("organisation"),
     )
     assert [(r.rank, r.account) for r in ranked] == [(1, "Big official"), (2, "Small official"), (2, "Twin official")]
+
+
+def _ranking(members, start, end):
+    ranked = ranked_accounts(platform_slug="wechat", start=start, end=end, organisations=members)
+    return [(r.rank, r.account, r.totals, round(r.index, 6)) for r in ranked]
+
+
+def test_maintained_sums_and_summed_snapshots_rank_alike(cohort_with_metrics, django_assert_num_queries):
+    # 1-30 March ends on every account's latest snapshot: the ranking reads the
+    # maintained 30-day sums. The same accounts are summed from their snapshots
+    # when their latest snapshot is another day, or when the period is not 30 days.
+    cohort, accounts = cohort_with_metrics
+    members = cohort.memberships.values("organisation")
+    end = datetime.date(2024, 3, 30)
+    from_rows = _ranking(members, MARCH, end)
+    # The same totals from the snapshots: a period of 31 days starting a day earlier holds the same snapshots.
+    summed = [
+        (rank, name, totals, index)
+        for rank, name, totals, index in _ranking(members, MARCH - datetime.timedelta(days=1), end)
+    ]
+    assert [
+        (rank, name, t.posts, t.reads, t.headline_reads, t.max_reads, t.snapshots) for rank, name, t, _ in from_rows
+    ] == [(rank, name, t.posts, t.reads, t.headline_reads, t.max_reads, t.snapshots) for rank, name, t, _ in summed]
+    # A snapshot after the period: the small account is summed from its snapshots, the big one still read from its row.
+    make_metric(accounts["small"], datetime.date(2024, 4, 2), posts=7, reads=7_000)
+    with django_assert_num_queries(1):
+        assert _ranking(members, MARCH, end) == from_rows
+    # A write inside the period shows at once.
+    AccountMetric.objects.filter(account=accounts["big"], date=end).update(reads=300_000)
+    big = next(t for _, name, t, _ in _ranking(members, MARCH, end) if name == "Big official")
+    assert big.reads == 29 * 10_000 + 300_000
+    # An account whose latest snapshot is before the period is not ranked.
+    assert [name for _, name, _, _ in _ranking(members, datetime.date(2024, 4, 1), datetime.date(2024, 4, 30))] == [
+        "Small official"
+    ]
 
 
 def test_index_over_time_by_month_and_week(cohort_with_metrics, django_assert_num_queries):

@@ -9,8 +9,9 @@ from django.db import migrations, models
 def create_triggers(apps, schema_editor):
     from registry.snapshots import create_triggers, rebuild_latest
 
-    create_triggers(schema_editor)
-    rebuild_latest(schema_editor.connection)
+    # The first version of the row, without the recent sums (added by migration 0017).
+    create_triggers(schema_editor, recent=False)
+    rebuild_latest(schema_editor.connection, recent=False)
 
 
 def drop_triggers(apps, schema_editor):
