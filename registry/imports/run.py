@@ -135,14 +135,8 @@ def _import_in_batches(
                 )
             if progress is not None:
                 progress.update(len(batch))
-        if report.error_count or dry_run:
-            transaction.set_rollback(True)
-        else:
-            report.written = True
-    report.warnings[:0] = table.warnings
-    if report.written:
-        bump_data_version()
-    return report
+        _settle(report, dry_run=dry_run)
+    return _finish(report, table)
 
 
 def _import_with_resource(
@@ -192,10 +186,21 @@ def _import_with_resource(
                         )
                         % {"line": refused}
                     )
-        if report.error_count or dry_run:
-            transaction.set_rollback(True)
-        else:
-            report.written = True
+        _settle(report, dry_run=dry_run)
+    return _finish(report, table)
+
+
+def _settle(report: ImportReport, *, dry_run: bool) -> None:
+    """At the end of the file's transaction: roll it back on any error or for a
+    dry run (all or nothing for the file), else mark the report written."""
+    if report.error_count or dry_run:
+        transaction.set_rollback(True)
+    else:
+        report.written = True
+
+
+def _finish(report: ImportReport, table) -> ImportReport:
+    """The reading's warnings first; a written import moves the data version."""
     report.warnings[:0] = table.warnings
     if report.written:
         bump_data_version()
