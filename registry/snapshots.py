@@ -56,10 +56,10 @@ def _columns(recent: bool) -> str:
     return ", ".join(names)
 
 
-def _row_select(vendor: str, account: str, recent: bool) -> str:
-    """SELECT of the ``AccountLatest`` row of the account ``account`` (an SQL
-    expression), no row when the account has no snapshot: its latest date, the
-    latest follower count and its date, and the recent period's sums."""
+def _row_parts(vendor: str, account: str, recent: bool) -> tuple[str, str, str]:
+    """The pieces both row queries share, for the account ``account`` (an SQL
+    expression): the latest follower probe's FROM clause, the recent sums'
+    select list and the join of the recent period's snapshots."""
     latest_followers = (
         f"FROM {METRIC} f WHERE f.account_id = {account} AND f.followers IS NOT NULL ORDER BY f.date DESC LIMIT 1"
     )
@@ -70,6 +70,14 @@ def _row_select(vendor: str, account: str, recent: bool) -> str:
         if recent
         else ""
     )
+    return latest_followers, sums, window
+
+
+def _row_select(vendor: str, account: str, recent: bool) -> str:
+    """SELECT of the ``AccountLatest`` row of the account ``account`` (an SQL
+    expression), no row when the account has no snapshot: its latest date, the
+    latest follower count and its date, and the recent period's sums."""
+    latest_followers, sums, window = _row_parts(vendor, account, recent)
     return f"""
         SELECT {account}, last.snapshot_on,
                (SELECT f.date {latest_followers}), (SELECT f.followers {latest_followers}){sums}
@@ -142,16 +150,7 @@ SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {TRIGGER}_{event}" for event in ("insert
 def _rebuild_sql(vendor: str, recent: bool) -> str:
     """Every account's row in one statement: the latest date per account, the
     follower probes, and the recent period's snapshots joined and summed."""
-    latest_followers = (
-        f"FROM {METRIC} f WHERE f.account_id = last.account_id AND f.followers IS NOT NULL ORDER BY f.date DESC LIMIT 1"
-    )
-    sums = "".join(f", {aggregate}" for _name, aggregate in RECENT_COLUMNS) if recent else ""
-    window = (
-        f"LEFT JOIN {METRIC} m ON m.account_id = last.account_id "
-        f"AND m.date BETWEEN {_period_start(vendor, 'last.snapshot_on')} AND last.snapshot_on"
-        if recent
-        else ""
-    )
+    latest_followers, sums, window = _row_parts(vendor, "last.account_id", recent)
     return f"""
         INSERT INTO {LATEST} ({_columns(recent)})
         SELECT last.account_id, last.snapshot_on,

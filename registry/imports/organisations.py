@@ -32,23 +32,10 @@ from registry import models as m
 from registry import names
 from registry.imports.bulk import bulk_history, bulk_insert, bulk_update_rows, insert_rows
 from registry.imports.cleaning import organisation_names
+from registry.imports.resources import OrganisationResource
 
-# The columns an organisations file sets, as OrganisationResource imports them.
-FIELDS = (
-    "name_en",
-    "name_zh",
-    "short_name",
-    "aliases",
-    "kind",
-    "ownership",
-    "sector",
-    "province",
-    "city",
-    "website",
-    "credit_code",
-    "parent",
-    "description",
-)
+# The columns an organisations file sets: those OrganisationResource imports.
+FIELDS = tuple(OrganisationResource._meta.fields)
 NAME_FIELDS = ("name_en", "name_zh", "short_name", "aliases")
 DERIVED = ("name_key", "sort_en", "sort_zh")
 WRITTEN = [*FIELDS, *DERIVED]
