@@ -660,28 +660,31 @@ _AT_ORG = re.compile(
 )
 
 
+# Compiled once: narrative_orgs runs for every Chinese article.
+_KNOWN_ORG = re.compile("|".join(re.escape(o) for o in KNOWN_ORGS))
+_SUFFIXED_ORG = re.compile(
+    r"(?:(?<=[，,。！？；;：:、“”「」（）()\s—…])|(?<=[是的在])|^)[\u4e00-\u9fff]{2,14}?(?:[（(]集团[）)])?"
+    r"(?:股份有限公司|有限公司|集团|公司|银行)(?:股份有限公司|有限公司)?",
+    re.M,
+)
+_INSTITUTE = re.compile(
+    r"(?:(?<=[，,。！？；;：:、“”「」（）()\s—…])|(?<=[是的在由])|^)[\u4e00-\u9fff]{2,16}?"
+    r"(?:研究中心|研究院|研究所|协会|学会|大学)(?![\u4e00-\u9fff]{0,8}(?:学院|研究|中心|系))",
+    re.M,
+)
+
+
 def narrative_orgs(simple: str, original: str) -> list[tuple[int, str]]:
     """Organisations named in the text (known names and names ending in 公司, 集团, 银行 ...).
     A known name followed by the rest of a registered name is the registered name
     (国网 + 浙江省电力有限公司)."""
     found = []
-    known = re.compile("|".join(re.escape(o) for o in KNOWN_ORGS))
-    for match in known.finditer(simple):
+    for match in _KNOWN_ORG.finditer(simple):
         full = _REGISTERED_TAIL.match(simple, match.end())
         found.append((match.start(), match.group() + (full.group() if full else "")))
-    suffixed = re.compile(
-        r"(?:(?<=[，,。！？；;：:、“”「」（）()\s—…])|(?<=[是的在])|^)[\u4e00-\u9fff]{2,14}?(?:[（(]集团[）)])?"
-        r"(?:股份有限公司|有限公司|集团|公司|银行)(?:股份有限公司|有限公司)?",
-        re.M,
-    )
-    for match in suffixed.finditer(simple):
+    for match in _SUFFIXED_ORG.finditer(simple):
         found.append((match.start(), match.group()))
-    institutes = re.compile(
-        r"(?:(?<=[，,。！？；;：:、“”「」（）()\s—…])|(?<=[是的在由])|^)[\u4e00-\u9fff]{2,16}?"
-        r"(?:研究中心|研究院|研究所|协会|学会|大学)(?![\u4e00-\u9fff]{0,8}(?:学院|研究|中心|系))",
-        re.M,
-    )
-    for match in institutes.finditer(simple):
+    for match in _INSTITUTE.finditer(simple):
         found.append((match.start(), match.group()))
     for short in _read_aliases(simple):  # "（以下简称“国网浙江电力”）": the short name wherever it stands
         for match in re.finditer(re.escape(short), simple):
